@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Throughput and peak memory of wxr on generated exports (not a test).
+#
+#   bench/run.sh [SIZE_MB...]        default: 100 1000
+#
+# Generates deterministic realistic exports with ../shared/tools/gen_wxr.py
+# (cached in target/bench-data), builds the release binary, and runs each
+# command three times with /usr/bin/time, printing the median wall time,
+# MB/s (10^6 bytes per second of input) and the peak RSS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(100 1000)
+gen=../shared/tools/gen_wxr.py
+data=target/bench-data
+mkdir -p "$data"
+cargo build --release --quiet
+bin=target/release/wxr
+[ -x /usr/bin/time ] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
+
+measure() { # label input args...
+    local label=$1 input=$2; shift 2
+    local bytes runs=() rss=()
+    bytes=$(stat -c %s "$input")
+    for _ in 1 2 3; do
+        local out
+        /usr/bin/time -f "%e %M" -o "$data/time.txt" "$bin" "$@" >/dev/null 2>&1
+        out=$(tail -1 "$data/time.txt")
+        runs+=("${out% *}")
+        rss+=("${out#* }")
+    done
+    local median peak
+    median=$(printf '%s\n' "${runs[@]}" | sort -n | sed -n 2p)
+    peak=$(printf '%s\n' "${rss[@]}" | sort -n | tail -1)
+    awk -v l="$label" -v b="$bytes" -v t="$median" -v r="$peak" \
+        'BEGIN { printf "%-28s %8.1f MB  %6.2f s  %7.1f MB/s  peak RSS %6.1f MB\n", l, b/1e6, t, b/1e6/t, r/1024 }'
+}
+
+for mb in "${sizes[@]}"; do
+    f="$data/gen-${mb}mb.xml"
+    [ -f "$f" ] || python3 "$gen" --target-mb "$mb" -o "$f" --quiet
+    measure "convert --format jsonl" "$f" convert "$f" --format jsonl -q
+    measure "convert --format json" "$f" convert "$f" --format json -q
+    measure "info" "$f" info "$f" -q
+done

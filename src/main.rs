@@ -1,0 +1,216 @@
+//! The `wxr` binary: parses arguments, calls the library, maps the result
+//! to an exit code, and shows progress and diagnostics on standard error.
+
+mod cli;
+
+use clap::Parser;
+use cli::{Cli, Command, InfoFormat, OutputFormat, ReadArgs};
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
+use wxr::convert::{self, ConvertOptions, RunError};
+use wxr::diag::{Diagnostics, Severity};
+use wxr::emit::Format;
+use wxr::read::{ReadOptions, Source};
+
+/// Inputs smaller than this get no progress bar.
+const PROGRESS_MIN_BYTES: u64 = 8 * 1024 * 1024;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match &cli.command {
+        Command::Convert(args) => run_convert(&cli, args),
+        Command::Info(args) => run_info(&cli, args),
+    };
+    ExitCode::from(code)
+}
+
+fn sources(read: &ReadArgs) -> Result<Vec<Source>, u8> {
+    if read.inputs.iter().filter(|i| *i == "-").count() > 1 {
+        eprintln!("wxr: standard input (-) can be read only once");
+        return Err(2);
+    }
+    Ok(read.inputs.iter().map(|a| Source::from_arg(a)).collect())
+}
+
+fn read_options(read: &ReadArgs) -> ReadOptions {
+    ReadOptions {
+        salvage: read.salvage,
+        strict: read.strict,
+    }
+}
+
+fn run_convert(cli: &Cli, args: &cli::ConvertArgs) -> u8 {
+    let sources = match sources(&args.read) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let opts = ConvertOptions {
+        format: match args.format {
+            OutputFormat::Json => Format::Json,
+            OutputFormat::Jsonl => Format::Jsonl,
+        },
+        output: args.output.clone(),
+        read: read_options(&args.read),
+    };
+    let progress = Progress::start(cli, &sources);
+    let result = convert::convert(&sources, &opts, progress.counter());
+    progress.stop();
+    match result {
+        Ok(outcome) => {
+            report(cli, &outcome.diagnostics);
+            if !cli.quiet {
+                let mut line = format!(
+                    "wxr: converted {} item(s) with {} comment(s)",
+                    outcome.items, outcome.comments
+                );
+                if outcome.dropped > 0 {
+                    line += &format!("; {} damaged item(s) dropped (--salvage)", outcome.dropped);
+                }
+                if outcome.duplicates_skipped > 0 {
+                    line += &format!("; {} repeated item(s) written once", outcome.duplicates_skipped);
+                }
+                eprintln!("{line}{}", tally(&outcome.diagnostics));
+            }
+            0
+        }
+        Err(e) => fail(e),
+    }
+}
+
+fn run_info(cli: &Cli, args: &cli::InfoArgs) -> u8 {
+    let sources = match sources(&args.read) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let progress = Progress::start(cli, &sources);
+    let result = convert::info(&sources, read_options(&args.read), progress.counter());
+    progress.stop();
+    let summary = match result {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let written = match args.format {
+        InfoFormat::Text => summary.write_text(&mut out),
+        InfoFormat::Json => serde_json::to_writer_pretty(&mut out, &summary)
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(out)),
+    };
+    match written.and_then(|()| out.flush()) {
+        Ok(()) => 0,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(e) => fail(RunError::Output {
+            target: "-".into(),
+            source: e,
+        }),
+    }
+}
+
+fn fail(e: RunError) -> u8 {
+    if e.is_broken_pipe() {
+        return 0;
+    }
+    eprintln!("wxr: error: {e}");
+    u8::try_from(e.exit_code()).unwrap_or(1)
+}
+
+/// Prints diagnostics on standard error according to the verbosity.
+fn report(cli: &Cli, d: &Diagnostics) {
+    if cli.quiet {
+        return;
+    }
+    let min = if cli.verbose {
+        Severity::Notice
+    } else {
+        Severity::Warning
+    };
+    let _ = d.write_human(&mut std::io::stderr().lock(), min);
+}
+
+/// `; 2 repair(s), 1 warning(s)` for the closing line.
+fn tally(d: &Diagnostics) -> String {
+    let count = |s| {
+        d.groups()
+            .iter()
+            .filter(|g| g.severity == s)
+            .map(|g| g.count)
+            .sum::<u64>()
+    };
+    let (r, w, n) = (
+        count(Severity::Repair),
+        count(Severity::Warning),
+        count(Severity::Notice),
+    );
+    let mut parts = Vec::new();
+    if r > 0 {
+        parts.push(format!("{r} repair(s)"));
+    }
+    if w > 0 {
+        parts.push(format!("{w} warning(s)"));
+    }
+    if n > 0 {
+        parts.push(format!("{n} notice(s)"));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("; {}", parts.join(", "))
+    }
+}
+
+/// A progress bar on a terminal, fed by the bytes the reader consumed.
+struct Progress {
+    counter: Option<Arc<AtomicU64>>,
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Progress {
+    fn start(cli: &Cli, sources: &[Source]) -> Progress {
+        let total: u64 = sources.iter().filter_map(Source::size).sum();
+        let stop = Arc::new(AtomicBool::new(false));
+        if cli.quiet || !std::io::stderr().is_terminal() || total < PROGRESS_MIN_BYTES {
+            return Progress {
+                counter: None,
+                stop,
+                thread: None,
+            };
+        }
+        let counter = Arc::new(AtomicU64::new(0));
+        let bar = indicatif::ProgressBar::new(total);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} eta {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        let (c, s) = (counter.clone(), stop.clone());
+        let thread = std::thread::spawn(move || {
+            while !s.load(Ordering::Relaxed) {
+                bar.set_position(c.load(Ordering::Relaxed));
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            bar.finish_and_clear();
+        });
+        Progress {
+            counter: Some(counter),
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    fn counter(&self) -> Option<Arc<AtomicU64>> {
+        self.counter.clone()
+    }
+
+    fn stop(mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}

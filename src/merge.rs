@@ -1,0 +1,219 @@
+//! Merging: several WXR inputs (a site exported in parts) read as one
+//! stream of records.
+//!
+//! Each input's channel header is read when it is opened, so the merged
+//! header (site, authors, terms) comes before any item, as the model wants.
+//! Authors are identified by login and terms by taxonomy and slug: repeats
+//! that are identical are dropped, conflicting ones are reported (the first
+//! wins). Items are identified by `wp:post_id`: an item repeated byte for
+//! byte in another input is dropped with a notice, any other repeat is kept
+//! and reported as a warning.
+
+use crate::diag::{Diagnostic, Diagnostics, Location, Severity};
+use crate::model::{Author, Item, Record, Site, Term};
+use crate::read::{Error, ReadOptions, Reader, Source};
+use std::collections::hash_map::{DefaultHasher, Entry};
+use std::collections::{HashMap, VecDeque};
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+
+/// Where an item id was first seen.
+struct Seen {
+    input: usize,
+    /// Hash of the whole item, kept only when there are several inputs.
+    hash: u64,
+}
+
+/// A stream of records over one or more inputs. See the module doc.
+pub struct Merged {
+    readers: Vec<Reader>,
+    current: usize,
+    header: VecDeque<Record>,
+    ids: HashMap<i64, Seen>,
+    diags: Diagnostics,
+    skipped_identical: u64,
+}
+
+impl Merged {
+    /// Opens every input and reads its header.
+    pub fn open(sources: &[Source], opts: ReadOptions, progress: Option<Arc<AtomicU64>>) -> Result<Merged, Error> {
+        let mut readers = Vec::with_capacity(sources.len());
+        for s in sources {
+            readers.push(Reader::open(s, opts, progress.clone())?);
+        }
+        Ok(Merged::from_readers(readers))
+    }
+
+    /// Merges readers that are already open.
+    pub fn from_readers(mut readers: Vec<Reader>) -> Merged {
+        let mut diags = Diagnostics::new();
+        let mut site: Option<Site> = None;
+        let mut authors: Vec<(Author, usize)> = Vec::new();
+        let mut terms: Vec<(Term, usize)> = Vec::new();
+        for (n, r) in readers.iter_mut().enumerate() {
+            let file = r.file().to_string();
+            for rec in r.take_header() {
+                match rec {
+                    Record::Site(s) => match &site {
+                        None => site = Some(s),
+                        Some(first)
+                            if first.base_site_url != s.base_site_url || first.base_blog_url != s.base_blog_url =>
+                        {
+                            diags.push(note(
+                                Severity::Warning,
+                                "merge.different_sites",
+                                format!(
+                                    "{file} was exported from another site ({:?}); the first input's site is kept",
+                                    s.base_blog_url.as_deref().unwrap_or("?")
+                                ),
+                                &file,
+                            ));
+                        }
+                        Some(_) => {}
+                    },
+                    Record::Author(a) => match authors.iter().find(|(b, _)| b.login == a.login) {
+                        None => authors.push((a, n)),
+                        Some((b, _)) if *b == a => {}
+                        Some(_) => diags.push(note(
+                            Severity::Warning,
+                            "merge.author_conflict",
+                            format!(
+                                "author {:?} differs from the one in an earlier input; the first is kept",
+                                a.login.as_deref().unwrap_or("")
+                            ),
+                            &file,
+                        )),
+                    },
+                    Record::Term(t) => match terms.iter().find(|(u, _)| u.taxonomy == t.taxonomy && u.slug == t.slug) {
+                        None => terms.push((t, n)),
+                        Some((u, _)) if *u == t => {}
+                        Some(_) => diags.push(note(
+                            Severity::Warning,
+                            "merge.term_conflict",
+                            format!(
+                                "{} {:?} differs from the one in an earlier input; the first is kept",
+                                t.taxonomy,
+                                t.slug.as_deref().unwrap_or("")
+                            ),
+                            &file,
+                        )),
+                    },
+                    Record::Item(_) => {}
+                }
+            }
+        }
+        let mut header = VecDeque::new();
+        header.push_back(Record::Site(site.unwrap_or_default()));
+        header.extend(authors.into_iter().map(|(a, _)| Record::Author(a)));
+        header.extend(terms.into_iter().map(|(t, _)| Record::Term(t)));
+        Merged {
+            readers,
+            current: 0,
+            header,
+            ids: HashMap::new(),
+            diags,
+            skipped_identical: 0,
+        }
+    }
+
+    /// The next record of the merged stream.
+    pub fn next_record(&mut self) -> Result<Option<Record>, Error> {
+        if let Some(r) = self.header.pop_front() {
+            return Ok(Some(r));
+        }
+        while self.current < self.readers.len() {
+            match self.readers[self.current].next_record()? {
+                None => self.current += 1,
+                Some(Record::Item(item)) => {
+                    if self.is_identical_repeat(&item) {
+                        continue;
+                    }
+                    return Ok(Some(Record::Item(item)));
+                }
+                Some(other) => return Ok(Some(other)),
+            }
+        }
+        Ok(None)
+    }
+
+    /// Records the item's id; true when the same item was already written.
+    fn is_identical_repeat(&mut self, item: &Item) -> bool {
+        let Some(id) = item.id else { return false };
+        let several = self.readers.len() > 1;
+        let hash = if several { hash_item(item) } else { 0 };
+        let input = self.current;
+        match self.ids.entry(id) {
+            Entry::Vacant(v) => {
+                v.insert(Seen { input, hash });
+                false
+            }
+            Entry::Occupied(o) => {
+                let first = o.get();
+                let file = self.readers[input].file().to_string();
+                if several && first.hash == hash && first.input != input {
+                    self.skipped_identical += 1;
+                    self.diags.push(note(
+                        Severity::Notice,
+                        "merge.duplicate_identical",
+                        format!(
+                            "item {id} is repeated identically from {}; written once",
+                            self.readers[first.input].file()
+                        ),
+                        &file,
+                    ));
+                    return true;
+                }
+                let message = if first.input == input {
+                    format!("item id {id} appears again in the same input; both items are kept")
+                } else {
+                    format!(
+                        "item id {id} was already used in {} by a different item; both are kept",
+                        self.readers[first.input].file()
+                    )
+                };
+                let mut d = note(Severity::Warning, "wxr.duplicate_id", message, &file);
+                d.item_id = Some(id);
+                self.diags.push(d);
+                false
+            }
+        }
+    }
+
+    /// Items dropped because another input had them identically.
+    pub fn skipped_identical(&self) -> u64 {
+        self.skipped_identical
+    }
+
+    /// The readers, for their statistics.
+    pub fn readers(&self) -> &[Reader] {
+        &self.readers
+    }
+
+    /// Every diagnostic: each input's, then the merge's own.
+    pub fn take_diagnostics(&mut self) -> Diagnostics {
+        let mut all = Diagnostics::new();
+        for r in &mut self.readers {
+            all.extend(r.take_diagnostics());
+        }
+        all.extend(std::mem::take(&mut self.diags));
+        all
+    }
+}
+
+fn note(severity: Severity, code: &'static str, message: String, file: &str) -> Diagnostic {
+    Diagnostic {
+        code,
+        severity,
+        message,
+        location: Some(Location::file(file)),
+        item_id: None,
+        count: 1,
+    }
+}
+
+fn hash_item(item: &Item) -> u64 {
+    let mut h = DefaultHasher::new();
+    item.hash(&mut h);
+    h.finish()
+}

@@ -1,0 +1,638 @@
+//! Byte input: opening a file or standard input, gzip, character decoding,
+//! and scrubbing what XML forbids, before the XML tokenizer sees anything.
+//!
+//! The XML tokenizer (quick-xml) needs valid UTF-8 and passes control
+//! characters through, while real exports are Latin-1 files, UTF-8 files with
+//! a few stray windows-1252 bytes, or carry form feeds pasted from Word. This
+//! layer turns any of them into clean UTF-8, chunk by chunk (memory does not
+//! grow with the file), and counts every change it makes:
+//!
+//! * a UTF-8 BOM is skipped; a UTF-16 BOM selects UTF-16;
+//! * the encoding declared in the XML prolog (`ISO-8859-1`, `windows-1252`,
+//!   …) is honoured through encoding_rs, with WHATWG labels (so `ISO-8859-1`
+//!   decodes as windows-1252, which is what WordPress sites meant);
+//! * in a UTF-8 file, each byte that is not valid UTF-8 is read as the
+//!   windows-1252 character it most likely was;
+//! * C0 control characters other than tab, LF and CR, which XML 1.0 forbids,
+//!   are removed.
+//!
+//! Positions (line and column, in characters) of the first repair of each
+//! kind are kept for the report.
+
+use encoding_rs::{Decoder, Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
+use std::sync::{Arc, Mutex, PoisonError};
+
+/// Size of one raw read.
+const CHUNK: usize = 128 * 1024;
+/// How many bytes are examined for a BOM and an XML declaration.
+const SNIFF: usize = 1024;
+
+/// Where an export is read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A file; `.gz` content is recognized by its magic bytes, not its name.
+    Path(PathBuf),
+    /// Standard input (`-` on the command line).
+    Stdin,
+}
+
+impl Source {
+    /// Parses a command-line argument: `-` is standard input.
+    pub fn from_arg(arg: &str) -> Source {
+        if arg == "-" {
+            Source::Stdin
+        } else {
+            Source::Path(PathBuf::from(arg))
+        }
+    }
+
+    /// The name used in messages: the path as given, or `-`.
+    pub fn display_name(&self) -> String {
+        match self {
+            Source::Path(p) => p.display().to_string(),
+            Source::Stdin => "-".to_string(),
+        }
+    }
+
+    /// The size in bytes of a file source, for progress reporting.
+    pub fn size(&self) -> Option<u64> {
+        match self {
+            Source::Path(p) => std::fs::metadata(p).ok().map(|m| m.len()),
+            Source::Stdin => None,
+        }
+    }
+
+    /// Opens the raw bytes, decompressing gzip (several members too).
+    /// `counter`, when given, is advanced by every byte read from the file
+    /// itself (compressed bytes for a `.gz`), for a progress bar.
+    pub fn open(&self, counter: Option<Arc<AtomicU64>>) -> io::Result<Box<dyn Read + Send>> {
+        let raw: Box<dyn Read + Send> = match self {
+            Source::Path(p) => Box::new(std::fs::File::open(p)?),
+            Source::Stdin => Box::new(io::stdin()),
+        };
+        let raw: Box<dyn Read + Send> = match counter {
+            Some(c) => Box::new(Counting { inner: raw, counter: c }),
+            None => raw,
+        };
+        let mut buffered = BufReader::with_capacity(CHUNK, raw);
+        let head = buffered.fill_buf()?;
+        if head.starts_with(&[0x1f, 0x8b]) {
+            Ok(Box::new(flate2::bufread::MultiGzDecoder::new(buffered)))
+        } else {
+            Ok(Box::new(buffered))
+        }
+    }
+}
+
+/// Counts bytes read, for a progress bar polled from another thread.
+struct Counting<R> {
+    inner: R,
+    counter: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.counter.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// What the decoding layer changed, with the first position of each change.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InputStats {
+    /// The encoding the bytes were read as.
+    pub encoding: &'static str,
+    /// The label in the XML declaration, when there was one.
+    pub declared: Option<String>,
+    /// A declared label encoding_rs does not know (read as UTF-8).
+    pub unknown_label: Option<String>,
+    /// A BOM was found and skipped.
+    pub bom: bool,
+    /// Forbidden control characters removed.
+    pub control_chars: u64,
+    /// Line and column of the first one.
+    pub first_control: Option<(u64, u64)>,
+    /// Invalid UTF-8 bytes re-read as windows-1252.
+    pub invalid_bytes: u64,
+    /// Line and column of the first one.
+    pub first_invalid: Option<(u64, u64)>,
+    /// Chunks in which a non-UTF-8 decoder met malformed sequences
+    /// (replaced by U+FFFD).
+    pub malformed_chunks: u64,
+    /// Line and column of the start of the first such chunk.
+    pub first_malformed: Option<(u64, u64)>,
+}
+
+enum Mode {
+    Utf8,
+    /// A non-UTF-8 decoder, and whether it was told the input ended.
+    Other(Decoder, bool),
+}
+
+/// A [`BufRead`] of clean UTF-8 over raw export bytes. See the module doc.
+pub struct Decoded {
+    inner: Box<dyn Read + Send>,
+    raw: Vec<u8>,
+    /// Bytes of `raw` not yet decoded (an incomplete UTF-8 sequence, or the
+    /// sniffed prefix).
+    raw_len: usize,
+    eof: bool,
+    out: Vec<u8>,
+    out_pos: usize,
+    mode: Mode,
+    /// Line and column at the end of what was produced so far.
+    line: u64,
+    col: u64,
+    stats: InputStats,
+}
+
+impl Decoded {
+    /// Sniffs the encoding from the first bytes and prepares decoding.
+    pub fn new(mut inner: Box<dyn Read + Send>) -> io::Result<Decoded> {
+        let mut raw = vec![0u8; CHUNK];
+        let mut len = 0;
+        let mut eof = false;
+        while len < SNIFF {
+            let n = read_retry(&mut inner, &mut raw[len..])?;
+            if n == 0 {
+                eof = true;
+                break;
+            }
+            len += n;
+        }
+        let mut stats = InputStats::default();
+        let head = &raw[..len];
+        let (mode, skip, name) = if head.starts_with(b"\xEF\xBB\xBF") {
+            stats.bom = true;
+            (Mode::Utf8, 3, UTF_8.name())
+        } else if head.starts_with(b"\xFF\xFE") {
+            stats.bom = true;
+            (
+                Mode::Other(UTF_16LE.new_decoder_without_bom_handling(), false),
+                2,
+                UTF_16LE.name(),
+            )
+        } else if head.starts_with(b"\xFE\xFF") {
+            stats.bom = true;
+            (
+                Mode::Other(UTF_16BE.new_decoder_without_bom_handling(), false),
+                2,
+                UTF_16BE.name(),
+            )
+        } else {
+            stats.declared = declared_encoding(head);
+            match stats
+                .declared
+                .as_deref()
+                .map(|l| (l, Encoding::for_label(l.as_bytes())))
+            {
+                None => (Mode::Utf8, 0, UTF_8.name()),
+                Some((label, None)) => {
+                    stats.unknown_label = Some(label.to_string());
+                    (Mode::Utf8, 0, UTF_8.name())
+                }
+                // A UTF-16 label on bytes we just read as ASCII is wrong.
+                Some((_, Some(e))) if e == UTF_8 || e == UTF_16LE || e == UTF_16BE => (Mode::Utf8, 0, UTF_8.name()),
+                Some((_, Some(e))) => (Mode::Other(e.new_decoder_without_bom_handling(), false), 0, e.name()),
+            }
+        };
+        stats.encoding = name;
+        raw.copy_within(skip..len, 0);
+        Ok(Decoded {
+            inner,
+            raw,
+            raw_len: len - skip,
+            eof,
+            out: Vec::with_capacity(CHUNK + CHUNK / 2),
+            out_pos: 0,
+            mode,
+            line: 1,
+            col: 1,
+            stats,
+        })
+    }
+
+    /// What was changed so far.
+    pub fn stats(&self) -> &InputStats {
+        &self.stats
+    }
+
+    /// Hands out the next decoded chunk, taking `spare` as the buffer for
+    /// the one after (so buffers are recycled). `None` at the end.
+    fn next_chunk(&mut self, mut spare: Vec<u8>) -> io::Result<Option<Vec<u8>>> {
+        while self.out_pos >= self.out.len() {
+            if !self.refill()? {
+                return Ok(None);
+            }
+        }
+        spare.clear();
+        std::mem::swap(&mut self.out, &mut spare);
+        spare.drain(..self.out_pos);
+        self.out_pos = 0;
+        Ok(Some(spare))
+    }
+
+    /// Decodes the next chunk into `out`. Returns false at the end.
+    fn refill(&mut self) -> io::Result<bool> {
+        self.out.clear();
+        self.out_pos = 0;
+        loop {
+            if !self.eof && self.raw_len < self.raw.len() {
+                let n = read_retry(&mut self.inner, &mut self.raw[self.raw_len..])?;
+                if n == 0 {
+                    self.eof = true;
+                }
+                self.raw_len += n;
+            }
+            if self.raw_len == 0 && self.eof {
+                if let Mode::Other(d, finished @ false) = &mut self.mode {
+                    // Flush a decoder holding an incomplete sequence.
+                    *finished = true;
+                    let mut tail = vec![0u8; 16];
+                    let (_, _, written, bad) = d.decode_to_utf8(&[], &mut tail, true);
+                    self.out.extend_from_slice(&tail[..written]);
+                    if bad {
+                        self.note_malformed();
+                    }
+                }
+                break;
+            }
+            let mut first_invalid = None;
+            let consumed = match &mut self.mode {
+                Mode::Utf8 => decode_utf8(
+                    &self.raw[..self.raw_len],
+                    self.eof,
+                    &mut self.out,
+                    &mut self.stats.invalid_bytes,
+                    &mut first_invalid,
+                ),
+                Mode::Other(d, finished) => {
+                    *finished = self.eof;
+                    let src = &self.raw[..self.raw_len];
+                    let start = self.out.len();
+                    let need = d.max_utf8_buffer_length(src.len()).unwrap_or(src.len() * 3 + 16);
+                    self.out.resize(start + need, 0);
+                    let (_, read, written, bad) = d.decode_to_utf8(src, &mut self.out[start..], self.eof);
+                    self.out.truncate(start + written);
+                    if bad {
+                        self.note_malformed();
+                    }
+                    read
+                }
+            };
+            self.raw.copy_within(consumed..self.raw_len, 0);
+            self.raw_len -= consumed;
+            if let (Some(off), None) = (first_invalid, self.stats.first_invalid) {
+                self.stats.first_invalid = Some(self.position_at(off));
+            }
+            if !self.out.is_empty() || self.eof {
+                break;
+            }
+        }
+        if self.out.is_empty() {
+            return Ok(false);
+        }
+        self.scrub_and_count();
+        Ok(!self.out.is_empty() || !self.eof || self.raw_len > 0)
+    }
+
+    fn note_malformed(&mut self) {
+        self.stats.malformed_chunks += 1;
+        if self.stats.first_malformed.is_none() {
+            self.stats.first_malformed = Some((self.line, self.col));
+        }
+    }
+
+    /// Line and column of byte `off` of `out`, which starts at the current
+    /// line and column.
+    fn position_at(&self, off: usize) -> (u64, u64) {
+        advance(self.line, self.col, &self.out[..off])
+    }
+
+    /// Removes forbidden control characters from `out` and moves the line
+    /// and column past it, in one pass for the common clean chunk.
+    fn scrub_and_count(&mut self) {
+        let bad = has_forbidden(&self.out);
+        if bad {
+            let first = self.out.iter().position(|&b| is_forbidden(b)).unwrap_or(0);
+            if self.stats.first_control.is_none() {
+                self.stats.first_control = Some(self.position_at(first));
+            }
+        }
+        (self.line, self.col) = advance(self.line, self.col, &self.out);
+        if bad {
+            let before = self.out.len();
+            self.out.retain(|&b| !is_forbidden(b));
+            self.stats.control_chars += (before - self.out.len()) as u64;
+        }
+    }
+}
+
+impl Read for Decoded {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let available = self.fill_buf()?;
+        let n = available.len().min(buf.len());
+        buf[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl BufRead for Decoded {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        while self.out_pos >= self.out.len() {
+            if !self.refill()? {
+                break;
+            }
+        }
+        Ok(&self.out[self.out_pos.min(self.out.len())..])
+    }
+
+    fn consume(&mut self, amt: usize) {
+        self.out_pos = (self.out_pos + amt).min(self.out.len());
+    }
+}
+
+/// Chunks decoded ahead of the parser.
+const CHUNKS_AHEAD: usize = 4;
+
+/// A [`Decoded`] stream run on its own thread, a few chunks ahead of the
+/// XML parser: reading the file, validating and scrubbing it costs about a
+/// sixth of the parse, and the machine has a second core.
+pub struct Prefetched {
+    rx: Receiver<io::Result<Vec<u8>>>,
+    back: Sender<Vec<u8>>,
+    cur: Vec<u8>,
+    pos: usize,
+    done: bool,
+    stats: Arc<Mutex<InputStats>>,
+}
+
+impl Prefetched {
+    /// Starts decoding `d` on a new thread.
+    pub fn new(mut d: Decoded) -> Prefetched {
+        let stats = Arc::new(Mutex::new(d.stats().clone()));
+        let (tx, rx): (SyncSender<io::Result<Vec<u8>>>, _) = sync_channel(CHUNKS_AHEAD);
+        let (back, spares) = channel::<Vec<u8>>();
+        let shared = stats.clone();
+        std::thread::spawn(move || {
+            loop {
+                let spare = spares.try_recv().unwrap_or_default();
+                let next = d.next_chunk(spare);
+                *shared.lock().unwrap_or_else(PoisonError::into_inner) = d.stats().clone();
+                let end = !matches!(next, Ok(Some(_)));
+                let msg = match next {
+                    Ok(Some(chunk)) => Ok(chunk),
+                    Ok(None) => Ok(Vec::new()),
+                    Err(e) => Err(e),
+                };
+                // The parser went away: stop.
+                if tx.send(msg).is_err() || end {
+                    break;
+                }
+            }
+        });
+        Prefetched {
+            rx,
+            back,
+            cur: Vec::new(),
+            pos: 0,
+            done: false,
+            stats,
+        }
+    }
+
+    /// What the decoding has changed so far (it runs ahead of the parser).
+    pub fn stats(&self) -> InputStats {
+        self.stats.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+}
+
+impl Read for Prefetched {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let available = self.fill_buf()?;
+        let n = available.len().min(buf.len());
+        buf[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl BufRead for Prefetched {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        while self.pos >= self.cur.len() && !self.done {
+            match self.rx.recv() {
+                Ok(Ok(chunk)) if chunk.is_empty() => self.done = true,
+                Ok(Ok(chunk)) => {
+                    let used = std::mem::replace(&mut self.cur, chunk);
+                    let _ = self.back.send(used);
+                    self.pos = 0;
+                }
+                Ok(Err(e)) => {
+                    self.done = true;
+                    return Err(e);
+                }
+                Err(_) => self.done = true,
+            }
+        }
+        Ok(&self.cur[self.pos.min(self.cur.len())..])
+    }
+
+    fn consume(&mut self, amt: usize) {
+        self.pos = (self.pos + amt).min(self.cur.len());
+    }
+}
+
+/// C0 controls other than tab, LF and CR: not allowed anywhere in XML 1.0.
+#[inline]
+fn is_forbidden(b: u8) -> bool {
+    b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r'
+}
+
+/// True when `bytes` holds a forbidden control character. Written over
+/// fixed blocks with a byte accumulator so that it vectorizes.
+fn has_forbidden(bytes: &[u8]) -> bool {
+    let mut blocks = bytes.chunks_exact(64);
+    for block in &mut blocks {
+        let mut acc = 0u8;
+        for &b in block {
+            acc |= ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r')) as u8;
+        }
+        if acc != 0 {
+            return true;
+        }
+    }
+    blocks.remainder().iter().any(|&b| is_forbidden(b))
+}
+
+/// Moves a line/column position past `bytes` (UTF-8; columns count characters).
+pub(crate) fn advance(line: u64, col: u64, bytes: &[u8]) -> (u64, u64) {
+    match memchr::memrchr(b'\n', bytes) {
+        None => (line, col + count_chars(bytes)),
+        Some(last) => (line + count_newlines(bytes), 1 + count_chars(&bytes[last + 1..])),
+    }
+}
+
+/// Number of `\n` bytes.
+#[inline]
+pub(crate) fn count_newlines(bytes: &[u8]) -> u64 {
+    if bytes.len() < 64 {
+        return bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+    }
+    bytecount::count(bytes, b'\n') as u64
+}
+
+/// Number of UTF-8 characters: bytes that are not continuation bytes.
+#[inline]
+pub(crate) fn count_chars(bytes: &[u8]) -> u64 {
+    if bytes.len() < 64 {
+        return bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u64;
+    }
+    bytecount::num_chars(bytes) as u64
+}
+
+/// Appends the valid UTF-8 of `src` to `out`, re-reading invalid bytes as
+/// windows-1252. Keeps an incomplete trailing sequence for the next chunk
+/// unless `eof`. Returns how many bytes of `src` were used.
+fn decode_utf8(
+    src: &[u8],
+    eof: bool,
+    out: &mut Vec<u8>,
+    invalid: &mut u64,
+    first_invalid: &mut Option<usize>,
+) -> usize {
+    if simdutf8::basic::from_utf8(src).is_ok() {
+        out.extend_from_slice(src);
+        return src.len();
+    }
+    let mut i = 0;
+    while i < src.len() {
+        match std::str::from_utf8(&src[i..]) {
+            Ok(_) => {
+                out.extend_from_slice(&src[i..]);
+                return src.len();
+            }
+            Err(e) => {
+                let valid = e.valid_up_to();
+                out.extend_from_slice(&src[i..i + valid]);
+                i += valid;
+                let bad_len = match e.error_len() {
+                    Some(n) => n,
+                    None if eof => src.len() - i,
+                    // An incomplete sequence at the end of the chunk.
+                    None => return i,
+                };
+                for &b in &src[i..i + bad_len] {
+                    if first_invalid.is_none() {
+                        *first_invalid = Some(out.len());
+                    }
+                    *invalid += 1;
+                    let mut tmp = [0u8; 4];
+                    out.extend_from_slice(windows_1252(b).encode_utf8(&mut tmp).as_bytes());
+                }
+                i += bad_len;
+            }
+        }
+    }
+    i
+}
+
+/// The windows-1252 character of one byte (encoding_rs maps all 256).
+fn windows_1252(b: u8) -> char {
+    let mut d = WINDOWS_1252.new_decoder_without_bom_handling();
+    let mut s = String::with_capacity(4);
+    let _ = d.decode_to_string(&[b], &mut s, true);
+    s.chars().next().unwrap_or('\u{FFFD}')
+}
+
+/// The `encoding="…"` of an XML declaration at the start of `head`.
+fn declared_encoding(head: &[u8]) -> Option<String> {
+    let head = head.strip_prefix(b"<?xml")?;
+    let end = memchr::memmem::find(head, b"?>")?;
+    let decl = &head[..end];
+    let at = memchr::memmem::find(decl, b"encoding")?;
+    let rest = &decl[at + "encoding".len()..];
+    let rest = rest.trim_ascii_start().strip_prefix(b"=")?.trim_ascii_start();
+    let quote = *rest.first()?;
+    if quote != b'"' && quote != b'\'' {
+        return None;
+    }
+    let rest = &rest[1..];
+    let close = memchr::memchr(quote, rest)?;
+    std::str::from_utf8(&rest[..close]).ok().map(|s| s.trim().to_string())
+}
+
+fn read_retry(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
+    loop {
+        match r.read(buf) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            other => return other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode(bytes: &[u8]) -> (String, InputStats) {
+        let mut d = Decoded::new(Box::new(io::Cursor::new(bytes.to_vec()))).unwrap();
+        let mut s = String::new();
+        d.read_to_string(&mut s).unwrap();
+        (s, d.stats().clone())
+    }
+
+    #[test]
+    fn utf8_passes_through_and_bom_is_skipped() {
+        let (s, st) = decode("\u{FEFF}<a>café 😀</a>".as_bytes());
+        assert_eq!(s, "<a>café 😀</a>");
+        assert!(st.bom);
+        assert_eq!(st.invalid_bytes, 0);
+    }
+
+    #[test]
+    fn invalid_utf8_is_read_as_windows_1252_with_position() {
+        let (s, st) = decode(b"<a>\nok\n  caf\xE9 \x92s</a>");
+        assert_eq!(s, "<a>\nok\n  café ’s</a>");
+        assert_eq!(st.invalid_bytes, 2);
+        assert_eq!(st.first_invalid, Some((3, 6)));
+    }
+
+    #[test]
+    fn declared_latin1_is_decoded_as_windows_1252() {
+        let (s, st) = decode(b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<a>\xE9t\xE9 \x93q\x94 \x80</a>");
+        assert!(s.ends_with("<a>été “q” €</a>"), "{s}");
+        assert_eq!(st.encoding, "windows-1252");
+        assert_eq!(st.declared.as_deref(), Some("ISO-8859-1"));
+    }
+
+    #[test]
+    fn control_characters_are_removed_and_counted() {
+        let (s, st) = decode(b"<a>\tx\x0C\ny\x01\x1Fz\r\n</a>");
+        assert_eq!(s, "<a>\tx\nyz\r\n</a>");
+        assert_eq!(st.control_chars, 3);
+        assert_eq!(st.first_control, Some((1, 6)));
+    }
+
+    #[test]
+    fn multibyte_sequence_split_across_chunks_is_kept() {
+        let mut bytes = b"<a>".to_vec();
+        bytes.resize(CHUNK - 1, b'x');
+        bytes.extend_from_slice("é€😀</a>".as_bytes());
+        let (s, st) = decode(&bytes);
+        assert!(s.ends_with("xé€😀</a>"));
+        assert_eq!(st.invalid_bytes, 0);
+    }
+
+    #[test]
+    fn truncated_sequence_at_eof_is_repaired() {
+        let (s, st) = decode(b"<a>x\xE2\x82");
+        assert_eq!(s, "<a>xâ‚");
+        assert_eq!(st.invalid_bytes, 2);
+    }
+}

@@ -1,0 +1,1285 @@
+//! Reading: a WXR export, streamed, into model [`Record`]s.
+//!
+//! [`Reader`] pulls one record at a time: the channel header first (site,
+//! authors, terms, gathered up to the first `<item>`), then each item with
+//! its postmeta and comments. Memory is bounded by the largest single item.
+//!
+//! The layers, bottom up: [`input`] turns bytes into clean UTF-8; `xml`
+//! resolves namespaces and reads text values the way WordPress's importer
+//! does; this module knows the WXR vocabulary (every version since 1.0) and
+//! normalizes values per the model contract. Problems become
+//! [`Diagnostics`] (repairs and warnings) or an [`Error`] with a position.
+
+pub mod error;
+pub mod input;
+pub mod values;
+mod xml;
+
+pub use error::{Error, ItemContext, Malformed};
+pub use input::{InputStats, Source};
+
+use crate::diag::{Diagnostic, Diagnostics, Location, Severity};
+use crate::model::{Author, Comment, Item, ItemTerm, Meta, Record, Site, Term};
+use input::{Decoded, Prefetched};
+use std::collections::{HashMap, VecDeque};
+use std::io::Read;
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+use xml::{Ev, Ns, Xml, XmlError};
+
+/// How to read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Keep every complete item of a damaged file instead of failing.
+    pub salvage: bool,
+    /// Fail on the first repair.
+    pub strict: bool,
+}
+
+/// Every element name WXR uses, whatever the context.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum F {
+    // RSS
+    Channel,
+    Item,
+    Title,
+    Link,
+    Description,
+    Language,
+    Generator,
+    Guid,
+    Category,
+    /// RSS elements that carry nothing the model keeps (pubDate, image…).
+    RssIgnored,
+    Creator,
+    Content,
+    Excerpt,
+    // channel
+    WxrVersion,
+    BaseSiteUrl,
+    BaseBlogUrl,
+    Author,
+    AuthorId,
+    AuthorLogin,
+    AuthorEmail,
+    AuthorDisplayName,
+    AuthorFirstName,
+    AuthorLastName,
+    WpCategory,
+    WpTag,
+    WpTerm,
+    TermId,
+    CategoryNicename,
+    CategoryParent,
+    CatName,
+    CategoryDescription,
+    TagSlug,
+    TagName,
+    TagDescription,
+    TermTaxonomy,
+    TermSlug,
+    TermParent,
+    TermName,
+    TermDescription,
+    TermMeta,
+    MetaKey,
+    MetaValue,
+    // item
+    PostId,
+    PostDate,
+    PostDateGmt,
+    PostModified,
+    PostModifiedGmt,
+    CommentStatus,
+    PingStatus,
+    PostName,
+    Status,
+    PostParent,
+    MenuOrder,
+    PostType,
+    PostPassword,
+    IsSticky,
+    AttachmentUrl,
+    PostMeta,
+    Comment,
+    CommentId,
+    CommentAuthor,
+    CommentAuthorEmail,
+    CommentAuthorUrl,
+    CommentAuthorIp,
+    CommentDate,
+    CommentDateGmt,
+    CommentContent,
+    CommentApproved,
+    CommentType,
+    CommentParent,
+    CommentUserId,
+    CommentMeta,
+    Unknown,
+}
+
+fn classify(ns: Ns, local: &str) -> F {
+    match ns {
+        Ns::None => match local {
+            "channel" => F::Channel,
+            "item" => F::Item,
+            "title" => F::Title,
+            "link" => F::Link,
+            "description" => F::Description,
+            "language" => F::Language,
+            "generator" => F::Generator,
+            "guid" => F::Guid,
+            "category" => F::Category,
+            "pubDate" | "lastBuildDate" | "image" | "cloud" | "ttl" | "copyright" | "managingEditor" | "webMaster"
+            | "docs" | "rating" | "textInput" | "skipHours" | "skipDays" | "comments" | "source" | "enclosure"
+            | "author" => F::RssIgnored,
+            _ => F::Unknown,
+        },
+        Ns::Dc if local == "creator" => F::Creator,
+        Ns::Content if local == "encoded" => F::Content,
+        Ns::Excerpt if local == "encoded" => F::Excerpt,
+        Ns::Wp => match local {
+            "wxr_version" => F::WxrVersion,
+            "base_site_url" => F::BaseSiteUrl,
+            "base_blog_url" => F::BaseBlogUrl,
+            // WordPress.com has written `wp:wp_author` for `wp:author`.
+            "author" | "wp_author" => F::Author,
+            "author_id" => F::AuthorId,
+            "author_login" => F::AuthorLogin,
+            "author_email" => F::AuthorEmail,
+            "author_display_name" => F::AuthorDisplayName,
+            "author_first_name" => F::AuthorFirstName,
+            "author_last_name" => F::AuthorLastName,
+            "category" => F::WpCategory,
+            "tag" => F::WpTag,
+            "term" => F::WpTerm,
+            "term_id" => F::TermId,
+            "category_nicename" => F::CategoryNicename,
+            "category_parent" => F::CategoryParent,
+            "cat_name" => F::CatName,
+            "category_description" => F::CategoryDescription,
+            "tag_slug" => F::TagSlug,
+            "tag_name" => F::TagName,
+            "tag_description" => F::TagDescription,
+            "term_taxonomy" => F::TermTaxonomy,
+            "term_slug" => F::TermSlug,
+            "term_parent" => F::TermParent,
+            "term_name" => F::TermName,
+            "term_description" => F::TermDescription,
+            "termmeta" => F::TermMeta,
+            "meta_key" => F::MetaKey,
+            "meta_value" => F::MetaValue,
+            "post_id" => F::PostId,
+            "post_date" => F::PostDate,
+            "post_date_gmt" => F::PostDateGmt,
+            "post_modified" => F::PostModified,
+            "post_modified_gmt" => F::PostModifiedGmt,
+            "comment_status" => F::CommentStatus,
+            "ping_status" => F::PingStatus,
+            "post_name" => F::PostName,
+            "status" => F::Status,
+            "post_parent" => F::PostParent,
+            "menu_order" => F::MenuOrder,
+            "post_type" => F::PostType,
+            "post_password" => F::PostPassword,
+            "is_sticky" => F::IsSticky,
+            "attachment_url" => F::AttachmentUrl,
+            "postmeta" => F::PostMeta,
+            "comment" => F::Comment,
+            "comment_id" => F::CommentId,
+            "comment_author" => F::CommentAuthor,
+            "comment_author_email" => F::CommentAuthorEmail,
+            "comment_author_url" => F::CommentAuthorUrl,
+            "comment_author_IP" => F::CommentAuthorIp,
+            "comment_date" => F::CommentDate,
+            "comment_date_gmt" => F::CommentDateGmt,
+            "comment_content" => F::CommentContent,
+            "comment_approved" => F::CommentApproved,
+            "comment_type" => F::CommentType,
+            "comment_parent" => F::CommentParent,
+            "comment_user_id" => F::CommentUserId,
+            "commentmeta" => F::CommentMeta,
+            _ => F::Unknown,
+        },
+        _ => F::Unknown,
+    }
+}
+
+/// One child of the element being read.
+enum Child {
+    Open {
+        f: F,
+        empty: bool,
+    },
+    Category {
+        domain: Option<String>,
+        nicename: Option<String>,
+        empty: bool,
+    },
+}
+
+/// An element that was skipped because wxr does not know it.
+struct Unknown {
+    qname: String,
+    parent: &'static str,
+    count: u64,
+    first: Location,
+}
+
+/// Streams one WXR input into records. See the module doc.
+pub struct Reader {
+    xml: Xml,
+    file: String,
+    opts: ReadOptions,
+    diags: Diagnostics,
+    site: Site,
+    /// Header records waiting to be returned.
+    queue: VecDeque<Record>,
+    /// The start tag of an item was read while looking for the header's end.
+    item_open: bool,
+    channel_depth: usize,
+    done: bool,
+    finished: bool,
+    complete_items: u64,
+    dropped_items: u64,
+    /// Slug of each channel term by (taxonomy, name), for WXR 1.0's bare
+    /// `<category>` elements.
+    term_slugs: HashMap<(String, String), String>,
+    unknown: Vec<Unknown>,
+    /// Warnings about the item being read, flushed with its id.
+    item_diags: Vec<Diagnostic>,
+    current: Option<ItemContext>,
+    /// Reused buffer for values that are parsed, not kept.
+    scratch: String,
+}
+
+impl Reader {
+    /// Opens `source` and reads its channel header.
+    pub fn open(source: &Source, opts: ReadOptions, progress: Option<Arc<AtomicU64>>) -> Result<Reader, Error> {
+        let file = source.display_name();
+        let raw = source.open(progress).map_err(|e| Error::Io {
+            file: file.clone(),
+            source: e,
+        })?;
+        Reader::from_read(raw, file, opts)
+    }
+
+    /// Reads from any byte stream; `file` names it in messages.
+    pub fn from_read(raw: Box<dyn Read + Send>, file: String, opts: ReadOptions) -> Result<Reader, Error> {
+        let decoded = Decoded::new(raw).map_err(|e| Error::Io {
+            file: file.clone(),
+            source: e,
+        })?;
+        let mut r = Reader {
+            xml: Xml::new(Prefetched::new(decoded)),
+            file,
+            opts,
+            diags: Diagnostics::new(),
+            site: Site::default(),
+            queue: VecDeque::new(),
+            item_open: false,
+            channel_depth: 0,
+            done: false,
+            finished: false,
+            complete_items: 0,
+            dropped_items: 0,
+            term_slugs: HashMap::new(),
+            unknown: Vec::new(),
+            item_diags: Vec::new(),
+            current: None,
+            scratch: String::new(),
+        };
+        r.read_header()?;
+        Ok(r)
+    }
+
+    /// The site, complete once the header has been read.
+    pub fn site(&self) -> &Site {
+        &self.site
+    }
+
+    /// The input's name as given.
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// Items read completely so far.
+    pub fn complete_items(&self) -> u64 {
+        self.complete_items
+    }
+
+    /// Items dropped by `--salvage`.
+    pub fn dropped_items(&self) -> u64 {
+        self.dropped_items
+    }
+
+    /// What the decoding layer changed.
+    pub fn input_stats(&self) -> InputStats {
+        self.xml.input().stats()
+    }
+
+    /// Repairs and warnings so far (complete once `next_record` returned `None`).
+    pub fn diagnostics(&self) -> &Diagnostics {
+        &self.diags
+    }
+
+    /// Takes the diagnostics out of the reader.
+    pub fn take_diagnostics(&mut self) -> Diagnostics {
+        std::mem::take(&mut self.diags)
+    }
+
+    /// Takes the header records (site, authors, terms) gathered before the
+    /// first item; `next_record` then continues with the items.
+    pub fn take_header(&mut self) -> Vec<Record> {
+        self.queue.drain(..).collect()
+    }
+
+    /// The next record, or `None` at the end of the input.
+    pub fn next_record(&mut self) -> Result<Option<Record>, Error> {
+        if let Some(r) = self.queue.pop_front() {
+            return Ok(Some(r));
+        }
+        loop {
+            if self.done {
+                return Ok(None);
+            }
+            let step = if self.item_open {
+                self.item_open = false;
+                self.read_item().map(|i| Some(Record::Item(Box::new(i))))
+            } else {
+                self.channel_step()
+            };
+            match step {
+                Ok(rec) => {
+                    self.drain_fixes();
+                    self.check_strict()?;
+                    if let Some(rec) = rec {
+                        return Ok(Some(rec));
+                    }
+                }
+                Err(e) => {
+                    self.drain_fixes();
+                    if let (true, Error::Malformed(_)) = (self.opts.salvage, &e) {
+                        self.salvage(e);
+                        continue;
+                    }
+                    self.done = true;
+                    return Err(e);
+                }
+            }
+            if self.done {
+                self.finish();
+                self.check_strict()?;
+            }
+        }
+    }
+
+    // ----- header -------------------------------------------------------
+
+    fn read_header(&mut self) -> Result<(), Error> {
+        // The root element.
+        loop {
+            let found = match self.xml.next() {
+                Ok(Ev::Start(t)) if t.ns == Ns::None && t.local == "rss" => break,
+                Ok(Ev::Start(t) | Ev::Empty(t)) => {
+                    format!("the root element is <{}>, not <rss>", t.qname())
+                }
+                Ok(Ev::Text(t)) if t.trim().is_empty() => continue,
+                Ok(Ev::Text(_) | Ev::CData(_) | Ev::Ref(_)) => "it is not XML (text before any element)".to_string(),
+                Ok(Ev::End { .. }) => "it is not XML (an end tag before any element)".to_string(),
+                Ok(Ev::Eof) => "the file is empty or holds no XML element".to_string(),
+                Ok(Ev::Comment(_) | Ev::Other) => continue,
+                Err(e) => format!("it is not XML ({} at {}:{})", e.message, e.line, e.column),
+            };
+            return Err(self.not_wxr(found));
+        }
+        // The channel.
+        loop {
+            match self.child("rss") {
+                Ok(Some(Child::Open {
+                    f: F::Channel,
+                    empty: false,
+                    ..
+                })) => break,
+                Ok(Some(c)) => self.skip_child(c, "rss")?,
+                Ok(None) => return Err(self.not_wxr("there is no <channel> element".into())),
+                Err(e) if self.opts.salvage => {
+                    self.salvage(e);
+                    return Err(self.not_wxr("there is no readable <channel> element".into()));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        self.channel_depth = self.xml.depth();
+        // Header elements, up to the first item.
+        loop {
+            match self.child("channel") {
+                Ok(Some(Child::Open { f: F::Item, empty, .. })) => {
+                    if empty {
+                        self.note(
+                            Severity::Warning,
+                            "wxr.empty_item",
+                            "an empty <item/> was skipped".into(),
+                        );
+                        continue;
+                    }
+                    self.item_open = true;
+                    break;
+                }
+                Ok(Some(c)) => {
+                    if let Some(rec) = self.header_child(c)? {
+                        self.queue.push_back(rec);
+                    }
+                }
+                Ok(None) => {
+                    self.after_channel()?;
+                    break;
+                }
+                Err(e) if self.opts.salvage => {
+                    self.salvage(e);
+                    break;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        match &self.site.wxr_version {
+            None => {
+                return Err(self.not_wxr("there is no <wp:wxr_version> in the channel".into()));
+            }
+            Some(v) if !xml::is_version(v) => {
+                return Err(self.not_wxr(format!("<wp:wxr_version> is {v:?}, expected a version such as 1.2")));
+            }
+            Some(_) => {}
+        }
+        self.queue.push_front(Record::Site(self.site.clone()));
+        self.drain_fixes();
+        self.check_strict()?;
+        if self.done {
+            self.finish();
+        }
+        Ok(())
+    }
+
+    /// The channel ended: read to the end of the document.
+    fn after_channel(&mut self) -> Result<(), Error> {
+        loop {
+            match self.xml.next() {
+                Ok(Ev::Eof) => break,
+                Ok(Ev::End {
+                    matched: false, qname, ..
+                }) => {
+                    let msg = format!("mismatched end tag </{qname}> after the channel");
+                    return Err(self.malformed(self.xml.error_here(msg)));
+                }
+                Ok(Ev::Start(_)) => {
+                    if let Err(e) = self.xml.skip() {
+                        return Err(self.malformed(e));
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => return Err(self.malformed(e)),
+            }
+        }
+        if self.xml.depth() > 0 {
+            let msg = format!("unexpected end of file inside <{}>", self.xml.current_qname());
+            return Err(self.malformed(self.xml.error_here(msg)));
+        }
+        self.done = true;
+        Ok(())
+    }
+
+    /// One child of `<channel>` after the header: an item, a late header
+    /// element, or the end.
+    fn channel_step(&mut self) -> Result<Option<Record>, Error> {
+        match self.child("channel")? {
+            Some(Child::Open {
+                f: F::Item,
+                empty: false,
+                ..
+            }) => {
+                let item = self.read_item()?;
+                Ok(Some(Record::Item(Box::new(item))))
+            }
+            Some(Child::Open {
+                f: F::Item,
+                empty: true,
+                ..
+            }) => {
+                self.note(
+                    Severity::Warning,
+                    "wxr.empty_item",
+                    "an empty <item/> was skipped".into(),
+                );
+                Ok(None)
+            }
+            Some(c) => {
+                let late = matches!(
+                    &c,
+                    Child::Open {
+                        f: F::Author | F::WpCategory | F::WpTag | F::WpTerm,
+                        ..
+                    }
+                );
+                let site_before = self.site.clone();
+                let rec = self.header_child(c)?;
+                if !late && self.site != site_before {
+                    self.site = site_before;
+                    self.note(
+                        Severity::Warning,
+                        "wxr.late_header",
+                        "a site field after the first <item> was ignored (the site record was already written)".into(),
+                    );
+                }
+                Ok(rec)
+            }
+            None => {
+                self.after_channel()?;
+                Ok(None)
+            }
+        }
+    }
+
+    /// Handles one child of the channel that is not an item.
+    fn header_child(&mut self, c: Child) -> Result<Option<Record>, Error> {
+        let Child::Open { f, empty, .. } = c else {
+            self.skip_child(c, "channel")?;
+            return Ok(None);
+        };
+        match f {
+            F::Title => self.site.title = Some(self.text(empty)?),
+            F::Link => self.site.link = self.trimmed(empty)?,
+            F::Description => self.site.description = Some(self.text(empty)?),
+            F::Language => self.site.language = self.trimmed(empty)?,
+            F::Generator => self.site.generator = self.trimmed(empty)?,
+            F::WxrVersion => self.site.wxr_version = Some(self.text(empty)?.trim().to_string()),
+            F::BaseSiteUrl => self.site.base_site_url = self.trimmed(empty)?,
+            F::BaseBlogUrl => self.site.base_blog_url = self.trimmed(empty)?,
+            F::Author => return Ok(Some(Record::Author(self.read_author(empty)?))),
+            F::WpCategory | F::WpTag | F::WpTerm => {
+                let term = self.read_term(f, empty)?;
+                if let (Some(name), Some(slug)) = (&term.name, &term.slug) {
+                    self.term_slugs
+                        .entry((term.taxonomy.clone(), name.clone()))
+                        .or_insert_with(|| slug.clone());
+                }
+                return Ok(Some(Record::Term(term)));
+            }
+            F::RssIgnored | F::Category => self.skip_known(empty)?,
+            _ => self.skip_child(c_from(f, empty), "channel")?,
+        }
+        Ok(None)
+    }
+
+    fn read_author(&mut self, empty: bool) -> Result<Author, Error> {
+        let mut a = Author::default();
+        if empty {
+            return Ok(a);
+        }
+        while let Some(c) = self.child("wp:author")? {
+            match c {
+                Child::Open {
+                    f: F::AuthorId, empty, ..
+                } => {
+                    a.id = self.id_field(empty, "wp:author_id")?;
+                }
+                Child::Open {
+                    f: F::AuthorLogin,
+                    empty,
+                    ..
+                } => a.login = self.trimmed(empty)?,
+                Child::Open {
+                    f: F::AuthorEmail,
+                    empty,
+                    ..
+                } => a.email = self.trimmed(empty)?,
+                Child::Open {
+                    f: F::AuthorDisplayName,
+                    empty,
+                    ..
+                } => a.display_name = values::exact(self.text(empty)?),
+                Child::Open {
+                    f: F::AuthorFirstName,
+                    empty,
+                    ..
+                } => a.first_name = values::exact(self.text(empty)?),
+                Child::Open {
+                    f: F::AuthorLastName,
+                    empty,
+                    ..
+                } => a.last_name = values::exact(self.text(empty)?),
+                c => self.skip_child(c, "wp:author")?,
+            }
+        }
+        Ok(a)
+    }
+
+    fn read_term(&mut self, kind: F, empty: bool) -> Result<Term, Error> {
+        let (taxonomy, parent_name) = match kind {
+            F::WpCategory => ("category", "wp:category"),
+            F::WpTag => ("post_tag", "wp:tag"),
+            _ => ("", "wp:term"),
+        };
+        let mut t = Term {
+            taxonomy: taxonomy.to_string(),
+            ..Term::default()
+        };
+        if empty {
+            return Ok(t);
+        }
+        while let Some(c) = self.child(parent_name)? {
+            match c {
+                Child::Open {
+                    f: F::TermId, empty, ..
+                } => {
+                    t.id = self.id_field(empty, "wp:term_id")?;
+                }
+                Child::Open {
+                    f: F::CategoryNicename | F::TagSlug | F::TermSlug,
+                    empty,
+                    ..
+                } => t.slug = self.trimmed(empty)?,
+                Child::Open {
+                    f: F::CatName | F::TagName | F::TermName,
+                    empty,
+                    ..
+                } => t.name = values::exact(self.text(empty)?),
+                Child::Open {
+                    f: F::CategoryDescription | F::TagDescription | F::TermDescription,
+                    empty,
+                    ..
+                } => t.description = values::exact(self.text(empty)?),
+                Child::Open {
+                    f: F::CategoryParent | F::TermParent,
+                    empty,
+                    ..
+                } => t.parent = self.trimmed(empty)?,
+                Child::Open {
+                    f: F::TermTaxonomy,
+                    empty,
+                    ..
+                } => {
+                    t.taxonomy = self.text(empty)?.trim().to_string();
+                }
+                Child::Open {
+                    f: F::TermMeta, empty, ..
+                } => {
+                    let m = self.read_meta(empty, "wp:termmeta")?;
+                    t.meta.push(m);
+                }
+                c => self.skip_child(c, "wp:term")?,
+            }
+        }
+        Ok(t)
+    }
+
+    fn read_meta(&mut self, empty: bool, parent: &'static str) -> Result<Meta, Error> {
+        let mut m = Meta::default();
+        if empty {
+            return Ok(m);
+        }
+        while let Some(c) = self.child(parent)? {
+            match c {
+                Child::Open {
+                    f: F::MetaKey, empty, ..
+                } => m.key = self.text(empty)?,
+                Child::Open {
+                    f: F::MetaValue, empty, ..
+                } => m.value = self.text(empty)?,
+                c => self.skip_child(c, parent)?,
+            }
+        }
+        Ok(m)
+    }
+
+    // ----- items --------------------------------------------------------
+
+    /// Reads the item whose start tag was just read.
+    fn read_item(&mut self) -> Result<Item, Error> {
+        let (line, column) = self.xml.position();
+        self.current = Some(ItemContext {
+            id: None,
+            title: None,
+            line,
+            column,
+        });
+        let mut item = Item::default();
+        let mut bare: Vec<(String, String)> = Vec::new();
+        while let Some(c) = self.child("item")? {
+            match c {
+                Child::Category {
+                    domain,
+                    nicename,
+                    empty,
+                } => {
+                    let name = self.text(empty)?;
+                    let taxonomy = match domain.as_deref().map(str::trim) {
+                        None | Some("") => "category".to_string(),
+                        Some("tag") => "post_tag".to_string(),
+                        Some(d) => d.to_string(),
+                    };
+                    match nicename {
+                        Some(slug) => {
+                            let term = ItemTerm {
+                                taxonomy,
+                                slug: Some(slug),
+                                name,
+                            };
+                            if !item
+                                .terms
+                                .iter()
+                                .any(|t| t.taxonomy == term.taxonomy && t.slug == term.slug)
+                            {
+                                item.terms.push(term);
+                            }
+                        }
+                        None => bare.push((taxonomy, name)),
+                    }
+                }
+                Child::Open { f, empty } => self.item_field(&mut item, f, empty)?,
+            }
+        }
+        // WXR 1.0 wrote each term twice, once without its slug.
+        for (taxonomy, name) in bare {
+            if item.terms.iter().any(|t| t.taxonomy == taxonomy && t.name == name) {
+                continue;
+            }
+            let slug = self.term_slugs.get(&(taxonomy.clone(), name.clone())).cloned();
+            item.terms.push(ItemTerm { taxonomy, slug, name });
+        }
+        if item.id.is_none() {
+            self.diags.push(Diagnostic {
+                code: "wxr.item_without_id",
+                severity: Severity::Notice,
+                message: "this item has no usable wp:post_id (missing or 0); its id is null".into(),
+                location: Some(Location {
+                    file: self.file.clone(),
+                    line,
+                    column,
+                }),
+                item_id: None,
+                count: 1,
+            });
+        }
+        self.complete_items += 1;
+        self.current = None;
+        for mut d in self.item_diags.drain(..) {
+            d.item_id = item.id;
+            self.diags.push(d);
+        }
+        Ok(item)
+    }
+
+    fn item_field(&mut self, item: &mut Item, f: F, empty: bool) -> Result<(), Error> {
+        match f {
+            F::Title => {
+                let t = self.text(empty)?;
+                if let Some(c) = &mut self.current {
+                    c.title = Some(t.clone());
+                }
+                item.title = Some(t);
+            }
+            F::Link => item.link = self.trimmed(empty)?,
+            F::Guid => item.guid = self.trimmed(empty)?,
+            F::Creator => item.author = self.trimmed(empty)?,
+            F::Content => item.content = self.text(empty)?,
+            F::Excerpt => item.excerpt = self.text(empty)?,
+            F::PostId => {
+                item.id = self.id_field(empty, "wp:post_id")?;
+                if let Some(c) = &mut self.current {
+                    c.id = item.id;
+                }
+            }
+            F::PostDate => item.date = self.date(empty, "wp:post_date", false)?,
+            F::PostDateGmt => item.date_gmt = self.date(empty, "wp:post_date_gmt", true)?,
+            F::PostModified => item.modified = self.date(empty, "wp:post_modified", false)?,
+            F::PostModifiedGmt => item.modified_gmt = self.date(empty, "wp:post_modified_gmt", true)?,
+            F::CommentStatus => item.comment_status = self.trimmed(empty)?,
+            F::PingStatus => item.ping_status = self.trimmed(empty)?,
+            F::PostName => item.slug = self.trimmed(empty)?,
+            F::Status => item.status = self.scratch(empty, |_, s| s.trim().to_string())?,
+            F::PostParent => {
+                item.parent = self.id_field(empty, "wp:post_parent")?;
+            }
+            F::MenuOrder => {
+                item.menu_order = self.int_field(empty, "wp:menu_order")?.unwrap_or(0);
+            }
+            F::PostType => item.kind = self.scratch(empty, |_, s| s.trim().to_string())?,
+            F::PostPassword => item.password = values::exact(self.text(empty)?),
+            F::IsSticky => item.sticky = self.scratch(empty, |_, s| s.trim() == "1")?,
+            F::AttachmentUrl => item.attachment_url = self.trimmed(empty)?,
+            F::PostMeta => item.meta.push(self.read_meta(empty, "wp:postmeta")?),
+            F::Comment => item.comments.push(self.read_comment(empty)?),
+            // `<description>` and `<pubDate>` of an item repeat what the
+            // model has (excerpt, dates) in RSS form.
+            F::Description | F::RssIgnored => self.skip_known(empty)?,
+            _ => self.skip_child(Child::Open { f, empty }, "item")?,
+        }
+        Ok(())
+    }
+
+    fn read_comment(&mut self, empty: bool) -> Result<Comment, Error> {
+        let mut c = Comment {
+            kind: "comment".into(),
+            status: "pending".into(),
+            ..Comment::default()
+        };
+        if empty {
+            return Ok(c);
+        }
+        while let Some(child) = self.child("wp:comment")? {
+            let Child::Open { f, empty, .. } = child else {
+                self.skip_child(child, "wp:comment")?;
+                continue;
+            };
+            match f {
+                F::CommentId => {
+                    c.id = self.int_field(empty, "wp:comment_id")?;
+                }
+                F::CommentAuthor => c.author = values::exact(self.text(empty)?),
+                F::CommentAuthorEmail => c.author_email = self.trimmed(empty)?,
+                F::CommentAuthorUrl => c.author_url = self.trimmed(empty)?,
+                F::CommentAuthorIp => c.author_ip = self.trimmed(empty)?,
+                F::CommentDate => c.date = self.date(empty, "wp:comment_date", false)?,
+                F::CommentDateGmt => c.date_gmt = self.date(empty, "wp:comment_date_gmt", true)?,
+                F::CommentContent => c.content = self.text(empty)?,
+                F::CommentApproved => c.status = self.scratch(empty, |_, s| values::comment_status(s))?,
+                F::CommentType => c.kind = self.scratch(empty, |_, s| values::comment_type(s))?,
+                F::CommentParent => {
+                    c.parent = self.id_field(empty, "wp:comment_parent")?;
+                }
+                F::CommentUserId => {
+                    c.user_id = self.id_field(empty, "wp:comment_user_id")?;
+                }
+                F::CommentMeta => c.meta.push(self.read_meta(empty, "wp:commentmeta")?),
+                f => self.skip_child(c_from(f, empty), "wp:comment")?,
+            }
+        }
+        Ok(c)
+    }
+
+    // ----- element plumbing ---------------------------------------------
+
+    /// The next child element of the element being read, or `None` at its
+    /// end tag. Text between children is layout and is ignored.
+    fn child(&mut self, parent: &str) -> Result<Option<Child>, Error> {
+        loop {
+            let ev = match self.xml.next() {
+                Ok(ev) => ev,
+                Err(e) => return Err(self.malformed(e)),
+            };
+            let (tag, empty) = match ev {
+                Ev::Start(t) => (t, false),
+                Ev::Empty(t) => (t, true),
+                Ev::End { matched: true, .. } => return Ok(None),
+                Ev::End {
+                    matched: false, qname, ..
+                } => {
+                    let msg = format!("mismatched end tag </{qname}>");
+                    let msg = format!("{msg}, expected </{}>", self.xml.current_qname());
+                    return Err(self.malformed(self.xml.error_here(msg)));
+                }
+                Ev::Eof => {
+                    let msg = format!("unexpected end of file inside <{parent}>");
+                    return Err(self.malformed(self.xml.error_here(msg)));
+                }
+                _ => continue,
+            };
+            let f = classify(tag.ns, tag.local);
+            if f == F::Category && parent == "item" {
+                let domain = tag.attr("domain");
+                let nicename = tag.attr("nicename");
+                return Ok(Some(Child::Category {
+                    domain,
+                    nicename,
+                    empty,
+                }));
+            }
+            return Ok(Some(Child::Open { f, empty }));
+        }
+    }
+
+    /// Skips a child wxr has no use for in this place, reporting it.
+    fn skip_child(&mut self, c: Child, parent: &'static str) -> Result<(), Error> {
+        let empty = match c {
+            Child::Open { empty, .. } | Child::Category { empty, .. } => empty,
+        };
+        let qname = self.xml.last_qname();
+        let (line, column) = self.xml.position();
+        match self.unknown.iter_mut().find(|u| u.qname == qname && u.parent == parent) {
+            Some(u) => u.count += 1,
+            None => self.unknown.push(Unknown {
+                qname: qname.to_string(),
+                parent,
+                count: 1,
+                first: Location {
+                    file: self.file.clone(),
+                    line,
+                    column,
+                },
+            }),
+        }
+        self.skip_known(empty)
+    }
+
+    /// Skips an element whose content the model does not keep.
+    fn skip_known(&mut self, empty: bool) -> Result<(), Error> {
+        if empty {
+            return Ok(());
+        }
+        self.xml.skip().map_err(|e| self.malformed_err(e))
+    }
+
+    /// The text of the element just opened.
+    fn text(&mut self, empty: bool) -> Result<String, Error> {
+        let mut s = String::new();
+        if !empty {
+            self.xml.read_text(&mut s).map_err(|e| self.malformed_err(e))?;
+        }
+        Ok(s)
+    }
+
+    /// Reads the element's text into a reused buffer and hands it to `f`:
+    /// for values that are parsed or trimmed, not kept as they are.
+    fn scratch<T>(&mut self, empty: bool, f: impl FnOnce(&mut Self, &str) -> T) -> Result<T, Error> {
+        let mut s = std::mem::take(&mut self.scratch);
+        s.clear();
+        if !empty && let Err(e) = self.xml.read_text(&mut s) {
+            self.scratch = s;
+            return Err(self.malformed(e));
+        }
+        let v = f(self, &s);
+        self.scratch = s;
+        Ok(v)
+    }
+
+    /// The trimmed text, `None` when empty.
+    fn trimmed(&mut self, empty: bool) -> Result<Option<String>, Error> {
+        self.scratch(empty, |_, s| values::non_empty(s))
+    }
+
+    fn date(&mut self, empty: bool, what: &str, utc: bool) -> Result<Option<String>, Error> {
+        self.scratch(empty, |r, v| match values::parse_date(v) {
+            Ok(d) => d.map(|d| {
+                if utc {
+                    values::utc_form(d)
+                } else {
+                    values::local_form(d)
+                }
+            }),
+            Err(values::Invalid) => {
+                r.item_note(
+                    Severity::Warning,
+                    "wxr.bad_date",
+                    format!("<{what}> {:?} is not a date; written as null", v.trim()),
+                );
+                None
+            }
+        })
+    }
+
+    fn id_field(&mut self, empty: bool, what: &str) -> Result<Option<i64>, Error> {
+        self.scratch(empty, |r, v| {
+            values::parse_id(v).unwrap_or_else(|values::Invalid| {
+                r.bad_number(v, what);
+                None
+            })
+        })
+    }
+
+    fn int_field(&mut self, empty: bool, what: &str) -> Result<Option<i64>, Error> {
+        self.scratch(empty, |r, v| {
+            values::parse_int(v).unwrap_or_else(|values::Invalid| {
+                r.bad_number(v, what);
+                None
+            })
+        })
+    }
+
+    fn bad_number(&mut self, v: &str, what: &str) {
+        self.item_note(
+            Severity::Warning,
+            "wxr.bad_number",
+            format!("<{what}> {:?} is not a number; written as null", v.trim()),
+        );
+    }
+
+    // ----- diagnostics and errors ----------------------------------------
+
+    fn location(&self) -> Location {
+        let (line, column) = self.xml.position();
+        Location {
+            file: self.file.clone(),
+            line,
+            column,
+        }
+    }
+
+    fn note(&mut self, severity: Severity, code: &'static str, message: String) {
+        let d = Diagnostic {
+            code,
+            severity,
+            message,
+            location: Some(self.location()),
+            item_id: None,
+            count: 1,
+        };
+        self.diags.push(d);
+    }
+
+    /// A diagnostic about the current item, given its id once known.
+    fn item_note(&mut self, severity: Severity, code: &'static str, message: String) {
+        let d = Diagnostic {
+            code,
+            severity,
+            message,
+            location: Some(self.location()),
+            item_id: None,
+            count: 1,
+        };
+        if self.current.is_some() {
+            self.item_diags.push(d);
+        } else {
+            self.diags.push(d);
+        }
+    }
+
+    fn drain_fixes(&mut self) {
+        for fix in std::mem::take(&mut self.xml.fixes) {
+            let d = Diagnostic {
+                code: fix.code,
+                severity: Severity::Repair,
+                message: fix.message,
+                location: Some(Location {
+                    file: self.file.clone(),
+                    line: fix.line,
+                    column: fix.column,
+                }),
+                item_id: self.current.as_ref().and_then(|c| c.id),
+                count: 1,
+            };
+            self.diags.push(d);
+        }
+    }
+
+    fn check_strict(&self) -> Result<(), Error> {
+        if !self.opts.strict {
+            return Ok(());
+        }
+        if let Some(d) = self.diags.first_repair() {
+            return Err(Error::Strict(Box::new(d.clone())));
+        }
+        if let Some(d) = self
+            .input_diagnostics()
+            .into_iter()
+            .find(|d| d.severity == Severity::Repair)
+        {
+            return Err(Error::Strict(Box::new(d)));
+        }
+        Ok(())
+    }
+
+    /// Diagnostics for what the decoding layer changed.
+    fn input_diagnostics(&self) -> Vec<Diagnostic> {
+        let st = self.xml.input().stats();
+        let at = |p: Option<(u64, u64)>| {
+            p.map(|(line, column)| Location {
+                file: self.file.clone(),
+                line,
+                column,
+            })
+        };
+        let mut out = Vec::new();
+        let mut push = |code, severity, message, location, count| {
+            out.push(Diagnostic {
+                code,
+                severity,
+                message,
+                location,
+                item_id: None,
+                count,
+            })
+        };
+        if let Some(label) = &st.unknown_label {
+            push(
+                "input.unknown_encoding",
+                Severity::Warning,
+                format!("the declared encoding {label:?} is unknown; read as UTF-8"),
+                None,
+                1,
+            );
+        }
+        if st.invalid_bytes > 0 {
+            push(
+                "input.invalid_utf8",
+                Severity::Repair,
+                format!(
+                    "{} byte(s) were not valid UTF-8 and were read as windows-1252 (the first is here)",
+                    st.invalid_bytes
+                ),
+                at(st.first_invalid),
+                st.invalid_bytes,
+            );
+        }
+        if st.malformed_chunks > 0 {
+            push(
+                "input.malformed_bytes",
+                Severity::Repair,
+                format!(
+                    "bytes that are not valid {} were replaced by U+FFFD (first near here)",
+                    st.encoding
+                ),
+                at(st.first_malformed),
+                st.malformed_chunks,
+            );
+        }
+        let refs = self.xml.dropped_char_refs;
+        if st.control_chars + refs > 0 {
+            push(
+                "input.control_chars",
+                Severity::Repair,
+                format!(
+                    "removed {} control character(s) that XML 1.0 forbids{}",
+                    st.control_chars + refs,
+                    if st.first_control.is_some() {
+                        " (the first is here)"
+                    } else {
+                        " (written as character references)"
+                    }
+                ),
+                at(st.first_control),
+                st.control_chars + refs,
+            );
+        }
+        out
+    }
+
+    /// End of input: turn the counters into diagnostics (once).
+    fn finish(&mut self) {
+        if self.finished {
+            return;
+        }
+        self.finished = true;
+        for d in self.input_diagnostics() {
+            self.diags.push(d);
+        }
+        for u in std::mem::take(&mut self.unknown) {
+            let Unknown {
+                qname,
+                parent,
+                count,
+                first,
+            } = u;
+            self.diags.push(Diagnostic {
+                code: "wxr.unknown_element",
+                severity: Severity::Notice,
+                message: format!(
+                    "<{qname}> inside <{parent}> is not part of WXR; skipped {count} time(s) (the first is here)"
+                ),
+                location: Some(first),
+                item_id: None,
+                count,
+            });
+        }
+    }
+
+    fn not_wxr(&mut self, reason: String) -> Error {
+        self.done = true;
+        Error::NotWxr {
+            file: self.file.clone(),
+            reason,
+        }
+    }
+
+    fn malformed_err(&self, e: XmlError) -> Error {
+        self.malformed(e)
+    }
+
+    fn malformed(&self, e: XmlError) -> Error {
+        Error::Malformed(Box::new(Malformed {
+            location: Location {
+                file: self.file.clone(),
+                line: e.line,
+                column: e.column,
+            },
+            message: e.message,
+            item: self.current.clone(),
+            complete_items: self.complete_items,
+        }))
+    }
+
+    /// `--salvage`: report what the error cost and find the next item.
+    fn salvage(&mut self, e: Error) {
+        let Error::Malformed(m) = e else {
+            return;
+        };
+        let Malformed {
+            location,
+            message,
+            item,
+            ..
+        } = *m;
+        let what = match &item {
+            Some(i) => {
+                self.dropped_items += 1;
+                let mut s = format!("dropped the item that starts at line {}", i.line);
+                if let Some(id) = i.id {
+                    s += &format!(" (id {id}");
+                    if let Some(t) = &i.title {
+                        s += &format!(", {t:?}");
+                    }
+                    s += ")";
+                }
+                s
+            }
+            None => "stopped reading".to_string(),
+        };
+        let item_id = item.as_ref().and_then(|i| i.id);
+        self.current = None;
+        self.item_diags.clear();
+        self.diags.push(Diagnostic {
+            code: "wxr.salvaged",
+            severity: Severity::Warning,
+            message: format!("the XML is not well-formed ({message}); --salvage {what}"),
+            location: Some(location),
+            item_id,
+            count: 1,
+        });
+        if item.is_none() {
+            self.done = true;
+            self.finish();
+            return;
+        }
+        // Find the next <item> start, or the end.
+        let mut last_error = None;
+        loop {
+            match self.xml.next() {
+                Ok(Ev::Start(t)) if t.ns == Ns::None && t.local == "item" => {
+                    self.xml.collapse_to(self.channel_depth);
+                    self.item_open = true;
+                    return;
+                }
+                Ok(Ev::End {
+                    ns: Ns::None,
+                    local: "channel",
+                    ..
+                })
+                | Ok(Ev::Eof) => break,
+                Ok(_) => {}
+                Err(e) => {
+                    let at = (e.line, e.column);
+                    if last_error == Some(at) {
+                        break;
+                    }
+                    last_error = Some(at);
+                }
+            }
+        }
+        self.done = true;
+        self.finish();
+    }
+}
+
+/// A `Child` for an element known by its kind only.
+fn c_from(f: F, empty: bool) -> Child {
+    Child::Open { f, empty }
+}

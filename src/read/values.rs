@@ -1,0 +1,144 @@
+//! Normalization of exported values into the model's forms: dates, ids,
+//! numbers, comment statuses. Each function says what it does with a value
+//! it cannot use; callers turn `Err` into a warning, never a guess.
+
+use chrono::NaiveDateTime;
+
+/// A value that cannot be read as what it should be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Invalid;
+
+/// The wall-clock formats WordPress has written for `post_date` and friends.
+const DATE_FORMATS: [&str; 3] = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"];
+
+/// Parses a WordPress date. `Ok(None)` for an empty value or the zero date
+/// `0000-00-00 00:00:00` (drafts); `Err` for anything unparseable.
+pub fn parse_date(s: &str) -> Result<Option<NaiveDateTime>, Invalid> {
+    let s = s.trim();
+    if s.is_empty() || s.starts_with("0000-00-00") {
+        return Ok(None);
+    }
+    if let Some(d) = parse_date_fast(s.as_bytes()) {
+        return Ok(Some(d));
+    }
+    DATE_FORMATS
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+        .map(Some)
+        .ok_or(Invalid)
+}
+
+/// `YYYY-MM-DD HH:MM:SS`, the form every WordPress writes, without
+/// chrono's format machinery (dates are in every item and comment).
+fn parse_date_fast(b: &[u8]) -> Option<NaiveDateTime> {
+    if b.len() != 19
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || (b[10] != b' ' && b[10] != b'T')
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter()
+            .try_fold(0u32, |n, &c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+    };
+    let date = chrono::NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)?;
+    date.and_hms_opt(num(11..13)?, num(14..16)?, num(17..19)?)
+}
+
+/// Site-local form: `YYYY-MM-DDTHH:MM:SS`.
+pub fn local_form(d: NaiveDateTime) -> String {
+    use chrono::{Datelike, Timelike};
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+        d.year(),
+        d.month(),
+        d.day(),
+        d.hour(),
+        d.minute(),
+        d.second()
+    )
+}
+
+/// UTC form: `YYYY-MM-DDTHH:MM:SSZ`.
+pub fn utc_form(d: NaiveDateTime) -> String {
+    let mut s = local_form(d);
+    s.push('Z');
+    s
+}
+
+/// Parses an integer. `Ok(None)` for an empty value; `Err` when not a number.
+pub fn parse_int(s: &str) -> Result<Option<i64>, Invalid> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    s.parse::<i64>().map(Some).map_err(|_| Invalid)
+}
+
+/// An id: like [`parse_int`], and `0` (WordPress's "none") becomes `None`.
+pub fn parse_id(s: &str) -> Result<Option<i64>, Invalid> {
+    parse_int(s).map(|v| v.filter(|&n| n != 0))
+}
+
+/// `wp:comment_approved` in words.
+pub fn comment_status(s: &str) -> String {
+    match s.trim() {
+        "1" | "approve" | "approved" => "approved".to_string(),
+        "0" | "hold" | "" => "pending".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// `wp:comment_type`: `""` is an ordinary comment.
+pub fn comment_type(s: &str) -> String {
+    match s.trim() {
+        "" => "comment".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// A trimmed value, `None` when empty.
+pub fn non_empty(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+/// A value kept exactly as exported, `None` when it is empty.
+pub fn exact(s: String) -> Option<String> {
+    (!s.is_empty()).then_some(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        let d = parse_date("2010-02-01 10:23:45").unwrap().unwrap();
+        assert_eq!(local_form(d), "2010-02-01T10:23:45");
+        assert_eq!(utc_form(d), "2010-02-01T10:23:45Z");
+        assert_eq!(parse_date("0000-00-00 00:00:00"), Ok(None));
+        assert_eq!(parse_date(""), Ok(None));
+        assert!(parse_date("2010-02-30 10:00:00").is_err());
+        assert!(parse_date("yesterday").is_err());
+        assert!(parse_date("2010-02-01").is_err());
+        assert!(parse_date("2010-02-01 10:23").unwrap().is_some());
+    }
+
+    #[test]
+    fn ids_and_statuses() {
+        assert_eq!(parse_id("0"), Ok(None));
+        assert_eq!(parse_id(" 42 "), Ok(Some(42)));
+        assert_eq!(parse_id("x"), Err(Invalid));
+        assert_eq!(parse_int("0"), Ok(Some(0)));
+        assert_eq!(comment_status("1"), "approved");
+        assert_eq!(comment_status("0"), "pending");
+        assert_eq!(comment_status("spam"), "spam");
+        assert_eq!(comment_status("post-trashed"), "post-trashed");
+        assert_eq!(comment_type(""), "comment");
+        assert_eq!(comment_type("pingback"), "pingback");
+    }
+}

@@ -1,0 +1,818 @@
+//! The XML layer: quick-xml events with namespaces resolved to the few
+//! vocabularies WXR uses, exact line:column positions, and the leaf-text
+//! rules of WordPress exports (CDATA, entities, old exporters' damage).
+//!
+//! quick-xml is run with end-name checks off and dangling `&` allowed: this
+//! layer keeps its own element stack, so a mismatched end tag becomes a
+//! precise error (or, inside a text field after a CDATA section, the
+//! recovery WordPress's importer applies) instead of an opaque failure.
+//! Namespaces are matched on their URI (`http` or `https`, with or without a
+//! trailing slash, any WXR version), never on the prefix string; a prefix
+//! nobody declared falls back to its conventional meaning, as a repair.
+
+use super::input::{Prefetched, count_chars, count_newlines};
+use quick_xml::events::Event;
+use quick_xml::events::attributes::Attributes;
+
+/// The vocabularies of a WXR file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ns {
+    /// No prefix: RSS 2.0 elements.
+    None,
+    /// `http://wordpress.org/export/N.N/`.
+    Wp,
+    /// `http://purl.org/rss/1.0/modules/content/`.
+    Content,
+    /// `http://wordpress.org/export/N.N/excerpt/`.
+    Excerpt,
+    /// `http://purl.org/dc/elements/1.1/`.
+    Dc,
+    /// Anything else.
+    Other,
+}
+
+/// Classifies a namespace URI.
+pub(crate) fn classify_uri(uri: &str) -> Ns {
+    let u = uri.trim().to_ascii_lowercase();
+    let u = u
+        .strip_prefix("http://")
+        .or_else(|| u.strip_prefix("https://"))
+        .unwrap_or(&u);
+    let u = u.strip_prefix("www.").unwrap_or(u).trim_end_matches('/');
+    if let Some(rest) = u.strip_prefix("wordpress.org/export/") {
+        let (version, tail) = match rest.split_once('/') {
+            Some((v, t)) => (v, Some(t)),
+            None => (rest, None),
+        };
+        return match (is_version(version), tail) {
+            (true, None) => Ns::Wp,
+            (true, Some("excerpt")) => Ns::Excerpt,
+            _ => Ns::Other,
+        };
+    }
+    match u {
+        "purl.org/rss/1.0/modules/content" => Ns::Content,
+        "purl.org/dc/elements/1.1" => Ns::Dc,
+        _ => Ns::Other,
+    }
+}
+
+/// `N.N`, as WXR versions are written.
+pub(crate) fn is_version(s: &str) -> bool {
+    match s.split_once('.') {
+        Some((a, b)) => {
+            !a.is_empty()
+                && !b.is_empty()
+                && a.bytes().all(|c| c.is_ascii_digit())
+                && b.bytes().all(|c| c.is_ascii_digit())
+        }
+        None => false,
+    }
+}
+
+/// An element start, resolved.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Tag<'a> {
+    pub ns: Ns,
+    pub local: &'a str,
+    /// Everything between `<` and `>` (name and attributes).
+    pub raw: &'a str,
+    name_len: usize,
+}
+
+impl<'a> Tag<'a> {
+    /// The qualified name as written.
+    pub fn qname(&self) -> &'a str {
+        &self.raw[..self.name_len]
+    }
+
+    /// The value of attribute `name` with entities decoded, if present.
+    pub fn attr(&self, name: &str) -> Option<String> {
+        let mut attrs = Attributes::new(self.raw, self.name_len);
+        attrs.with_checks(false);
+        for a in attrs.flatten() {
+            if a.key.0 == name {
+                let mut out = String::with_capacity(a.value.len());
+                decode_entities(&a.value, &mut out);
+                return Some(out);
+            }
+        }
+        None
+    }
+}
+
+/// One event, resolved.
+#[derive(Debug)]
+pub(crate) enum Ev<'a> {
+    Start(Tag<'a>),
+    Empty(Tag<'a>),
+    End {
+        ns: Ns,
+        local: &'a str,
+        qname: &'a str,
+        /// The name matched the innermost open element, which is now closed.
+        matched: bool,
+    },
+    Text(&'a str),
+    CData(&'a str),
+    /// An entity or character reference, without `&` and `;`.
+    Ref(&'a str),
+    /// A comment's text.
+    Comment(&'a str),
+    /// A processing instruction, declaration or doctype (ignored by readers).
+    Other,
+    Eof,
+}
+
+/// A position-carrying problem found by this layer: a well-formedness error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct XmlError {
+    pub message: String,
+    pub line: u64,
+    pub column: u64,
+}
+
+/// A repair this layer made, drained by the WXR reader into diagnostics.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Fix {
+    pub code: &'static str,
+    pub message: String,
+    pub line: u64,
+    pub column: u64,
+}
+
+struct Frame {
+    /// End of this element's qname in `names`.
+    name_end: usize,
+    /// Length of `bindings` before this element's declarations.
+    bindings_len: usize,
+}
+
+/// Line and column bookkeeping over the decoded stream.
+struct Pos {
+    line: u64,
+    col: u64,
+    ev_line: u64,
+    ev_col: u64,
+    /// Decoded bytes consumed by the tokenizer after the last event.
+    last: u64,
+}
+
+impl Pos {
+    fn error(&self, message: &str) -> XmlError {
+        XmlError {
+            message: message.to_string(),
+            line: self.ev_line,
+            column: self.ev_col,
+        }
+    }
+
+    /// Moves past an event whose `content` sits inside `span` bytes of
+    /// markup, `suffix` of them after the content.
+    fn advance(&mut self, content: &str, span: u64, suffix: u64) {
+        self.ev_line = self.line;
+        self.ev_col = self.col;
+        let bytes = content.as_bytes();
+        let markup = span.saturating_sub(bytes.len() as u64);
+        if bytes.len() < 64 {
+            // Most events are short: tag names, layout whitespace.
+            let mut col = self.col + markup.saturating_sub(suffix);
+            for &b in bytes {
+                if b == b'\n' {
+                    self.line += 1;
+                    col = 1;
+                } else if (b & 0xC0) != 0x80 {
+                    col += 1;
+                }
+            }
+            self.col = col + suffix;
+            return;
+        }
+        match memchr::memrchr(b'\n', bytes) {
+            Some(last) => {
+                self.line += count_newlines(bytes);
+                self.col = 1 + count_chars(&bytes[last + 1..]) + suffix;
+            }
+            None => self.col += markup + count_chars(bytes),
+        }
+    }
+}
+
+/// The XML reader. See the module doc.
+pub(crate) struct Xml {
+    r: quick_xml::Reader<Prefetched>,
+    buf: Vec<u8>,
+    names: String,
+    frames: Vec<Frame>,
+    bindings: Vec<(String, Ns)>,
+    pos: Pos,
+    /// Prefixes used without a declaration, reported once each.
+    undeclared: Vec<String>,
+    /// Repairs not yet drained.
+    pub fixes: Vec<Fix>,
+    /// The current tag's text (name and attributes).
+    tag: String,
+    /// The name of the text element being read.
+    leaf: String,
+    /// Bytes of a control character reference (`&#12;`) dropped.
+    pub dropped_char_refs: u64,
+}
+
+impl Xml {
+    pub fn new(input: Prefetched) -> Xml {
+        let mut r = quick_xml::Reader::from_reader(input);
+        let c = r.config_mut();
+        c.trim_text(false);
+        c.check_end_names = false;
+        c.allow_unmatched_ends = true;
+        c.allow_dangling_amp = true;
+        c.expand_empty_elements = false;
+        Xml {
+            r,
+            buf: Vec::with_capacity(64 * 1024),
+            names: String::new(),
+            frames: Vec::new(),
+            bindings: Vec::new(),
+            pos: Pos {
+                line: 1,
+                col: 1,
+                ev_line: 1,
+                ev_col: 1,
+                last: 0,
+            },
+            undeclared: Vec::new(),
+            fixes: Vec::new(),
+            tag: String::new(),
+            leaf: String::new(),
+            dropped_char_refs: 0,
+        }
+    }
+
+    /// The decoding layer underneath.
+    pub fn input(&self) -> &Prefetched {
+        self.r.get_ref()
+    }
+
+    /// Line and column where the last event started.
+    pub fn position(&self) -> (u64, u64) {
+        (self.pos.ev_line, self.pos.ev_col)
+    }
+
+    /// Number of open elements.
+    pub fn depth(&self) -> usize {
+        self.frames.len()
+    }
+
+    /// The qualified name of the innermost open element.
+    pub fn current_qname(&self) -> &str {
+        let start = self.frames.iter().rev().nth(1).map_or(0, |f| f.name_end);
+        match self.frames.last() {
+            Some(f) => &self.names[start..f.name_end],
+            None => "",
+        }
+    }
+
+    /// The qualified name of the last start or empty-element tag read.
+    pub fn last_qname(&self) -> &str {
+        let end = self
+            .tag
+            .bytes()
+            .position(|b| b.is_ascii_whitespace() || b == b'/')
+            .unwrap_or(self.tag.len());
+        &self.tag[..end]
+    }
+
+    /// Makes the element just opened a child of the element at `depth`,
+    /// closing whatever damage left open in between (salvage resync).
+    pub fn collapse_to(&mut self, depth: usize) {
+        if self.frames.len() <= depth + 1 {
+            return;
+        }
+        let name = self.current_qname().to_string();
+        self.unwind_to(depth);
+        self.names.push_str(&name);
+        self.frames.push(Frame {
+            name_end: self.names.len(),
+            bindings_len: self.bindings.len(),
+        });
+    }
+
+    /// Closes every element above `depth` (recovery after damage).
+    pub fn unwind_to(&mut self, depth: usize) {
+        if self.frames.len() > depth {
+            let f = &self.frames[depth];
+            self.bindings.truncate(f.bindings_len);
+            let start = if depth == 0 { 0 } else { self.frames[depth - 1].name_end };
+            self.names.truncate(start);
+            self.frames.truncate(depth);
+        }
+    }
+
+    fn error(&self, message: String) -> XmlError {
+        XmlError {
+            message,
+            line: self.pos.ev_line,
+            column: self.pos.ev_col,
+        }
+    }
+
+    /// An error at the current event's position.
+    pub fn error_here(&self, message: impl Into<String>) -> XmlError {
+        self.error(message.into())
+    }
+
+    /// The next event.
+    pub fn next(&mut self) -> Result<Ev<'_>, XmlError> {
+        self.buf.clear();
+        let event = match self.r.read_event_into(&mut self.buf) {
+            Ok(e) => e,
+            Err(e) => {
+                let at = self.r.error_position();
+                let (line, column) = if at >= self.pos.last {
+                    (self.pos.line, self.pos.col + (at - self.pos.last))
+                } else {
+                    (self.pos.line, self.pos.col)
+                };
+                return Err(XmlError {
+                    message: e.to_string(),
+                    line,
+                    column,
+                });
+            }
+        };
+        let now = self.r.buffer_position();
+        let span = now - self.pos.last;
+        self.pos.last = now;
+        Ok(match event {
+            Event::Start(s) => {
+                self.pos.advance(&s, span, 1);
+                self.tag.clear();
+                self.tag.push_str(&s);
+                let before = self.bindings.len();
+                let Some((ns, local, name_len)) = open_tag(
+                    &self.tag,
+                    &mut self.bindings,
+                    &mut self.undeclared,
+                    &mut self.fixes,
+                    &self.pos,
+                ) else {
+                    return Err(self.pos.error("an element start tag without a name"));
+                };
+                self.names.push_str(&self.tag[..name_len]);
+                self.frames.push(Frame {
+                    name_end: self.names.len(),
+                    bindings_len: before,
+                });
+                Ev::Start(Tag {
+                    ns,
+                    local: &self.tag[local..name_len],
+                    raw: &self.tag,
+                    name_len,
+                })
+            }
+            Event::Empty(s) => {
+                self.pos.advance(&s, span, 2);
+                self.tag.clear();
+                self.tag.push_str(&s);
+                let before = self.bindings.len();
+                let tag = open_tag(
+                    &self.tag,
+                    &mut self.bindings,
+                    &mut self.undeclared,
+                    &mut self.fixes,
+                    &self.pos,
+                );
+                self.bindings.truncate(before);
+                let Some((ns, local, name_len)) = tag else {
+                    return Err(self.pos.error("an empty-element tag without a name"));
+                };
+                Ev::Empty(Tag {
+                    ns,
+                    local: &self.tag[local..name_len],
+                    raw: &self.tag,
+                    name_len,
+                })
+            }
+            Event::End(e) => {
+                self.pos.advance(&e, span, 1);
+                self.tag.clear();
+                self.tag.push_str(&e);
+                let (ns, local) = resolve(
+                    &self.tag,
+                    &self.bindings,
+                    &mut self.undeclared,
+                    &mut self.fixes,
+                    &self.pos,
+                );
+                let start = self.frames.iter().rev().nth(1).map_or(0, |f| f.name_end);
+                let matched = match self.frames.last() {
+                    Some(f) => self.names[start..f.name_end] == *self.tag,
+                    None => false,
+                };
+                if matched {
+                    let f = self.frames.pop().map_or(0, |f| f.bindings_len);
+                    self.bindings.truncate(f);
+                    self.names.truncate(start);
+                }
+                Ev::End {
+                    ns,
+                    local: &self.tag[local..],
+                    qname: &self.tag,
+                    matched,
+                }
+            }
+            Event::Text(t) => {
+                self.pos.advance(&t, span, 0);
+                Ev::Text(borrowed(t.into_inner()))
+            }
+            Event::CData(c) => {
+                self.pos.advance(&c, span, 3);
+                Ev::CData(borrowed(c.into_inner()))
+            }
+            Event::GeneralRef(r) => {
+                self.pos.advance(&r, span, 1);
+                Ev::Ref(borrowed(r.into_inner()))
+            }
+            Event::Comment(c) => {
+                self.pos.advance(&c, span, 3);
+                Ev::Comment(borrowed(c.into_inner()))
+            }
+            Event::Decl(d) => {
+                self.pos.advance(&d, span, 2);
+                Ev::Other
+            }
+            Event::PI(p) => {
+                self.pos.advance(&p, span, 2);
+                Ev::Other
+            }
+            Event::DocType(d) => {
+                self.pos.advance(&d, span, 1);
+                Ev::Other
+            }
+            Event::Eof => {
+                self.pos.ev_line = self.pos.line;
+                self.pos.ev_col = self.pos.col;
+                Ev::Eof
+            }
+        })
+    }
+
+    /// Skips the element just opened, with everything inside it.
+    pub fn skip(&mut self) -> Result<(), XmlError> {
+        let mut open = 1usize;
+        loop {
+            match self.next()? {
+                Ev::Start(_) => open += 1,
+                Ev::End { matched: true, .. } => {
+                    open -= 1;
+                    if open == 0 {
+                        return Ok(());
+                    }
+                }
+                Ev::End {
+                    matched: false, qname, ..
+                } => {
+                    let found = format!("mismatched end tag </{qname}>");
+                    let msg = format!("{found}, expected </{}>", self.current_qname());
+                    return Err(self.error(msg));
+                }
+                Ev::Eof => {
+                    let msg = format!("unexpected end of file inside <{}>", self.current_qname());
+                    return Err(self.error(msg));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Reads the text of the element just opened, up to and including its
+    /// end tag, appending it to `out`.
+    ///
+    /// Character data, references (decoded once) and CDATA sections are
+    /// concatenated exactly as XML defines the element's text, whitespace
+    /// included; so the split sequence `]]]]><![CDATA[>` gives `]]>`.
+    /// Damage is repaired the way WordPress's importer reads it and noted in
+    /// [`Xml::fixes`]: a CDATA section whose inner `]]>` was not split is
+    /// read up to the outer marker; markup inside a text element is kept as
+    /// text.
+    pub fn read_text(&mut self, out: &mut String) -> Result<(), XmlError> {
+        let depth = self.frames.len();
+        let mut leaf = std::mem::take(&mut self.leaf);
+        leaf.clear();
+        leaf.push_str(self.current_qname());
+        let result = self.read_text_inner(out, &leaf, depth);
+        self.leaf = leaf;
+        result
+    }
+
+    fn read_text_inner(&mut self, out: &mut String, leaf: &str, depth: usize) -> Result<(), XmlError> {
+        let mut saw_cdata = false;
+        let mut cdata_end = 0;
+        let mut recovering = false;
+        let (start_line, start_col) = self.position();
+        loop {
+            if recovering {
+                match self.next()? {
+                    Ev::End { qname, matched, .. } if qname == leaf => {
+                        if !matched {
+                            self.unwind_to(depth - 1);
+                        }
+                        break;
+                    }
+                    Ev::End { qname, .. } => push3(out, "</", qname, ">"),
+                    Ev::Start(t) => push3(out, "<", t.raw, ">"),
+                    Ev::Empty(t) => push3(out, "<", t.raw, "/>"),
+                    Ev::Text(t) => out.push_str(t),
+                    Ev::CData(c) => push3(out, "<![CDATA[", c, "]]>"),
+                    Ev::Ref(r) => push3(out, "&", r, ";"),
+                    Ev::Comment(c) => push3(out, "<!--", c, "-->"),
+                    Ev::Other => {}
+                    Ev::Eof => {
+                        return Err(self.error(format!("unexpected end of file inside <{leaf}>")));
+                    }
+                }
+                continue;
+            }
+            match self.next()? {
+                // No child element is open outside recovery: a matching end
+                // is the leaf's own.
+                Ev::End { matched: true, .. } => break,
+                Ev::End {
+                    matched: false, qname, ..
+                } => {
+                    if !saw_cdata {
+                        let msg = format!("mismatched end tag </{qname}>, expected </{leaf}>");
+                        return Err(self.error(msg));
+                    }
+                    // Old exporters' unsplit `]]>`: the CDATA ended early and
+                    // the rest of the value is being parsed as markup.
+                    push3(out, "</", qname, ">");
+                    recovering = true;
+                }
+                Ev::Start(t) => {
+                    push3(out, "<", t.raw, ">");
+                    recovering = true;
+                }
+                Ev::Empty(t) => {
+                    push3(out, "<", t.raw, "/>");
+                    recovering = true;
+                }
+                Ev::Text(t) => {
+                    let amp = memchr::memchr(b'&', t.as_bytes()).is_some();
+                    recovering = saw_cdata && memchr::memmem::find(t.as_bytes(), b"]]>").is_some();
+                    out.push_str(t);
+                    if amp && !recovering {
+                        let (line, column) = self.position();
+                        self.fixes.push(Fix {
+                            code: "xml.dangling_ampersand",
+                            message: format!("a bare `&` in <{leaf}> was kept as text (it should be `&amp;`)"),
+                            line,
+                            column,
+                        });
+                    }
+                }
+                Ev::CData(c) => {
+                    out.push_str(c);
+                    saw_cdata = true;
+                    cdata_end = out.len();
+                }
+                Ev::Ref(r) => {
+                    let r = r.to_string();
+                    self.push_ref(&r, out, leaf);
+                }
+                Ev::Comment(_) | Ev::Other => {}
+                Ev::Eof => {
+                    return Err(self.error(format!("unexpected end of file inside <{leaf}>")));
+                }
+            }
+        }
+        if recovering {
+            let trimmed = out.trim_end_matches(|c: char| c.is_ascii_whitespace()).len();
+            if saw_cdata && out[..trimmed].ends_with("]]>") && cdata_end + 3 <= trimmed {
+                out.truncate(trimmed - 3);
+                out.insert_str(cdata_end, "]]>");
+                self.fixes.push(Fix {
+                    code: "xml.cdata_unsplit",
+                    message: format!(
+                        "<{leaf}> holds a CDATA section whose inner `]]>` was not split; read everything between the outer markers, as WordPress's importer does"
+                    ),
+                    line: start_line,
+                    column: start_col,
+                });
+            } else {
+                self.fixes.push(Fix {
+                    code: "xml.markup_in_text",
+                    message: format!("markup inside <{leaf}> was kept as text"),
+                    line: start_line,
+                    column: start_col,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Decodes one reference into `out`, noting what cannot be decoded.
+    fn push_ref(&mut self, r: &str, out: &mut String, leaf: &str) {
+        let (line, column) = self.position();
+        match resolve_ref(r) {
+            Resolved::Text(s) => out.push_str(s),
+            Resolved::Char(c) => out.push(c),
+            Resolved::Forbidden => self.dropped_char_refs += 1,
+            Resolved::Invalid => {
+                out.push('&');
+                out.push_str(r);
+                out.push(';');
+                self.fixes.push(Fix {
+                    code: "xml.invalid_char_ref",
+                    message: format!("character reference `&{r};` in <{leaf}> is not a valid character; kept as text"),
+                    line,
+                    column,
+                });
+            }
+            Resolved::Unknown => {
+                out.push('&');
+                out.push_str(r);
+                out.push(';');
+                self.fixes.push(Fix {
+                    code: "xml.unknown_entity",
+                    message: format!("unknown entity `&{r};` in <{leaf}> kept as text"),
+                    line,
+                    column,
+                });
+            }
+        }
+    }
+}
+
+fn push3(out: &mut String, a: &str, b: &str, c: &str) {
+    out.push_str(a);
+    out.push_str(b);
+    out.push_str(c);
+}
+
+/// The text of an event read from the buffer. quick-xml only builds owned
+/// text when it expands empty elements, which this reader does not ask for.
+fn borrowed(c: std::borrow::Cow<'_, str>) -> &str {
+    match c {
+        std::borrow::Cow::Borrowed(s) => s,
+        std::borrow::Cow::Owned(_) => "",
+    }
+}
+
+/// Resolves the name of a start tag, applying its namespace declarations
+/// to `bindings`. Returns the namespace, where the local name starts and
+/// the length of the qualified name; `None` when the tag has no name.
+fn open_tag(
+    raw: &str,
+    bindings: &mut Vec<(String, Ns)>,
+    undeclared: &mut Vec<String>,
+    fixes: &mut Vec<Fix>,
+    pos: &Pos,
+) -> Option<(Ns, usize, usize)> {
+    let name_len = raw
+        .bytes()
+        .position(|b| b.is_ascii_whitespace() || b == b'/')
+        .unwrap_or(raw.len());
+    if name_len == 0 {
+        return None;
+    }
+    if raw.len() > name_len && memchr::memmem::find(raw.as_bytes(), b"xmlns").is_some() {
+        let mut attrs = Attributes::new(raw, name_len);
+        attrs.with_checks(false);
+        for a in attrs.flatten() {
+            if let Some(prefix) = a.key.0.strip_prefix("xmlns:") {
+                let mut uri = String::new();
+                decode_entities(&a.value, &mut uri);
+                bindings.push((prefix.to_string(), classify_uri(&uri)));
+            }
+        }
+    }
+    let (ns, local) = resolve(&raw[..name_len], bindings, undeclared, fixes, pos);
+    Some((ns, local, name_len))
+}
+
+/// Resolves a qualified name against the bindings in scope.
+/// Returns the namespace and where the local name starts.
+fn resolve(
+    qname: &str,
+    bindings: &[(String, Ns)],
+    undeclared: &mut Vec<String>,
+    fixes: &mut Vec<Fix>,
+    pos: &Pos,
+) -> (Ns, usize) {
+    let Some(colon) = memchr::memchr(b':', qname.as_bytes()) else {
+        return (Ns::None, 0);
+    };
+    let prefix = &qname[..colon];
+    let local = prefix.len() + 1;
+    if let Some((_, ns)) = bindings.iter().rev().find(|(p, _)| p == prefix) {
+        return (*ns, local);
+    }
+    let ns = match prefix {
+        "wp" => Ns::Wp,
+        "content" => Ns::Content,
+        "excerpt" => Ns::Excerpt,
+        "dc" => Ns::Dc,
+        _ => Ns::Other,
+    };
+    if !undeclared.iter().any(|p| p == prefix) {
+        undeclared.push(prefix.to_string());
+        let meaning = match ns {
+            Ns::Wp => "the WordPress export namespace",
+            Ns::Content => "the RSS content namespace",
+            Ns::Excerpt => "the WordPress excerpt namespace",
+            Ns::Dc => "the Dublin Core namespace",
+            _ => "an unknown namespace",
+        };
+        fixes.push(Fix {
+            code: "xml.undeclared_prefix",
+            message: format!("namespace prefix `{prefix}` is used but never declared; read as {meaning}"),
+            line: pos.ev_line,
+            column: pos.ev_col,
+        });
+    }
+    (ns, local)
+}
+
+enum Resolved {
+    Text(&'static str),
+    Char(char),
+    /// A reference to a character XML forbids: dropped.
+    Forbidden,
+    Invalid,
+    Unknown,
+}
+
+/// Resolves a reference name (without `&` and `;`): character references,
+/// the five XML entities, then the HTML names WordPress lets through.
+fn resolve_ref(r: &str) -> Resolved {
+    if let Some(num) = r.strip_prefix('#') {
+        let code = match num.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok(),
+            None => num.parse::<u32>().ok(),
+        };
+        return match code.and_then(char::from_u32) {
+            Some(c) if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => Resolved::Forbidden,
+            Some(c) => Resolved::Char(c),
+            None => Resolved::Invalid,
+        };
+    }
+    if let Some(s) = quick_xml::escape::resolve_predefined_entity(r) {
+        return Resolved::Text(s);
+    }
+    match quick_xml::escape::resolve_html5_entity(r) {
+        Some(s) => Resolved::Text(s),
+        None => Resolved::Unknown,
+    }
+}
+
+/// Decodes references in an attribute value (unknown ones kept as written).
+pub(crate) fn decode_entities(s: &str, out: &mut String) {
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp + 1..];
+        match after.find(';') {
+            Some(semi) if semi > 0 && !after[..semi].contains(['&', ' ']) => {
+                match resolve_ref(&after[..semi]) {
+                    Resolved::Text(t) => out.push_str(t),
+                    Resolved::Char(c) => out.push(c),
+                    Resolved::Forbidden => {}
+                    Resolved::Invalid | Resolved::Unknown => {
+                        out.push_str(&rest[amp..amp + semi + 2]);
+                    }
+                }
+                rest = &after[semi + 1..];
+            }
+            _ => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn namespace_uris_are_matched_by_pattern() {
+        assert_eq!(classify_uri("http://wordpress.org/export/1.2/"), Ns::Wp);
+        assert_eq!(classify_uri("https://wordpress.org/export/1.0"), Ns::Wp);
+        assert_eq!(classify_uri("http://wordpress.org/export/1.1/excerpt/"), Ns::Excerpt);
+        assert_eq!(classify_uri("https://wordpress.org/export/1.2/excerpt"), Ns::Excerpt);
+        assert_eq!(classify_uri("http://purl.org/rss/1.0/modules/content/"), Ns::Content);
+        assert_eq!(classify_uri("http://purl.org/dc/elements/1.1/"), Ns::Dc);
+        assert_eq!(classify_uri("http://wordpress.org/export/abc/"), Ns::Other);
+        assert_eq!(classify_uri("http://example.com/not-wordpress/"), Ns::Other);
+    }
+
+    #[test]
+    fn attribute_entities_are_decoded_once() {
+        let mut s = String::new();
+        decode_entities("a &amp;amp; &#233;&eacute; &bogus; AT&T", &mut s);
+        assert_eq!(s, "a &amp; éé &bogus; AT&T");
+    }
+}

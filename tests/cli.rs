@@ -1,0 +1,237 @@
+//! The command line end to end: exit codes, atomic output, `info`,
+//! `--strict`, `--salvage` and usage errors.
+
+use crate::util::{fixtures, run};
+
+#[test]
+fn not_a_wxr_file_fails_with_code_3_and_empty_stdout() {
+    let dir = fixtures();
+    for (file, words) in [
+        ("not-wxr-plain-rss.xml", "no <wp:wxr_version>"),
+        ("not-wxr-bad-version.xml", "\"abc\""),
+        ("not-xml.xml", "not <rss>"),
+    ] {
+        for format in ["json", "jsonl"] {
+            let r = run(&dir, &["convert", file, "--format", format]);
+            assert_eq!(r.code, 3, "{file}: {}", r.stderr);
+            assert!(r.stdout.is_empty(), "{file}: stdout must stay empty");
+            assert!(
+                r.stderr.contains("not a WordPress export (WXR)"),
+                "{file}: {}",
+                r.stderr
+            );
+            assert!(r.stderr.contains(words), "{file}: {}", r.stderr);
+        }
+    }
+}
+
+#[test]
+fn missing_input_is_an_input_error() {
+    let r = run(&fixtures(), &["convert", "no-such-file.xml"]);
+    assert_eq!(r.code, 3);
+    assert!(r.stderr.contains("no-such-file.xml"), "{}", r.stderr);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let dir = fixtures();
+    assert_eq!(run(&dir, &["convert"]).code, 2);
+    assert_eq!(run(&dir, &["convert", "x.xml", "--format", "yaml"]).code, 2);
+    assert_eq!(run(&dir, &["convert", "-", "-"]).code, 2);
+    assert_eq!(run(&dir, &["frobnicate"]).code, 2);
+}
+
+#[test]
+fn help_shows_examples_for_every_command() {
+    let dir = fixtures();
+    for args in [&["--help"][..], &["convert", "--help"], &["info", "--help"]] {
+        let r = run(&dir, args);
+        assert_eq!(r.code, 0);
+        assert!(r.stdout.contains("Examples:"), "{args:?}: {}", r.stdout);
+    }
+}
+
+#[test]
+fn output_file_is_written_atomically() {
+    let dir = fixtures();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("blog.json");
+    let ok = run(&dir, &["convert", "french-blog-post.xml", "-o", out.to_str().unwrap()]);
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+    let stdout = run(&dir, &["convert", "french-blog-post.xml"]).stdout;
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        stdout,
+        "-o writes what stdout shows"
+    );
+
+    // A failing run leaves neither the target nor a temporary file behind.
+    let bad = tmp.path().join("bad.json");
+    let r = run(
+        &dir,
+        &["convert", "truncated-download.xml", "-o", bad.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(!bad.exists(), "no partial output file");
+    let left: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        left,
+        vec![std::ffi::OsString::from("blog.json")],
+        "no temporary file left"
+    );
+
+    // An existing file is only replaced by a successful run.
+    let r = run(
+        &dir,
+        &["convert", "truncated-download.xml", "-o", out.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 3);
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        stdout,
+        "old output kept on failure"
+    );
+}
+
+#[test]
+fn unwritable_output_exits_5() {
+    let dir = fixtures();
+    let r = run(
+        &dir,
+        &["convert", "french-blog-post.xml", "-o", "/nonexistent-dir/x/out.json"],
+    );
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    assert!(r.stderr.contains("cannot write"), "{}", r.stderr);
+}
+
+#[test]
+fn truncated_file_reports_position_item_and_count() {
+    let r = run(&fixtures(), &["convert", "truncated-download.xml"]);
+    assert_eq!(r.code, 3);
+    assert!(r.stderr.contains("truncated-download.xml:"), "{}", r.stderr);
+    assert!(r.stderr.contains("before end of input"), "{}", r.stderr);
+    assert!(r.stderr.contains("3 complete item(s)"), "{}", r.stderr);
+    assert!(r.stderr.contains("--salvage"), "{}", r.stderr);
+}
+
+#[test]
+fn salvage_keeps_complete_items_and_reports_the_drop() {
+    let dir = fixtures();
+    let r = run(
+        &dir,
+        &["convert", "truncated-download.xml", "--salvage", "--format", "jsonl"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let items = r
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("{\"record\":\"item\""))
+        .count();
+    assert_eq!(items, 3);
+    assert!(r.stderr.contains("wxr.salvaged"), "{}", r.stderr);
+
+    let r = run(
+        &dir,
+        &[
+            "convert",
+            "malformed-mismatched-tag.xml",
+            "--salvage",
+            "--format",
+            "jsonl",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let items = r
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("{\"record\":\"item\""))
+        .count();
+    assert_eq!(items, 2, "items 1 and 3 survive");
+}
+
+#[test]
+fn strict_turns_repairs_into_errors() {
+    let dir = fixtures();
+    for file in [
+        "control-chars.xml",
+        "invalid-utf8.xml",
+        "cdata-inner-unsplit.xml",
+        "dangling-ampersand.xml",
+    ] {
+        let lenient = run(&dir, &["convert", file]);
+        assert_eq!(lenient.code, 0, "{file}: {}", lenient.stderr);
+        assert!(lenient.stderr.contains("repair ["), "{file}: {}", lenient.stderr);
+        let strict = run(&dir, &["convert", file, "--strict", "-o", "/dev/null"]);
+        assert_eq!(strict.code, 3, "{file}: {}", strict.stderr);
+        assert!(strict.stderr.contains("--strict"), "{file}: {}", strict.stderr);
+    }
+    let clean = run(&dir, &["convert", "wxr-1.2-every-field.xml", "--strict"]);
+    assert_eq!(clean.code, 0, "{}", clean.stderr);
+}
+
+#[test]
+fn quiet_prints_nothing_on_success() {
+    let r = run(&fixtures(), &["convert", "control-chars.xml", "--quiet"]);
+    assert_eq!(r.code, 0);
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
+}
+
+#[test]
+fn info_counts_the_french_post() {
+    let dir = fixtures();
+    let r = run(&dir, &["info", "french-blog-post.xml", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&run(&dir, &["convert", "french-blog-post.xml"]).stdout).unwrap();
+    let items = doc["items"].as_array().unwrap();
+    let comments: Vec<_> = items.iter().flat_map(|i| i["comments"].as_array().unwrap()).collect();
+    assert_eq!(v["items"], items.len());
+    assert_eq!(v["comments"], comments.len());
+    let pingbacks = comments.iter().filter(|c| c["type"] == "pingback").count() as u64;
+    let by_type = &v["comments_by_type"]["pingback"];
+    let counted: u64 = by_type.as_object().unwrap().values().map(|n| n.as_u64().unwrap()).sum();
+    assert_eq!(counted, pingbacks);
+    assert_eq!(v["site"]["language"], "fr-FR");
+    assert!(v["date_range"]["first"].as_str().unwrap().starts_with("2010-"));
+
+    let text = run(&dir, &["info", "french-blog-post.xml"]);
+    assert_eq!(text.code, 0);
+    assert!(text.stdout.contains("WXR version:"), "{}", text.stdout);
+    assert!(text.stdout.contains("pingback"), "{}", text.stdout);
+}
+
+#[test]
+fn info_lists_repairs_with_positions() {
+    let r = run(&fixtures(), &["info", "control-chars.xml"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("input.control_chars"), "{}", r.stdout);
+    assert!(r.stdout.contains("control-chars.xml:"), "{}", r.stdout);
+}
+
+#[test]
+fn several_inputs_merge_into_one_site() {
+    let dir = fixtures();
+    let r = run(&dir, &["convert", "multi-part-1.xml", "multi-part-2.xml"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let ids: Vec<i64> = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_i64().unwrap())
+        .collect();
+    // 12 repeated identically is written once; 11 repeated with another
+    // title is kept twice and reported.
+    assert_eq!(ids.iter().filter(|&&i| i == 12).count(), 1, "{ids:?}");
+    assert_eq!(ids.iter().filter(|&&i| i == 11).count(), 2, "{ids:?}");
+    assert!(r.stderr.contains("wxr.duplicate_id"), "{}", r.stderr);
+    let one = run(&dir, &["convert", "multi-part-1.xml"]);
+    let v1: serde_json::Value = serde_json::from_str(&one.stdout).unwrap();
+    assert!(
+        v["terms"].as_array().unwrap().len() > v1["terms"].as_array().unwrap().len(),
+        "part 2's extra tag is merged"
+    );
+}
