@@ -20,6 +20,7 @@
 //! kind are kept for the report.
 
 use encoding_rs::{Decoder, Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
+use std::collections::VecDeque;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -364,11 +365,20 @@ const CHUNKS_AHEAD: usize = 4;
 /// A [`Decoded`] stream run on its own thread, a few chunks ahead of the
 /// XML parser: reading the file, validating and scrubbing it costs about a
 /// sixth of the parse, and the machine has a second core.
+///
+/// It also keeps the chunks already read since a point the parser chose
+/// ([`Prefetched::release_before`]), so that positions can be computed from
+/// the text afterwards ([`Prefetched::scan`]).
 pub struct Prefetched {
     rx: Receiver<io::Result<Vec<u8>>>,
     back: Sender<Vec<u8>>,
     cur: Vec<u8>,
     pos: usize,
+    /// Stream offset of `cur[0]`.
+    base: u64,
+    /// Chunks before `cur` still kept, and the stream offset of the first.
+    kept: VecDeque<Vec<u8>>,
+    kept_base: u64,
     done: bool,
     stats: Arc<Mutex<InputStats>>,
 }
@@ -402,8 +412,42 @@ impl Prefetched {
             back,
             cur: Vec::new(),
             pos: 0,
+            base: 0,
+            kept: VecDeque::new(),
+            kept_base: 0,
             done: false,
             stats,
+        }
+    }
+
+    /// Lets go of the kept chunks that end before stream offset `off`.
+    pub fn release_before(&mut self, off: u64) {
+        while let Some(front) = self.kept.front() {
+            let end = self.kept_base + front.len() as u64;
+            if end > off {
+                break;
+            }
+            self.kept_base = end;
+            if let Some(chunk) = self.kept.pop_front() {
+                let _ = self.back.send(chunk);
+            }
+        }
+    }
+
+    /// Calls `f` on the kept text between stream offsets `from` and `to`, in
+    /// order (`from` must not be before what was released).
+    pub fn scan(&self, from: u64, to: u64, mut f: impl FnMut(&[u8])) {
+        let mut start = self.kept_base;
+        for chunk in self.kept.iter().chain(std::iter::once(&self.cur)) {
+            let end = start + chunk.len() as u64;
+            let (a, b) = (from.max(start), to.min(end));
+            if a < b {
+                f(&chunk[(a - start) as usize..(b - start) as usize]);
+            }
+            if end >= to {
+                break;
+            }
+            start = end;
         }
     }
 
@@ -430,7 +474,13 @@ impl BufRead for Prefetched {
                 Ok(Ok(chunk)) if chunk.is_empty() => self.done = true,
                 Ok(Ok(chunk)) => {
                     let used = std::mem::replace(&mut self.cur, chunk);
-                    let _ = self.back.send(used);
+                    if self.kept.is_empty() {
+                        self.kept_base = self.base;
+                    }
+                    self.base += used.len() as u64;
+                    if !used.is_empty() {
+                        self.kept.push_back(used);
+                    }
                     self.pos = 0;
                 }
                 Ok(Err(e)) => {

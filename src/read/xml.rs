@@ -10,7 +10,7 @@
 //! trailing slash, any WXR version), never on the prefix string; a prefix
 //! nobody declared falls back to its conventional meaning, as a repair.
 
-use super::input::{Prefetched, count_chars, count_newlines};
+use super::input::{Prefetched, advance};
 use quick_xml::events::Event;
 use quick_xml::events::attributes::Attributes;
 
@@ -148,54 +148,30 @@ struct Frame {
     bindings_len: usize,
 }
 
-/// Line and column bookkeeping over the decoded stream.
+/// Offsets in the decoded stream, and the known line and column of one of
+/// them. Positions are computed only when asked for (an item starts, a
+/// repair or an error is reported), by counting from the anchor over the
+/// bytes the input layer keeps since then: no per-event bookkeeping.
+#[derive(Clone, Copy)]
 struct Pos {
-    line: u64,
-    col: u64,
-    ev_line: u64,
-    ev_col: u64,
-    /// Decoded bytes consumed by the tokenizer after the last event.
+    /// Where the last event started.
+    ev: u64,
+    /// Where the tokenizer is (after the last event).
     last: u64,
+    /// An offset with its line and column.
+    anchor: (u64, u64, u64),
 }
 
-impl Pos {
-    fn error(&self, message: &str) -> XmlError {
-        XmlError {
-            message: message.to_string(),
-            line: self.ev_line,
-            column: self.ev_col,
-        }
-    }
+/// Elements this deep or shallower move the anchor when they start
+/// (rss, channel, items and header elements), so the input layer keeps no
+/// more than about one item of text.
+const ANCHOR_DEPTH: usize = 3;
 
-    /// Moves past an event whose `content` sits inside `span` bytes of
-    /// markup, `suffix` of them after the content.
-    fn advance(&mut self, content: &str, span: u64, suffix: u64) {
-        self.ev_line = self.line;
-        self.ev_col = self.col;
-        let bytes = content.as_bytes();
-        let markup = span.saturating_sub(bytes.len() as u64);
-        if bytes.len() < 64 {
-            // Most events are short: tag names, layout whitespace.
-            let mut col = self.col + markup.saturating_sub(suffix);
-            for &b in bytes {
-                if b == b'\n' {
-                    self.line += 1;
-                    col = 1;
-                } else if (b & 0xC0) != 0x80 {
-                    col += 1;
-                }
-            }
-            self.col = col + suffix;
-            return;
-        }
-        match memchr::memrchr(b'\n', bytes) {
-            Some(last) => {
-                self.line += count_newlines(bytes);
-                self.col = 1 + count_chars(&bytes[last + 1..]) + suffix;
-            }
-            None => self.col += markup + count_chars(bytes),
-        }
-    }
+/// Line and column of `off` (not before the anchor).
+fn locate(input: &Prefetched, pos: &Pos, off: u64) -> (u64, u64) {
+    let (from, mut line, mut col) = pos.anchor;
+    input.scan(from, off.max(from), |bytes| (line, col) = advance(line, col, bytes));
+    (line, col)
 }
 
 /// The XML reader. See the module doc.
@@ -233,13 +209,7 @@ impl Xml {
             names: String::new(),
             frames: Vec::new(),
             bindings: Vec::new(),
-            pos: Pos {
-                line: 1,
-                col: 1,
-                ev_line: 1,
-                ev_col: 1,
-                last: 0,
-            },
+            pos: Pos { ev: 0, last: 0, anchor: (0, 1, 1) },
             undeclared: Vec::new(),
             fixes: Vec::new(),
             tag: String::new(),
@@ -255,8 +225,9 @@ impl Xml {
 
     /// Line and column where the last event started.
     pub fn position(&self) -> (u64, u64) {
-        (self.pos.ev_line, self.pos.ev_col)
+        locate(self.r.get_ref(), &self.pos, self.pos.ev)
     }
+
 
     /// Number of open elements.
     pub fn depth(&self) -> usize {
@@ -309,11 +280,8 @@ impl Xml {
     }
 
     fn error(&self, message: String) -> XmlError {
-        XmlError {
-            message,
-            line: self.pos.ev_line,
-            column: self.pos.ev_col,
-        }
+        let (line, column) = self.position();
+        XmlError { message, line, column }
     }
 
     /// An error at the current event's position.
@@ -324,86 +292,53 @@ impl Xml {
     /// The next event.
     pub fn next(&mut self) -> Result<Ev<'_>, XmlError> {
         self.buf.clear();
+        self.pos.ev = self.pos.last;
         let event = match self.r.read_event_into(&mut self.buf) {
             Ok(e) => e,
             Err(e) => {
-                let at = self.r.error_position();
-                let (line, column) = if at >= self.pos.last {
-                    (self.pos.line, self.pos.col + (at - self.pos.last))
-                } else {
-                    (self.pos.line, self.pos.col)
-                };
-                return Err(XmlError {
-                    message: e.to_string(),
-                    line,
-                    column,
-                });
+                let at = self.r.error_position().max(self.pos.ev);
+                let (line, column) = locate(self.r.get_ref(), &self.pos, at);
+                return Err(XmlError { message: e.to_string(), line, column });
             }
         };
-        let now = self.r.buffer_position();
-        let span = now - self.pos.last;
-        self.pos.last = now;
-        Ok(match event {
+        self.pos.last = self.r.buffer_position();
+        let fixes_before = self.fixes.len();
+        let ev = match event {
             Event::Start(s) => {
-                self.pos.advance(&s, span, 1);
                 self.tag.clear();
                 self.tag.push_str(&s);
                 let before = self.bindings.len();
-                let Some((ns, local, name_len)) = open_tag(
-                    &self.tag,
-                    &mut self.bindings,
-                    &mut self.undeclared,
-                    &mut self.fixes,
-                    &self.pos,
-                ) else {
-                    return Err(self.pos.error("an element start tag without a name"));
+                let Some((ns, local, name_len)) =
+                    open_tag(&self.tag, &mut self.bindings, &mut self.undeclared, &mut self.fixes)
+                else {
+                    let (line, column) = locate(self.r.get_ref(), &self.pos, self.pos.ev);
+                    return Err(XmlError { message: "an element start tag without a name".into(), line, column });
                 };
                 self.names.push_str(&self.tag[..name_len]);
-                self.frames.push(Frame {
-                    name_end: self.names.len(),
-                    bindings_len: before,
-                });
-                Ev::Start(Tag {
-                    ns,
-                    local: &self.tag[local..name_len],
-                    raw: &self.tag,
-                    name_len,
-                })
+                self.frames.push(Frame { name_end: self.names.len(), bindings_len: before });
+                if self.frames.len() <= ANCHOR_DEPTH {
+                    let (line, col) = locate(self.r.get_ref(), &self.pos, self.pos.ev);
+                    self.pos.anchor = (self.pos.ev, line, col);
+                    self.r.get_mut().release_before(self.pos.ev);
+                }
+                Ev::Start(Tag { ns, local: &self.tag[local..name_len], raw: &self.tag, name_len })
             }
             Event::Empty(s) => {
-                self.pos.advance(&s, span, 2);
                 self.tag.clear();
                 self.tag.push_str(&s);
                 let before = self.bindings.len();
-                let tag = open_tag(
-                    &self.tag,
-                    &mut self.bindings,
-                    &mut self.undeclared,
-                    &mut self.fixes,
-                    &self.pos,
-                );
+                let tag = open_tag(&self.tag, &mut self.bindings, &mut self.undeclared, &mut self.fixes);
                 self.bindings.truncate(before);
                 let Some((ns, local, name_len)) = tag else {
-                    return Err(self.pos.error("an empty-element tag without a name"));
+                    let (line, column) = locate(self.r.get_ref(), &self.pos, self.pos.ev);
+                    return Err(XmlError { message: "an empty-element tag without a name".into(), line, column });
                 };
-                Ev::Empty(Tag {
-                    ns,
-                    local: &self.tag[local..name_len],
-                    raw: &self.tag,
-                    name_len,
-                })
+                Ev::Empty(Tag { ns, local: &self.tag[local..name_len], raw: &self.tag, name_len })
             }
             Event::End(e) => {
-                self.pos.advance(&e, span, 1);
                 self.tag.clear();
                 self.tag.push_str(&e);
-                let (ns, local) = resolve(
-                    &self.tag,
-                    &self.bindings,
-                    &mut self.undeclared,
-                    &mut self.fixes,
-                    &self.pos,
-                );
+                let (ns, local) = resolve(&self.tag, &self.bindings, &mut self.undeclared, &mut self.fixes);
                 let start = self.frames.iter().rev().nth(1).map_or(0, |f| f.name_end);
                 let matched = match self.frames.last() {
                     Some(f) => self.names[start..f.name_end] == *self.tag,
@@ -414,47 +349,22 @@ impl Xml {
                     self.bindings.truncate(f);
                     self.names.truncate(start);
                 }
-                Ev::End {
-                    ns,
-                    local: &self.tag[local..],
-                    qname: &self.tag,
-                    matched,
-                }
+                Ev::End { ns, local: &self.tag[local..], qname: &self.tag, matched }
             }
-            Event::Text(t) => {
-                self.pos.advance(&t, span, 0);
-                Ev::Text(borrowed(t.into_inner()))
+            Event::Text(t) => Ev::Text(borrowed(t.into_inner())),
+            Event::CData(c) => Ev::CData(borrowed(c.into_inner())),
+            Event::GeneralRef(r) => Ev::Ref(borrowed(r.into_inner())),
+            Event::Comment(c) => Ev::Comment(borrowed(c.into_inner())),
+            Event::Decl(_) | Event::PI(_) | Event::DocType(_) => Ev::Other,
+            Event::Eof => Ev::Eof,
+        };
+        if self.fixes.len() > fixes_before {
+            let (line, column) = locate(self.r.get_ref(), &self.pos, self.pos.ev);
+            for f in &mut self.fixes[fixes_before..] {
+                (f.line, f.column) = (line, column);
             }
-            Event::CData(c) => {
-                self.pos.advance(&c, span, 3);
-                Ev::CData(borrowed(c.into_inner()))
-            }
-            Event::GeneralRef(r) => {
-                self.pos.advance(&r, span, 1);
-                Ev::Ref(borrowed(r.into_inner()))
-            }
-            Event::Comment(c) => {
-                self.pos.advance(&c, span, 3);
-                Ev::Comment(borrowed(c.into_inner()))
-            }
-            Event::Decl(d) => {
-                self.pos.advance(&d, span, 2);
-                Ev::Other
-            }
-            Event::PI(p) => {
-                self.pos.advance(&p, span, 2);
-                Ev::Other
-            }
-            Event::DocType(d) => {
-                self.pos.advance(&d, span, 1);
-                Ev::Other
-            }
-            Event::Eof => {
-                self.pos.ev_line = self.pos.line;
-                self.pos.ev_col = self.pos.col;
-                Ev::Eof
-            }
-        })
+        }
+        Ok(ev)
     }
 
     /// Skips the element just opened, with everything inside it.
@@ -509,7 +419,8 @@ impl Xml {
         let mut saw_cdata = false;
         let mut cdata_end = 0;
         let mut recovering = false;
-        let (start_line, start_col) = self.position();
+        // Where the element starts, located only if a repair is reported.
+        let start = self.pos.ev;
         loop {
             if recovering {
                 match self.next()? {
@@ -587,6 +498,7 @@ impl Xml {
             }
         }
         if recovering {
+            let (start_line, start_col) = locate(self.r.get_ref(), &self.pos, start);
             let trimmed = out.trim_end_matches(|c: char| c.is_ascii_whitespace()).len();
             if saw_cdata && out[..trimmed].ends_with("]]>") && cdata_end + 3 <= trimmed {
                 out.truncate(trimmed - 3);
@@ -613,7 +525,6 @@ impl Xml {
 
     /// Decodes one reference into `out`, noting what cannot be decoded.
     fn push_ref(&mut self, r: &str, out: &mut String, leaf: &str) {
-        let (line, column) = self.position();
         match resolve_ref(r) {
             Resolved::Text(s) => out.push_str(s),
             Resolved::Char(c) => out.push(c),
@@ -622,6 +533,7 @@ impl Xml {
                 out.push('&');
                 out.push_str(r);
                 out.push(';');
+                let (line, column) = self.position();
                 self.fixes.push(Fix {
                     code: "xml.invalid_char_ref",
                     message: format!("character reference `&{r};` in <{leaf}> is not a valid character; kept as text"),
@@ -633,6 +545,7 @@ impl Xml {
                 out.push('&');
                 out.push_str(r);
                 out.push(';');
+                let (line, column) = self.position();
                 self.fixes.push(Fix {
                     code: "xml.unknown_entity",
                     message: format!("unknown entity `&{r};` in <{leaf}> kept as text"),
@@ -667,7 +580,6 @@ fn open_tag(
     bindings: &mut Vec<(String, Ns)>,
     undeclared: &mut Vec<String>,
     fixes: &mut Vec<Fix>,
-    pos: &Pos,
 ) -> Option<(Ns, usize, usize)> {
     let name_len = raw
         .bytes()
@@ -687,7 +599,7 @@ fn open_tag(
             }
         }
     }
-    let (ns, local) = resolve(&raw[..name_len], bindings, undeclared, fixes, pos);
+    let (ns, local) = resolve(&raw[..name_len], bindings, undeclared, fixes);
     Some((ns, local, name_len))
 }
 
@@ -698,7 +610,6 @@ fn resolve(
     bindings: &[(String, Ns)],
     undeclared: &mut Vec<String>,
     fixes: &mut Vec<Fix>,
-    pos: &Pos,
 ) -> (Ns, usize) {
     let Some(colon) = memchr::memchr(b':', qname.as_bytes()) else {
         return (Ns::None, 0);
@@ -727,8 +638,9 @@ fn resolve(
         fixes.push(Fix {
             code: "xml.undeclared_prefix",
             message: format!("namespace prefix `{prefix}` is used but never declared; read as {meaning}"),
-            line: pos.ev_line,
-            column: pos.ev_col,
+            // The caller knows the position.
+            line: 0,
+            column: 0,
         });
     }
     (ns, local)
