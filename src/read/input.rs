@@ -686,3 +686,39 @@ mod tests {
         assert_eq!(st.invalid_bytes, 2);
     }
 }
+
+#[cfg(test)]
+mod utf16_tests {
+    use super::*;
+
+    #[test]
+    fn utf16_with_a_bom_is_decoded() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in "<a>é😀</a>".encode_utf16() {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        let mut d = Decoded::new(Box::new(io::Cursor::new(bytes))).unwrap();
+        let mut s = String::new();
+        d.read_to_string(&mut s).unwrap();
+        assert_eq!(s, "<a>é😀</a>");
+        assert_eq!(d.stats().encoding, "UTF-16LE");
+    }
+
+    #[test]
+    fn prefetched_keeps_text_until_released() {
+        let mut bytes = vec![b'a'; CHUNK * 2];
+        bytes.extend_from_slice(b"\nxyz");
+        let mut p = Prefetched::new(Decoded::new(Box::new(io::Cursor::new(bytes))).unwrap());
+        let mut all = Vec::new();
+        p.read_to_end(&mut all).unwrap();
+        let mut lines = 0;
+        p.scan(0, all.len() as u64, |b| {
+            lines += b.iter().filter(|&&c| c == b'\n').count()
+        });
+        assert_eq!(lines, 1);
+        p.release_before(CHUNK as u64 * 2);
+        let mut seen = 0;
+        p.scan(CHUNK as u64 * 2, all.len() as u64, |b| seen += b.len());
+        assert_eq!(seen, 4);
+    }
+}

@@ -1283,3 +1283,156 @@ impl Reader {
 fn c_from(f: F, empty: bool) -> Child {
     Child::Open { f, empty }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<channel><wp:wxr_version>1.2</wp:wxr_version>
+"#;
+
+    /// Reads `items` (XML of `<item>` elements) inside a minimal export.
+    fn read(items: &str, opts: ReadOptions) -> (Result<Vec<Item>, Error>, Diagnostics) {
+        let xml = format!("{HEAD}{items}</channel></rss>");
+        let mut r = match Reader::from_read(Box::new(std::io::Cursor::new(xml.into_bytes())), "t.xml".into(), opts) {
+            Ok(r) => r,
+            Err(e) => return (Err(e), Diagnostics::new()),
+        };
+        let mut out = Vec::new();
+        loop {
+            match r.next_record() {
+                Ok(Some(Record::Item(i))) => out.push(*i),
+                Ok(Some(_)) => {}
+                Ok(None) => break,
+                Err(e) => return (Err(e), r.take_diagnostics()),
+            }
+        }
+        (Ok(out), r.take_diagnostics())
+    }
+
+    fn codes(d: &Diagnostics) -> Vec<&'static str> {
+        d.groups().iter().map(|g| g.code).collect()
+    }
+
+    #[test]
+    fn two_unsplit_scripts_are_read_between_the_outer_markers() {
+        let body = "A <script>//<![CDATA[ x < 1 && y //]]></script> B <script>//<![CDATA[ z //]]></script> C";
+        let (items, d) = read(
+            &format!("<item><wp:post_id>1</wp:post_id><content:encoded><![CDATA[{body}]]></content:encoded></item>"),
+            ReadOptions::default(),
+        );
+        assert_eq!(items.unwrap()[0].content, body);
+        assert_eq!(codes(&d), ["xml.cdata_unsplit"]);
+    }
+
+    #[test]
+    fn markup_in_a_title_is_kept_as_text() {
+        let (items, d) = read(
+            "<item><title>a <b>bold</b> move<br/></title></item>",
+            ReadOptions::default(),
+        );
+        assert_eq!(items.unwrap()[0].title.as_deref(), Some("a <b>bold</b> move<br/>"));
+        assert!(codes(&d).contains(&"xml.markup_in_text"));
+    }
+
+    #[test]
+    fn whitespace_around_cdata_is_text_and_kept() {
+        let (items, _) = read(
+            "<item><content:encoded>\n  <![CDATA[x]]> <![CDATA[y]]>\n</content:encoded></item>",
+            ReadOptions::default(),
+        );
+        assert_eq!(items.unwrap()[0].content, "\n  x y\n");
+    }
+
+    #[test]
+    fn a_mismatched_tag_in_an_item_names_the_item() {
+        let (items, _) = read(
+            "<item><title>T</title><wp:post_id>7</wp:post_id><wp:status>x</wp:post_type></item>",
+            ReadOptions::default(),
+        );
+        let Err(Error::Malformed(m)) = items else {
+            panic!("expected a malformed error")
+        };
+        assert_eq!(m.item.as_ref().and_then(|i| i.id), Some(7));
+        assert_eq!(m.item.as_ref().and_then(|i| i.title.clone()).as_deref(), Some("T"));
+        assert_eq!(m.complete_items, 0);
+        assert!(m.message.contains("</wp:post_type>"), "{}", m.message);
+    }
+
+    #[test]
+    fn salvage_skips_to_the_next_item() {
+        let (items, d) = read(
+            "<item><wp:post_id>1</wp:post_id></item>\
+             <item><wp:post_id>2</wp:post_id><wp:status>x</wp:post_type><p></item>\
+             <item><wp:post_id>3</wp:post_id></item>",
+            ReadOptions {
+                salvage: true,
+                strict: false,
+            },
+        );
+        let ids: Vec<_> = items.unwrap().iter().map(|i| i.id).collect();
+        assert_eq!(ids, [Some(1), Some(3)]);
+        assert_eq!(codes(&d), ["wxr.salvaged"]);
+    }
+
+    #[test]
+    fn wxr_1_0_tags_are_post_tags_without_duplicates() {
+        let (items, _) = read(
+            r#"<item><category domain="tag"><![CDATA[News]]></category><category domain="tag" nicename="news"><![CDATA[News]]></category><category><![CDATA[Misc]]></category></item>"#,
+            ReadOptions::default(),
+        );
+        let terms = &items.unwrap()[0].terms;
+        assert_eq!(terms.len(), 2, "{terms:?}");
+        assert_eq!(
+            (terms[0].taxonomy.as_str(), terms[0].slug.as_deref()),
+            ("post_tag", Some("news"))
+        );
+        assert_eq!(
+            (terms[1].taxonomy.as_str(), terms[1].slug.as_deref()),
+            ("category", None)
+        );
+    }
+
+    #[test]
+    fn forbidden_character_references_are_dropped_and_counted() {
+        let (items, d) = read("<item><title>a&#12;b&#x1;c&#9;d</title></item>", ReadOptions::default());
+        assert_eq!(items.unwrap()[0].title.as_deref(), Some("abc\td"));
+        assert_eq!(
+            d.groups()
+                .iter()
+                .find(|g| g.code == "input.control_chars")
+                .map(|g| g.count),
+            Some(2)
+        );
+    }
+
+    #[test]
+    fn strict_fails_on_the_first_repair() {
+        let (items, _) = read(
+            "<item><title>AT&T</title></item>",
+            ReadOptions {
+                salvage: false,
+                strict: true,
+            },
+        );
+        assert!(matches!(items, Err(Error::Strict(_))), "{items:?}");
+    }
+
+    #[test]
+    fn a_file_without_items_or_version_is_not_wxr() {
+        let r = Reader::from_read(
+            Box::new(std::io::Cursor::new(b"<rss><channel></channel></rss>".to_vec())),
+            "x".into(),
+            ReadOptions::default(),
+        );
+        assert!(matches!(r, Err(Error::NotWxr { .. })));
+        let r = Reader::from_read(
+            Box::new(std::io::Cursor::new(Vec::new())),
+            "x".into(),
+            ReadOptions::default(),
+        );
+        assert!(matches!(r, Err(Error::NotWxr { .. })));
+    }
+}

@@ -209,7 +209,11 @@ impl Xml {
             names: String::new(),
             frames: Vec::new(),
             bindings: Vec::new(),
-            pos: Pos { ev: 0, last: 0, anchor: (0, 1, 1) },
+            pos: Pos {
+                ev: 0,
+                last: 0,
+                anchor: (0, 1, 1),
+            },
             undeclared: Vec::new(),
             fixes: Vec::new(),
             tag: String::new(),
@@ -227,7 +231,6 @@ impl Xml {
     pub fn position(&self) -> (u64, u64) {
         locate(self.r.get_ref(), &self.pos, self.pos.ev)
     }
-
 
     /// Number of open elements.
     pub fn depth(&self) -> usize {
@@ -298,7 +301,11 @@ impl Xml {
             Err(e) => {
                 let at = self.r.error_position().max(self.pos.ev);
                 let (line, column) = locate(self.r.get_ref(), &self.pos, at);
-                return Err(XmlError { message: e.to_string(), line, column });
+                return Err(XmlError {
+                    message: e.to_string(),
+                    line,
+                    column,
+                });
             }
         };
         self.pos.last = self.r.buffer_position();
@@ -312,16 +319,28 @@ impl Xml {
                     open_tag(&self.tag, &mut self.bindings, &mut self.undeclared, &mut self.fixes)
                 else {
                     let (line, column) = locate(self.r.get_ref(), &self.pos, self.pos.ev);
-                    return Err(XmlError { message: "an element start tag without a name".into(), line, column });
+                    return Err(XmlError {
+                        message: "an element start tag without a name".into(),
+                        line,
+                        column,
+                    });
                 };
                 self.names.push_str(&self.tag[..name_len]);
-                self.frames.push(Frame { name_end: self.names.len(), bindings_len: before });
+                self.frames.push(Frame {
+                    name_end: self.names.len(),
+                    bindings_len: before,
+                });
                 if self.frames.len() <= ANCHOR_DEPTH {
                     let (line, col) = locate(self.r.get_ref(), &self.pos, self.pos.ev);
                     self.pos.anchor = (self.pos.ev, line, col);
                     self.r.get_mut().release_before(self.pos.ev);
                 }
-                Ev::Start(Tag { ns, local: &self.tag[local..name_len], raw: &self.tag, name_len })
+                Ev::Start(Tag {
+                    ns,
+                    local: &self.tag[local..name_len],
+                    raw: &self.tag,
+                    name_len,
+                })
             }
             Event::Empty(s) => {
                 self.tag.clear();
@@ -331,9 +350,18 @@ impl Xml {
                 self.bindings.truncate(before);
                 let Some((ns, local, name_len)) = tag else {
                     let (line, column) = locate(self.r.get_ref(), &self.pos, self.pos.ev);
-                    return Err(XmlError { message: "an empty-element tag without a name".into(), line, column });
+                    return Err(XmlError {
+                        message: "an empty-element tag without a name".into(),
+                        line,
+                        column,
+                    });
                 };
-                Ev::Empty(Tag { ns, local: &self.tag[local..name_len], raw: &self.tag, name_len })
+                Ev::Empty(Tag {
+                    ns,
+                    local: &self.tag[local..name_len],
+                    raw: &self.tag,
+                    name_len,
+                })
             }
             Event::End(e) => {
                 self.tag.clear();
@@ -349,7 +377,12 @@ impl Xml {
                     self.bindings.truncate(f);
                     self.names.truncate(start);
                 }
-                Ev::End { ns, local: &self.tag[local..], qname: &self.tag, matched }
+                Ev::End {
+                    ns,
+                    local: &self.tag[local..],
+                    qname: &self.tag,
+                    matched,
+                }
             }
             Event::Text(t) => Ev::Text(borrowed(t.into_inner())),
             Event::CData(c) => Ev::CData(borrowed(c.into_inner())),
@@ -605,12 +638,7 @@ fn open_tag(
 
 /// Resolves a qualified name against the bindings in scope.
 /// Returns the namespace and where the local name starts.
-fn resolve(
-    qname: &str,
-    bindings: &[(String, Ns)],
-    undeclared: &mut Vec<String>,
-    fixes: &mut Vec<Fix>,
-) -> (Ns, usize) {
+fn resolve(qname: &str, bindings: &[(String, Ns)], undeclared: &mut Vec<String>, fixes: &mut Vec<Fix>) -> (Ns, usize) {
     let Some(colon) = memchr::memchr(b':', qname.as_bytes()) else {
         return (Ns::None, 0);
     };
