@@ -1222,12 +1222,8 @@ impl Reader {
             Some(i) => {
                 self.dropped_items += 1;
                 let mut s = format!("dropped the item that starts at line {}", i.line);
-                if let Some(id) = i.id {
-                    s += &format!(" (id {id}");
-                    if let Some(t) = &i.title {
-                        s += &format!(", {t:?}");
-                    }
-                    s += ")";
+                if let Some(t) = &i.title {
+                    s += &format!(", {t:?}");
                 }
                 s
             }
