@@ -196,7 +196,9 @@ fn jsonl_matches_json_on_every_fixture() {
         let mut json_args: Vec<&str> = vec!["convert", "--format", "json"];
         json_args.extend(args.iter().map(String::as_str));
         let doc = run(&dir, &json_args);
-        if doc.code != 0 {
+        // A failed run has nothing to compare; header records after the
+        // items are only in JSON Lines, by design and with a warning.
+        if doc.code != 0 || doc.stderr.contains("wxr.late_header") {
             continue;
         }
         let mut jsonl_args = json_args.clone();
