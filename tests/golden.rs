@@ -52,7 +52,11 @@ fn check_case(dir: &Path, case: &str, args: &[String]) -> Vec<String> {
     all.extend(args.iter().map(String::as_str));
     let r = run(dir, &all);
     let mut problems = Vec::new();
-    let exit = if r.code == 0 { String::new() } else { format!("{}\n", r.code) };
+    let exit = if r.code == 0 {
+        String::new()
+    } else {
+        format!("{}\n", r.code)
+    };
     let out_ext = if jsonl { "jsonl" } else { "json" };
     for (ext, actual) in [(out_ext, &r.stdout), ("stderr", &r.stderr), ("exit", &exit)] {
         if let Some(p) = check_file(&dir.join(format!("{case}.{ext}")), actual) {

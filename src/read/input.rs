@@ -334,31 +334,6 @@ impl Decoded {
     }
 }
 
-impl Read for Decoded {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let available = self.fill_buf()?;
-        let n = available.len().min(buf.len());
-        buf[..n].copy_from_slice(&available[..n]);
-        self.consume(n);
-        Ok(n)
-    }
-}
-
-impl BufRead for Decoded {
-    fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        while self.out_pos >= self.out.len() {
-            if !self.refill()? {
-                break;
-            }
-        }
-        Ok(&self.out[self.out_pos.min(self.out.len())..])
-    }
-
-    fn consume(&mut self, amt: usize) {
-        self.out_pos = (self.out_pos + amt).min(self.out.len());
-    }
-}
-
 /// Chunks decoded ahead of the parser.
 const CHUNKS_AHEAD: usize = 4;
 
@@ -630,11 +605,12 @@ fn read_retry(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
 mod tests {
     use super::*;
 
-    fn decode(bytes: &[u8]) -> (String, InputStats) {
-        let mut d = Decoded::new(Box::new(io::Cursor::new(bytes.to_vec()))).unwrap();
+    pub(super) fn decode(bytes: &[u8]) -> (String, InputStats) {
+        let d = Decoded::new(Box::new(io::Cursor::new(bytes.to_vec()))).unwrap();
+        let mut p = Prefetched::new(d);
         let mut s = String::new();
-        d.read_to_string(&mut s).unwrap();
-        (s, d.stats().clone())
+        p.read_to_string(&mut s).unwrap();
+        (s, p.stats())
     }
 
     #[test]
@@ -697,11 +673,9 @@ mod utf16_tests {
         for u in "<a>é😀</a>".encode_utf16() {
             bytes.extend_from_slice(&u.to_le_bytes());
         }
-        let mut d = Decoded::new(Box::new(io::Cursor::new(bytes))).unwrap();
-        let mut s = String::new();
-        d.read_to_string(&mut s).unwrap();
+        let (s, stats) = tests::decode(&bytes);
         assert_eq!(s, "<a>é😀</a>");
-        assert_eq!(d.stats().encoding, "UTF-16LE");
+        assert_eq!(stats.encoding, "UTF-16LE");
     }
 
     #[test]

@@ -1014,28 +1014,26 @@ impl Reader {
         }
     }
 
-    fn note(&mut self, severity: Severity, code: &'static str, message: String) {
-        let d = Diagnostic {
+    /// A diagnostic at the current position.
+    fn here(&self, severity: Severity, code: &'static str, message: String) -> Diagnostic {
+        Diagnostic {
             code,
             severity,
             message,
             location: Some(self.location()),
             item_id: None,
             count: 1,
-        };
+        }
+    }
+
+    fn note(&mut self, severity: Severity, code: &'static str, message: String) {
+        let d = self.here(severity, code, message);
         self.diags.push(d);
     }
 
     /// A diagnostic about the current item, given its id once known.
     fn item_note(&mut self, severity: Severity, code: &'static str, message: String) {
-        let d = Diagnostic {
-            code,
-            severity,
-            message,
-            location: Some(self.location()),
-            item_id: None,
-            count: 1,
-        };
+        let d = self.here(severity, code, message);
         if self.current.is_some() {
             self.item_diags.push(d);
         } else {
