@@ -442,8 +442,10 @@ impl Read for Prefetched {
     }
 }
 
-impl BufRead for Prefetched {
-    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+impl Prefetched {
+    /// Waits for the next chunk once the current one is used up.
+    #[cold]
+    fn next_chunk_wait(&mut self) -> io::Result<()> {
         while self.pos >= self.cur.len() && !self.done {
             match self.rx.recv() {
                 Ok(Ok(chunk)) if chunk.is_empty() => self.done = true,
@@ -464,6 +466,18 @@ impl BufRead for Prefetched {
                 }
                 Err(_) => self.done = true,
             }
+        }
+        Ok(())
+    }
+}
+
+impl BufRead for Prefetched {
+    /// The tokenizer calls this for nearly every byte it peeks at: the
+    /// common case (bytes left in the chunk) stays small enough to inline.
+    #[inline]
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.pos >= self.cur.len() {
+            self.next_chunk_wait()?;
         }
         Ok(&self.cur[self.pos.min(self.cur.len())..])
     }

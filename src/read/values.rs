@@ -50,22 +50,38 @@ fn parse_date_fast(b: &[u8]) -> Option<NaiveDateTime> {
 
 /// Site-local form: `YYYY-MM-DDTHH:MM:SS`.
 pub fn local_form(d: NaiveDateTime) -> String {
-    use chrono::{Datelike, Timelike};
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-        d.year(),
-        d.month(),
-        d.day(),
-        d.hour(),
-        d.minute(),
-        d.second()
-    )
+    form(d, "")
 }
 
 /// UTC form: `YYYY-MM-DDTHH:MM:SSZ`.
 pub fn utc_form(d: NaiveDateTime) -> String {
-    let mut s = local_form(d);
-    s.push('Z');
+    form(d, "Z")
+}
+
+/// Formats digit by digit: `format!` costs more than the parse, and every
+/// item and comment has two dates.
+fn form(d: NaiveDateTime, suffix: &str) -> String {
+    use chrono::{Datelike, Timelike};
+    let year = d.year();
+    if !(0..=9999).contains(&year) {
+        return format!("{}{suffix}", d.format("%Y-%m-%dT%H:%M:%S"));
+    }
+    let mut s = String::with_capacity(20);
+    let mut push = |n: u32, width: u32, sep: Option<char>| {
+        for i in (0..width).rev() {
+            s.push(char::from(b'0' + ((n / 10u32.pow(i)) % 10) as u8));
+        }
+        if let Some(c) = sep {
+            s.push(c);
+        }
+    };
+    push(year as u32, 4, Some('-'));
+    push(d.month(), 2, Some('-'));
+    push(d.day(), 2, Some('T'));
+    push(d.hour(), 2, Some(':'));
+    push(d.minute(), 2, Some(':'));
+    push(d.second(), 2, None);
+    s.push_str(suffix);
     s
 }
 
@@ -126,6 +142,8 @@ mod tests {
         assert!(parse_date("yesterday").is_err());
         assert!(parse_date("2010-02-01").is_err());
         assert!(parse_date("2010-02-01 10:23").unwrap().is_some());
+        let d = parse_date("0999-01-09 03:04:05").unwrap().unwrap();
+        assert_eq!(utc_form(d), "0999-01-09T03:04:05Z");
     }
 
     #[test]
