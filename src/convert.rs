@@ -113,6 +113,17 @@ pub fn convert(
                 target: target.clone(),
                 source,
             };
+            // A device or a pipe (`-o /dev/stdout`) is written as it is:
+            // renaming a file over it would replace it.
+            if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+                let file = std::fs::OpenOptions::new().write(true).open(path).map_err(out_err)?;
+                return emit_all(
+                    &mut merged,
+                    opts.format,
+                    BufWriter::with_capacity(256 * 1024, file),
+                    &target,
+                );
+            }
             let tmp = temp_beside(path).map_err(out_err)?;
             let w = BufWriter::with_capacity(256 * 1024, tmp.as_file());
             let outcome = emit_all(&mut merged, opts.format, w, &target)?;
@@ -234,21 +245,29 @@ pub fn info(sources: &[Source], read: ReadOptions, progress: Option<Arc<AtomicU6
 }
 
 /// A temporary file in the target's directory, so the final rename stays
-/// on one file system.
+/// on one file system. It is created like any new file (mode 0666 less the
+/// umask), not with a temporary file's private 0600.
 fn temp_beside(path: &Path) -> io::Result<tempfile::NamedTempFile> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    tempfile::Builder::new().prefix(".wxr-").suffix(".tmp").tempfile_in(dir)
-}
-
-fn persist(tmp: tempfile::NamedTempFile, path: &Path) -> io::Result<()> {
-    tmp.as_file().sync_all()?;
+    let mut b = tempfile::Builder::new();
+    b.prefix(".wxr-").suffix(".tmp");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
+        b.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    b.tempfile_in(dir)
+}
+
+/// Flushes the file to disk and renames it over `path`, keeping the
+/// permissions of a file it replaces.
+fn persist(tmp: tempfile::NamedTempFile, path: &Path) -> io::Result<()> {
+    tmp.as_file().sync_all()?;
+    if let Ok(old) = std::fs::metadata(path) {
+        tmp.as_file().set_permissions(old.permissions())?;
     }
     tmp.persist(path).map(|_| ()).map_err(|e| e.error)
 }

@@ -3,9 +3,10 @@
 //!
 //! Each input's channel header is read when it is opened, so the merged
 //! header (site, authors, terms) comes before any item, as the model wants.
-//! Authors are identified by login and terms by taxonomy and slug: repeats
-//! that are identical are dropped, conflicting ones are reported (the first
-//! wins). Items are identified by `wp:post_id`: an item repeated byte for
+//! Authors are identified by login and terms by taxonomy and slug: when a
+//! later input repeats one identically it is dropped, when it differs the
+//! first wins and the conflict is reported. Within one input everything is
+//! kept as exported. Items are identified by `wp:post_id`: an item repeated byte for
 //! byte in another input is dropped with a notice, any other repeat is kept
 //! and reported as a warning.
 
@@ -49,8 +50,10 @@ impl Merged {
     pub fn from_readers(mut readers: Vec<Reader>) -> Merged {
         let mut diags = Diagnostics::new();
         let mut site: Option<Site> = None;
-        let mut authors: Vec<(Author, usize)> = Vec::new();
-        let mut terms: Vec<(Term, usize)> = Vec::new();
+        let mut authors: Vec<Author> = Vec::new();
+        let mut terms: Vec<Term> = Vec::new();
+        let mut author_index = HashMap::new();
+        let mut term_index = HashMap::new();
         for (n, r) in readers.iter_mut().enumerate() {
             let file = r.file().to_string();
             for rec in r.take_header() {
@@ -72,41 +75,47 @@ impl Merged {
                         }
                         Some(_) => {}
                     },
-                    Record::Author(a) => match authors.iter().find(|(b, _)| b.login == a.login) {
-                        None => authors.push((a, n)),
-                        Some((b, _)) if *b == a => {}
-                        Some(_) => diags.push(note(
-                            Severity::Warning,
-                            "merge.author_conflict",
-                            format!(
-                                "author {:?} differs from the one in an earlier input; the first is kept",
-                                a.login.as_deref().unwrap_or("")
-                            ),
-                            &file,
-                        )),
-                    },
-                    Record::Term(t) => match terms.iter().find(|(u, _)| u.taxonomy == t.taxonomy && u.slug == t.slug) {
-                        None => terms.push((t, n)),
-                        Some((u, _)) if *u == t => {}
-                        Some(_) => diags.push(note(
-                            Severity::Warning,
-                            "merge.term_conflict",
-                            format!(
-                                "{} {:?} differs from the one in an earlier input; the first is kept",
-                                t.taxonomy,
-                                t.slug.as_deref().unwrap_or("")
-                            ),
-                            &file,
-                        )),
-                    },
+                    Record::Author(a) => {
+                        let key = a.login.clone();
+                        match first_seen(&mut author_index, key, n, authors.len()) {
+                            Repeat::New => authors.push(a),
+                            Repeat::Earlier(i) if authors[i] == a => {}
+                            Repeat::Earlier(_) => diags.push(note(
+                                Severity::Warning,
+                                "merge.author_conflict",
+                                format!(
+                                    "author {:?} differs from the one in an earlier input; the first is kept",
+                                    a.login.as_deref().unwrap_or("")
+                                ),
+                                &file,
+                            )),
+                        }
+                    }
+                    Record::Term(t) => {
+                        let key = t.slug.clone().map(|slug| (t.taxonomy.clone(), slug));
+                        match first_seen(&mut term_index, key, n, terms.len()) {
+                            Repeat::New => terms.push(t),
+                            Repeat::Earlier(i) if terms[i] == t => {}
+                            Repeat::Earlier(_) => diags.push(note(
+                                Severity::Warning,
+                                "merge.term_conflict",
+                                format!(
+                                    "{} {:?} differs from the one in an earlier input; the first is kept",
+                                    t.taxonomy,
+                                    t.slug.as_deref().unwrap_or("")
+                                ),
+                                &file,
+                            )),
+                        }
+                    }
                     Record::Item(_) => {}
                 }
             }
         }
         let mut header = VecDeque::new();
         header.push_back(Record::Site(site.unwrap_or_default()));
-        header.extend(authors.into_iter().map(|(a, _)| Record::Author(a)));
-        header.extend(terms.into_iter().map(|(t, _)| Record::Term(t)));
+        header.extend(authors.into_iter().map(Record::Author));
+        header.extend(terms.into_iter().map(Record::Term));
         Merged {
             readers,
             current: 0,
@@ -198,6 +207,34 @@ impl Merged {
         }
         all.extend(std::mem::take(&mut self.diags));
         all
+    }
+}
+
+/// Whether a header record repeats one of an earlier input.
+enum Repeat {
+    /// Keep it: first of its key, keyless, or repeated within one input
+    /// (an input is written as it is).
+    New,
+    /// An earlier input had the same key, at this index.
+    Earlier(usize),
+}
+
+/// Looks `key` up, recording it (from input `input`, to be stored at
+/// `index`) when it is new.
+fn first_seen<K: std::hash::Hash + Eq>(
+    seen: &mut HashMap<K, (usize, usize)>,
+    key: Option<K>,
+    input: usize,
+    index: usize,
+) -> Repeat {
+    let Some(key) = key else { return Repeat::New };
+    match seen.entry(key) {
+        Entry::Vacant(v) => {
+            v.insert((index, input));
+            Repeat::New
+        }
+        Entry::Occupied(o) if o.get().1 == input => Repeat::New,
+        Entry::Occupied(o) => Repeat::Earlier(o.get().0),
     }
 }
 

@@ -164,9 +164,13 @@ fn strict_turns_repairs_into_errors() {
         let lenient = run(&dir, &["convert", file]);
         assert_eq!(lenient.code, 0, "{file}: {}", lenient.stderr);
         assert!(lenient.stderr.contains("repair ["), "{file}: {}", lenient.stderr);
-        let strict = run(&dir, &["convert", file, "--strict", "-o", "/dev/null"]);
+        let strict = run(&dir, &["convert", file, "--strict"]);
         assert_eq!(strict.code, 3, "{file}: {}", strict.stderr);
         assert!(strict.stderr.contains("--strict"), "{file}: {}", strict.stderr);
+        assert!(
+            strict.stdout.is_empty() || !strict.stdout.ends_with("}\n"),
+            "{file}: no complete output"
+        );
     }
     let clean = run(&dir, &["convert", "wxr-1.2-every-field.xml", "--strict"]);
     assert_eq!(clean.code, 0, "{}", clean.stderr);
@@ -234,4 +238,29 @@ fn several_inputs_merge_into_one_site() {
         v["terms"].as_array().unwrap().len() > v1["terms"].as_array().unwrap().len(),
         "part 2's extra tag is merged"
     );
+}
+
+#[cfg(unix)]
+#[test]
+fn output_keeps_the_mode_of_the_file_it_replaces() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("private.json");
+    std::fs::write(&out, "old").unwrap();
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let r = run(&fixtures(), &["convert", "french-blog-post.xml", "-o", out.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "commenter e-mails must not become world-readable");
+    assert!(std::fs::read_to_string(&out).unwrap().starts_with('{'));
+}
+
+#[cfg(unix)]
+#[test]
+fn output_to_a_device_is_written_in_place() {
+    // Renaming a temporary file over /dev/null would replace the device.
+    let r = run(&fixtures(), &["convert", "french-blog-post.xml", "-o", "/dev/null"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let meta = std::fs::metadata("/dev/null").unwrap();
+    assert!(!meta.is_file(), "/dev/null is still a device");
 }

@@ -29,8 +29,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 /// Size of one raw read.
 const CHUNK: usize = 128 * 1024;
-/// How many bytes are examined for a BOM and an XML declaration.
+/// How many bytes are examined for a BOM and an XML declaration, and how
+/// far a declaration that has started is followed.
 const SNIFF: usize = 1024;
+const SNIFF_MAX: usize = 8 * 1024;
 
 /// Where an export is read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -158,8 +160,10 @@ impl Decoded {
         let mut raw = vec![0u8; CHUNK];
         let mut len = 0;
         let mut eof = false;
-        while len < SNIFF {
-            let n = read_retry(&mut inner, &mut raw[len..])?;
+        // Read until the declaration is complete (or clearly absent), however
+        // the source splits its reads.
+        while len < SNIFF_MAX && (len < SNIFF || declaration_open(&raw[..len])) {
+            let n = read_retry(&mut inner, &mut raw[len..SNIFF_MAX])?;
             if n == 0 {
                 eof = true;
                 break;
@@ -185,14 +189,29 @@ impl Decoded {
                 2,
                 UTF_16BE.name(),
             )
+        } else if head.starts_with(b"<\0?\0") {
+            (
+                Mode::Other(UTF_16LE.new_decoder_without_bom_handling(), false),
+                0,
+                UTF_16LE.name(),
+            )
+        } else if head.starts_with(b"\0<\0?") {
+            (
+                Mode::Other(UTF_16BE.new_decoder_without_bom_handling(), false),
+                0,
+                UTF_16BE.name(),
+            )
         } else {
             stats.declared = declared_encoding(head);
-            match stats
-                .declared
-                .as_deref()
-                .map(|l| (l, Encoding::for_label(l.as_bytes())))
-            {
+            match stats.declared.as_deref().map(|l| {
+                (
+                    l,
+                    Encoding::for_label(l.as_bytes()).filter(|&e| e != encoding_rs::REPLACEMENT),
+                )
+            }) {
                 None => (Mode::Utf8, 0, UTF_8.name()),
+                // Unknown, or one of the unsafe encodings (ISO-2022-KR…) that
+                // encoding_rs maps to "replacement", which decodes all to U+FFFD.
                 Some((label, None)) => {
                     stats.unknown_label = Some(label.to_string());
                     (Mode::Utf8, 0, UTF_8.name())
@@ -334,6 +353,11 @@ impl Decoded {
     }
 }
 
+/// The most text kept for positions since the start of the current item
+/// (or header element). Real items are a few MB at most; more means a
+/// damaged file whose tokenizer would otherwise buffer the rest of it.
+const KEEP_LIMIT: u64 = 256 << 20;
+
 /// Chunks decoded ahead of the parser.
 const CHUNKS_AHEAD: usize = 4;
 
@@ -354,6 +378,8 @@ pub struct Prefetched {
     /// Chunks before `cur` still kept, and the stream offset of the first.
     kept: VecDeque<Vec<u8>>,
     kept_base: u64,
+    /// Bytes in `kept`, bounded by [`KEEP_LIMIT`].
+    kept_bytes: u64,
     done: bool,
     stats: Arc<Mutex<InputStats>>,
 }
@@ -390,9 +416,34 @@ impl Prefetched {
             base: 0,
             kept: VecDeque::new(),
             kept_base: 0,
+            kept_bytes: 0,
             done: false,
             stats,
         }
+    }
+
+    /// A stream that is already at its end, to stand in while a tokenizer
+    /// is replaced.
+    pub fn placeholder() -> Prefetched {
+        let (_, rx) = sync_channel(0);
+        let (back, _) = channel();
+        Prefetched {
+            rx,
+            back,
+            cur: Vec::new(),
+            pos: 0,
+            base: 0,
+            kept: VecDeque::new(),
+            kept_base: 0,
+            kept_bytes: 0,
+            done: true,
+            stats: Arc::new(Mutex::new(InputStats::default())),
+        }
+    }
+
+    /// Stream offset of the next byte to be read.
+    pub fn offset(&self) -> u64 {
+        self.base + self.pos as u64
     }
 
     /// Lets go of the kept chunks that end before stream offset `off`.
@@ -404,6 +455,7 @@ impl Prefetched {
             }
             self.kept_base = end;
             if let Some(chunk) = self.kept.pop_front() {
+                self.kept_bytes -= chunk.len() as u64;
                 let _ = self.back.send(chunk);
             }
         }
@@ -450,15 +502,23 @@ impl Prefetched {
             match self.rx.recv() {
                 Ok(Ok(chunk)) if chunk.is_empty() => self.done = true,
                 Ok(Ok(chunk)) => {
+                    if self.kept_bytes + self.cur.len() as u64 > KEEP_LIMIT {
+                        self.done = true;
+                        return Err(io::Error::other(format!(
+                            "one element holds more than {} MiB of text: the export is damaged (an unclosed CDATA section, comment or quote?)",
+                            KEEP_LIMIT >> 20
+                        )));
+                    }
                     let used = std::mem::replace(&mut self.cur, chunk);
                     if self.kept.is_empty() {
                         self.kept_base = self.base;
                     }
                     self.base += used.len() as u64;
+                    self.pos = 0;
                     if !used.is_empty() {
+                        self.kept_bytes += used.len() as u64;
                         self.kept.push_back(used);
                     }
-                    self.pos = 0;
                 }
                 Ok(Err(e)) => {
                     self.done = true;
@@ -589,9 +649,17 @@ fn windows_1252(b: u8) -> char {
     s.chars().next().unwrap_or('\u{FFFD}')
 }
 
-/// The `encoding="…"` of an XML declaration at the start of `head`.
+/// True when `head` starts (after blank lines) an XML declaration that
+/// does not end in it yet.
+fn declaration_open(head: &[u8]) -> bool {
+    let head = head.trim_ascii_start();
+    (head.starts_with(b"<?xml") || b"<?xml".starts_with(head)) && memchr::memmem::find(head, b"?>").is_none()
+}
+
+/// The `encoding="…"` of an XML declaration at the start of `head` (blank
+/// lines before it, a common WordPress plugin mistake, are allowed).
 fn declared_encoding(head: &[u8]) -> Option<String> {
-    let head = head.strip_prefix(b"<?xml")?;
+    let head = head.trim_ascii_start().strip_prefix(b"<?xml")?;
     let end = memchr::memmem::find(head, b"?>")?;
     let decl = &head[..end];
     let at = memchr::memmem::find(decl, b"encoding")?;
@@ -708,5 +776,60 @@ mod utf16_tests {
         let mut seen = 0;
         p.scan(CHUNK as u64 * 2, all.len() as u64, |b| seen += b.len());
         assert_eq!(seen, 4);
+    }
+
+    /// Hands out one byte per read, as a slow pipe may.
+    struct Trickle(Vec<u8>, usize);
+
+    impl Read for Trickle {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.1 >= self.0.len() || buf.is_empty() {
+                return Ok(0);
+            }
+            buf[0] = self.0[self.1];
+            self.1 += 1;
+            Ok(1)
+        }
+    }
+
+    fn decode_from(r: impl Read + Send + 'static) -> (String, InputStats) {
+        let mut p = Prefetched::new(Decoded::new(Box::new(r)).unwrap());
+        let mut s = String::new();
+        p.read_to_string(&mut s).unwrap();
+        (s, p.stats())
+    }
+
+    #[test]
+    fn a_declaration_after_blank_lines_or_split_across_reads_is_honoured() {
+        let (s, st) = decode_from(io::Cursor::new(
+            b"\n\n<?xml version=\"1.0\" encoding=\"ISO-8859-2\"?><t>\xA3\xF3d\xBC</t>".to_vec(),
+        ));
+        assert!(s.ends_with("<t>Łódź</t>"), "{s}");
+        assert_eq!(st.invalid_bytes, 0);
+        let mut long = b"<?xml version=\"1.0\"".to_vec();
+        long.resize(1500, b' ');
+        long.extend_from_slice(b" encoding=\"windows-1252\"?><t>\x93q\x94</t>");
+        let (s, _) = decode_from(Trickle(long, 0));
+        assert!(s.ends_with("<t>“q”</t>"), "{s}");
+    }
+
+    #[test]
+    fn utf16_without_a_bom_is_recognized() {
+        let bytes: Vec<u8> = "<?xml version=\"1.0\"?><t>é</t>"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let (s, st) = decode_from(io::Cursor::new(bytes));
+        assert!(s.ends_with("<t>é</t>"), "{s}");
+        assert_eq!(st.control_chars, 0);
+    }
+
+    #[test]
+    fn unsafe_encodings_are_not_used() {
+        let (s, st) = decode_from(io::Cursor::new(
+            b"<?xml version=\"1.0\" encoding=\"ISO-2022-KR\"?><t>ok</t>".to_vec(),
+        ));
+        assert!(s.ends_with("<t>ok</t>"), "{s}");
+        assert_eq!(st.unknown_label.as_deref(), Some("ISO-2022-KR"));
     }
 }

@@ -426,15 +426,23 @@ impl Reader {
                     self.item_open = true;
                     break;
                 }
-                Ok(Some(c)) => {
-                    if let Some(rec) = self.header_child(c)? {
-                        self.queue.push_back(rec);
+                Ok(Some(c)) => match self.header_child(c) {
+                    Ok(Some(rec)) => self.queue.push_back(rec),
+                    Ok(None) => {}
+                    Err(e @ Error::Malformed(_)) if self.opts.salvage => {
+                        self.salvage(e);
+                        break;
                     }
-                }
-                Ok(None) => {
-                    self.after_channel()?;
-                    break;
-                }
+                    Err(e) => return Err(e),
+                },
+                Ok(None) => match self.after_channel() {
+                    Ok(()) => break,
+                    Err(e @ Error::Malformed(_)) if self.opts.salvage => {
+                        self.salvage(e);
+                        break;
+                    }
+                    Err(e) => return Err(e),
+                },
                 Err(e) if self.opts.salvage => {
                     self.salvage(e);
                     break;
@@ -471,11 +479,26 @@ impl Reader {
                     let msg = format!("mismatched end tag </{qname}> after the channel");
                     return Err(self.malformed(self.xml.error_here(msg)));
                 }
-                Ok(Ev::Start(_)) => {
-                    if let Err(e) = self.xml.skip() {
-                        return Err(self.malformed(e));
-                    }
+                // Exports concatenated by hand: a second channel, or items
+                // after the first one, are read too.
+                Ok(Ev::Start(t)) if t.ns == Ns::None && t.local == "channel" => {
+                    self.note(
+                        Severity::Notice,
+                        "wxr.second_channel",
+                        "a second <channel> follows the first; its content is read as part of the same site".into(),
+                    );
+                    return Ok(());
                 }
+                Ok(Ev::Start(t)) if t.ns == Ns::None && t.local == "item" => {
+                    self.note(
+                        Severity::Warning,
+                        "wxr.item_outside_channel",
+                        "an <item> after the end of the channel was read as part of the site".into(),
+                    );
+                    self.item_open = true;
+                    return Ok(());
+                }
+                Ok(Ev::Start(_)) => self.skip_child(c_from(F::Unknown, false), "rss")?,
                 Ok(_) => {}
                 Err(e) => return Err(self.malformed(e)),
             }
@@ -721,7 +744,7 @@ impl Reader {
                         Some(slug) => {
                             let term = ItemTerm {
                                 taxonomy,
-                                slug: Some(slug),
+                                slug: values::non_empty(&slug),
                                 name,
                             };
                             if !item
@@ -761,6 +784,8 @@ impl Reader {
             });
         }
         self.complete_items += 1;
+        // Repairs inside the item carry its id, known only now.
+        self.drain_fixes();
         self.current = None;
         for mut d in self.item_diags.drain(..) {
             d.item_id = item.id;
@@ -1216,7 +1241,8 @@ impl Reader {
             item,
             ..
         } = *m;
-        let what = match &item {
+        let item_id = item.as_ref().and_then(|i| i.id);
+        let mut what = match &item {
             Some(i) => {
                 self.dropped_items += 1;
                 let mut s = format!("dropped the item that starts at line {}", i.line);
@@ -1225,11 +1251,15 @@ impl Reader {
                 }
                 s
             }
-            None => "stopped reading".to_string(),
+            None => "skipped the damaged part".to_string(),
         };
-        let item_id = item.as_ref().and_then(|i| i.id);
         self.current = None;
         self.item_diags.clear();
+        let resumed = self.resync();
+        match resumed {
+            Some(line) => what += &format!(", and resumed at the next <item> (line {line})"),
+            None => what += ", and found no <item> after it",
+        }
         self.diags.push(Diagnostic {
             code: "wxr.salvaged",
             severity: Severity::Warning,
@@ -1238,38 +1268,29 @@ impl Reader {
             item_id,
             count: 1,
         });
-        if item.is_none() {
+        if resumed.is_none() {
             self.done = true;
             self.finish();
-            return;
         }
-        // Find the next <item> start, or the end.
-        let mut last_error = None;
+    }
+
+    /// Moves to the start of the next `<item>` (its start tag read), past
+    /// any damage: a tokenizer stopped by a syntax error is restarted at the
+    /// next `<`. Returns the item's line, or `None` at the end of the input.
+    fn resync(&mut self) -> Option<u64> {
         loop {
-            match self.xml.next() {
-                Ok(Ev::Start(t)) if t.ns == Ns::None && t.local == "item" => {
-                    self.xml.collapse_to(self.channel_depth);
-                    self.item_open = true;
-                    return;
-                }
-                Ok(Ev::End {
-                    ns: Ns::None,
-                    local: "channel",
-                    ..
-                })
-                | Ok(Ev::Eof) => break,
-                Ok(_) => {}
-                Err(e) => {
-                    let at = (e.line, e.column);
-                    if last_error == Some(at) {
-                        break;
-                    }
-                    last_error = Some(at);
-                }
+            if self.xml.at_item_start() {
+                self.xml.collapse_to(self.channel_depth);
+                self.item_open = true;
+                return Some(self.xml.position().0);
+            }
+            if self.xml.is_dead() && !matches!(self.xml.restart(), Ok(true)) {
+                return None;
+            }
+            if let Ok(Ev::Eof) = self.xml.next() {
+                return None;
             }
         }
-        self.done = true;
-        self.finish();
     }
 }
 
@@ -1428,5 +1449,117 @@ mod tests {
             ReadOptions::default(),
         );
         assert!(matches!(r, Err(Error::NotWxr { .. })));
+    }
+
+    const SALVAGE: ReadOptions = ReadOptions {
+        salvage: true,
+        strict: false,
+    };
+
+    fn ids(items: &[Item]) -> Vec<Option<i64>> {
+        items.iter().map(|i| i.id).collect()
+    }
+
+    #[test]
+    fn markup_recovery_ends_with_the_leaf_not_a_nested_namesake() {
+        let (items, _) = read(
+            "<item><wp:post_id>1</wp:post_id><title>a <title>b</title> c</title><wp:status>publish</wp:status></item>\
+             <item><wp:post_id>2</wp:post_id></item>",
+            ReadOptions::default(),
+        );
+        let items = items.unwrap();
+        assert_eq!(ids(&items), [Some(1), Some(2)]);
+        assert_eq!(items[0].title.as_deref(), Some("a <title>b</title> c"));
+        assert_eq!(items[0].status, "publish");
+    }
+
+    #[test]
+    fn recovery_never_swallows_the_next_item() {
+        let xml = "<item><title><![CDATA[First]]></titl><wp:post_id>1</wp:post_id></item>\
+                   <item><title>Second</title><wp:post_id>2</wp:post_id></item>";
+        let (strict, _) = read(xml, ReadOptions::default());
+        assert!(matches!(strict, Err(Error::Malformed(_))), "{strict:?}");
+        let (items, d) = read(xml, SALVAGE);
+        let items = items.unwrap();
+        assert_eq!(ids(&items), [Some(2)]);
+        assert_eq!(items[0].title.as_deref(), Some("Second"));
+        assert_eq!(codes(&d), ["wxr.salvaged"]);
+    }
+
+    #[test]
+    fn salvage_survives_a_syntax_error_that_stops_the_tokenizer() {
+        let (items, d) = read(
+            "<item><wp:post_id>1</wp:post_id><title>x <!X></title></item>\
+             <item><wp:post_id>2</wp:post_id></item><item><wp:post_id>3</wp:post_id></item>",
+            SALVAGE,
+        );
+        assert_eq!(ids(&items.unwrap()), [Some(2), Some(3)]);
+        assert_eq!(codes(&d), ["wxr.salvaged"]);
+    }
+
+    #[test]
+    fn salvage_survives_damage_between_items_and_in_the_header() {
+        let (items, _) = read(
+            "<item><wp:post_id>1</wp:post_id></item></p><item><wp:post_id>2</wp:post_id></item>",
+            SALVAGE,
+        );
+        assert_eq!(ids(&items.unwrap()), [Some(1), Some(2)]);
+        let (items, _) = read(
+            "<wp:category><wp:cat_name>x</wp:category_name></wp:category><item><wp:post_id>5</wp:post_id></item>",
+            SALVAGE,
+        );
+        assert_eq!(ids(&items.unwrap()), [Some(5)]);
+    }
+
+    #[test]
+    fn unsplit_cdata_keeps_the_source_form_of_what_follows_the_inner_marker() {
+        let (items, _) = read(
+            "<item><content:encoded><![CDATA[<code>x ]]>&lt;b&gt; y <!-- n --></code>]]></content:encoded></item>",
+            ReadOptions::default(),
+        );
+        assert_eq!(items.unwrap()[0].content, "<code>x ]]>&lt;b&gt; y <!-- n --></code>");
+    }
+
+    #[test]
+    fn references_in_markup_recovery_are_decoded_like_the_rest() {
+        let (items, _) = read(
+            "<item><title>a &amp; <b>bold</b> &amp; c</title></item>",
+            ReadOptions::default(),
+        );
+        assert_eq!(items.unwrap()[0].title.as_deref(), Some("a & <b>bold</b> & c"));
+    }
+
+    #[test]
+    fn content_after_the_channel_is_read_and_reported() {
+        let xml = format!(
+            "{HEAD}<item><wp:post_id>1</wp:post_id></item></channel>\
+             <channel><item><wp:post_id>2</wp:post_id></item></channel>\
+             <item><wp:post_id>3</wp:post_id></item></rss>"
+        );
+        let mut r = Reader::from_read(
+            Box::new(std::io::Cursor::new(xml.into_bytes())),
+            "t".into(),
+            ReadOptions::default(),
+        )
+        .unwrap();
+        let mut got = Vec::new();
+        while let Some(rec) = r.next_record().unwrap() {
+            if let Record::Item(i) = rec {
+                got.push(i.id);
+            }
+        }
+        assert_eq!(got, [Some(1), Some(2), Some(3)]);
+        let d = r.take_diagnostics();
+        assert!(codes(&d).contains(&"wxr.second_channel"));
+        assert!(codes(&d).contains(&"wxr.item_outside_channel"));
+    }
+
+    #[test]
+    fn an_empty_nicename_is_a_null_slug() {
+        let (items, _) = read(
+            r#"<item><category domain="category" nicename=""><![CDATA[X]]></category></item>"#,
+            ReadOptions::default(),
+        );
+        assert_eq!(items.unwrap()[0].terms[0].slug, None);
     }
 }

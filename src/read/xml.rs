@@ -13,6 +13,7 @@
 use super::input::{Prefetched, advance};
 use quick_xml::events::Event;
 use quick_xml::events::attributes::Attributes;
+use std::io::BufRead;
 
 /// The vocabularies of a WXR file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,11 +108,11 @@ pub(crate) enum Ev<'a> {
     Start(Tag<'a>),
     Empty(Tag<'a>),
     End {
-        ns: Ns,
-        local: &'a str,
         qname: &'a str,
         /// The name matched the innermost open element, which is now closed.
         matched: bool,
+        /// Open elements after this end tag.
+        depth: usize,
     },
     Text(&'a str),
     CData(&'a str),
@@ -130,6 +131,17 @@ pub(crate) struct XmlError {
     pub message: String,
     pub line: u64,
     pub column: u64,
+}
+
+/// How a damaged text value is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Recovery {
+    /// Markup appeared in the text: it is kept as text, references are
+    /// still decoded.
+    Markup,
+    /// A CDATA section ended early (an unsplit inner `]]>`): the rest is the
+    /// source's characters, references and markers included.
+    Raw,
 }
 
 /// A repair this layer made, drained by the WXR reader into diagnostics.
@@ -174,9 +186,29 @@ fn locate(input: &Prefetched, pos: &Pos, off: u64) -> (u64, u64) {
     (line, col)
 }
 
+/// A quick-xml tokenizer configured for this layer: it checks nothing this
+/// layer checks itself, and keeps text exactly as written.
+fn tokenizer(input: Prefetched) -> quick_xml::Reader<Prefetched> {
+    let mut r = quick_xml::Reader::from_reader(input);
+    let c = r.config_mut();
+    c.trim_text(false);
+    c.check_end_names = false;
+    c.allow_unmatched_ends = true;
+    c.allow_dangling_amp = true;
+    c.expand_empty_elements = false;
+    r
+}
+
 /// The XML reader. See the module doc.
 pub(crate) struct Xml {
     r: quick_xml::Reader<Prefetched>,
+    /// Stream offset where the current tokenizer started (it is replaced
+    /// after a syntax error, see [`Xml::restart`]).
+    reader_base: u64,
+    /// The tokenizer met a syntax error: quick-xml reads nothing after one.
+    dead: bool,
+    /// The last event was the start of an `<item>`.
+    item_start: bool,
     buf: Vec<u8>,
     names: String,
     frames: Vec<Frame>,
@@ -196,15 +228,11 @@ pub(crate) struct Xml {
 
 impl Xml {
     pub fn new(input: Prefetched) -> Xml {
-        let mut r = quick_xml::Reader::from_reader(input);
-        let c = r.config_mut();
-        c.trim_text(false);
-        c.check_end_names = false;
-        c.allow_unmatched_ends = true;
-        c.allow_dangling_amp = true;
-        c.expand_empty_elements = false;
         Xml {
-            r,
+            r: tokenizer(input),
+            reader_base: 0,
+            dead: false,
+            item_start: false,
             buf: Vec::with_capacity(64 * 1024),
             names: String::new(),
             frames: Vec::new(),
@@ -296,10 +324,12 @@ impl Xml {
     pub fn next(&mut self) -> Result<Ev<'_>, XmlError> {
         self.buf.clear();
         self.pos.ev = self.pos.last;
+        self.item_start = false;
         let event = match self.r.read_event_into(&mut self.buf) {
             Ok(e) => e,
             Err(e) => {
-                let at = self.r.error_position().max(self.pos.ev);
+                self.dead = true;
+                let at = (self.reader_base + self.r.error_position()).max(self.pos.ev);
                 let (line, column) = locate(self.r.get_ref(), &self.pos, at);
                 return Err(XmlError {
                     message: e.to_string(),
@@ -308,7 +338,7 @@ impl Xml {
                 });
             }
         };
-        self.pos.last = self.r.buffer_position();
+        self.pos.last = self.reader_base + self.r.buffer_position();
         let fixes_before = self.fixes.len();
         let ev = match event {
             Event::Start(s) => {
@@ -330,6 +360,7 @@ impl Xml {
                     name_end: self.names.len(),
                     bindings_len: before,
                 });
+                self.item_start = ns == Ns::None && &self.tag[local..name_len] == "item";
                 if self.frames.len() <= ANCHOR_DEPTH {
                     let (line, col) = locate(self.r.get_ref(), &self.pos, self.pos.ev);
                     self.pos.anchor = (self.pos.ev, line, col);
@@ -366,7 +397,6 @@ impl Xml {
             Event::End(e) => {
                 self.tag.clear();
                 self.tag.push_str(&e);
-                let (ns, local) = resolve(&self.tag, &self.bindings, &mut self.undeclared, &mut self.fixes);
                 let start = self.frames.iter().rev().nth(1).map_or(0, |f| f.name_end);
                 let matched = match self.frames.last() {
                     Some(f) => self.names[start..f.name_end] == *self.tag,
@@ -378,10 +408,9 @@ impl Xml {
                     self.names.truncate(start);
                 }
                 Ev::End {
-                    ns,
-                    local: &self.tag[local..],
                     qname: &self.tag,
                     matched,
+                    depth: self.frames.len(),
                 }
             }
             Event::Text(t) => Ev::Text(borrowed(t.into_inner())),
@@ -398,6 +427,56 @@ impl Xml {
             }
         }
         Ok(ev)
+    }
+
+    /// True when the last event was the start of an `<item>`.
+    pub fn at_item_start(&self) -> bool {
+        self.item_start
+    }
+
+    /// True when the tokenizer stopped on a syntax error.
+    pub fn is_dead(&self) -> bool {
+        self.dead
+    }
+
+    /// Starts a new tokenizer at the next `<` at least one byte further
+    /// on, after a syntax error (`--salvage`). The element stack is kept.
+    /// Returns false at the end of the input.
+    pub fn restart(&mut self) -> Result<bool, XmlError> {
+        let old = std::mem::replace(&mut self.r, tokenizer(Prefetched::placeholder()));
+        let mut input = old.into_inner();
+        // Step over at least one byte when the failed tokenizer consumed
+        // nothing, so that restarting always makes progress.
+        let mut skip = usize::from(input.offset() == self.reader_base);
+        let found = loop {
+            let buf = match input.fill_buf() {
+                Ok(b) => b,
+                Err(e) => {
+                    self.r = tokenizer(input);
+                    return Err(self.error(e.to_string()));
+                }
+            };
+            if buf.is_empty() {
+                break false;
+            }
+            let from = skip.min(buf.len());
+            match memchr::memchr(b'<', &buf[from..]) {
+                Some(i) => {
+                    input.consume(from + i);
+                    break true;
+                }
+                None => {
+                    let n = buf.len();
+                    input.consume(n);
+                    skip = skip.saturating_sub(n);
+                }
+            }
+        };
+        self.reader_base = input.offset();
+        self.pos.last = self.reader_base;
+        self.r = tokenizer(input);
+        self.dead = false;
+        Ok(found)
     }
 
     /// Skips the element just opened, with everything inside it.
@@ -449,63 +528,96 @@ impl Xml {
     }
 
     fn read_text_inner(&mut self, out: &mut String, leaf: &str, depth: usize) -> Result<(), XmlError> {
+        // How the text is being read: as XML text, or after damage as the
+        // source's characters (see `Recovery`).
+        let mut mode: Option<Recovery> = None;
         let mut saw_cdata = false;
+        // Where the last CDATA section's content ends in `out`, and the
+        // source form of everything read after it (for Recovery::Raw).
         let mut cdata_end = 0;
-        let mut recovering = false;
+        let mut raw_tail = String::new();
         // Where the element starts, located only if a repair is reported.
         let start = self.pos.ev;
         loop {
-            if recovering {
-                match self.next()? {
-                    Ev::End { qname, matched, .. } if qname == leaf => {
-                        if !matched {
-                            self.unwind_to(depth - 1);
-                        }
+            let ev = self.next()?;
+            if let Some(mode) = mode {
+                match ev {
+                    // The leaf closed: its own frame, or (after damage left
+                    // other elements open) its own name.
+                    Ev::End {
+                        matched: true,
+                        depth: d,
+                        ..
+                    } if d < depth => break,
+                    Ev::End {
+                        matched: false, qname, ..
+                    } if qname == leaf => {
+                        self.unwind_to(depth - 1);
                         break;
                     }
+                    Ev::End { qname, .. } => push3(out, "</", qname, ">"),
+                    Ev::Start(t) if t.ns == Ns::None && t.local == "item" => {
+                        return Err(self.error(format!("an <item> starts inside <{leaf}>, which was never closed")));
+                    }
+                    Ev::Start(t) => push3(out, "<", t.raw, ">"),
+                    Ev::Empty(t) => push3(out, "<", t.raw, "/>"),
+                    Ev::Text(t) => out.push_str(t),
+                    Ev::CData(c) if mode == Recovery::Raw => push3(out, "<![CDATA[", c, "]]>"),
+                    Ev::CData(c) => out.push_str(c),
+                    Ev::Ref(r) if mode == Recovery::Raw => push3(out, "&", r, ";"),
+                    Ev::Ref(r) => {
+                        let r = r.to_string();
+                        self.push_ref(&r, out, leaf);
+                    }
+                    Ev::Comment(c) => push3(out, "<!--", c, "-->"),
+                    Ev::Other => {}
+                    Ev::Eof => return Err(self.error(format!("unexpected end of file inside <{leaf}>"))),
+                }
+                continue;
+            }
+            // Damage switches to recovery: markup inside the text, or (after
+            // a CDATA section) a `]]>` or end tag that shows an inner `]]>`
+            // was not split. After a CDATA section the rest is re-read from
+            // its source form, as WordPress's importer reads it.
+            let trigger = match &ev {
+                Ev::End { matched: true, .. } => break,
+                Ev::End { matched: false, .. } => saw_cdata,
+                Ev::Start(t) if t.ns == Ns::None && t.local == "item" => false,
+                Ev::Start(_) | Ev::Empty(_) => true,
+                Ev::Text(t) => saw_cdata && memchr::memmem::find(t.as_bytes(), b"]]>").is_some(),
+                _ => false,
+            };
+            if trigger {
+                let m = if saw_cdata { Recovery::Raw } else { Recovery::Markup };
+                if m == Recovery::Raw {
+                    out.truncate(cdata_end);
+                    out.push_str(&raw_tail);
+                }
+                match ev {
                     Ev::End { qname, .. } => push3(out, "</", qname, ">"),
                     Ev::Start(t) => push3(out, "<", t.raw, ">"),
                     Ev::Empty(t) => push3(out, "<", t.raw, "/>"),
                     Ev::Text(t) => out.push_str(t),
-                    Ev::CData(c) => push3(out, "<![CDATA[", c, "]]>"),
-                    Ev::Ref(r) => push3(out, "&", r, ";"),
-                    Ev::Comment(c) => push3(out, "<!--", c, "-->"),
-                    Ev::Other => {}
-                    Ev::Eof => {
-                        return Err(self.error(format!("unexpected end of file inside <{leaf}>")));
-                    }
+                    _ => {}
                 }
+                mode = Some(m);
                 continue;
             }
-            match self.next()? {
-                // No child element is open outside recovery: a matching end
-                // is the leaf's own.
-                Ev::End { matched: true, .. } => break,
-                Ev::End {
-                    matched: false, qname, ..
-                } => {
-                    if !saw_cdata {
-                        let msg = format!("mismatched end tag </{qname}>, expected </{leaf}>");
-                        return Err(self.error(msg));
-                    }
-                    // Old exporters' unsplit `]]>`: the CDATA ended early and
-                    // the rest of the value is being parsed as markup.
-                    push3(out, "</", qname, ">");
-                    recovering = true;
+            match ev {
+                Ev::End { qname, .. } => {
+                    let msg = format!("mismatched end tag </{qname}>, expected </{leaf}>");
+                    return Err(self.error(msg));
                 }
-                Ev::Start(t) => {
-                    push3(out, "<", t.raw, ">");
-                    recovering = true;
-                }
-                Ev::Empty(t) => {
-                    push3(out, "<", t.raw, "/>");
-                    recovering = true;
+                Ev::Start(_) | Ev::Empty(_) => {
+                    return Err(self.error(format!("an <item> starts inside <{leaf}>, which was never closed")));
                 }
                 Ev::Text(t) => {
                     let amp = memchr::memchr(b'&', t.as_bytes()).is_some();
-                    recovering = saw_cdata && memchr::memmem::find(t.as_bytes(), b"]]>").is_some();
                     out.push_str(t);
-                    if amp && !recovering {
+                    if saw_cdata {
+                        raw_tail.push_str(t);
+                    }
+                    if amp {
                         let (line, column) = self.position();
                         self.fixes.push(Fix {
                             code: "xml.dangling_ampersand",
@@ -519,21 +631,28 @@ impl Xml {
                     out.push_str(c);
                     saw_cdata = true;
                     cdata_end = out.len();
+                    raw_tail.clear();
                 }
                 Ev::Ref(r) => {
                     let r = r.to_string();
+                    if saw_cdata {
+                        push3(&mut raw_tail, "&", &r, ";");
+                    }
                     self.push_ref(&r, out, leaf);
                 }
-                Ev::Comment(_) | Ev::Other => {}
-                Ev::Eof => {
-                    return Err(self.error(format!("unexpected end of file inside <{leaf}>")));
+                Ev::Comment(c) => {
+                    if saw_cdata {
+                        push3(&mut raw_tail, "<!--", c, "-->");
+                    }
                 }
+                Ev::Other => {}
+                Ev::Eof => return Err(self.error(format!("unexpected end of file inside <{leaf}>"))),
             }
         }
-        if recovering {
-            let (start_line, start_col) = locate(self.r.get_ref(), &self.pos, start);
+        if let Some(mode) = mode {
+            let (line, column) = locate(self.r.get_ref(), &self.pos, start);
             let trimmed = out.trim_end_matches(|c: char| c.is_ascii_whitespace()).len();
-            if saw_cdata && out[..trimmed].ends_with("]]>") && cdata_end + 3 <= trimmed {
+            if mode == Recovery::Raw && out[..trimmed].ends_with("]]>") && cdata_end + 3 <= trimmed {
                 out.truncate(trimmed - 3);
                 out.insert_str(cdata_end, "]]>");
                 self.fixes.push(Fix {
@@ -541,15 +660,15 @@ impl Xml {
                     message: format!(
                         "<{leaf}> holds a CDATA section whose inner `]]>` was not split; read everything between the outer markers, as WordPress's importer does"
                     ),
-                    line: start_line,
-                    column: start_col,
+                    line,
+                    column,
                 });
             } else {
                 self.fixes.push(Fix {
                     code: "xml.markup_in_text",
                     message: format!("markup inside <{leaf}> was kept as text"),
-                    line: start_line,
-                    column: start_col,
+                    line,
+                    column,
                 });
             }
         }
