@@ -118,41 +118,6 @@ fn truncated_file_reports_position_item_and_count() {
 }
 
 #[test]
-fn salvage_keeps_complete_items_and_reports_the_drop() {
-    let dir = fixtures();
-    let r = run(
-        &dir,
-        &["convert", "truncated-download.xml", "--salvage", "--format", "jsonl"],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let items = r
-        .stdout
-        .lines()
-        .filter(|l| l.starts_with("{\"record\":\"item\""))
-        .count();
-    assert_eq!(items, 3);
-    assert!(r.stderr.contains("wxr.salvaged"), "{}", r.stderr);
-
-    let r = run(
-        &dir,
-        &[
-            "convert",
-            "malformed-mismatched-tag.xml",
-            "--salvage",
-            "--format",
-            "jsonl",
-        ],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let items = r
-        .stdout
-        .lines()
-        .filter(|l| l.starts_with("{\"record\":\"item\""))
-        .count();
-    assert_eq!(items, 2, "items 1 and 3 survive");
-}
-
-#[test]
 fn strict_turns_repairs_into_errors() {
     let dir = fixtures();
     for file in [
