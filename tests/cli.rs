@@ -213,7 +213,10 @@ fn output_keeps_the_mode_of_the_file_it_replaces() {
     let out = tmp.path().join("private.json");
     std::fs::write(&out, "old").unwrap();
     std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o600)).unwrap();
-    let r = run(&fixtures(), &["convert", "french-blog-post.xml", "-o", out.to_str().unwrap()]);
+    let r = run(
+        &fixtures(),
+        &["convert", "french-blog-post.xml", "-o", out.to_str().unwrap()],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600, "commenter e-mails must not become world-readable");

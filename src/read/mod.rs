@@ -951,14 +951,14 @@ impl Reader {
         if empty {
             return Ok(());
         }
-        self.xml.skip().map_err(|e| self.malformed_err(e))
+        self.xml.skip().map_err(|e| self.malformed(e))
     }
 
     /// The text of the element just opened.
     fn text(&mut self, empty: bool) -> Result<String, Error> {
         let mut s = String::new();
         if !empty {
-            self.xml.read_text(&mut s).map_err(|e| self.malformed_err(e))?;
+            self.xml.read_text(&mut s).map_err(|e| self.malformed(e))?;
         }
         Ok(s)
     }
@@ -1211,10 +1211,6 @@ impl Reader {
             file: self.file.clone(),
             reason,
         }
-    }
-
-    fn malformed_err(&self, e: XmlError) -> Error {
-        self.malformed(e)
     }
 
     fn malformed(&self, e: XmlError) -> Error {
