@@ -378,8 +378,9 @@ pub struct Prefetched {
     /// Chunks before `cur` still kept, and the stream offset of the first.
     kept: VecDeque<Vec<u8>>,
     kept_base: u64,
-    /// Bytes in `kept`, bounded by [`KEEP_LIMIT`].
+    /// Bytes in `kept`, bounded by `keep_limit` ([`KEEP_LIMIT`]).
     kept_bytes: u64,
+    keep_limit: u64,
     done: bool,
     stats: Arc<Mutex<InputStats>>,
 }
@@ -417,6 +418,7 @@ impl Prefetched {
             kept: VecDeque::new(),
             kept_base: 0,
             kept_bytes: 0,
+            keep_limit: KEEP_LIMIT,
             done: false,
             stats,
         }
@@ -436,6 +438,7 @@ impl Prefetched {
             kept: VecDeque::new(),
             kept_base: 0,
             kept_bytes: 0,
+            keep_limit: KEEP_LIMIT,
             done: true,
             stats: Arc::new(Mutex::new(InputStats::default())),
         }
@@ -502,11 +505,11 @@ impl Prefetched {
             match self.rx.recv() {
                 Ok(Ok(chunk)) if chunk.is_empty() => self.done = true,
                 Ok(Ok(chunk)) => {
-                    if self.kept_bytes + self.cur.len() as u64 > KEEP_LIMIT {
+                    if self.kept_bytes + self.cur.len() as u64 > self.keep_limit {
                         self.done = true;
                         return Err(io::Error::other(format!(
                             "one element holds more than {} MiB of text: the export is damaged (an unclosed CDATA section, comment or quote?)",
-                            KEEP_LIMIT >> 20
+                            self.keep_limit >> 20
                         )));
                     }
                     let used = std::mem::replace(&mut self.cur, chunk);
@@ -831,5 +834,16 @@ mod utf16_tests {
         ));
         assert!(s.ends_with("<t>ok</t>"), "{s}");
         assert_eq!(st.unknown_label.as_deref(), Some("ISO-2022-KR"));
+    }
+
+    #[test]
+    fn kept_text_is_capped() {
+        let bytes = vec![b'x'; CHUNK * 12];
+        let mut p = Prefetched::new(Decoded::new(Box::new(io::Cursor::new(bytes))).unwrap());
+        p.keep_limit = (CHUNK * 4) as u64;
+        let mut sink = Vec::new();
+        let err = p.read_to_end(&mut sink).unwrap_err();
+        assert!(err.to_string().contains("more than"), "{err}");
+        assert!(sink.len() <= CHUNK * 6, "stopped near the limit, read {}", sink.len());
     }
 }
