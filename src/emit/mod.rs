@@ -5,6 +5,7 @@
 //! only the channel header until the first item arrives.
 
 pub mod json;
+pub mod markdown;
 
 use crate::model::Record;
 use std::io;

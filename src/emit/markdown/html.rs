@@ -1,0 +1,965 @@
+//! HTML → Markdown (CommonMark + GFM) for post bodies, on html5ever (via
+//! scraper's DOM).
+//!
+//! The input is a body after WordPress's own filters (blocks, wpautop,
+//! shortcodes): HTML. The output keeps the document's structure and text:
+//!
+//! * paragraphs, headings, emphasis, links (with titles), images (alt,
+//!   title), nested lists, blockquotes, horizontal rules, hard breaks;
+//! * fenced code with the language from `class="language-x"`, `lang-x`,
+//!   `lang:x`, `brush: x`, `lang="x"` or `data-lang`, the text byte-exact;
+//! * GFM tables when every row is plain (no merged cells, no block content
+//!   in a cell), strikethrough;
+//! * `<figure>` kept as HTML around Markdown content (CommonMark reads the
+//!   Markdown between the blank lines), `<figcaption>` kept;
+//! * everything Markdown cannot express (iframes, scripts, forms, video,
+//!   complex tables, definition lists…) kept as raw HTML, never dropped,
+//!   and listed in [`Converted::raw_html`];
+//! * Markdown-special characters escaped only where they would change the
+//!   meaning, so shortcodes such as `[gallery ids="1,2"]` stay as written.
+//!
+//! `<!--more-->` becomes [`MORE`] on its own line, for the emitter to turn
+//! into the generator's summary divider.
+
+use ego_tree::NodeRef;
+use scraper::node::Element;
+use scraper::{Html, Node};
+
+/// What `<!--more-->` becomes: a line of its own that the Markdown emitter
+/// replaces by the generator's summary divider.
+pub const MORE: &str = "<!--more-->";
+
+/// The result of a conversion.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Converted {
+    /// The Markdown.
+    pub markdown: String,
+    /// Names of the elements kept as raw HTML, in document order.
+    pub raw_html: Vec<String>,
+    /// The body had a `<!--more-->` divider.
+    pub more: bool,
+}
+
+/// Converts an HTML fragment to Markdown.
+pub fn html_to_markdown(html: &str) -> Converted {
+    let doc = Html::parse_fragment(html);
+    let mut c = Converter {
+        raw_html: Vec::new(),
+        more: false,
+    };
+    let root = doc.root_element();
+    let blocks = c.blocks(*root);
+    Converted {
+        markdown: join_blocks(&blocks),
+        raw_html: c.raw_html,
+        more: c.more,
+    }
+}
+
+/// Elements whose content is laid out as blocks.
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div"
+            | "section"
+            | "article"
+            | "header"
+            | "footer"
+            | "main"
+            | "aside"
+            | "nav"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "ul"
+            | "ol"
+            | "li"
+            | "blockquote"
+            | "pre"
+            | "hr"
+            | "table"
+            | "figure"
+            | "figcaption"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "address"
+            | "center"
+            | "details"
+            | "summary"
+            | "fieldset"
+            | "form"
+            | "iframe"
+            | "script"
+            | "style"
+            | "noscript"
+            | "video"
+            | "audio"
+            | "object"
+            | "embed"
+            | "canvas"
+            | "svg"
+            | "math"
+            | "textarea"
+            | "select"
+            | "template"
+            | "hgroup"
+            | "menu"
+    )
+}
+
+/// Block elements Markdown cannot express: kept as raw HTML.
+fn is_raw_block(name: &str) -> bool {
+    matches!(
+        name,
+        "dl" | "details"
+            | "fieldset"
+            | "form"
+            | "iframe"
+            | "script"
+            | "style"
+            | "noscript"
+            | "video"
+            | "audio"
+            | "object"
+            | "embed"
+            | "canvas"
+            | "svg"
+            | "math"
+            | "textarea"
+            | "select"
+            | "template"
+            | "address"
+            | "center"
+            | "menu"
+            | "dt"
+            | "dd"
+            | "summary"
+    )
+}
+
+/// Inline elements kept as HTML tags around Markdown content.
+fn is_kept_inline(name: &str) -> bool {
+    matches!(
+        name,
+        "sup"
+            | "sub"
+            | "u"
+            | "mark"
+            | "kbd"
+            | "abbr"
+            | "small"
+            | "q"
+            | "cite"
+            | "ins"
+            | "dfn"
+            | "var"
+            | "samp"
+            | "time"
+            | "big"
+            | "acronym"
+            | "bdi"
+            | "bdo"
+            | "ruby"
+            | "rt"
+            | "rp"
+            | "data"
+            | "label"
+            | "button"
+            | "input"
+            | "wbr"
+            | "map"
+            | "area"
+            | "picture"
+            | "source"
+            | "track"
+            | "param"
+    )
+}
+
+struct Converter {
+    raw_html: Vec<String>,
+    more: bool,
+}
+
+impl Converter {
+    /// Renders the children of `node` as a list of blocks.
+    fn blocks(&mut self, node: NodeRef<'_, Node>) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut inline = String::new();
+        for child in node.children() {
+            match child.value() {
+                Node::Element(e) if is_block(e.name()) => {
+                    flush_paragraph(&mut inline, &mut out);
+                    if let Some(b) = self.block(child, e) {
+                        out.push(b);
+                    }
+                }
+                Node::Comment(c) if c.trim() == "more" || c.trim_start().starts_with("more ") => {
+                    flush_paragraph(&mut inline, &mut out);
+                    self.more = true;
+                    out.push(MORE.to_string());
+                }
+                _ => inline.push_str(&self.inline(child)),
+            }
+        }
+        flush_paragraph(&mut inline, &mut out);
+        out
+    }
+
+    /// Renders one block element; `None` when it has nothing to show.
+    fn block(&mut self, node: NodeRef<'_, Node>, e: &Element) -> Option<String> {
+        let name = e.name();
+        if is_raw_block(name) {
+            return Some(self.raw(node, e));
+        }
+        let text = match name {
+            "p" => {
+                let s = self.inline_children(node);
+                let s = s.trim();
+                if s.is_empty() {
+                    return None;
+                }
+                s.to_string()
+            }
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+                let level = usize::from(name.as_bytes()[1] - b'0');
+                let s = one_line(&self.inline_children(node));
+                if s.is_empty() {
+                    return None;
+                }
+                format!("{} {}", "#".repeat(level), s)
+            }
+            "hr" => "* * *".to_string(),
+            "blockquote" => {
+                let inner = join_blocks(&self.blocks(node));
+                if inner.is_empty() {
+                    return None;
+                }
+                prefix_lines(&inner, "> ", ">")
+            }
+            "ul" | "ol" => return self.list(node, e),
+            "pre" => code_block(node, e),
+            "table" => match self.table(node) {
+                Some(t) => t,
+                None => self.raw(node, e),
+            },
+            "figure" => {
+                let inner = join_blocks(&self.blocks(node));
+                format!("<figure{}>\n\n{inner}\n\n</figure>", attrs_html(e))
+            }
+            // An HTML block: its content is not read as Markdown, so the
+            // caption stays HTML.
+            "figcaption" => {
+                let inner = scraper::ElementRef::wrap(node)
+                    .map(|r| r.inner_html())
+                    .unwrap_or_default();
+                format!("<figcaption{}>{}</figcaption>", attrs_html(e), one_line(&inner))
+            }
+            // Containers: their content stands on its own.
+            _ => {
+                let inner = join_blocks(&self.blocks(node));
+                if inner.is_empty() {
+                    return None;
+                }
+                inner
+            }
+        };
+        Some(text)
+    }
+
+    fn list(&mut self, node: NodeRef<'_, Node>, e: &Element) -> Option<String> {
+        let ordered = e.name() == "ol";
+        let mut n: u64 = e.attr("start").and_then(|s| s.trim().parse().ok()).unwrap_or(1);
+        let mut items = Vec::new();
+        let mut loose = false;
+        for child in node.children() {
+            let Node::Element(ce) = child.value() else {
+                // Text directly in a list (broken HTML): its own item.
+                let t = self.inline(child);
+                if !t.trim().is_empty() {
+                    items.push((String::new(), t.trim().to_string()));
+                }
+                continue;
+            };
+            let content_blocks = if ce.name() == "li" {
+                self.blocks(child)
+            } else {
+                vec![self.block(child, ce)?]
+            };
+            // A nested list follows its item's text directly (a tight list);
+            // two paragraphs in one item make the list loose.
+            loose |= content_blocks.iter().filter(|b| !is_list_block(b)).count() > 1;
+            let mut body = String::new();
+            for b in &content_blocks {
+                if !body.is_empty() {
+                    body.push_str(if is_list_block(b) { "\n" } else { "\n\n" });
+                }
+                body.push_str(b);
+            }
+            let marker = if ordered {
+                let m = format!("{n}.");
+                n += 1;
+                m
+            } else {
+                "-".to_string()
+            };
+            items.push((marker, body));
+        }
+        if items.is_empty() {
+            return None;
+        }
+        let rendered: Vec<String> = items
+            .into_iter()
+            .map(|(marker, body)| {
+                let marker = if marker.is_empty() { "-".to_string() } else { marker };
+                let pad = " ".repeat(marker.len() + 1);
+                if body.is_empty() {
+                    return marker;
+                }
+                let mut s = String::new();
+                for (i, line) in body.split('\n').enumerate() {
+                    if i == 0 {
+                        s.push_str(&marker);
+                        s.push(' ');
+                    } else {
+                        s.push('\n');
+                        if !line.is_empty() {
+                            s.push_str(&pad);
+                        }
+                    }
+                    s.push_str(line);
+                }
+                s
+            })
+            .collect();
+        Some(rendered.join(if loose { "\n\n" } else { "\n" }))
+    }
+
+    /// A GFM table, when every cell holds inline content and no cell is
+    /// merged; `None` otherwise.
+    fn table(&mut self, node: NodeRef<'_, Node>) -> Option<String> {
+        let mut rows: Vec<(bool, Vec<String>)> = Vec::new();
+        for tr in node
+            .descendants()
+            .filter(|n| matches!(n.value(), Node::Element(e) if e.name() == "tr"))
+        {
+            let mut cells = Vec::new();
+            let mut header = false;
+            for cell in tr.children() {
+                let Node::Element(ce) = cell.value() else { continue };
+                if !matches!(ce.name(), "td" | "th") {
+                    return None;
+                }
+                if ce.attr("colspan").is_some_and(|v| v.trim() != "1")
+                    || ce.attr("rowspan").is_some_and(|v| v.trim() != "1")
+                {
+                    return None;
+                }
+                if cell
+                    .descendants()
+                    .any(|d| matches!(d.value(), Node::Element(x) if is_block(x.name())))
+                {
+                    return None;
+                }
+                header |= ce.name() == "th";
+                let text = one_line(&self.inline_children_in_table(cell));
+                cells.push(text.replace('|', "\\|"));
+            }
+            rows.push((header, cells));
+        }
+        let width = rows.first()?.1.len();
+        if width == 0 || rows.iter().any(|(_, c)| c.len() != width) {
+            return None;
+        }
+        let (head, body): (Vec<String>, &[(bool, Vec<String>)]) = if rows[0].0 {
+            (rows[0].1.clone(), &rows[1..])
+        } else {
+            (vec![String::new(); width], &rows[..])
+        };
+        let mut s = format!("| {} |\n|{}|", head.join(" | "), vec![" --- "; width].join("|"));
+        for (_, cells) in body {
+            s.push_str(&format!("\n| {} |", cells.join(" | ")));
+        }
+        Some(s)
+    }
+
+    /// An element kept as HTML, without blank lines (they would end a
+    /// CommonMark HTML block early) outside `<pre>`-like content.
+    fn raw(&mut self, node: NodeRef<'_, Node>, e: &Element) -> String {
+        self.raw_html.push(e.name().to_string());
+        let html = scraper::ElementRef::wrap(node).map(|r| r.html()).unwrap_or_default();
+        if matches!(e.name(), "script" | "style" | "textarea") || html.contains("<pre") {
+            return html;
+        }
+        let mut out = String::with_capacity(html.len());
+        for line in html.split('\n') {
+            if !line.trim().is_empty() {
+                if !out.is_empty() {
+                    out.push('\n');
+                }
+                out.push_str(line);
+            }
+        }
+        out
+    }
+
+    fn inline_children(&mut self, node: NodeRef<'_, Node>) -> String {
+        let mut s = String::new();
+        for child in node.children() {
+            s.push_str(&self.inline(child));
+        }
+        s
+    }
+
+    /// Inline content of a table cell: line breaks become `<br>`.
+    fn inline_children_in_table(&mut self, node: NodeRef<'_, Node>) -> String {
+        self.inline_children(node).replace("\\\n", "<br>")
+    }
+
+    /// Renders a node in inline context.
+    fn inline(&mut self, node: NodeRef<'_, Node>) -> String {
+        match node.value() {
+            Node::Text(t) => escape_text(&collapse_ws(t)),
+            Node::Comment(c) => format!("<!--{}-->", &**c),
+            Node::Element(e) => self.inline_element(node, e),
+            _ => String::new(),
+        }
+    }
+
+    fn inline_element(&mut self, node: NodeRef<'_, Node>, e: &Element) -> String {
+        match e.name() {
+            "strong" | "b" => wrap_emphasis(&self.inline_children(node), "**"),
+            "em" | "i" => wrap_emphasis(&self.inline_children(node), "*"),
+            "del" | "s" | "strike" => wrap_emphasis(&self.inline_children(node), "~~"),
+            "code" | "tt" => inline_code(&text_of(node)),
+            "br" => "\\\n".to_string(),
+            "img" => image(e),
+            "a" => {
+                let text = self.inline_children(node);
+                match e.attr("href") {
+                    Some(href) => format!("[{}]({}{})", text.trim(), link_dest(href), title_part(e.attr("title"))),
+                    None => text,
+                }
+            }
+            name if is_kept_inline(name) => {
+                let inner = self.inline_children(node);
+                if matches!(name, "wbr" | "input" | "area" | "source" | "track" | "param") {
+                    format!("<{name}{}>", attrs_html(e))
+                } else {
+                    format!("<{name}{}>{inner}</{name}>", attrs_html(e))
+                }
+            }
+            // span, font and anything else inline: their content.
+            name if !is_block(name) => self.inline_children(node),
+            // A block inside inline context (broken nesting): its blocks,
+            // on their own lines.
+            _ => {
+                let blocks = self.block(node, e).unwrap_or_default();
+                format!("\n\n{blocks}\n\n")
+            }
+        }
+    }
+}
+
+/// A rendered list: text blocks never start with an unescaped marker.
+fn is_list_block(b: &str) -> bool {
+    b.starts_with("- ") || b == "-" || {
+        let digits = b.bytes().take_while(u8::is_ascii_digit).count();
+        digits > 0 && b[digits..].starts_with('.')
+    }
+}
+
+/// Ends the paragraph being gathered.
+fn flush_paragraph(inline: &mut String, out: &mut Vec<String>) {
+    let text = inline.trim_matches(|c: char| c == ' ' || c == '\n');
+    if !text.is_empty() {
+        // Paragraphs cut by a block in inline context come out as several.
+        for part in text.split("\n\n") {
+            let p = part.trim_matches(|c: char| c == ' ' || c == '\n');
+            if !p.is_empty() {
+                out.push(trim_line_ends(p));
+            }
+        }
+    }
+    inline.clear();
+}
+
+/// Removes spaces around newlines left by collapsed whitespace.
+fn trim_line_ends(s: &str) -> String {
+    s.split('\n')
+        .map(|l| l.trim_matches(' '))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn join_blocks(blocks: &[String]) -> String {
+    blocks
+        .iter()
+        .filter(|b| !b.is_empty())
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+fn prefix_lines(text: &str, prefix: &str, empty: &str) -> String {
+    text.split('\n')
+        .map(|l| {
+            if l.is_empty() {
+                empty.to_string()
+            } else {
+                format!("{prefix}{l}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Headings and captions are one line.
+fn one_line(s: &str) -> String {
+    s.replace("\\\n", " ").split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// HTML whitespace collapsing: runs of whitespace become one space.
+fn collapse_ws(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        if c.is_ascii_whitespace() {
+            if !space {
+                out.push(' ');
+            }
+            space = true;
+        } else {
+            out.push(c);
+            space = false;
+        }
+    }
+    out
+}
+
+/// The text of a node and its descendants, as the browser shows it.
+fn text_of(node: NodeRef<'_, Node>) -> String {
+    let mut s = String::new();
+    for d in node.descendants() {
+        match d.value() {
+            Node::Text(t) => s.push_str(t),
+            Node::Element(e) if e.name() == "br" => s.push('\n'),
+            _ => {}
+        }
+    }
+    s
+}
+
+/// Escapes what would otherwise be read as Markdown. Conservative on
+/// brackets: `[` and `]` only where they could form a link, so shortcodes
+/// stay as written.
+fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let chars: Vec<char> = s.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let next = chars.get(i + 1).copied();
+        match c {
+            '\\' | '`' | '*' | '_' => {
+                out.push('\\');
+                out.push(c);
+            }
+            ']' if matches!(next, Some('(' | '[' | ':')) => out.push_str("\\]"),
+            '<' if next.is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')) => {
+                out.push_str("&lt;")
+            }
+            '&' if looks_like_entity(&chars[i + 1..]) => out.push_str("&amp;"),
+            '~' if next == Some('~') => out.push_str("\\~"),
+            _ => out.push(c),
+        }
+    }
+    escape_line_starts(&out)
+}
+
+/// `&name;` or `&#…;` would be decoded by a Markdown renderer.
+fn looks_like_entity(rest: &[char]) -> bool {
+    for (n, &c) in rest.iter().take(32).enumerate() {
+        if c == ';' {
+            return n > 0;
+        }
+        if !(c.is_ascii_alphanumeric() || c == '#') {
+            return false;
+        }
+    }
+    false
+}
+
+/// Escapes characters that start a block construct at the start of a line:
+/// headings, quotes, list markers, thematic breaks, setext underlines.
+fn escape_line_starts(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for (i, line) in s.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let body = line.trim_start_matches(' ');
+        out.push_str(&line[..line.len() - body.len()]);
+        let b = body.as_bytes();
+        let needs = match b.first() {
+            Some(b'#' | b'>' | b'=' | b'|') => true,
+            Some(b'-' | b'+') => b.len() == 1 || b.get(1).is_some_and(|c| *c == b' ' || *c == b'-'),
+            Some(c) if c.is_ascii_digit() => {
+                let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+                matches!(b.get(digits), Some(b'.' | b')')) && (b.len() == digits + 1 || b[digits + 1] == b' ')
+            }
+            _ => false,
+        };
+        if needs {
+            let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+            if digits > 0 {
+                out.push_str(&body[..digits]);
+                out.push('\\');
+                out.push_str(&body[digits..]);
+            } else {
+                out.push('\\');
+                out.push_str(body);
+            }
+        } else {
+            out.push_str(body);
+        }
+    }
+    out
+}
+
+/// `**x**` with the spaces at the edges moved outside the markers, which
+/// CommonMark requires for emphasis to open and close.
+fn wrap_emphasis(inner: &str, marker: &str) -> String {
+    let trimmed = inner.trim_matches(' ');
+    if trimmed.is_empty() {
+        return inner.to_string();
+    }
+    let lead = &inner[..inner.len() - inner.trim_start_matches(' ').len()];
+    let trail = &inner[inner.trim_end_matches(' ').len()..];
+    format!("{lead}{marker}{trimmed}{marker}{trail}")
+}
+
+/// Inline code with a fence longer than any backtick run inside.
+fn inline_code(text: &str) -> String {
+    let text = text.replace('\n', " ");
+    if text.is_empty() {
+        return String::new();
+    }
+    let longest = longest_run(&text, '`');
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') || (text.starts_with(' ') && text.ends_with(' ')) {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+fn longest_run(s: &str, c: char) -> usize {
+    let mut best = 0;
+    let mut cur = 0;
+    for x in s.chars() {
+        if x == c {
+            cur += 1;
+            best = best.max(cur);
+        } else {
+            cur = 0;
+        }
+    }
+    best
+}
+
+fn image(e: &Element) -> String {
+    let alt = e.attr("alt").unwrap_or("").replace(['[', ']'], "").replace('\n', " ");
+    match e.attr("src") {
+        Some(src) => format!("![{alt}]({}{})", link_dest(src), title_part(e.attr("title"))),
+        None => String::new(),
+    }
+}
+
+/// A link destination: `<…>` when it has spaces or unbalanced parentheses.
+fn link_dest(url: &str) -> String {
+    let url = url.trim();
+    let balanced = url.chars().filter(|&c| c == '(').count() == url.chars().filter(|&c| c == ')').count();
+    if url.is_empty() || url.contains([' ', '<', '>', '\n']) || !balanced {
+        format!("<{}>", url.replace('<', "%3C").replace('>', "%3E").replace('\n', ""))
+    } else {
+        url.to_string()
+    }
+}
+
+fn title_part(title: Option<&str>) -> String {
+    match title.map(str::trim).filter(|t| !t.is_empty()) {
+        Some(t) => format!(" \"{}\"", t.replace('\\', "\\\\").replace('"', "\\\"")),
+        None => String::new(),
+    }
+}
+
+/// Attributes as HTML, for elements kept as HTML.
+fn attrs_html(e: &Element) -> String {
+    let mut s = String::new();
+    for (name, value) in e.attrs() {
+        s.push(' ');
+        s.push_str(name);
+        s.push_str("=\"");
+        s.push_str(&value.replace('&', "&amp;").replace('"', "&quot;"));
+        s.push('"');
+    }
+    s
+}
+
+/// A fenced code block: the text byte-exact, the language from the usual
+/// WordPress and highlighter conventions.
+fn code_block(node: NodeRef<'_, Node>, e: &Element) -> String {
+    let text = text_of(node);
+    let code = node.children().find_map(|c| match c.value() {
+        Node::Element(ce) if ce.name() == "code" => Some(ce),
+        _ => None,
+    });
+    let lang = code.and_then(language).or_else(|| language(e)).unwrap_or_default();
+    let fence = "`".repeat(longest_run(&text, '`').max(2) + 1);
+    let body = text.strip_suffix('\n').unwrap_or(&text);
+    format!("{fence}{lang}\n{body}\n{fence}")
+}
+
+/// The language of a code element, from its attributes.
+fn language(e: &Element) -> Option<String> {
+    for attr in ["data-lang", "data-language", "lang", "data-enlighter-language"] {
+        if let Some(v) = e.attr(attr).map(str::trim).filter(|v| !v.is_empty() && is_lang(v)) {
+            return Some(v.to_lowercase());
+        }
+    }
+    let class = e.attr("class")?;
+    // SyntaxHighlighter: class="brush: php; gutter: false"
+    if let Some(rest) = class.split(';').find_map(|p| p.trim().strip_prefix("brush:")) {
+        let v = rest.trim();
+        if is_lang(v) {
+            return Some(v.to_lowercase());
+        }
+    }
+    for c in class.split_whitespace() {
+        for prefix in ["language-", "lang-", "lang:", "highlight-"] {
+            if let Some(v) = c.strip_prefix(prefix).filter(|v| is_lang(v)) {
+                return Some(v.to_lowercase());
+            }
+        }
+    }
+    None
+}
+
+fn is_lang(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 32
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '#' | '.' | '_'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn md(html: &str) -> String {
+        html_to_markdown(html).markdown
+    }
+
+    #[test]
+    fn paragraphs_emphasis_links_images() {
+        assert_eq!(
+            md(
+                r#"<p>First <strong>bold</strong> and <em>it</em> with a <a href="https://e.x/a?b=1&amp;c=2" title="T">link</a>.</p><p><img src="/c.jpg" alt="A cat" title="Cat"></p>"#
+            ),
+            "First **bold** and *it* with a [link](https://e.x/a?b=1&c=2 \"T\").\n\n![A cat](/c.jpg \"Cat\")"
+        );
+    }
+
+    #[test]
+    fn escaping_only_where_needed() {
+        assert_eq!(
+            md("<p>*stars* and _under_ 2 &lt; 3 [gallery ids=\"1,2\"]</p>"),
+            "\\*stars\\* and \\_under\\_ 2 < 3 [gallery ids=\"1,2\"]"
+        );
+        assert_eq!(
+            md("<p>[a](b) and &amp;amp; &lt;b&gt;</p>"),
+            "[a\\](b) and &amp;amp; &lt;b>"
+        );
+        assert_eq!(
+            md("<p># not a heading</p><p>1. not a list</p><p>- nor this</p>"),
+            "\\# not a heading\n\n1\\. not a list\n\n\\- nor this"
+        );
+    }
+
+    #[test]
+    fn nested_lists() {
+        assert_eq!(
+            md("<ul><li>one<ul><li>a</li><li>b<ol><li>x</li><li>y</li></ol></li></ul></li><li>two</li></ul>"),
+            "- one\n  - a\n  - b\n    1. x\n    2. y\n- two"
+        );
+        assert_eq!(md("<ol start=\"3\"><li>c</li><li>d</li></ol>"), "3. c\n4. d");
+    }
+
+    #[test]
+    fn code_blocks_keep_their_text_and_language() {
+        assert_eq!(
+            md(
+                "<pre class=\"wp-block-code\"><code class=\"language-rust\">fn main() {\n    println!(\"&lt;hi&gt; &amp; [x]\");\n}\n</code></pre>"
+            ),
+            "```rust\nfn main() {\n    println!(\"<hi> & [x]\");\n}\n```"
+        );
+        assert_eq!(
+            md("<pre class=\"brush: php; gutter: false\">//<![CDATA[\n$a = 1;\n//]]></pre>")
+                .lines()
+                .next(),
+            Some("```php")
+        );
+        assert_eq!(md("<pre>a ``` b</pre>"), "````\na ``` b\n````");
+    }
+
+    #[test]
+    fn tables_simple_as_gfm_complex_as_html() {
+        assert_eq!(
+            md(
+                "<table><thead><tr><th>Name</th><th>Value</th></tr></thead><tbody><tr><td>a</td><td>1 | 2</td></tr></tbody></table>"
+            ),
+            "| Name | Value |\n| --- | --- |\n| a | 1 \\| 2 |"
+        );
+        let c = html_to_markdown("<table><tr><td colspan=\"2\">x</td></tr></table>");
+        assert!(c.markdown.starts_with("<table>"), "{}", c.markdown);
+        assert_eq!(c.raw_html, ["table"]);
+    }
+
+    #[test]
+    fn what_markdown_cannot_say_stays_html() {
+        let c = html_to_markdown(
+            "<p>Before</p><iframe src=\"https://www.youtube.com/embed/x\" width=\"560\"></iframe><p>After</p>",
+        );
+        assert_eq!(
+            c.markdown,
+            "Before\n\n<iframe src=\"https://www.youtube.com/embed/x\" width=\"560\"></iframe>\n\nAfter"
+        );
+        assert_eq!(c.raw_html, ["iframe"]);
+    }
+
+    #[test]
+    fn more_blockquote_breaks_rules_figures() {
+        let c = html_to_markdown(
+            "<p>Intro</p><!--more--><blockquote><p>Quote<br>line two</p></blockquote><hr><figure class=\"wp-caption\"><img src=\"a.jpg\" alt=\"A\"><figcaption>A <em>caption</em></figcaption></figure>",
+        );
+        assert!(c.more);
+        assert_eq!(
+            c.markdown,
+            "Intro\n\n<!--more-->\n\n> Quote\\\n> line two\n\n* * *\n\n<figure class=\"wp-caption\">\n\n![A](a.jpg)\n\n<figcaption>A <em>caption</em></figcaption>\n\n</figure>"
+        );
+    }
+
+    /// What a reader sees of a document: text and structure, for comparing
+    /// the source HTML with the HTML its Markdown renders to.
+    #[derive(Debug, PartialEq)]
+    struct Shape {
+        text: String,
+        counts: Vec<(&'static str, usize)>,
+        hrefs: Vec<String>,
+        srcs: Vec<String>,
+        code: Vec<String>,
+    }
+
+    fn shape(html: &str) -> Shape {
+        let doc = Html::parse_fragment(html);
+        let root = doc.root_element();
+        // A standalone image is a paragraph in Markdown: such paragraphs
+        // are not counted.
+        let image_only = |n: &NodeRef<'_, Node>| {
+            n.children().all(|c| match c.value() {
+                Node::Element(e) => e.name() == "img",
+                Node::Text(t) => t.trim().is_empty(),
+                _ => true,
+            })
+        };
+        let count = |name: &str| {
+            root.descendants()
+                .filter(|n| {
+                    matches!(n.value(), Node::Element(e) if e.name() == name) && !(name == "p" && image_only(n))
+                })
+                .count()
+        };
+        let attrs = |name: &str, attr: &str| -> Vec<String> {
+            root.descendants()
+                .filter_map(|n| match n.value() {
+                    // Renderers percent-encode spaces in URLs.
+                    Node::Element(e) if e.name() == name => e.attr(attr).map(|v| v.replace(' ', "%20")),
+                    _ => None,
+                })
+                .collect()
+        };
+        let tags = [
+            "p",
+            "li",
+            "ul",
+            "ol",
+            "a",
+            "img",
+            "pre",
+            "blockquote",
+            "table",
+            "tr",
+            "td",
+            "th",
+            "h2",
+            "h3",
+            "strong",
+            "em",
+            "iframe",
+            "figure",
+            "figcaption",
+            "hr",
+        ];
+        Shape {
+            // Block boundaries add whitespace on one side only: compare the
+            // text without it.
+            text: root.text().collect::<String>().split_whitespace().collect(),
+            counts: tags.iter().map(|t| (*t, count(t))).collect(),
+            hrefs: attrs("a", "href"),
+            srcs: attrs("img", "src"),
+            code: root
+                .descendants()
+                .filter(|n| matches!(n.value(), Node::Element(e) if e.name() == "pre"))
+                .map(|n| text_of(n).trim_end_matches('\n').to_string())
+                .collect(),
+        }
+    }
+
+    fn render(md: &str) -> String {
+        let opts = pulldown_cmark::Options::ENABLE_TABLES | pulldown_cmark::Options::ENABLE_STRIKETHROUGH;
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new_ext(md, opts));
+        html
+    }
+
+    #[test]
+    fn round_trip_keeps_text_and_structure() {
+        let samples = [
+            r#"<p>First <strong>bold</strong> paragraph with a <a href="https://example.com/a?b=1&amp;c=2">link</a> and *stars* to escape.</p>
+<p>Second paragraph<br>with a line break.</p>
+<ul><li>Item one<ul><li>Nested A</li><li>Nested B<ol><li>Deep 1</li><li>Deep 2</li></ol></li></ul></li><li>Item two</li></ul>
+<table><thead><tr><th>Name</th><th>Value</th></tr></thead><tbody><tr><td>alpha</td><td>1 | pipe</td></tr><tr><td>beta</td><td><em>2</em></td></tr></tbody></table>
+<pre class="lang-rust"><code>fn main() {
+    println!("hi &lt;there&gt;");
+}
+</code></pre>
+<figure class="wp-block-image size-large"><img src="https://example.com/wp-content/uploads/2020/01/cat.jpg" alt="A cat"><figcaption>A <em>very</em> nice cat</figcaption></figure>
+<iframe width="560" height="315" src="https://www.youtube.com/embed/dQw4w9WgXcQ"></iframe>"#,
+            "<p>Un billet en français : « guillemets » et l’apostrophe… [caption id=\"x\"]légende[/caption]</p><h2>Titre</h2><blockquote><p>Citation</p><p>Deux</p></blockquote><hr><p>1. pas une liste, # pas un titre, _pas_ d'italique, a\\b</p>",
+            "<p>Code <code>a `b` c</code> and <a href=\"/x y\" title=\"t &quot;q&quot; \\ r\">odd link</a></p><pre>line 1\n\n  line 3 with [brackets] and &amp;</pre>",
+        ];
+        for html in samples {
+            let md = html_to_markdown(html).markdown;
+            let back = render(&md);
+            assert_eq!(
+                shape(&back),
+                shape(html),
+                "\n--- markdown:\n{md}\n--- rendered:\n{back}"
+            );
+        }
+    }
+}
