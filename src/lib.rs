@@ -26,3 +26,4 @@ pub mod info;
 pub mod merge;
 pub mod model;
 pub mod read;
+pub mod transform;
