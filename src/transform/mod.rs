@@ -1,5 +1,6 @@
 //! Transforms of post bodies, in WordPress's own order of content filters,
-//! before HTML becomes Markdown: shortcodes ([`shortcodes`]) so far; block
-//! delimiters and wpautop join them.
+//! before HTML becomes Markdown: block delimiters ([`blocks`]) and
+//! shortcodes ([`shortcodes`]); wpautop joins them.
 
+pub mod blocks;
 pub mod shortcodes;
