@@ -21,6 +21,8 @@ Examples:
   curl -s https://example.com/export.xml | wxr convert - --format jsonl -o items.jsonl
   wxr convert damaged.xml --salvage -o rescued.json   keep every complete item
   wxr convert export.xml --strict -o blog.json        fail instead of repairing
+  wxr convert export.xml --format markdown --ssg hugo -o site/
+  wxr convert export.xml --format markdown --ssg jekyll --status publish,draft --redirects netlify -o site/
 
 With -o the file is written atomically: it appears only when the run succeeded.";
 
@@ -81,9 +83,94 @@ pub struct ConvertArgs {
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = OutputFormat::Json)]
     pub format: OutputFormat,
-    /// Output file (written atomically); standard output by default.
-    #[arg(short, long, value_name = "FILE")]
+    /// Output file (written atomically; standard output by default), or the
+    /// site directory for --format markdown.
+    #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub markdown: MarkdownArgs,
+}
+
+/// Options of `--format markdown`.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Markdown (--format markdown)")]
+pub struct MarkdownArgs {
+    /// The static site generator to write for.
+    #[arg(long, value_enum, default_value_t = SsgArg::Hugo)]
+    pub ssg: SsgArg,
+    /// Front matter syntax (default: the generator's own; TOML for Zola).
+    #[arg(long, value_enum)]
+    pub front_matter: Option<FrontMatterArg>,
+    /// Item statuses to write, comma-separated; not published ones become drafts.
+    #[arg(long, value_delimiter = ',', default_value = "publish", value_name = "STATUS,...")]
+    pub status: Vec<String>,
+    /// Also write private and password-protected items (as drafts).
+    #[arg(long)]
+    pub include_private: bool,
+    /// Where comment threads go.
+    #[arg(long, value_enum, default_value_t = CommentsArg::Data)]
+    pub comments: CommentsArg,
+    /// Transliterate slugs to ASCII for file names.
+    #[arg(long)]
+    pub ascii_slugs: bool,
+    /// Redirect files to write from the old URLs, comma-separated.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "KIND,...")]
+    pub redirects: Vec<RedirectsArg>,
+    /// Print what would be written, write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// `--ssg`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SsgArg {
+    /// Hugo page bundles.
+    Hugo,
+    /// Jekyll _posts and _drafts.
+    Jekyll,
+    /// Zola content with TOML front matter.
+    Zola,
+    /// Astro content collections.
+    Astro,
+    /// Eleventy.
+    Eleventy,
+    /// Plain Markdown files.
+    Plain,
+}
+
+/// `--front-matter`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FrontMatterArg {
+    /// YAML between `---`.
+    Yaml,
+    /// TOML between `+++`.
+    Toml,
+    /// A JSON object.
+    Json,
+}
+
+/// `--comments`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CommentsArg {
+    /// A data file per post in the generator's data directory.
+    Data,
+    /// A section at the end of each post.
+    Inline,
+    /// No comments.
+    None,
+}
+
+/// `--redirects`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RedirectsArg {
+    /// Netlify _redirects.
+    Netlify,
+    /// nginx rules.
+    Nginx,
+    /// Apache .htaccess.
+    Apache,
+    /// old,new CSV.
+    Csv,
 }
 
 /// `wxr info`.
@@ -103,6 +190,8 @@ pub enum OutputFormat {
     Json,
     /// JSON Lines: one record (site, author, term, item) per line.
     Jsonl,
+    /// A tree of Markdown files for a static site generator (-o DIR).
+    Markdown,
 }
 
 /// Formats of `info`.

@@ -47,10 +47,14 @@ fn run_convert(cli: &Cli, args: &cli::ConvertArgs) -> u8 {
         Ok(s) => s,
         Err(code) => return code,
     };
+    if args.format == OutputFormat::Markdown {
+        return run_markdown(cli, args, &sources);
+    }
     let opts = ConvertOptions {
         format: match args.format {
             OutputFormat::Json => Format::Json,
             OutputFormat::Jsonl => Format::Jsonl,
+            OutputFormat::Markdown => unreachable!("handled above"),
         },
         output: args.output.clone(),
         read: read_options(&args.read),
@@ -73,6 +77,93 @@ fn run_convert(cli: &Cli, args: &cli::ConvertArgs) -> u8 {
                     line += &format!("; {} repeated item(s) written once", outcome.duplicates_skipped);
                 }
                 eprintln!("{line}{}", tally(&outcome.diagnostics));
+            }
+            0
+        }
+        Err(e) => fail(e),
+    }
+}
+
+fn run_markdown(cli: &Cli, args: &cli::ConvertArgs, sources: &[Source]) -> u8 {
+    use cli::{CommentsArg, FrontMatterArg, RedirectsArg, SsgArg};
+    use wxr::emit::markdown::{self, CommentsMode, Redirects, Ssg, front_matter::Syntax, plan::Policy};
+    let Some(out_dir) = args.output.clone() else {
+        eprintln!("wxr: --format markdown writes a site: give its directory with -o DIR");
+        return 2;
+    };
+    let m = &args.markdown;
+    let ssg = match m.ssg {
+        SsgArg::Hugo => Ssg::Hugo,
+        SsgArg::Jekyll => Ssg::Jekyll,
+        SsgArg::Zola => Ssg::Zola,
+        SsgArg::Astro => Ssg::Astro,
+        SsgArg::Eleventy => Ssg::Eleventy,
+        SsgArg::Plain => Ssg::Plain,
+    };
+    let opts = markdown::Options {
+        ssg,
+        syntax: match m.front_matter {
+            Some(FrontMatterArg::Yaml) => Syntax::Yaml,
+            Some(FrontMatterArg::Toml) => Syntax::Toml,
+            Some(FrontMatterArg::Json) => Syntax::Json,
+            None => Syntax::default_for(ssg),
+        },
+        out_dir,
+        policy: Policy {
+            statuses: m.status.iter().map(|s| s.trim().to_string()).collect(),
+            include_private: m.include_private,
+            ascii_slugs: m.ascii_slugs,
+        },
+        comments: match m.comments {
+            CommentsArg::Data => CommentsMode::Data,
+            CommentsArg::Inline => CommentsMode::Inline,
+            CommentsArg::None => CommentsMode::None,
+        },
+        redirects: m
+            .redirects
+            .iter()
+            .map(|r| match r {
+                RedirectsArg::Netlify => Redirects::Netlify,
+                RedirectsArg::Nginx => Redirects::Nginx,
+                RedirectsArg::Apache => Redirects::Apache,
+                RedirectsArg::Csv => Redirects::Csv,
+            })
+            .collect(),
+        dry_run: m.dry_run,
+        read: read_options(&args.read),
+    };
+    match markdown::write_site(sources, &opts) {
+        Ok(report) => {
+            if m.dry_run {
+                let mut out = std::io::stdout().lock();
+                for w in &report.written {
+                    let _ = writeln!(
+                        out,
+                        "write {}  ({}){}",
+                        w.path,
+                        w.url,
+                        if w.draft { "  draft" } else { "" }
+                    );
+                }
+                for s in &report.skipped {
+                    let _ = writeln!(out, "skip  {} {:?}: {}", s.r#type, s.title, s.reason);
+                }
+                for (wanted, given) in &report.collisions {
+                    let _ = writeln!(out, "collision: {wanted} -> {given}");
+                }
+            }
+            if !cli.quiet {
+                eprintln!(
+                    "wxr: {} {} file(s), skipped {} item(s) (see wxr-report.json){}",
+                    if m.dry_run { "would write" } else { "wrote" },
+                    report.written.len(),
+                    report.skipped.len(),
+                    if report.collisions.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", {} path collision(s) suffixed", report.collisions.len())
+                    }
+                );
             }
             0
         }

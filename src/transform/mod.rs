@@ -2,5 +2,7 @@
 //! before HTML becomes Markdown: block delimiters ([`blocks`]) and
 //! shortcodes ([`shortcodes`]); wpautop joins them.
 
+pub mod autop;
 pub mod blocks;
 pub mod shortcodes;
+pub mod slug;

@@ -42,10 +42,19 @@ pub struct Converted {
 
 /// Converts an HTML fragment to Markdown.
 pub fn html_to_markdown(html: &str) -> Converted {
+    html_to_markdown_with(html, &|_| None, MORE)
+}
+
+/// Converts an HTML fragment to Markdown, giving each link and image URL
+/// to `link` (which may return a replacement, for internal links), and
+/// writing `more` for `<!--more-->`.
+pub fn html_to_markdown_with(html: &str, link: &dyn Fn(&str) -> Option<String>, more: &str) -> Converted {
     let doc = Html::parse_fragment(html);
     let mut c = Converter {
         raw_html: Vec::new(),
         more: false,
+        link,
+        divider: more,
     };
     let root = doc.root_element();
     let blocks = c.blocks(*root);
@@ -180,12 +189,14 @@ fn is_kept_inline(name: &str) -> bool {
     )
 }
 
-struct Converter {
+struct Converter<'l> {
     raw_html: Vec<String>,
     more: bool,
+    link: &'l dyn Fn(&str) -> Option<String>,
+    divider: &'l str,
 }
 
-impl Converter {
+impl Converter<'_> {
     /// Renders the children of `node` as a list of blocks.
     fn blocks(&mut self, node: NodeRef<'_, Node>) -> Vec<String> {
         let mut out = Vec::new();
@@ -201,7 +212,7 @@ impl Converter {
                 Node::Comment(c) if c.trim() == "more" || c.trim_start().starts_with("more ") => {
                     flush_paragraph(&mut inline, &mut out);
                     self.more = true;
-                    out.push(MORE.to_string());
+                    out.push(self.divider.to_string());
                 }
                 _ => inline.push_str(&self.inline(child)),
             }
@@ -437,11 +448,14 @@ impl Converter {
             "del" | "s" | "strike" => wrap_emphasis(&self.inline_children(node), "~~"),
             "code" | "tt" => inline_code(&text_of(node)),
             "br" => "\\\n".to_string(),
-            "img" => image(e),
+            "img" => image(e, self.link),
             "a" => {
                 let text = self.inline_children(node);
                 match e.attr("href") {
-                    Some(href) => format!("[{}]({}{})", text.trim(), link_dest(href), title_part(e.attr("title"))),
+                    Some(href) => {
+                        let href = (self.link)(href).unwrap_or_else(|| href.to_string());
+                        format!("[{}]({}{})", text.trim(), link_dest(&href), title_part(e.attr("title")))
+                    }
                     None => text,
                 }
             }
@@ -671,10 +685,13 @@ fn longest_run(s: &str, c: char) -> usize {
     best
 }
 
-fn image(e: &Element) -> String {
+fn image(e: &Element, link: &dyn Fn(&str) -> Option<String>) -> String {
     let alt = e.attr("alt").unwrap_or("").replace(['[', ']'], "").replace('\n', " ");
     match e.attr("src") {
-        Some(src) => format!("![{alt}]({}{})", link_dest(src), title_part(e.attr("title"))),
+        Some(src) => {
+            let src = link(src).unwrap_or_else(|| src.to_string());
+            format!("![{alt}]({}{})", link_dest(&src), title_part(e.attr("title")))
+        }
         None => String::new(),
     }
 }

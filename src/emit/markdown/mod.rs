@@ -1,5 +1,783 @@
-//! Markdown output for static site generators. So far: the HTML → Markdown
-//! converter of post bodies ([`html`]); the site writer (files, front
-//! matter, paths, redirects) builds on it.
+//! Markdown output for static site generators: one file per published post
+//! and page, with front matter the generator reads, a body converted from
+//! WordPress's HTML, comment threads, redirects from the old URLs, and a
+//! report of everything written or skipped.
+//!
+//! Two passes over the export: the first builds a small index of every item
+//! and makes the [`plan::Plan`] (paths, URLs, what is skipped and why); the
+//! second converts each body and writes its file. Memory holds the index and
+//! one item at a time. Standard input is first copied to a temporary file so
+//! it can be read twice.
 
+pub mod body;
+pub mod comments;
+pub mod front_matter;
 pub mod html;
+pub mod plan;
+
+use crate::convert::RunError;
+use crate::diag::Diagnostics;
+use crate::merge::Merged;
+use crate::model::{Item, Record, Site};
+use crate::read::{ReadOptions, Source};
+use crate::transform::shortcodes::Attachment;
+use front_matter::{Fields, Syntax, Value};
+use plan::{Entry, Plan, Planned, Policy};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The static site generators wxr writes for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ssg {
+    /// Hugo: page bundles under `content/`.
+    Hugo,
+    /// Jekyll: `_posts/YYYY-MM-DD-slug.md`, `_drafts/`.
+    Jekyll,
+    /// Zola: `content/`, TOML front matter.
+    Zola,
+    /// Astro content collections: `src/content/`.
+    Astro,
+    /// Eleventy: `posts/`, pages at their paths.
+    Eleventy,
+    /// Plain Markdown files: `posts/`, `pages/`.
+    Plain,
+}
+
+impl Ssg {
+    /// Where an item goes, relative to the site directory.
+    pub fn path(self, kind: &str, dirs: &[String], slug: &str, date: Option<&str>, draft: bool) -> String {
+        let nested = |root: &str| {
+            let mut p = root.to_string();
+            for d in dirs {
+                p.push_str(d);
+                p.push('/');
+            }
+            p
+        };
+        match (self, kind) {
+            (Ssg::Hugo, "post") => format!("content/posts/{slug}/index.md"),
+            (Ssg::Hugo, "page") => format!("{}{slug}/index.md", nested("content/")),
+            (Ssg::Hugo, k) => format!("content/{k}/{slug}/index.md"),
+            (Ssg::Jekyll, "post") if draft => format!("_drafts/{slug}.md"),
+            (Ssg::Jekyll, "post") => {
+                let day = date.and_then(|d| d.get(..10)).unwrap_or("1970-01-01");
+                format!("_posts/{day}-{slug}.md")
+            }
+            (Ssg::Jekyll, "page") => format!("{}{slug}/index.md", nested("")),
+            (Ssg::Jekyll, k) => format!("_{k}/{slug}.md"),
+            (Ssg::Zola, "post") => format!("content/posts/{slug}.md"),
+            (Ssg::Zola, "page") => format!("{}{slug}.md", nested("content/pages/")),
+            (Ssg::Zola, k) => format!("content/{k}/{slug}.md"),
+            (Ssg::Astro, "post") => format!("src/content/blog/{slug}.md"),
+            (Ssg::Astro, "page") => format!("{}{slug}.md", nested("src/content/pages/")),
+            (Ssg::Astro, k) => format!("src/content/{k}/{slug}.md"),
+            (Ssg::Eleventy, "post") => format!("posts/{slug}.md"),
+            (Ssg::Eleventy, "page") => format!("{}{slug}/index.md", nested("")),
+            (Ssg::Eleventy, k) => format!("{k}/{slug}.md"),
+            (Ssg::Plain, "post") => format!("posts/{slug}.md"),
+            (Ssg::Plain, "page") => format!("{}{slug}.md", nested("pages/")),
+            (Ssg::Plain, k) => format!("{k}/{slug}.md"),
+        }
+    }
+
+    /// The URL path a file gets on the built site.
+    pub fn url(self, path: &str) -> String {
+        let p = path
+            .strip_suffix("index.md")
+            .or_else(|| path.strip_suffix(".md"))
+            .unwrap_or(path);
+        let p = match self {
+            Ssg::Hugo => p.strip_prefix("content").unwrap_or(p),
+            Ssg::Zola => p.strip_prefix("content").unwrap_or(p),
+            Ssg::Astro => p.strip_prefix("src/content").unwrap_or(p),
+            Ssg::Jekyll => {
+                // `_posts/2010-02-08-slug` is served as `/2010/02/08/slug/`.
+                if let Some(rest) = p.strip_prefix("_posts/").filter(|r| r.len() > 11) {
+                    let (day, slug) = rest.split_at(11);
+                    return format!("/{}/{}/", day.trim_end_matches('-').replace('-', "/"), slug);
+                }
+                p.strip_prefix("_drafts").unwrap_or(p)
+            }
+            Ssg::Eleventy | Ssg::Plain => p,
+        };
+        let p = p.trim_matches('/');
+        if p.is_empty() {
+            "/".to_string()
+        } else {
+            format!("/{p}/")
+        }
+    }
+
+    /// What `<!--more-->` becomes.
+    pub fn more(self) -> &'static str {
+        match self {
+            Ssg::Zola => "<!-- more -->",
+            _ => "<!--more-->",
+        }
+    }
+
+    /// Where comment data files go.
+    fn data_dir(self) -> &'static str {
+        match self {
+            Ssg::Hugo | Ssg::Zola | Ssg::Plain => "data/comments",
+            Ssg::Jekyll | Ssg::Eleventy => "_data/comments",
+            Ssg::Astro => "src/data/comments",
+        }
+    }
+}
+
+/// Where comments go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommentsMode {
+    /// A data file per post (the generator's data directory).
+    Data,
+    /// A section at the end of the post.
+    Inline,
+    /// Not written.
+    None,
+}
+
+/// Redirect file formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Redirects {
+    /// Netlify `_redirects`.
+    Netlify,
+    /// nginx `location`/`if` rules.
+    Nginx,
+    /// Apache `.htaccess` rewrite rules.
+    Apache,
+    /// `old,new` lines.
+    Csv,
+}
+
+/// How to write the site.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The generator.
+    pub ssg: Ssg,
+    /// The front matter syntax.
+    pub syntax: Syntax,
+    /// The site directory.
+    pub out_dir: PathBuf,
+    /// Which items are written.
+    pub policy: Policy,
+    /// Where comments go.
+    pub comments: CommentsMode,
+    /// Redirect files to write.
+    pub redirects: Vec<Redirects>,
+    /// Print the plan, write nothing.
+    pub dry_run: bool,
+    /// How to read the inputs.
+    pub read: ReadOptions,
+}
+
+/// One written item in the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Written {
+    /// `wp:post_id`.
+    pub id: Option<i64>,
+    /// The file.
+    pub path: String,
+    /// Its URL on the new site.
+    pub url: String,
+    /// Written as a draft.
+    pub draft: bool,
+    /// Comments and pings published.
+    pub comments: u64,
+    /// Shortcodes kept as written.
+    pub unknown_shortcodes: BTreeMap<String, u64>,
+    /// Elements kept as raw HTML.
+    pub raw_html: BTreeMap<String, u64>,
+    /// Dynamic blocks not rendered.
+    pub dynamic_blocks: BTreeMap<String, u64>,
+    /// `[gallery]` ids missing from the export.
+    pub missing_attachments: Vec<i64>,
+    /// Comments not published, by status.
+    pub comments_skipped: BTreeMap<String, u64>,
+    /// Replies whose parent is not published.
+    pub orphan_comments: Vec<i64>,
+}
+
+/// One skipped item in the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Skipped {
+    /// `wp:post_id`.
+    pub id: Option<i64>,
+    /// Post type.
+    pub r#type: String,
+    /// Title.
+    pub title: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// What a run did: written to `wxr-report.json` in the site directory.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SiteReport {
+    /// Items written.
+    pub written: Vec<Written>,
+    /// Items not written, with the reason.
+    pub skipped: Vec<Skipped>,
+    /// Paths that collided: (wanted, given).
+    pub collisions: Vec<(String, String)>,
+    /// Pages whose parent is not written.
+    pub orphan_pages: Vec<Option<i64>>,
+    /// Redirect files written.
+    pub redirect_files: Vec<String>,
+    /// Repairs and warnings of reading, by code.
+    pub diagnostics: Vec<crate::diag::Group>,
+}
+
+/// Everything the second pass needs from the first.
+struct Index {
+    site: Site,
+    entries: Vec<Entry>,
+    authors: HashMap<String, String>,
+    /// Category slug → (name, parent slug).
+    categories: HashMap<String, (String, Option<String>)>,
+    attachments: HashMap<i64, Attachment>,
+}
+
+/// Writes the site for `sources`.
+pub fn write_site(sources: &[Source], opts: &Options) -> Result<SiteReport, RunError> {
+    let (sources, _spool) = spool_stdin(sources)?;
+    let index = first_pass(&sources, opts.read)?;
+    let plan = Plan::make(&index.entries, &opts.policy, opts.ssg);
+    let mut report = SiteReport {
+        collisions: plan.collisions.clone(),
+        orphan_pages: plan.orphan_pages.clone(),
+        ..SiteReport::default()
+    };
+    let links = LinkMap::new(&index, &plan);
+    let mut merged = Merged::open(&sources, opts.read, None)?;
+    let mut i = 0;
+    while let Some(rec) = merged.next_record()? {
+        let Record::Item(item) = rec else { continue };
+        let Some(decision) = plan.decisions.get(i) else { break };
+        i += 1;
+        match decision {
+            Err(skip) => report.skipped.push(Skipped {
+                id: item.id,
+                r#type: item.kind.clone(),
+                title: item.title.clone().unwrap_or_default(),
+                reason: skip.to_string(),
+            }),
+            Ok(planned) => {
+                let written = write_item(&item, planned, &index, &links, opts)?;
+                report.written.push(written);
+            }
+        }
+    }
+    if !opts.dry_run {
+        for r in &opts.redirects {
+            let (name, text) = redirect_file(*r, opts.ssg, &plan);
+            write_file(&opts.out_dir, &name, &text)?;
+            report.redirect_files.push(name);
+        }
+    }
+    let diags: Diagnostics = merged.take_diagnostics();
+    report.diagnostics = diags.groups().to_vec();
+    if !opts.dry_run {
+        let json = serde_json::to_string_pretty(&report).unwrap_or_default();
+        write_file(&opts.out_dir, "wxr-report.json", &(json + "\n"))?;
+    }
+    Ok(report)
+}
+
+/// Standard input cannot be read twice: copy it to a temporary file.
+fn spool_stdin(sources: &[Source]) -> Result<(Vec<Source>, Option<tempfile::TempPath>), RunError> {
+    if !sources.contains(&Source::Stdin) {
+        return Ok((sources.to_vec(), None));
+    }
+    let out_err = |source| RunError::Output {
+        target: "a temporary copy of standard input".into(),
+        source,
+    };
+    let mut tmp = tempfile::NamedTempFile::new().map_err(out_err)?;
+    std::io::copy(&mut std::io::stdin().lock(), &mut tmp).map_err(out_err)?;
+    let path = tmp.into_temp_path();
+    let sources = sources
+        .iter()
+        .map(|s| {
+            if *s == Source::Stdin {
+                Source::Path(path.to_path_buf())
+            } else {
+                s.clone()
+            }
+        })
+        .collect();
+    Ok((sources, Some(path)))
+}
+
+fn first_pass(sources: &[Source], read: ReadOptions) -> Result<Index, RunError> {
+    let mut merged = Merged::open(sources, read, None)?;
+    let mut index = Index {
+        site: Site::default(),
+        entries: Vec::new(),
+        authors: HashMap::new(),
+        categories: HashMap::new(),
+        attachments: HashMap::new(),
+    };
+    while let Some(rec) = merged.next_record()? {
+        match rec {
+            Record::Site(s) => index.site = s,
+            Record::Author(a) => {
+                if let Some(login) = a.login {
+                    let name = a
+                        .display_name
+                        .filter(|n| !n.trim().is_empty())
+                        .unwrap_or_else(|| login.clone());
+                    index.authors.insert(login, name);
+                }
+            }
+            Record::Term(t) if t.taxonomy == "category" => {
+                if let (Some(slug), Some(name)) = (t.slug, t.name) {
+                    index.categories.insert(slug, (name, t.parent));
+                }
+            }
+            Record::Term(_) => {}
+            Record::Item(item) => {
+                if item.kind == "attachment"
+                    && let (Some(id), Some(url)) = (item.id, item.attachment_url.clone().or(item.guid.clone()))
+                {
+                    let alt = item
+                        .meta
+                        .iter()
+                        .find(|m| m.key == "_wp_attachment_image_alt")
+                        .map(|m| m.value.clone());
+                    index.attachments.insert(
+                        id,
+                        Attachment {
+                            url,
+                            alt: alt.unwrap_or_default(),
+                            caption: item.excerpt.clone(),
+                        },
+                    );
+                }
+                index.entries.push(Entry::of(&item));
+            }
+        }
+    }
+    Ok(index)
+}
+
+/// Old URLs of the site's items → their new URLs, for internal links.
+struct LinkMap {
+    /// Old path (no host) → new URL.
+    paths: HashMap<String, String>,
+    /// Hosts of the old site.
+    hosts: Vec<String>,
+}
+
+impl LinkMap {
+    fn new(index: &Index, plan: &Plan) -> LinkMap {
+        let mut paths = HashMap::new();
+        for p in plan.decisions.iter().flatten() {
+            for old in p.aliases.iter().chain(&p.query_urls) {
+                paths.insert(old.trim_end_matches('/').to_string(), p.url.clone());
+            }
+        }
+        let hosts = [&index.site.link, &index.site.base_site_url, &index.site.base_blog_url]
+            .into_iter()
+            .flatten()
+            .filter_map(|u| host_of(u))
+            .collect();
+        LinkMap { paths, hosts }
+    }
+
+    /// The new URL of `href` when it points at an item of the old site.
+    fn rewrite(&self, href: &str) -> Option<String> {
+        let host = host_of(href)?;
+        if !self.hosts.contains(&host) {
+            return None;
+        }
+        let path = plan::url_path(href);
+        self.paths.get(path.trim_end_matches('/')).cloned()
+    }
+}
+
+/// The host of an absolute http(s) URL, lower-cased, without `www.`.
+fn host_of(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("http://").or_else(|| url.strip_prefix("https://"))?;
+    let host = rest.split(['/', '?', '#']).next()?.to_lowercase();
+    Some(host.strip_prefix("www.").unwrap_or(&host).to_string())
+}
+
+fn write_item(
+    item: &Item,
+    planned: &Planned,
+    index: &Index,
+    links: &LinkMap,
+    opts: &Options,
+) -> Result<Written, RunError> {
+    let attachment = |id: i64| index.attachments.get(&id).cloned();
+    let link = |href: &str| links.rewrite(href);
+    let cx = body::Context {
+        attachment: &attachment,
+        link: &link,
+        more: opts.ssg.more(),
+    };
+    let body = body::convert(&item.content, &cx);
+    let thread = comments::Thread::build(&item.comments);
+    let fields = fields(item, planned, index, opts.ssg, body.more);
+    let mut text = front_matter::render(&fields, opts.syntax).map_err(|e| RunError::Output {
+        target: planned.path.clone(),
+        source: std::io::Error::other(e),
+    })?;
+    text.push('\n');
+    text.push_str(&body.markdown);
+    if opts.comments == CommentsMode::Inline && !thread.is_empty() {
+        text.push_str("\n\n");
+        text.push_str(thread.markdown().trim_end());
+    }
+    text.push('\n');
+    if !opts.dry_run {
+        write_file(&opts.out_dir, &planned.path, &text)?;
+        if opts.comments == CommentsMode::Data && !thread.is_empty() {
+            let name = format!(
+                "{}/{}.yaml",
+                opts.ssg.data_dir(),
+                item.id.map_or_else(|| planned.slug.clone(), |id| id.to_string())
+            );
+            let yaml = serde_saphyr::to_string(&thread.data(item.id)).map_err(|e| RunError::Output {
+                target: name.clone(),
+                source: std::io::Error::other(e.to_string()),
+            })?;
+            write_file(&opts.out_dir, &name, &yaml)?;
+        }
+    }
+    Ok(Written {
+        id: item.id,
+        path: planned.path.clone(),
+        url: planned.url.clone(),
+        draft: planned.draft,
+        comments: thread.pings.len() as u64 + count_nodes(&thread.comments),
+        unknown_shortcodes: body.unknown_shortcodes,
+        raw_html: body.raw_html,
+        dynamic_blocks: body.dynamic_blocks,
+        missing_attachments: body.missing_attachments,
+        comments_skipped: thread.skipped,
+        orphan_comments: thread.orphans,
+    })
+}
+
+fn count_nodes(nodes: &[comments::Node]) -> u64 {
+    nodes.iter().map(|n| 1 + count_nodes(&n.replies)).sum()
+}
+
+/// The front matter of one item, with the generator's own field names.
+fn fields(item: &Item, planned: &Planned, index: &Index, ssg: Ssg, more: bool) -> Fields {
+    let mut f = Fields::default();
+    let title = item.title.clone().unwrap_or_default();
+    let date = front_matter::date_with_offset(item.date.as_deref(), item.date_gmt.as_deref());
+    let modified = front_matter::date_with_offset(item.modified.as_deref(), item.modified_gmt.as_deref());
+    let author = item
+        .author
+        .as_ref()
+        .map(|login| index.authors.get(login).cloned().unwrap_or_else(|| login.clone()));
+    let categories = category_names(item, index);
+    let tags: Vec<String> = item
+        .terms
+        .iter()
+        .filter(|t| t.taxonomy == "post_tag")
+        .map(|t| t.name.clone())
+        .collect();
+    let mut taxonomies: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for t in item
+        .terms
+        .iter()
+        .filter(|t| !matches!(t.taxonomy.as_str(), "category" | "post_tag" | "nav_menu"))
+    {
+        taxonomies.entry(t.taxonomy.clone()).or_default().push(t.name.clone());
+    }
+    let summary = (!item.excerpt.trim().is_empty()).then(|| item.excerpt.trim().to_string());
+    let featured = item
+        .meta
+        .iter()
+        .find(|m| m.key == "_thumbnail_id")
+        .and_then(|m| m.value.trim().parse::<i64>().ok())
+        .and_then(|id| index.attachments.get(&id))
+        .map(|a| a.url.clone());
+    let draft = planned.draft;
+    match ssg {
+        Ssg::Hugo => {
+            f.put("title", Value::Str(title));
+            f.put_str("date", date.as_deref());
+            f.put_str("lastmod", modified.as_deref());
+            f.put("draft", Value::Bool(draft));
+            f.put("slug", Value::Str(planned.slug.clone()));
+            f.put_list("aliases", &planned.aliases);
+            f.put_str("summary", summary.as_deref());
+            f.put_list("categories", &categories);
+            f.put_list("tags", &tags);
+            for (tax, names) in &taxonomies {
+                f.put_list(tax, names);
+            }
+            f.put_str("author", author.as_deref());
+            if let Some(img) = &featured {
+                f.put_list("images", std::slice::from_ref(img));
+            }
+        }
+        Ssg::Jekyll => {
+            f.put(
+                "layout",
+                Value::Str(if item.kind == "page" { "page" } else { "post" }.into()),
+            );
+            f.put("title", Value::Str(title));
+            f.put_str("date", date.as_deref());
+            f.put_str("last_modified_at", modified.as_deref());
+            f.put_list("categories", &categories);
+            f.put_list("tags", &tags);
+            for (tax, names) in &taxonomies {
+                f.put_list(tax, names);
+            }
+            f.put_str("author", author.as_deref());
+            f.put_str("excerpt", summary.as_deref());
+            if more {
+                f.put("excerpt_separator", Value::Str(ssg.more().into()));
+            }
+            f.put("permalink", Value::Str(planned.url.clone()));
+            f.put_list("redirect_from", &planned.aliases);
+            f.put_str("image", featured.as_deref());
+        }
+        Ssg::Zola => {
+            f.put("title", Value::Str(title));
+            f.put_str("date", date.as_deref());
+            f.put_str("updated", modified.as_deref());
+            f.put("draft", Value::Bool(draft));
+            f.put("slug", Value::Str(planned.slug.clone()));
+            f.put_list("aliases", &planned.aliases);
+            f.put_str("description", summary.as_deref());
+            let mut tax = Fields::default();
+            tax.put_list("categories", &categories);
+            tax.put_list("tags", &tags);
+            for (t, names) in &taxonomies {
+                tax.put_list(t, names);
+            }
+            if !tax.0.is_empty() {
+                f.put("taxonomies", Value::Map(tax));
+            }
+        }
+        Ssg::Astro => {
+            f.put("title", Value::Str(title));
+            f.put_str("description", summary.as_deref());
+            f.put_str("pubDate", date.as_deref());
+            f.put_str("updatedDate", modified.as_deref());
+            f.put("draft", Value::Bool(draft));
+            f.put_list("categories", &categories);
+            f.put_list("tags", &tags);
+            f.put_str("author", author.as_deref());
+            f.put_str("heroImage", featured.as_deref());
+        }
+        Ssg::Eleventy => {
+            f.put("title", Value::Str(title));
+            f.put_str("date", date.as_deref());
+            f.put("permalink", Value::Str(planned.url.clone()));
+            f.put_list("tags", &tags);
+            f.put_list("categories", &categories);
+            f.put_str("author", author.as_deref());
+            f.put_str("excerpt", summary.as_deref());
+            if draft {
+                f.put("draft", Value::Bool(true));
+                f.put("eleventyExcludeFromCollections", Value::Bool(true));
+            }
+        }
+        Ssg::Plain => {
+            f.put("title", Value::Str(title));
+            f.put_str("date", date.as_deref());
+            f.put_str("updated", modified.as_deref());
+            f.put("draft", Value::Bool(draft));
+            f.put("slug", Value::Str(planned.slug.clone()));
+            f.put_list("categories", &categories);
+            f.put_list("tags", &tags);
+            f.put_str("author", author.as_deref());
+            f.put_str("excerpt", summary.as_deref());
+            f.put_list("aliases", &planned.aliases);
+        }
+    }
+    // Where the item came from; Zola only allows its own keys at the top.
+    let mut origin = Fields::default();
+    if let Some(id) = item.id {
+        origin.put("wp_id", Value::Int(id));
+    }
+    origin.put_str("wp_link", item.link.as_deref());
+    if ssg == Ssg::Zola {
+        if !origin.0.is_empty() {
+            f.put("extra", Value::Map(origin));
+        }
+    } else {
+        f.0.extend(origin.0);
+    }
+    f
+}
+
+/// Category names of an item, each preceded by its ancestors (WordPress
+/// lists a post in its categories' parents' archives too).
+fn category_names(item: &Item, index: &Index) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for t in item.terms.iter().filter(|t| t.taxonomy == "category") {
+        let mut chain = vec![t.name.clone()];
+        let mut parent = t
+            .slug
+            .as_ref()
+            .and_then(|s| index.categories.get(s))
+            .and_then(|(_, p)| p.clone());
+        let mut guard = 0;
+        while let Some(p) = parent {
+            guard += 1;
+            if guard > 16 {
+                break;
+            }
+            match index.categories.get(&p) {
+                Some((name, pp)) => {
+                    chain.push(name.clone());
+                    parent = pp.clone();
+                }
+                None => break,
+            }
+        }
+        for name in chain.into_iter().rev() {
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        }
+    }
+    out
+}
+
+/// A redirect file from every old URL to the new one.
+fn redirect_file(kind: Redirects, ssg: Ssg, plan: &Plan) -> (String, String) {
+    let mut pairs: Vec<(&str, &str)> = Vec::new();
+    for p in plan.decisions.iter().flatten() {
+        for old in p.aliases.iter().chain(&p.query_urls) {
+            pairs.push((old, &p.url));
+        }
+    }
+    let static_dir = match ssg {
+        Ssg::Hugo | Ssg::Zola => "static/",
+        Ssg::Astro | Ssg::Eleventy => "public/",
+        Ssg::Jekyll | Ssg::Plain => "",
+    };
+    let mut text = String::new();
+    let name = match kind {
+        Redirects::Netlify => {
+            for (old, new) in &pairs {
+                match old.split_once('?') {
+                    Some((path, query)) => {
+                        let (k, v) = query.split_once('=').unwrap_or((query, ""));
+                        text.push_str(&format!("{path} {k}={v} {new} 301!\n"));
+                    }
+                    None => text.push_str(&format!("{old} {new} 301\n")),
+                }
+            }
+            format!("{static_dir}_redirects")
+        }
+        Redirects::Nginx => {
+            for (old, new) in &pairs {
+                match old.split_once('?') {
+                    Some((_, query)) => text.push_str(&format!("if ($args = \"{query}\") {{ return 301 {new}; }}\n")),
+                    None => text.push_str(&format!("location = {old} {{ return 301 {new}; }}\n")),
+                }
+            }
+            "redirects.nginx.conf".to_string()
+        }
+        Redirects::Apache => {
+            text.push_str("RewriteEngine On\n");
+            for (old, new) in &pairs {
+                match old.split_once('?') {
+                    Some((path, query)) => {
+                        let path = path.trim_start_matches('/');
+                        text.push_str(&format!(
+                            "RewriteCond %{{QUERY_STRING}} ^{}$\nRewriteRule ^{}$ {new}? [R=301,L]\n",
+                            regex_escape(query),
+                            regex_escape(path)
+                        ));
+                    }
+                    None => text.push_str(&format!(
+                        "RewriteRule ^{}/?$ {new} [R=301,L]\n",
+                        regex_escape(old.trim_matches('/'))
+                    )),
+                }
+            }
+            format!("{static_dir}.htaccess")
+        }
+        Redirects::Csv => {
+            text.push_str("old,new\n");
+            for (old, new) in &pairs {
+                text.push_str(&format!("{},{}\n", csv_field(old), csv_field(new)));
+            }
+            "redirects.csv".to_string()
+        }
+    };
+    (name, text)
+}
+
+fn regex_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if "\\.+*?()|[]{}^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// Writes `rel` (a path made of safe components) under `dir`, atomically.
+fn write_file(dir: &Path, rel: &str, text: &str) -> Result<(), RunError> {
+    let out_err = |source| RunError::Output {
+        target: format!("{}/{rel}", dir.display()),
+        source,
+    };
+    // Plan paths are built from safe components; refuse anything else.
+    if rel.split('/').any(|c| c.is_empty() || c == "." || c == "..") || rel.starts_with('/') {
+        return Err(out_err(std::io::Error::other(
+            "refusing a path outside the site directory",
+        )));
+    }
+    let path = dir.join(rel);
+    let parent = path.parent().unwrap_or(dir);
+    std::fs::create_dir_all(parent).map_err(out_err)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".wxr-")
+        .suffix(".tmp")
+        .tempfile_in(parent)
+        .map_err(out_err)?;
+    tmp.write_all(text.as_bytes()).map_err(out_err)?;
+    tmp.persist(&path).map_err(|e| out_err(e.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_follow_each_generator() {
+        assert_eq!(Ssg::Hugo.url("content/posts/café/index.md"), "/posts/café/");
+        assert_eq!(Ssg::Jekyll.url("_posts/2010-02-08-slug.md"), "/2010/02/08/slug/");
+        assert_eq!(Ssg::Zola.url("content/posts/s.md"), "/posts/s/");
+        assert_eq!(Ssg::Astro.url("src/content/blog/s.md"), "/blog/s/");
+        assert_eq!(Ssg::Eleventy.url("about/index.md"), "/about/");
+    }
+
+    #[test]
+    fn write_file_refuses_escapes() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(write_file(dir.path(), "../x.md", "x").is_err());
+        assert!(write_file(dir.path(), "/etc/x.md", "x").is_err());
+        assert!(write_file(dir.path(), "a//b.md", "x").is_err());
+        write_file(dir.path(), "a/b.md", "ok").unwrap();
+        assert_eq!(std::fs::read_to_string(dir.path().join("a/b.md")).unwrap(), "ok");
+    }
+}

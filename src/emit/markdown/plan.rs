@@ -1,0 +1,407 @@
+//! The site plan: which items become files, where, under which URL, and
+//! which old URLs must lead to them. Made from a first pass over the export
+//! (an [`Index`] of every item, small), before any body is converted, so
+//! that pages nest under parents that come later in the file, internal
+//! links can be rewritten, and collisions are settled deterministically.
+
+use super::Ssg;
+use crate::model::Item;
+use crate::transform::slug::{ascii_slug, decode_slug, safe_component, sanitize_title};
+use std::collections::{BTreeSet, HashMap};
+
+/// Post types that are WordPress's own machinery, never content.
+const INTERNAL_TYPES: &[&str] = &[
+    "nav_menu_item",
+    "revision",
+    "customize_changeset",
+    "custom_css",
+    "oembed_cache",
+    "user_request",
+    "wp_block",
+    "wp_template",
+    "wp_template_part",
+    "wp_global_styles",
+    "wp_navigation",
+    "wp_font_family",
+    "wp_font_face",
+];
+
+/// Longest file name component written, in bytes.
+const MAX_COMPONENT: usize = 120;
+
+/// What the plan needs of one item.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Entry {
+    /// `wp:post_id`.
+    pub id: Option<i64>,
+    /// Post type.
+    pub kind: String,
+    /// Status.
+    pub status: String,
+    /// Title.
+    pub title: String,
+    /// `wp:post_name` as exported (maybe percent-encoded).
+    pub slug: Option<String>,
+    /// Site-local date.
+    pub date: Option<String>,
+    /// Parent item.
+    pub parent: Option<i64>,
+    /// The permalink when exported.
+    pub link: Option<String>,
+    /// Has a password.
+    pub password: bool,
+    /// `_wp_old_slug` values.
+    pub old_slugs: Vec<String>,
+}
+
+impl Entry {
+    /// The plan's view of an item.
+    pub fn of(item: &Item) -> Entry {
+        Entry {
+            id: item.id,
+            kind: item.kind.clone(),
+            status: item.status.clone(),
+            title: item.title.clone().unwrap_or_default(),
+            slug: item.slug.clone(),
+            date: item.date.clone(),
+            parent: item.parent,
+            link: item.link.clone(),
+            password: item.password.is_some(),
+            old_slugs: item
+                .meta
+                .iter()
+                .filter(|m| m.key == "_wp_old_slug" && !m.value.trim().is_empty())
+                .map(|m| m.value.trim().to_string())
+                .collect(),
+        }
+    }
+}
+
+/// Which items are written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Policy {
+    /// Statuses written (`publish` by default); others are skipped.
+    pub statuses: BTreeSet<String>,
+    /// Write private and password-protected items (as drafts).
+    pub include_private: bool,
+    /// Transliterate slugs to ASCII for paths.
+    pub ascii_slugs: bool,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            statuses: ["publish".to_string()].into(),
+            include_private: false,
+            ascii_slugs: false,
+        }
+    }
+}
+
+/// Where one item goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Planned {
+    /// The file, relative to the site directory, with `/` separators.
+    pub path: String,
+    /// The URL path it will have on the new site (`/posts/slug/`).
+    pub url: String,
+    /// The slug used (decoded, for display and front matter).
+    pub slug: String,
+    /// Written as a draft.
+    pub draft: bool,
+    /// Old URL paths that must lead here (permalink, old slugs).
+    pub aliases: Vec<String>,
+    /// Old URLs with a query (`/?p=12`), for redirect files only.
+    pub query_urls: Vec<String>,
+}
+
+/// Why an item is not written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Skip {
+    /// WordPress machinery (menu items, revisions…) or an attachment.
+    NotContent(String),
+    /// Private or password-protected, without `--include-private`.
+    Private,
+    /// A status not asked for.
+    Status(String),
+}
+
+impl std::fmt::Display for Skip {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Skip::NotContent(kind) => write!(f, "{kind} items are not pages of the site"),
+            Skip::Private => {
+                f.write_str("private or password-protected (use --include-private to write it as a draft)")
+            }
+            Skip::Status(s) => write!(f, "status {s} not selected (see --status)"),
+        }
+    }
+}
+
+/// The decision for every item of the index, in order.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    /// One per index entry.
+    pub decisions: Vec<Result<Planned, Skip>>,
+    /// Paths that collided and got a suffix: (wanted, given).
+    pub collisions: Vec<(String, String)>,
+    /// Pages whose parent is not written, placed at the top.
+    pub orphan_pages: Vec<Option<i64>>,
+    by_id: HashMap<i64, usize>,
+}
+
+impl Plan {
+    /// The decision for item `id`.
+    pub fn for_id(&self, id: i64) -> Option<&Result<Planned, Skip>> {
+        self.by_id.get(&id).and_then(|&i| self.decisions.get(i))
+    }
+
+    /// Makes the plan for `entries` (export order).
+    pub fn make(entries: &[Entry], policy: &Policy, ssg: Ssg) -> Plan {
+        let mut plan = Plan::default();
+        for (i, e) in entries.iter().enumerate() {
+            if let Some(id) = e.id {
+                plan.by_id.entry(id).or_insert(i);
+            }
+        }
+        let slugs: Vec<String> = entries.iter().map(|e| slug_of(e, policy.ascii_slugs)).collect();
+        let mut taken: BTreeSet<String> = BTreeSet::new();
+        for (i, e) in entries.iter().enumerate() {
+            let decision = match plan.skip(e, policy) {
+                Some(skip) => Err(skip),
+                None => {
+                    let draft = e.status != "publish" || e.password;
+                    let dirs = if e.kind == "page" {
+                        plan.ancestors(entries, &slugs, i, policy)
+                    } else {
+                        Vec::new()
+                    };
+                    let wanted = ssg.path(&e.kind, &dirs, &slugs[i], e.date.as_deref(), draft);
+                    let path = unique(&wanted, &mut taken);
+                    if path != wanted {
+                        plan.collisions.push((wanted, path.clone()));
+                    }
+                    let url = ssg.url(&path);
+                    let (aliases, query_urls) = old_urls(e, &url);
+                    Ok(Planned {
+                        path,
+                        url,
+                        slug: slugs[i].clone(),
+                        draft,
+                        aliases,
+                        query_urls,
+                    })
+                }
+            };
+            plan.decisions.push(decision);
+        }
+        plan
+    }
+
+    fn skip(&self, e: &Entry, policy: &Policy) -> Option<Skip> {
+        if e.kind == "attachment" || INTERNAL_TYPES.contains(&e.kind.as_str()) {
+            return Some(Skip::NotContent(e.kind.clone()));
+        }
+        if (e.status == "private" || e.password) && !policy.include_private {
+            return Some(Skip::Private);
+        }
+        if e.status != "private" && !policy.statuses.contains(&e.status) {
+            return Some(Skip::Status(e.status.clone()));
+        }
+        None
+    }
+
+    /// The slugs of a page's written ancestors, outermost first.
+    fn ancestors(&mut self, entries: &[Entry], slugs: &[String], i: usize, policy: &Policy) -> Vec<String> {
+        let mut dirs = Vec::new();
+        let mut seen = BTreeSet::new();
+        let mut cur = entries[i].parent;
+        while let Some(pid) = cur {
+            if !seen.insert(pid) || seen.len() > 32 {
+                break;
+            }
+            match self.by_id.get(&pid) {
+                Some(&p) if entries[p].kind == "page" && self.skip(&entries[p], policy).is_none() => {
+                    dirs.push(slugs[p].clone());
+                    cur = entries[p].parent;
+                }
+                _ => {
+                    self.orphan_pages.push(entries[i].id);
+                    break;
+                }
+            }
+        }
+        dirs.reverse();
+        dirs
+    }
+}
+
+/// The slug for paths: `post_name` decoded, else WordPress's slug of the
+/// title, else the id; made safe as a path component.
+fn slug_of(e: &Entry, ascii: bool) -> String {
+    let base = match e.slug.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => decode_slug(s),
+        None => decode_slug(&sanitize_title(&e.title)),
+    };
+    let base = if ascii { ascii_slug(&base) } else { base };
+    let fallback = match e.id {
+        Some(id) => format!("{}-{id}", if e.kind.is_empty() { "item" } else { &e.kind }),
+        None => "item".to_string(),
+    };
+    safe_component(&base, MAX_COMPONENT, &fallback)
+}
+
+/// `wanted`, or `wanted` with `-2`, `-3`… before its extension, whichever
+/// is free first.
+fn unique(wanted: &str, taken: &mut BTreeSet<String>) -> String {
+    let key = |p: &str| p.to_lowercase();
+    if taken.insert(key(wanted)) {
+        return wanted.to_string();
+    }
+    // Suffix the slug: the last component, or the directory of an index.md.
+    let (stem, ext) = match wanted.rsplit_once("/index.md") {
+        Some((dir, "")) => (dir.to_string(), "/index.md".to_string()),
+        _ => match wanted.rsplit_once('.') {
+            Some((s, e)) => (s.to_string(), format!(".{e}")),
+            None => (wanted.to_string(), String::new()),
+        },
+    };
+    (2..)
+        .map(|n| format!("{stem}-{n}{ext}"))
+        .find(|p| taken.insert(key(p)))
+        .unwrap_or_else(|| wanted.to_string())
+}
+
+/// Old URLs of an item: the permalink's path and the old-slug variants
+/// (as aliases), and the query forms WordPress answers (`?p=`, `?page_id=`).
+fn old_urls(e: &Entry, new_url: &str) -> (Vec<String>, Vec<String>) {
+    let mut aliases = Vec::new();
+    let mut queries = Vec::new();
+    if let Some(link) = e.link.as_deref() {
+        let path = url_path(link);
+        if path.contains('?') {
+            queries.push(path);
+        } else if !path.is_empty() {
+            for old in &e.old_slugs {
+                if let Some(stripped) = path.trim_end_matches('/').rsplit_once('/') {
+                    let variant = format!("{}/{}/", stripped.0, old);
+                    if variant != path {
+                        aliases.push(variant);
+                    }
+                }
+            }
+            aliases.insert(0, path);
+        }
+    }
+    if let Some(id) = e.id {
+        let q = match e.kind.as_str() {
+            "page" => format!("/?page_id={id}"),
+            _ => format!("/?p={id}"),
+        };
+        if !queries.contains(&q) {
+            queries.push(q);
+        }
+    }
+    aliases.retain(|a| a != new_url);
+    aliases.dedup();
+    (aliases, queries)
+}
+
+/// The path (and query) of a URL, without scheme and host.
+pub fn url_path(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let path = match rest.find('/') {
+        Some(i) if url.contains("://") => &rest[i..],
+        None if url.contains("://") => "/",
+        _ => rest,
+    };
+    path.split('#').next().unwrap_or("").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn post(id: i64, slug: &str, title: &str) -> Entry {
+        Entry {
+            id: Some(id),
+            kind: "post".into(),
+            status: "publish".into(),
+            title: title.into(),
+            slug: (!slug.is_empty()).then(|| slug.to_string()),
+            date: Some("2010-02-08T09:15:00".into()),
+            link: Some(format!("http://blog.example/2010/02/{slug}/")),
+            ..Entry::default()
+        }
+    }
+
+    #[test]
+    fn paths_slugs_and_collisions() {
+        let mut p2 = post(2, "", "Même titre");
+        p2.status = "draft".into();
+        let entries = vec![post(1, "meme-titre", "Même titre"), p2, post(3, "caf%c3%a9", "Café")];
+        let policy = Policy {
+            statuses: ["publish".into(), "draft".into()].into(),
+            ..Policy::default()
+        };
+        let plan = Plan::make(&entries, &policy, Ssg::Hugo);
+        let paths: Vec<_> = plan
+            .decisions
+            .iter()
+            .map(|d| d.as_ref().map(|p| p.path.clone()).unwrap())
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                "content/posts/meme-titre/index.md",
+                "content/posts/meme-titre-2/index.md",
+                "content/posts/café/index.md"
+            ]
+        );
+        assert_eq!(plan.collisions.len(), 1);
+        assert!(plan.decisions[1].as_ref().unwrap().draft);
+    }
+
+    #[test]
+    fn private_password_and_status_policy() {
+        let mut private = post(1, "a", "A");
+        private.status = "private".into();
+        let mut locked = post(2, "b", "B");
+        locked.password = true;
+        let mut trash = post(3, "c", "C");
+        trash.status = "trash".into();
+        let mut menu = post(4, "d", "D");
+        menu.kind = "nav_menu_item".into();
+        let plan = Plan::make(&[private, locked, trash, menu], &Policy::default(), Ssg::Hugo);
+        assert_eq!(plan.decisions[0], Err(Skip::Private));
+        assert_eq!(plan.decisions[1], Err(Skip::Private));
+        assert_eq!(plan.decisions[2], Err(Skip::Status("trash".into())));
+        assert_eq!(plan.decisions[3], Err(Skip::NotContent("nav_menu_item".into())));
+    }
+
+    #[test]
+    fn pages_nest_under_parents_that_come_later() {
+        let mut child = post(8, "child", "Child");
+        child.kind = "page".into();
+        child.parent = Some(10);
+        let mut parent = post(10, "parent", "Parent");
+        parent.kind = "page".into();
+        let plan = Plan::make(&[child, parent], &Policy::default(), Ssg::Hugo);
+        assert_eq!(
+            plan.decisions[0].as_ref().unwrap().path,
+            "content/parent/child/index.md"
+        );
+        assert_eq!(plan.decisions[0].as_ref().unwrap().url, "/parent/child/");
+    }
+
+    #[test]
+    fn old_urls_become_aliases_and_redirects() {
+        let mut e = post(7, "new-slug", "T");
+        e.old_slugs = vec!["old-slug".into()];
+        let plan = Plan::make(&[e], &Policy::default(), Ssg::Hugo);
+        let p = plan.decisions[0].as_ref().unwrap();
+        assert_eq!(p.aliases, ["/2010/02/new-slug/", "/2010/02/old-slug/"]);
+        assert_eq!(p.query_urls, ["/?p=7"]);
+        assert_eq!(url_path("https://blog.example/?page_id=2"), "/?page_id=2");
+    }
+}
