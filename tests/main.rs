@@ -3,10 +3,12 @@
 //! * `golden`: every fixture in `fixtures/read/` through `wxr convert`,
 //!   compared with its expected output (`WXR_BLESS=1` rewrites them);
 //! * `cli`: exit codes, standard input, gzip, atomic output, `info`;
+//! * `markdown`: the Markdown site writer, as whole trees per generator;
 //! * `corpus`: the real exports of `../shared/corpus` (when `WXR_CORPUS`
 //!   is set), with counts checked against the raw files.
 
 mod cli;
 mod corpus;
 mod golden;
+mod markdown;
 mod util;
