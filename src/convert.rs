@@ -113,6 +113,9 @@ pub fn convert(
                 target: target.clone(),
                 source,
             };
+            // A symbolic link is followed: the file it points to is
+            // replaced, the link kept.
+            let path = &resolve_links(path);
             // A device or a pipe (`-o /dev/stdout`) is written as it is:
             // renaming a file over it would replace it.
             if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
@@ -159,7 +162,18 @@ fn emit_all<W: Write>(merged: &mut Merged, format: Format, w: W, target: &str) -
         let producer = scope.spawn(move || -> Result<(), read::Error> {
             let mut batch = Vec::with_capacity(BATCH_RECORDS);
             let mut bytes = 0;
-            while let Some(rec) = reader.next_record()? {
+            loop {
+                let rec = match reader.next_record() {
+                    Ok(Some(rec)) => rec,
+                    Ok(None) => break,
+                    Err(e) => {
+                        // What was read before the error is written first.
+                        if !batch.is_empty() {
+                            let _ = tx.send(batch);
+                        }
+                        return Err(e);
+                    }
+                };
                 while let Ok(done) = done_rx.try_recv() {
                     drop(done);
                 }
@@ -242,6 +256,22 @@ pub fn info(sources: &[Source], read: ReadOptions, progress: Option<Arc<AtomicU6
         .collect();
     summary.set_diagnostics(&merged.take_diagnostics());
     Ok(summary)
+}
+
+/// Follows symbolic links (to where they point, even if nothing is there yet).
+fn resolve_links(path: &Path) -> PathBuf {
+    let mut p = path.to_path_buf();
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => match std::fs::read_link(&p) {
+                Ok(t) if t.is_absolute() => p = t,
+                Ok(t) => p = p.parent().map_or_else(|| t.clone(), |d| d.join(&t)),
+                Err(_) => break,
+            },
+            _ => break,
+        }
+    }
+    p
 }
 
 /// A temporary file in the target's directory, so the final rename stays

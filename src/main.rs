@@ -3,6 +3,15 @@
 
 mod cli;
 
+/// A line on standard error; a closed standard error is not an error of
+/// the run (`eprintln!` would panic).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 use clap::Parser;
 use cli::{Cli, Command, InfoFormat, OutputFormat, ReadArgs};
 use std::io::{IsTerminal, Write};
@@ -29,7 +38,7 @@ fn main() -> ExitCode {
 
 fn sources(read: &ReadArgs) -> Result<Vec<Source>, u8> {
     if read.inputs.iter().filter(|i| *i == "-").count() > 1 {
-        eprintln!("wxr: standard input (-) can be read only once");
+        say!("wxr: standard input (-) can be read only once");
         return Err(2);
     }
     Ok(read.inputs.iter().map(|a| Source::from_arg(a)).collect())
@@ -76,7 +85,7 @@ fn run_convert(cli: &Cli, args: &cli::ConvertArgs) -> u8 {
                 if outcome.duplicates_skipped > 0 {
                     line += &format!("; {} repeated item(s) written once", outcome.duplicates_skipped);
                 }
-                eprintln!("{line}{}", tally(&outcome.diagnostics));
+                say!("{line}{}", tally(&outcome.diagnostics));
             }
             0
         }
@@ -88,7 +97,7 @@ fn run_markdown(cli: &Cli, args: &cli::ConvertArgs, sources: &[Source]) -> u8 {
     use cli::{CommentsArg, FrontMatterArg, RedirectsArg, SsgArg};
     use wxr::emit::markdown::{self, CommentsMode, Redirects, Ssg, front_matter::Syntax, plan::Policy};
     let Some(out_dir) = args.output.clone() else {
-        eprintln!("wxr: --format markdown writes a site: give its directory with -o DIR");
+        say!("wxr: --format markdown writes a site: give its directory with -o DIR");
         return 2;
     };
     let m = &args.markdown;
@@ -153,7 +162,7 @@ fn run_markdown(cli: &Cli, args: &cli::ConvertArgs, sources: &[Source]) -> u8 {
                 }
             }
             if !cli.quiet {
-                eprintln!(
+                say!(
                     "wxr: {} {} file(s), skipped {} item(s) (see wxr-report.json){}",
                     if m.dry_run { "would write" } else { "wrote" },
                     report.written.len(),
@@ -205,7 +214,7 @@ fn fail(e: RunError) -> u8 {
     if e.is_broken_pipe() {
         return 0;
     }
-    eprintln!("wxr: error: {e}");
+    say!("wxr: error: {e}");
     u8::try_from(e.exit_code()).unwrap_or(1)
 }
 

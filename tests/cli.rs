@@ -232,3 +232,38 @@ fn output_to_a_device_is_written_in_place() {
     let meta = std::fs::metadata("/dev/null").unwrap();
     assert!(!meta.is_file(), "/dev/null is still a device");
 }
+
+#[cfg(unix)]
+#[test]
+fn output_through_a_symlink_replaces_its_target_and_keeps_the_link() {
+    let tmp = tempfile::tempdir().unwrap();
+    let real = tmp.path().join("real.json");
+    std::fs::write(&real, "old").unwrap();
+    let link = tmp.path().join("link.json");
+    std::os::unix::fs::symlink("real.json", &link).unwrap();
+    let r = run(
+        &fixtures(),
+        &["convert", "french-blog-post.xml", "-o", link.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(),
+        "the link is kept"
+    );
+    assert!(
+        std::fs::read_to_string(&real).unwrap().starts_with('{'),
+        "its target is written"
+    );
+}
+
+#[test]
+fn a_read_error_on_stdout_still_writes_every_complete_item_first() {
+    let r = run(&fixtures(), &["convert", "truncated-download.xml", "--format", "jsonl"]);
+    assert_eq!(r.code, 3);
+    let items = r
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("{\"record\":\"item\""))
+        .count();
+    assert_eq!(items, 3, "the 3 complete items are on stdout before the error");
+}

@@ -218,6 +218,9 @@ enum Child {
     },
 }
 
+/// Distinct unknown element names reported one by one; more are counted.
+const MAX_UNKNOWN_NAMES: usize = 1000;
+
 /// An element that was skipped because wxr does not know it.
 struct Unknown {
     qname: String,
@@ -246,6 +249,9 @@ pub struct Reader {
     /// `<category>` elements.
     term_slugs: HashMap<(String, String), String>,
     unknown: Vec<Unknown>,
+    unknown_index: HashMap<(String, &'static str), usize>,
+    /// Unknown elements beyond [`MAX_UNKNOWN_NAMES`] distinct names.
+    unknown_other: u64,
     /// Warnings about the item being read, flushed with its id.
     item_diags: Vec<Diagnostic>,
     current: Option<ItemContext>,
@@ -285,6 +291,8 @@ impl Reader {
             dropped_items: 0,
             term_slugs: HashMap::new(),
             unknown: Vec::new(),
+            unknown_index: HashMap::new(),
+            unknown_other: 0,
             item_diags: Vec::new(),
             current: None,
             scratch: String::new(),
@@ -361,6 +369,7 @@ impl Reader {
                     self.drain_fixes();
                     if let (true, Error::Malformed(_)) = (self.opts.salvage, &e) {
                         self.salvage(e);
+                        self.check_strict()?;
                         continue;
                     }
                     self.done = true;
@@ -928,20 +937,24 @@ impl Reader {
         let empty = match c {
             Child::Open { empty, .. } | Child::Category { empty, .. } => empty,
         };
-        let qname = self.xml.last_qname();
-        let (line, column) = self.xml.position();
-        match self.unknown.iter_mut().find(|u| u.qname == qname && u.parent == parent) {
-            Some(u) => u.count += 1,
-            None => self.unknown.push(Unknown {
-                qname: qname.to_string(),
-                parent,
-                count: 1,
-                first: Location {
-                    file: self.file.clone(),
-                    line,
-                    column,
-                },
-            }),
+        let key = (self.xml.last_qname().to_string(), parent);
+        match self.unknown_index.get(&key) {
+            Some(&i) => self.unknown[i].count += 1,
+            None if self.unknown.len() < MAX_UNKNOWN_NAMES => {
+                let (line, column) = self.xml.position();
+                self.unknown_index.insert(key.clone(), self.unknown.len());
+                self.unknown.push(Unknown {
+                    qname: key.0,
+                    parent,
+                    count: 1,
+                    first: Location {
+                        file: self.file.clone(),
+                        line,
+                        column,
+                    },
+                });
+            }
+            None => self.unknown_other += 1,
         }
         self.skip_known(empty)
     }
@@ -1067,6 +1080,7 @@ impl Reader {
     }
 
     fn drain_fixes(&mut self) {
+        let item_id = self.current.as_ref().and_then(|c| c.id);
         for fix in std::mem::take(&mut self.xml.fixes) {
             let d = Diagnostic {
                 code: fix.code,
@@ -1077,10 +1091,20 @@ impl Reader {
                     line: fix.line,
                     column: fix.column,
                 }),
-                item_id: self.current.as_ref().and_then(|c| c.id),
+                item_id,
                 count: 1,
             };
             self.diags.push(d);
+        }
+        for (code, count) in std::mem::take(&mut self.xml.fixes_over) {
+            self.diags.push(Diagnostic {
+                code,
+                severity: Severity::Repair,
+                message: format!("{count} more repair(s) of this kind in the same place"),
+                location: None,
+                item_id,
+                count,
+            });
         }
     }
 
@@ -1201,6 +1225,19 @@ impl Reader {
                 location: Some(first),
                 item_id: None,
                 count,
+            });
+        }
+        if self.unknown_other > 0 {
+            self.diags.push(Diagnostic {
+                code: "wxr.unknown_element",
+                severity: Severity::Notice,
+                message: format!(
+                    "{} more element(s) of other names not part of WXR were skipped",
+                    self.unknown_other
+                ),
+                location: None,
+                item_id: None,
+                count: self.unknown_other,
             });
         }
     }

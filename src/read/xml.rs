@@ -13,6 +13,7 @@
 use super::input::{Prefetched, advance};
 use quick_xml::events::Event;
 use quick_xml::events::attributes::Attributes;
+use std::collections::BTreeMap;
 use std::io::BufRead;
 
 /// The vocabularies of a WXR file.
@@ -164,7 +165,6 @@ struct Frame {
 /// them. Positions are computed only when asked for (an item starts, a
 /// repair or an error is reported), by counting from the anchor over the
 /// bytes the input layer keeps since then: no per-event bookkeeping.
-#[derive(Clone, Copy)]
 struct Pos {
     /// Where the last event started.
     ev: u64,
@@ -172,7 +172,14 @@ struct Pos {
     last: u64,
     /// An offset with its line and column.
     anchor: (u64, u64, u64),
+    /// The last position computed, to count on from it: positions asked
+    /// for in order cost one pass over the text in all.
+    cache: std::cell::Cell<(u64, u64, u64)>,
 }
+
+/// Repairs kept with their position between two drains (one item); more
+/// are only counted, so a pathological item cannot fill memory.
+const MAX_FIXES: usize = 1000;
 
 /// Elements this deep or shallower move the anchor when they start
 /// (rss, channel, items and header elements), so the input layer keeps no
@@ -181,8 +188,15 @@ const ANCHOR_DEPTH: usize = 3;
 
 /// Line and column of `off` (not before the anchor).
 fn locate(input: &Prefetched, pos: &Pos, off: u64) -> (u64, u64) {
-    let (from, mut line, mut col) = pos.anchor;
-    input.scan(from, off.max(from), |bytes| (line, col) = advance(line, col, bytes));
+    let cached = pos.cache.get();
+    let (from, mut line, mut col) = if cached.0 >= pos.anchor.0 && cached.0 <= off {
+        cached
+    } else {
+        pos.anchor
+    };
+    let to = off.max(from);
+    input.scan(from, to, |bytes| (line, col) = advance(line, col, bytes));
+    pos.cache.set((to, line, col));
     (line, col)
 }
 
@@ -218,6 +232,8 @@ pub(crate) struct Xml {
     undeclared: Vec<String>,
     /// Repairs not yet drained.
     pub fixes: Vec<Fix>,
+    /// Repairs beyond [`MAX_FIXES`] not yet drained, counted by code.
+    pub fixes_over: BTreeMap<&'static str, u64>,
     /// The current tag's text (name and attributes).
     tag: String,
     /// The name of the text element being read.
@@ -241,9 +257,11 @@ impl Xml {
                 ev: 0,
                 last: 0,
                 anchor: (0, 1, 1),
+                cache: std::cell::Cell::new((0, 1, 1)),
             },
             undeclared: Vec::new(),
             fixes: Vec::new(),
+            fixes_over: BTreeMap::new(),
             tag: String::new(),
             leaf: String::new(),
             dropped_char_refs: 0,
@@ -427,6 +445,15 @@ impl Xml {
             }
         }
         Ok(ev)
+    }
+
+    /// Records a repair; past [`MAX_FIXES`] waiting ones only counts it.
+    fn fix(&mut self, f: Fix) {
+        if self.fixes.len() < MAX_FIXES {
+            self.fixes.push(f);
+        } else {
+            *self.fixes_over.entry(f.code).or_default() += 1;
+        }
     }
 
     /// True when the last event was the start of an `<item>`.
@@ -619,7 +646,7 @@ impl Xml {
                     }
                     if amp {
                         let (line, column) = self.position();
-                        self.fixes.push(Fix {
+                        self.fix(Fix {
                             code: "xml.dangling_ampersand",
                             message: format!("a bare `&` in <{leaf}> was kept as text (it should be `&amp;`)"),
                             line,
@@ -655,7 +682,7 @@ impl Xml {
             if mode == Recovery::Raw && out[..trimmed].ends_with("]]>") && cdata_end + 3 <= trimmed {
                 out.truncate(trimmed - 3);
                 out.insert_str(cdata_end, "]]>");
-                self.fixes.push(Fix {
+                self.fix(Fix {
                     code: "xml.cdata_unsplit",
                     message: format!(
                         "<{leaf}> holds a CDATA section whose inner `]]>` was not split; read everything between the outer markers, as WordPress's importer does"
@@ -664,7 +691,7 @@ impl Xml {
                     column,
                 });
             } else {
-                self.fixes.push(Fix {
+                self.fix(Fix {
                     code: "xml.markup_in_text",
                     message: format!("markup inside <{leaf}> was kept as text"),
                     line,
@@ -686,7 +713,7 @@ impl Xml {
                 out.push_str(r);
                 out.push(';');
                 let (line, column) = self.position();
-                self.fixes.push(Fix {
+                self.fix(Fix {
                     code: "xml.invalid_char_ref",
                     message: format!("character reference `&{r};` in <{leaf}> is not a valid character; kept as text"),
                     line,
@@ -698,7 +725,7 @@ impl Xml {
                 out.push_str(r);
                 out.push(';');
                 let (line, column) = self.position();
-                self.fixes.push(Fix {
+                self.fix(Fix {
                     code: "xml.unknown_entity",
                     message: format!("unknown entity `&{r};` in <{leaf}> kept as text"),
                     line,

@@ -1,0 +1,20 @@
+//! Any text as a post body through WordPress's filters and the HTML →
+//! Markdown converter, and through the slug functions: no panic, no hang.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use wxr::emit::markdown::body::{Context, convert};
+use wxr::transform::shortcodes::Attachment;
+use wxr::transform::slug::{ascii_slug, decode_slug, safe_component, sanitize_title};
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    let attachment = |id: i64| (id % 2 == 0).then(|| Attachment { url: format!("https://s.example/{id}.jpg"), ..Attachment::default() });
+    let link = |href: &str| href.starts_with("https://old.example/").then(|| "/new/".to_string());
+    let cx = Context { attachment: &attachment, link: &link, more: "<!--more-->" };
+    let body = convert(&text, &cx);
+    let _ = body.markdown.len();
+    let slug = sanitize_title(&text);
+    let _ = safe_component(&decode_slug(&slug), 120, "x");
+    let _ = ascii_slug(&text);
+});
