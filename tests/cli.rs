@@ -267,3 +267,43 @@ fn a_read_error_on_stdout_still_writes_every_complete_item_first() {
         .count();
     assert_eq!(items, 3, "the 3 complete items are on stdout before the error");
 }
+
+#[test]
+fn gzip_members_and_zero_padding_are_read_like_gzip_does() {
+    use flate2::{Compression, write::GzEncoder};
+    use std::io::Write;
+    let dir = fixtures();
+    let gz = |name: &str| {
+        let mut e = GzEncoder::new(Vec::new(), Compression::fast());
+        e.write_all(&std::fs::read(dir.join(name)).unwrap()).unwrap();
+        e.finish().unwrap()
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let padded = tmp.path().join("padded.xml.gz");
+    let mut bytes = gz("french-blog-post.xml");
+    bytes.extend_from_slice(&[0; 512]);
+    std::fs::write(&padded, bytes).unwrap();
+    let r = run(&dir, &["convert", padded.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, run(&dir, &["convert", "french-blog-post.xml"]).stdout);
+
+    let two = tmp.path().join("two.xml.gz");
+    std::fs::write(
+        &two,
+        [gz("wxr-1.1-custom-taxonomy.xml"), gz("empty-channel.xml")].concat(),
+    )
+    .unwrap();
+    let r = run(&dir, &["convert", two.to_str().unwrap(), "--format", "jsonl"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("wxr.concatenated"), "{}", r.stderr);
+    assert!(
+        r.stdout.contains("\"login\":\"founder\""),
+        "the second member's author is read"
+    );
+
+    let trailing = tmp.path().join("trailing.xml.gz");
+    std::fs::write(&trailing, [gz("empty-channel.xml"), b"junk".to_vec()].concat()).unwrap();
+    let r = run(&dir, &["convert", trailing.to_str().unwrap()]);
+    assert_eq!(r.code, 3);
+    assert!(r.stderr.contains("after the end of the gzip stream"), "{}", r.stderr);
+}

@@ -84,9 +84,51 @@ impl Source {
         let mut buffered = BufReader::with_capacity(CHUNK, raw);
         let head = buffered.fill_buf()?;
         if head.starts_with(&[0x1f, 0x8b]) {
-            Ok(Box::new(flate2::bufread::MultiGzDecoder::new(buffered)))
+            Ok(Box::new(GzMembers {
+                dec: Some(flate2::bufread::GzDecoder::new(buffered)),
+            }))
         } else {
             Ok(Box::new(buffered))
+        }
+    }
+}
+
+/// Gzip members one after another, as `gzip -d` reads them; zero bytes
+/// padding the end (some download and archive tools add them) are ignored,
+/// any other data after the last member is an error.
+struct GzMembers<R: BufRead> {
+    dec: Option<flate2::bufread::GzDecoder<R>>,
+}
+
+impl<R: BufRead> Read for GzMembers<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            let Some(dec) = self.dec.as_mut() else { return Ok(0) };
+            let n = dec.read(buf)?;
+            if n > 0 || buf.is_empty() {
+                return Ok(n);
+            }
+            // One member ended: another, zero padding, or the end.
+            let Some(dec) = self.dec.take() else { return Ok(0) };
+            let mut inner = dec.into_inner();
+            if inner.fill_buf()?.starts_with(&[0x1f, 0x8b]) {
+                self.dec = Some(flate2::bufread::GzDecoder::new(inner));
+                continue;
+            }
+            loop {
+                let head = inner.fill_buf()?;
+                if head.is_empty() {
+                    return Ok(0);
+                }
+                if head.iter().any(|&b| b != 0) {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        "data after the end of the gzip stream",
+                    ));
+                }
+                let n = head.len();
+                inner.consume(n);
+            }
         }
     }
 }
@@ -378,6 +420,8 @@ pub struct Prefetched {
     /// Chunks before `cur` still kept, and the stream offset of the first.
     kept: VecDeque<Vec<u8>>,
     kept_base: u64,
+    /// Chunks to read again after a [`Prefetched::rewind`], before new ones.
+    pending: VecDeque<Vec<u8>>,
     /// Bytes in `kept`, bounded by `keep_limit` ([`KEEP_LIMIT`]).
     kept_bytes: u64,
     keep_limit: u64,
@@ -417,6 +461,7 @@ impl Prefetched {
             base: 0,
             kept: VecDeque::new(),
             kept_base: 0,
+            pending: VecDeque::new(),
             kept_bytes: 0,
             keep_limit: KEEP_LIMIT,
             done: false,
@@ -437,6 +482,7 @@ impl Prefetched {
             base: 0,
             kept: VecDeque::new(),
             kept_base: 0,
+            pending: VecDeque::new(),
             kept_bytes: 0,
             keep_limit: KEEP_LIMIT,
             done: true,
@@ -501,36 +547,122 @@ impl Prefetched {
     /// Waits for the next chunk once the current one is used up.
     #[cold]
     fn next_chunk_wait(&mut self) -> io::Result<()> {
-        while self.pos >= self.cur.len() && !self.done {
-            match self.rx.recv() {
-                Ok(Ok(chunk)) if chunk.is_empty() => self.done = true,
-                Ok(Ok(chunk)) => {
-                    if self.kept_bytes + self.cur.len() as u64 > self.keep_limit {
+        while self.pos >= self.cur.len() {
+            let chunk = match self.pending.pop_front() {
+                Some(c) => c,
+                None if self.done => break,
+                None => match self.rx.recv() {
+                    Ok(Ok(c)) if c.is_empty() => {
                         self.done = true;
-                        return Err(io::Error::other(format!(
-                            "one element holds more than {} MiB of text: the export is damaged (an unclosed CDATA section, comment or quote?)",
-                            self.keep_limit >> 20
-                        )));
+                        break;
                     }
-                    let used = std::mem::replace(&mut self.cur, chunk);
-                    if self.kept.is_empty() {
-                        self.kept_base = self.base;
+                    Ok(Ok(c)) => c,
+                    Ok(Err(e)) => {
+                        self.done = true;
+                        return Err(e);
                     }
-                    self.base += used.len() as u64;
-                    self.pos = 0;
-                    if !used.is_empty() {
-                        self.kept_bytes += used.len() as u64;
-                        self.kept.push_back(used);
+                    Err(_) => {
+                        self.done = true;
+                        break;
                     }
-                }
-                Ok(Err(e)) => {
-                    self.done = true;
-                    return Err(e);
-                }
-                Err(_) => self.done = true,
+                },
+            };
+            if self.kept_bytes + self.cur.len() as u64 > self.keep_limit {
+                self.done = true;
+                self.pending.clear();
+                return Err(io::Error::other(format!(
+                    "one element holds more than {} MiB of text: the export is damaged (an unclosed CDATA section, comment or quote?)",
+                    self.keep_limit >> 20
+                )));
+            }
+            let used = std::mem::replace(&mut self.cur, chunk);
+            if self.kept.is_empty() {
+                self.kept_base = self.base;
+            }
+            self.base += used.len() as u64;
+            self.pos = 0;
+            if !used.is_empty() {
+                self.kept_bytes += used.len() as u64;
+                self.kept.push_back(used);
             }
         }
         Ok(())
+    }
+
+    /// Reads again from stream offset `off`, which must still be kept
+    /// (after a syntax error, `--salvage`). Returns false when it is not.
+    pub fn rewind(&mut self, off: u64) -> bool {
+        if off < self.kept_base || off > self.offset() {
+            return false;
+        }
+        let mut chunks: Vec<Vec<u8>> = self.kept.drain(..).collect();
+        chunks.push(std::mem::take(&mut self.cur));
+        let mut start = self.kept_base;
+        let mut i = 0;
+        while i + 1 < chunks.len() && start + chunks[i].len() as u64 <= off {
+            start += chunks[i].len() as u64;
+            i += 1;
+        }
+        let mut rest = chunks.split_off(i);
+        self.kept_bytes = chunks.iter().map(|c| c.len() as u64).sum();
+        self.kept.extend(chunks);
+        let mut rest = rest.drain(..);
+        self.cur = rest.next().unwrap_or_default();
+        for c in rest.rev() {
+            self.pending.push_front(c);
+        }
+        self.base = start;
+        self.pos = (off - start) as usize;
+        true
+    }
+
+    /// The stream offset of the first `<item>` start tag at or after `off`
+    /// in the text in memory (kept, current and not yet read chunks); or,
+    /// when there is none, `Err` with an offset before which there is none.
+    pub fn find_item_from(&self, off: u64) -> Result<u64, u64> {
+        const PAT: &[u8] = b"<item";
+        let mut state = 0;
+        let mut start = self.kept_base;
+        for chunk in self
+            .kept
+            .iter()
+            .chain(std::iter::once(&self.cur))
+            .chain(self.pending.iter())
+        {
+            let end = start + chunk.len() as u64;
+            if end > off {
+                let from = off.saturating_sub(start) as usize;
+                let mut i = from;
+                while i < chunk.len() {
+                    let b = chunk[i];
+                    if state == PAT.len() {
+                        if matches!(b, b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r') {
+                            return Ok(start + i as u64 - PAT.len() as u64);
+                        }
+                        state = 0;
+                    }
+                    if state == 0 {
+                        match memchr::memchr(b'<', &chunk[i..]) {
+                            Some(j) => {
+                                i += j + 1;
+                                state = 1;
+                            }
+                            None => break,
+                        }
+                        continue;
+                    }
+                    state = if b == PAT[state] {
+                        state + 1
+                    } else {
+                        usize::from(b == b'<')
+                    };
+                    i += 1;
+                }
+            }
+            start = end;
+        }
+        // A start tag may begin in the last bytes searched.
+        Err(start.saturating_sub(PAT.len() as u64).max(off))
     }
 }
 
@@ -845,5 +977,21 @@ mod utf16_tests {
         let err = p.read_to_end(&mut sink).unwrap_err();
         assert!(err.to_string().contains("more than"), "{err}");
         assert!(sink.len() <= CHUNK * 6, "stopped near the limit, read {}", sink.len());
+    }
+
+    #[test]
+    fn item_starts_are_found_across_chunks_and_read_again() {
+        let mut bytes = vec![b'x'; CHUNK - 3];
+        bytes.extend_from_slice(b"<item><t>a</t></item>");
+        let mut p = Prefetched::new(Decoded::new(Box::new(io::Cursor::new(bytes.clone()))).unwrap());
+        let mut all = Vec::new();
+        p.read_to_end(&mut all).unwrap();
+        let at = p.find_item_from(10).unwrap();
+        assert_eq!(at, (CHUNK - 3) as u64);
+        assert!(p.rewind(at));
+        let mut again = Vec::new();
+        p.read_to_end(&mut again).unwrap();
+        assert_eq!(again, b"<item><t>a</t></item>");
+        assert!(p.find_item_from(at + 1).is_err());
     }
 }

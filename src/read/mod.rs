@@ -490,6 +490,15 @@ impl Reader {
                 }
                 // Exports concatenated by hand: a second channel, or items
                 // after the first one, are read too.
+                Ok(Ev::Start(t)) if t.ns == Ns::None && t.local == "rss" => {
+                    self.note(
+                        Severity::Warning,
+                        "wxr.concatenated",
+                        "a second export follows the first (concatenated files); it is read as part of the same site"
+                            .into(),
+                    );
+                    return Ok(());
+                }
                 Ok(Ev::Start(t)) if t.ns == Ns::None && t.local == "channel" => {
                     self.note(
                         Severity::Notice,
@@ -524,6 +533,11 @@ impl Reader {
     /// element, or the end.
     fn channel_step(&mut self) -> Result<Option<Record>, Error> {
         match self.child("channel")? {
+            // The channel of a second document (see `after_channel`).
+            Some(Child::Open {
+                f: F::Channel,
+                empty: false,
+            }) => Ok(None),
             Some(Child::Open {
                 f: F::Item,
                 empty: false,
@@ -912,10 +926,7 @@ impl Reader {
                     let msg = format!("{msg}, expected </{}>", self.xml.current_qname());
                     return Err(self.malformed(self.xml.error_here(msg)));
                 }
-                Ev::Eof => {
-                    let msg = format!("unexpected end of file inside <{parent}>");
-                    return Err(self.malformed(self.xml.error_here(msg)));
-                }
+                Ev::Eof => break,
                 _ => continue,
             };
             let f = classify(tag.ns, tag.local);
@@ -930,6 +941,13 @@ impl Reader {
             }
             return Ok(Some(Child::Open { f, empty }));
         }
+        // Nothing open: content after the document (read on by
+        // `after_channel`) has ended.
+        if self.xml.depth() == 0 {
+            return Ok(None);
+        }
+        let msg = format!("unexpected end of file inside <{parent}>");
+        Err(self.malformed(self.xml.error_here(msg)))
     }
 
     /// Skips a child wxr has no use for in this place, reporting it.
@@ -1251,6 +1269,12 @@ impl Reader {
     }
 
     fn malformed(&self, e: XmlError) -> Error {
+        if e.io {
+            return Error::Io {
+                file: self.file.clone(),
+                source: std::io::Error::other(e.message),
+            };
+        }
         Error::Malformed(Box::new(Malformed {
             location: Location {
                 file: self.file.clone(),
@@ -1594,5 +1618,36 @@ mod tests {
             ReadOptions::default(),
         );
         assert_eq!(items.unwrap()[0].terms[0].slug, None);
+    }
+
+    #[test]
+    fn salvage_goes_back_to_items_an_unclosed_comment_swallowed() {
+        let (items, d) = read(
+            "<item><wp:post_id>1</wp:post_id></item><!-- unclosed\n\
+             <item><wp:post_id>2</wp:post_id></item><item><wp:post_id>3</wp:post_id></item>",
+            SALVAGE,
+        );
+        assert_eq!(ids(&items.unwrap()), [Some(1), Some(2), Some(3)]);
+        assert_eq!(codes(&d), ["wxr.salvaged"]);
+    }
+
+    #[test]
+    fn concatenated_exports_are_read_whole() {
+        let one = format!("{HEAD}<item><wp:post_id>1</wp:post_id></item></channel></rss>\n");
+        let two = format!("{HEAD}<item><wp:post_id>2</wp:post_id></item></channel></rss>\n");
+        let mut r = Reader::from_read(
+            Box::new(std::io::Cursor::new(format!("{one}{two}").into_bytes())),
+            "t".into(),
+            ReadOptions::default(),
+        )
+        .unwrap();
+        let mut got = Vec::new();
+        while let Some(rec) = r.next_record().unwrap() {
+            if let Record::Item(i) = rec {
+                got.push(i.id);
+            }
+        }
+        assert_eq!(got, [Some(1), Some(2)]);
+        assert!(codes(&r.take_diagnostics()).contains(&"wxr.concatenated"));
     }
 }

@@ -132,6 +132,9 @@ pub(crate) struct XmlError {
     pub message: String,
     pub line: u64,
     pub column: u64,
+    /// Reading the input failed (a broken gzip stream, a disk error), as
+    /// opposed to the XML being wrong.
+    pub io: bool,
 }
 
 /// How a damaged text value is read.
@@ -221,6 +224,10 @@ pub(crate) struct Xml {
     reader_base: u64,
     /// The tokenizer met a syntax error: quick-xml reads nothing after one.
     dead: bool,
+    /// Where that error was (stream offset).
+    error_at: Option<u64>,
+    /// No `<item>` starts before this offset (already searched).
+    no_item_before: u64,
     /// The last event was the start of an `<item>`.
     item_start: bool,
     buf: Vec<u8>,
@@ -248,6 +255,8 @@ impl Xml {
             r: tokenizer(input),
             reader_base: 0,
             dead: false,
+            error_at: None,
+            no_item_before: 0,
             item_start: false,
             buf: Vec::with_capacity(64 * 1024),
             names: String::new(),
@@ -330,7 +339,12 @@ impl Xml {
 
     fn error(&self, message: String) -> XmlError {
         let (line, column) = self.position();
-        XmlError { message, line, column }
+        XmlError {
+            message,
+            line,
+            column,
+            io: false,
+        }
     }
 
     /// An error at the current event's position.
@@ -348,11 +362,13 @@ impl Xml {
             Err(e) => {
                 self.dead = true;
                 let at = (self.reader_base + self.r.error_position()).max(self.pos.ev);
+                self.error_at = Some(at);
                 let (line, column) = locate(self.r.get_ref(), &self.pos, at);
                 return Err(XmlError {
                     message: e.to_string(),
                     line,
                     column,
+                    io: matches!(e, quick_xml::Error::Io(_)),
                 });
             }
         };
@@ -371,6 +387,7 @@ impl Xml {
                         message: "an element start tag without a name".into(),
                         line,
                         column,
+                        io: false,
                     });
                 };
                 self.names.push_str(&self.tag[..name_len]);
@@ -403,6 +420,7 @@ impl Xml {
                         message: "an empty-element tag without a name".into(),
                         line,
                         column,
+                        io: false,
                     });
                 };
                 Ev::Empty(Tag {
@@ -472,6 +490,26 @@ impl Xml {
     pub fn restart(&mut self) -> Result<bool, XmlError> {
         let old = std::mem::replace(&mut self.r, tokenizer(Prefetched::placeholder()));
         let mut input = old.into_inner();
+        // An unclosed comment, CDATA section or quote makes the tokenizer
+        // read on to the end: go back to the first item start after the
+        // error, if the text is still in memory.
+        let searched = self
+            .error_at
+            .take()
+            .map(|at| input.find_item_from((at + 1).max(self.no_item_before)));
+        if let Some(Err(before)) = searched {
+            // Searched once: the next search starts there (linear in all).
+            self.no_item_before = before;
+        }
+        if let Some(Ok(item)) = searched
+            && input.rewind(item)
+        {
+            self.reader_base = input.offset();
+            self.pos.last = self.reader_base;
+            self.r = tokenizer(input);
+            self.dead = false;
+            return Ok(true);
+        }
         // Step over at least one byte when the failed tokenizer consumed
         // nothing, so that restarting always makes progress.
         let mut skip = usize::from(input.offset() == self.reader_base);
