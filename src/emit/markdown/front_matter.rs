@@ -103,10 +103,7 @@ impl Syntax {
 /// newline.
 pub fn render(fields: &Fields, syntax: Syntax) -> Result<String, String> {
     match syntax {
-        Syntax::Yaml => {
-            let body = serde_saphyr::to_string(fields).map_err(|e| e.to_string())?;
-            Ok(format!("---\n{}---\n", ensure_newline(body)))
-        }
+        Syntax::Yaml => Ok(format!("---\n{}---\n", yaml(fields)?)),
         Syntax::Toml => {
             // TOML needs plain keys before tables.
             let (plain, tables): (Vec<_>, Vec<_>) =
@@ -120,6 +117,13 @@ pub fn render(fields: &Fields, syntax: Syntax) -> Result<String, String> {
             Ok(format!("{body}\n"))
         }
     }
+}
+
+/// `fields` as a YAML document (front matter body, comment data files).
+pub fn yaml(fields: &Fields) -> Result<String, String> {
+    serde_saphyr::to_string(fields)
+        .map(ensure_newline)
+        .map_err(|e| e.to_string())
 }
 
 fn ensure_newline(mut s: String) -> String {

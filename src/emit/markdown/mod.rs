@@ -23,6 +23,7 @@ use crate::read::{ReadOptions, Source};
 use crate::transform::shortcodes::Attachment;
 use front_matter::{Fields, Syntax, Value};
 use plan::{Entry, Plan, Planned, Policy};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
@@ -230,6 +231,11 @@ pub struct SiteReport {
     pub diagnostics: Vec<crate::diag::Group>,
 }
 
+/// Items converted together on all cores, and the text size that closes a
+/// batch early (large items): memory stays bounded by a few items.
+const BATCH_ITEMS: usize = 64;
+const BATCH_BYTES: u64 = 8 << 20;
+
 /// Everything the second pass needs from the first.
 struct Index {
     site: Site,
@@ -253,21 +259,47 @@ pub fn write_site(sources: &[Source], opts: &Options) -> Result<SiteReport, RunE
     let links = LinkMap::new(&index, &plan);
     let mut merged = Merged::open(&sources, opts.read, None)?;
     let mut i = 0;
-    while let Some(rec) = merged.next_record()? {
-        let Record::Item(item) = rec else { continue };
-        let Some(decision) = plan.decisions.get(i) else { break };
-        i += 1;
-        match decision {
-            Err(skip) => report.skipped.push(Skipped {
-                id: item.id,
-                r#type: item.kind.clone(),
-                title: item.title.clone().unwrap_or_default(),
-                reason: skip.to_string(),
-            }),
-            Ok(planned) => {
-                let written = write_item(&item, planned, &index, &links, opts)?;
-                report.written.push(written);
+    let mut batch: Vec<(Box<Item>, &Planned)> = Vec::new();
+    let mut batch_bytes = 0;
+    loop {
+        let rec = merged.next_record()?;
+        let end = rec.is_none();
+        if let Some(Record::Item(item)) = rec {
+            let Some(decision) = plan.decisions.get(i) else { break };
+            i += 1;
+            match decision {
+                Err(skip) => report.skipped.push(Skipped {
+                    id: item.id,
+                    r#type: item.kind.clone(),
+                    title: item.title.clone().unwrap_or_default(),
+                    reason: skip.to_string(),
+                }),
+                Ok(planned) => {
+                    batch_bytes += crate::info::item_bytes(&item);
+                    batch.push((item, planned));
+                }
             }
+        }
+        if end || batch.len() >= BATCH_ITEMS || batch_bytes >= BATCH_BYTES {
+            // Bodies are converted on every core; files are written in
+            // export order, so the output does not depend on the threads.
+            let rendered: Vec<Rendered> = batch
+                .par_iter()
+                .map(|(item, planned)| render_item(item, planned, &index, &links, opts))
+                .collect::<Result<_, _>>()?;
+            for r in rendered {
+                if !opts.dry_run {
+                    for (path, text) in &r.files {
+                        write_file(&opts.out_dir, path, text)?;
+                    }
+                }
+                report.written.push(r.written);
+            }
+            batch.clear();
+            batch_bytes = 0;
+        }
+        if end {
+            break;
         }
     }
     if !opts.dry_run {
@@ -405,13 +437,24 @@ fn host_of(url: &str) -> Option<String> {
     Some(host.strip_prefix("www.").unwrap_or(&host).to_string())
 }
 
-fn write_item(
+/// One item made ready to write: its report entry and its files.
+struct Rendered {
+    written: Written,
+    files: Vec<(String, String)>,
+}
+
+/// Converts one item (body, front matter, comments) without writing.
+fn render_item(
     item: &Item,
     planned: &Planned,
     index: &Index,
     links: &LinkMap,
     opts: &Options,
-) -> Result<Written, RunError> {
+) -> Result<Rendered, RunError> {
+    let fail = |target: &str, e: String| RunError::Output {
+        target: target.to_string(),
+        source: std::io::Error::other(e),
+    };
     let attachment = |id: i64| index.attachments.get(&id).cloned();
     let link = |href: &str| links.rewrite(href);
     let cx = body::Context {
@@ -422,10 +465,7 @@ fn write_item(
     let body = body::convert(&item.content, &cx);
     let thread = comments::Thread::build(&item.comments);
     let fields = fields(item, planned, index, opts.ssg, body.more);
-    let mut text = front_matter::render(&fields, opts.syntax).map_err(|e| RunError::Output {
-        target: planned.path.clone(),
-        source: std::io::Error::other(e),
-    })?;
+    let mut text = front_matter::render(&fields, opts.syntax).map_err(|e| fail(&planned.path, e))?;
     text.push('\n');
     text.push_str(&body.markdown);
     if opts.comments == CommentsMode::Inline && !thread.is_empty() {
@@ -433,22 +473,17 @@ fn write_item(
         text.push_str(thread.markdown().trim_end());
     }
     text.push('\n');
-    if !opts.dry_run {
-        write_file(&opts.out_dir, &planned.path, &text)?;
-        if opts.comments == CommentsMode::Data && !thread.is_empty() {
-            let name = format!(
-                "{}/{}.yaml",
-                opts.ssg.data_dir(),
-                item.id.map_or_else(|| planned.slug.clone(), |id| id.to_string())
-            );
-            let yaml = serde_saphyr::to_string(&thread.data(item.id)).map_err(|e| RunError::Output {
-                target: name.clone(),
-                source: std::io::Error::other(e.to_string()),
-            })?;
-            write_file(&opts.out_dir, &name, &yaml)?;
-        }
+    let mut files = vec![(planned.path.clone(), text)];
+    if opts.comments == CommentsMode::Data && !thread.is_empty() {
+        let name = format!(
+            "{}/{}.yaml",
+            opts.ssg.data_dir(),
+            item.id.map_or_else(|| planned.slug.clone(), |id| id.to_string())
+        );
+        let yaml = front_matter::yaml(&thread.data(item.id)).map_err(|e| fail(&name, e))?;
+        files.push((name, yaml));
     }
-    Ok(Written {
+    let written = Written {
         id: item.id,
         path: planned.path.clone(),
         url: planned.url.clone(),
@@ -460,7 +495,8 @@ fn write_item(
         missing_attachments: body.missing_attachments,
         comments_skipped: thread.skipped,
         orphan_comments: thread.orphans,
-    })
+    };
+    Ok(Rendered { written, files })
 }
 
 fn count_nodes(nodes: &[comments::Node]) -> u64 {
