@@ -11,4 +11,5 @@ mod cli;
 mod corpus;
 mod golden;
 mod markdown;
+mod roundtrip;
 mod util;

@@ -37,8 +37,9 @@ pub struct Context<'a> {
     pub more: &'a str,
 }
 
-/// Converts one body.
-pub fn convert(content: &str, cx: &Context<'_>) -> Body {
+/// The HTML WordPress would render for `content`: WordPress's filters,
+/// before the conversion to Markdown.
+pub fn filtered_html(content: &str, cx: &Context<'_>) -> (String, Body) {
     let mut body = Body::default();
     let html = if blocks::has_blocks(content) {
         let stripped = blocks::strip(content);
@@ -51,7 +52,13 @@ pub fn convert(content: &str, cx: &Context<'_>) -> Body {
     let expanded = shortcodes::expand(&html, cx.attachment);
     body.unknown_shortcodes = expanded.unknown;
     body.missing_attachments = expanded.missing_attachments;
-    let converted = html::html_to_markdown_with(&expanded.html, cx.link, cx.more);
+    (expanded.html, body)
+}
+
+/// Converts one body.
+pub fn convert(content: &str, cx: &Context<'_>) -> Body {
+    let (html, mut body) = filtered_html(content, cx);
+    let converted = html::html_to_markdown_with(&html, cx.link, cx.more);
     for name in converted.raw_html {
         *body.raw_html.entry(name).or_default() += 1;
     }

@@ -205,14 +205,30 @@ impl Converter<'_> {
             match child.value() {
                 Node::Element(e) if is_block(e.name()) => {
                     flush_paragraph(&mut inline, &mut out);
-                    if let Some(b) = self.block(child, e) {
+                    let b = if matches!(e.name(), "ul" | "ol") {
+                        // Two lists in a row would read as one.
+                        let after_list = out
+                            .last()
+                            .is_some_and(|p| is_list_block(p) && !p.starts_with(['*']) && !list_uses_paren(p));
+                        self.list(child, e, after_list)
+                    } else {
+                        self.block(child, e)
+                    };
+                    if let Some(b) = b {
                         out.push(b);
                     }
                 }
-                Node::Comment(c) if c.trim() == "more" || c.trim_start().starts_with("more ") => {
+                Node::Comment(c) if is_more(c) => {
                     flush_paragraph(&mut inline, &mut out);
                     self.more = true;
                     out.push(self.divider.to_string());
+                }
+                // A comment between blocks stays, on its own; inside a
+                // paragraph it is dropped (it shows nothing, and a comment
+                // at the start of a line would end the paragraph).
+                Node::Comment(c) if inline.trim().is_empty() => {
+                    flush_paragraph(&mut inline, &mut out);
+                    out.push(format!("<!--{}-->", &**c));
                 }
                 _ => inline.push_str(&self.inline(child)),
             }
@@ -230,7 +246,7 @@ impl Converter<'_> {
         let text = match name {
             "p" => {
                 let s = self.inline_children(node);
-                let s = s.trim();
+                let s = trim_breaks(&s);
                 if s.is_empty() {
                     return None;
                 }
@@ -244,7 +260,7 @@ impl Converter<'_> {
                 }
                 format!("{} {}", "#".repeat(level), s)
             }
-            "hr" => "* * *".to_string(),
+            "hr" => "---".to_string(),
             "blockquote" => {
                 let inner = join_blocks(&self.blocks(node));
                 if inner.is_empty() {
@@ -252,7 +268,7 @@ impl Converter<'_> {
                 }
                 prefix_lines(&inner, "> ", ">")
             }
-            "ul" | "ol" => return self.list(node, e),
+            "ul" | "ol" => return self.list(node, e, false),
             "pre" => code_block(node, e),
             "table" => match self.table(node) {
                 Some(t) => t,
@@ -282,7 +298,9 @@ impl Converter<'_> {
         Some(text)
     }
 
-    fn list(&mut self, node: NodeRef<'_, Node>, e: &Element) -> Option<String> {
+    /// A list; `alt` uses the other marker (`*`, `N)`), so that a list
+    /// right after another one is not merged into it.
+    fn list(&mut self, node: NodeRef<'_, Node>, e: &Element, alt: bool) -> Option<String> {
         let ordered = e.name() == "ol";
         let mut n: u64 = e.attr("start").and_then(|s| s.trim().parse().ok()).unwrap_or(1);
         let mut items = Vec::new();
@@ -311,12 +329,14 @@ impl Converter<'_> {
                 }
                 body.push_str(b);
             }
-            let marker = if ordered {
-                let m = format!("{n}.");
-                n += 1;
-                m
-            } else {
-                "-".to_string()
+            let marker = match (ordered, alt) {
+                (true, _) => {
+                    let m = format!("{n}{}", if alt { ')' } else { '.' });
+                    n += 1;
+                    m
+                }
+                (false, false) => "-".to_string(),
+                (false, true) => "*".to_string(),
             };
             items.push((marker, body));
         }
@@ -359,7 +379,8 @@ impl Converter<'_> {
             .filter(|n| matches!(n.value(), Node::Element(e) if e.name() == "tr"))
         {
             let mut cells = Vec::new();
-            let mut header = false;
+            let mut header = true;
+            let mut any_th = false;
             for cell in tr.children() {
                 let Node::Element(ce) = cell.value() else { continue };
                 if !matches!(ce.name(), "td" | "th") {
@@ -376,21 +397,23 @@ impl Converter<'_> {
                 {
                     return None;
                 }
-                header |= ce.name() == "th";
+                header &= ce.name() == "th";
+                any_th |= ce.name() == "th";
                 let text = one_line(&self.inline_children_in_table(cell));
                 cells.push(text.replace('|', "\\|"));
             }
-            rows.push((header, cells));
+            // GFM has one header row, of header cells, and no header cells
+            // elsewhere; other tables stay HTML.
+            if any_th && !(rows.is_empty() && header) {
+                return None;
+            }
+            rows.push((header && any_th, cells));
         }
         let width = rows.first()?.1.len();
-        if width == 0 || rows.iter().any(|(_, c)| c.len() != width) {
+        if width == 0 || !rows[0].0 || rows.iter().any(|(_, c)| c.len() != width) {
             return None;
         }
-        let (head, body): (Vec<String>, &[(bool, Vec<String>)]) = if rows[0].0 {
-            (rows[0].1.clone(), &rows[1..])
-        } else {
-            (vec![String::new(); width], &rows[..])
-        };
+        let (head, body) = (rows[0].1.clone(), &rows[1..]);
         let mut s = format!("| {} |\n|{}|", head.join(" | "), vec![" --- "; width].join("|"));
         for (_, cells) in body {
             s.push_str(&format!("\n| {} |", cells.join(" | ")));
@@ -419,11 +442,29 @@ impl Converter<'_> {
     }
 
     fn inline_children(&mut self, node: NodeRef<'_, Node>) -> String {
-        let mut s = String::new();
-        for child in node.children() {
-            s.push_str(&self.inline(child));
+        // Emphasis markers only work next to the right characters, so each
+        // emphasis is written once its neighbours are known.
+        let parts: Vec<Part> = node.children().map(|c| self.inline_part(c)).collect();
+        join_parts(&parts)
+    }
+
+    fn inline_part(&mut self, child: NodeRef<'_, Node>) -> Part {
+        if let Node::Element(e) = child.value() {
+            let kind = match e.name() {
+                "strong" | "b" => Some(("**", "strong")),
+                "em" | "i" => Some(("*", "em")),
+                "del" | "s" | "strike" => Some(("~~", "del")),
+                _ => None,
+            };
+            if let Some((marker, tag)) = kind {
+                return Part::Emphasis {
+                    inner: self.inline_children(child),
+                    marker,
+                    tag,
+                };
+            }
         }
-        s
+        Part::Text(self.inline(child))
     }
 
     /// Inline content of a table cell: line breaks become `<br>`.
@@ -435,17 +476,19 @@ impl Converter<'_> {
     fn inline(&mut self, node: NodeRef<'_, Node>) -> String {
         match node.value() {
             Node::Text(t) => escape_text(&collapse_ws(t)),
-            Node::Comment(c) => format!("<!--{}-->", &**c),
             Node::Element(e) => self.inline_element(node, e),
+            // wpautop leaves `<!--more-->` in a paragraph: it stands alone.
+            Node::Comment(c) if is_more(c) => {
+                self.more = true;
+                format!("\n\n{}\n\n", self.divider)
+            }
             _ => String::new(),
         }
     }
 
     fn inline_element(&mut self, node: NodeRef<'_, Node>, e: &Element) -> String {
         match e.name() {
-            "strong" | "b" => wrap_emphasis(&self.inline_children(node), "**"),
-            "em" | "i" => wrap_emphasis(&self.inline_children(node), "*"),
-            "del" | "s" | "strike" => wrap_emphasis(&self.inline_children(node), "~~"),
+            "strong" | "b" | "em" | "i" | "del" | "s" | "strike" => join_parts(&[self.inline_part(node)]),
             "code" | "tt" => inline_code(&text_of(node)),
             "br" => "\\\n".to_string(),
             "img" => image(e, self.link),
@@ -479,12 +522,23 @@ impl Converter<'_> {
     }
 }
 
+/// `<!--more-->`, with or without a custom "read more" text.
+fn is_more(comment: &str) -> bool {
+    comment.trim() == "more" || comment.trim_start().starts_with("more ")
+}
+
 /// A rendered list: text blocks never start with an unescaped marker.
 fn is_list_block(b: &str) -> bool {
-    b.starts_with("- ") || b == "-" || {
+    b.starts_with("- ") || b == "-" || b.starts_with("* ") || b == "*" || {
         let digits = b.bytes().take_while(u8::is_ascii_digit).count();
-        digits > 0 && b[digits..].starts_with('.')
+        digits > 0 && (b[digits..].starts_with('.') || b[digits..].starts_with(')'))
     }
+}
+
+/// An ordered list written with `N)` markers.
+fn list_uses_paren(b: &str) -> bool {
+    let digits = b.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0 && b[digits..].starts_with(')')
 }
 
 /// Ends the paragraph being gathered.
@@ -493,13 +547,30 @@ fn flush_paragraph(inline: &mut String, out: &mut Vec<String>) {
     if !text.is_empty() {
         // Paragraphs cut by a block in inline context come out as several.
         for part in text.split("\n\n") {
-            let p = part.trim_matches(|c: char| c == ' ' || c == '\n');
+            let p = trim_breaks(part);
             if !p.is_empty() {
                 out.push(trim_line_ends(p));
             }
         }
     }
     inline.clear();
+}
+
+/// A paragraph without the line breaks (`\` + newline) and spaces at its
+/// edges: a `<br>` there shows nothing in HTML, but would be a literal
+/// backslash in Markdown.
+fn trim_breaks(mut p: &str) -> &str {
+    loop {
+        let t = p.trim_matches(|c: char| c == ' ' || c == '\n');
+        // An odd run of backslashes at the end ends in a break's own.
+        let trailing = t.len() - t.trim_end_matches('\\').len();
+        let t = if trailing % 2 == 1 { &t[..t.len() - 1] } else { t };
+        let t = t.strip_prefix("\\\n").unwrap_or(t);
+        if t.len() == p.len() {
+            return t;
+        }
+        p = t;
+    }
 }
 
 /// Removes spaces around newlines left by collapsed whitespace.
@@ -643,16 +714,73 @@ fn escape_line_starts(s: &str) -> String {
     out
 }
 
-/// `**x**` with the spaces at the edges moved outside the markers, which
-/// CommonMark requires for emphasis to open and close.
-fn wrap_emphasis(inner: &str, marker: &str) -> String {
-    let trimmed = inner.trim_matches(' ');
-    if trimmed.is_empty() {
-        return inner.to_string();
+/// A piece of inline content.
+enum Part {
+    /// Already Markdown.
+    Text(String),
+    /// Emphasis, strong emphasis or strikethrough around Markdown.
+    Emphasis {
+        inner: String,
+        marker: &'static str,
+        tag: &'static str,
+    },
+}
+
+/// Joins inline pieces, writing each emphasis with markers where
+/// CommonMark will read them as emphasis, and as HTML tags elsewhere
+/// (next to another marker, or where punctuation inside meets a letter
+/// outside: `a*(b)*c` is not emphasis).
+fn join_parts(parts: &[Part]) -> String {
+    let mut out = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        let (inner, marker, tag) = match part {
+            Part::Text(t) => {
+                out.push_str(t);
+                continue;
+            }
+            Part::Emphasis { inner, marker, tag } => (inner, *marker, *tag),
+        };
+        let body = inner.trim_matches(' ');
+        let lead = &inner[..inner.len() - inner.trim_start_matches(' ').len()];
+        let trail = &inner[inner.trim_end_matches(' ').len()..];
+        out.push_str(lead);
+        if body.is_empty() {
+            out.push_str(trail);
+            continue;
+        }
+        let m = marker.chars().next().unwrap_or('*');
+        let prev = if lead.is_empty() {
+            out.chars().next_back()
+        } else {
+            Some(' ')
+        };
+        let next = if !trail.is_empty() {
+            Some(' ')
+        } else {
+            parts[i + 1..].iter().find_map(|p| match p {
+                Part::Text(t) => t.chars().next(),
+                Part::Emphasis { marker, .. } => marker.chars().next(),
+            })
+        };
+        let first = body.chars().next().unwrap_or(' ');
+        let last = body.chars().next_back().unwrap_or(' ');
+        let open_ok = !(is_punct(first) && prev.is_some_and(|p| !p.is_whitespace() && !is_punct(p)));
+        let close_ok = !(is_punct(last) && next.is_some_and(|n| !n.is_whitespace() && !is_punct(n)));
+        let clash = first == m || last == m || prev == Some(m) || next == Some(m) || body.ends_with('\\');
+        if open_ok && close_ok && !clash {
+            out.push_str(marker);
+            out.push_str(body);
+            out.push_str(marker);
+        } else {
+            out.push_str(&format!("<{tag}>{body}</{tag}>"));
+        }
+        out.push_str(trail);
     }
-    let lead = &inner[..inner.len() - inner.trim_start_matches(' ').len()];
-    let trail = &inner[inner.trim_end_matches(' ').len()..];
-    format!("{lead}{marker}{trimmed}{marker}{trail}")
+    out
+}
+
+fn is_punct(c: char) -> bool {
+    c.is_ascii_punctuation() || (!c.is_alphanumeric() && !c.is_whitespace() && !c.is_ascii())
 }
 
 /// Inline code with a fence longer than any backtick run inside.
@@ -866,8 +994,30 @@ mod tests {
         assert!(c.more);
         assert_eq!(
             c.markdown,
-            "Intro\n\n<!--more-->\n\n> Quote\\\n> line two\n\n* * *\n\n<figure class=\"wp-caption\">\n\n![A](a.jpg)\n\n<figcaption>A <em>caption</em></figcaption>\n\n</figure>"
+            "Intro\n\n<!--more-->\n\n> Quote\\\n> line two\n\n---\n\n<figure class=\"wp-caption\">\n\n![A](a.jpg)\n\n<figcaption>A <em>caption</em></figcaption>\n\n</figure>"
         );
+    }
+
+    #[test]
+    fn found_by_the_corpus_round_trip() {
+        // Two lists in a row stay two lists.
+        assert_eq!(md("<ul><li>a</li></ul><ul><li>b</li></ul>"), "- a\n\n* b");
+        assert_eq!(md("<ol><li>a</li></ol><ol><li>b</li></ol>"), "1. a\n\n1) b");
+        // A line break at the edge of a paragraph shows nothing.
+        assert_eq!(md("<p>text<br></p><p><br>more</p>"), "text\n\nmore");
+        // Emphasis that CommonMark would not read as such becomes HTML.
+        assert_eq!(
+            md("<p>a<em>(b)</em>c <strong>x</strong><strong>y</strong></p>"),
+            "a<em>(b)</em>c <strong>x</strong>**y**"
+        );
+        // Header cells outside the first row, or no header row: HTML.
+        assert!(md("<table><tr><td>a</td></tr><tr><td>b</td></tr></table>").starts_with("<table>"));
+        assert!(md("<table><tr><th>h</th></tr><tr><th>r</th></tr></table>").starts_with("<table>"));
+        // `<!--more-->` inside a paragraph (wpautop puts it there) stands alone;
+        // other comments inside a paragraph are dropped.
+        let c = html_to_markdown("<p>x<!-- note --> y</p><p><!--more--></p><p>z</p>");
+        assert_eq!(c.markdown, "x y\n\n<!--more-->\n\nz");
+        assert!(c.more);
     }
 
     /// What a reader sees of a document: text and structure, for comparing
