@@ -12,4 +12,5 @@ mod corpus;
 mod golden;
 mod markdown;
 mod roundtrip;
+mod ssg;
 mod util;

@@ -48,7 +48,17 @@ pub enum Ssg {
 
 impl Ssg {
     /// Where an item goes, relative to the site directory.
-    pub fn path(self, kind: &str, dirs: &[String], slug: &str, date: Option<&str>, draft: bool) -> String {
+    /// `parent` says the page has child pages under it: Hugo and Zola then
+    /// need a section (`_index.md`), since a page cannot hold pages.
+    pub fn path(
+        self,
+        kind: &str,
+        dirs: &[String],
+        slug: &str,
+        date: Option<&str>,
+        draft: bool,
+        parent: bool,
+    ) -> String {
         let nested = |root: &str| {
             let mut p = root.to_string();
             for d in dirs {
@@ -59,6 +69,7 @@ impl Ssg {
         };
         match (self, kind) {
             (Ssg::Hugo, "post") => format!("content/posts/{slug}/index.md"),
+            (Ssg::Hugo, "page") if parent => format!("{}{slug}/_index.md", nested("content/")),
             (Ssg::Hugo, "page") => format!("{}{slug}/index.md", nested("content/")),
             (Ssg::Hugo, k) => format!("content/{k}/{slug}/index.md"),
             (Ssg::Jekyll, "post") if draft => format!("_drafts/{slug}.md"),
@@ -67,8 +78,10 @@ impl Ssg {
                 format!("_posts/{day}-{slug}.md")
             }
             (Ssg::Jekyll, "page") => format!("{}{slug}/index.md", nested("")),
-            (Ssg::Jekyll, k) => format!("_{k}/{slug}.md"),
+            // Collections need configuration; pages render as they are.
+            (Ssg::Jekyll, k) => format!("{k}/{slug}/index.md"),
             (Ssg::Zola, "post") => format!("content/posts/{slug}.md"),
+            (Ssg::Zola, "page") if parent => format!("{}{slug}/_index.md", nested("content/pages/")),
             (Ssg::Zola, "page") => format!("{}{slug}.md", nested("content/pages/")),
             (Ssg::Zola, k) => format!("content/{k}/{slug}.md"),
             (Ssg::Astro, "post") => format!("src/content/blog/{slug}.md"),
@@ -86,7 +99,8 @@ impl Ssg {
     /// The URL path a file gets on the built site.
     pub fn url(self, path: &str) -> String {
         let p = path
-            .strip_suffix("index.md")
+            .strip_suffix("_index.md")
+            .or_else(|| path.strip_suffix("index.md"))
             .or_else(|| path.strip_suffix(".md"))
             .unwrap_or(path);
         let p = match self {
@@ -208,7 +222,7 @@ pub struct Skipped {
     pub id: Option<i64>,
     /// Post type.
     pub r#type: String,
-    /// Title.
+    /// Title (empty for private items: the report sits in the site's tree).
     pub title: String,
     /// Why.
     pub reason: String,
@@ -271,7 +285,12 @@ pub fn write_site(sources: &[Source], opts: &Options) -> Result<SiteReport, RunE
                 Err(skip) => report.skipped.push(Skipped {
                     id: item.id,
                     r#type: item.kind.clone(),
-                    title: item.title.clone().unwrap_or_default(),
+                    // The report sits in the site's tree: no private text.
+                    title: if *skip == plan::Skip::Private {
+                        String::new()
+                    } else {
+                        item.title.clone().unwrap_or_default()
+                    },
                     reason: skip.to_string(),
                 }),
                 Ok(planned) => {

@@ -165,6 +165,12 @@ impl Plan {
             }
         }
         let slugs: Vec<String> = entries.iter().map(|e| slug_of(e, policy.ascii_slugs)).collect();
+        // Pages that will have written pages under them.
+        let parents: BTreeSet<i64> = entries
+            .iter()
+            .filter(|e| e.kind == "page" && plan.skip(e, policy).is_none())
+            .filter_map(|e| e.parent)
+            .collect();
         let mut taken: BTreeSet<String> = BTreeSet::new();
         for (i, e) in entries.iter().enumerate() {
             let decision = match plan.skip(e, policy) {
@@ -176,7 +182,8 @@ impl Plan {
                     } else {
                         Vec::new()
                     };
-                    let wanted = ssg.path(&e.kind, &dirs, &slugs[i], e.date.as_deref(), draft);
+                    let parent = e.kind == "page" && e.id.is_some_and(|id| parents.contains(&id));
+                    let wanted = ssg.path(&e.kind, &dirs, &slugs[i], e.date.as_deref(), draft, parent);
                     let path = unique(&wanted, &mut taken);
                     if path != wanted {
                         plan.collisions.push((wanted, path.clone()));
@@ -315,7 +322,15 @@ pub fn url_path(url: &str) -> String {
         None if url.contains("://") => "/",
         _ => rest,
     };
-    path.split('#').next().unwrap_or("").to_string()
+    let path = path.split('#').next().unwrap_or("");
+    // `//a//b/` is `/a/b/` to WordPress too.
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        if !(c == '/' && out.ends_with('/') && !out.contains('?')) {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -403,5 +418,6 @@ mod tests {
         assert_eq!(p.aliases, ["/2010/02/new-slug/", "/2010/02/old-slug/"]);
         assert_eq!(p.query_urls, ["/?p=7"]);
         assert_eq!(url_path("https://blog.example/?page_id=2"), "/?page_id=2");
+        assert_eq!(url_path("https://blog.example//greek/a//"), "/greek/a/");
     }
 }
