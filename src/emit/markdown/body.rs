@@ -25,6 +25,8 @@ pub struct Body {
     pub dynamic_blocks: BTreeMap<String, u64>,
     /// `[gallery]` ids that are not attachments of the export.
     pub missing_attachments: Vec<i64>,
+    /// Every image's URL, as written in the HTML.
+    pub images: Vec<String>,
 }
 
 /// What converting a body needs from the rest of the site.
@@ -63,6 +65,7 @@ pub fn convert(content: &str, cx: &Context<'_>) -> Body {
         *body.raw_html.entry(name).or_default() += 1;
     }
     body.more = converted.more;
+    body.images = converted.images;
     body.markdown = converted.markdown;
     body
 }

@@ -38,6 +38,8 @@ pub struct Converted {
     pub raw_html: Vec<String>,
     /// The body had a `<!--more-->` divider.
     pub more: bool,
+    /// The `src` of every image, in document order (as written in the HTML).
+    pub images: Vec<String>,
 }
 
 /// Converts an HTML fragment to Markdown.
@@ -53,6 +55,7 @@ pub fn html_to_markdown_with(html: &str, link: &dyn Fn(&str) -> Option<String>, 
     let mut c = Converter {
         raw_html: Vec::new(),
         more: false,
+        images: Vec::new(),
         link,
         divider: more,
     };
@@ -62,6 +65,7 @@ pub fn html_to_markdown_with(html: &str, link: &dyn Fn(&str) -> Option<String>, 
         markdown: join_blocks(&blocks),
         raw_html: c.raw_html,
         more: c.more,
+        images: c.images,
     }
 }
 
@@ -192,6 +196,7 @@ fn is_kept_inline(name: &str) -> bool {
 struct Converter<'l> {
     raw_html: Vec<String>,
     more: bool,
+    images: Vec<String>,
     link: &'l dyn Fn(&str) -> Option<String>,
     divider: &'l str,
 }
@@ -491,7 +496,12 @@ impl Converter<'_> {
             "strong" | "b" | "em" | "i" | "del" | "s" | "strike" => join_parts(&[self.inline_part(node)]),
             "code" | "tt" => inline_code(&text_of(node)),
             "br" => "\\\n".to_string(),
-            "img" => image(e, self.link),
+            "img" => {
+                if let Some(src) = e.attr("src") {
+                    self.images.push(src.to_string());
+                }
+                image(e, self.link)
+            }
             "a" => {
                 let text = self.inline_children(node);
                 match e.attr("href") {

@@ -258,6 +258,40 @@ struct Index {
     /// Category slug → (name, parent slug).
     categories: HashMap<String, (String, Option<String>)>,
     attachments: HashMap<i64, Attachment>,
+    /// Every attachment, for the media manifest.
+    media: Vec<MediaEntry>,
+}
+
+/// An attachment in `media.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct MediaEntry {
+    /// `wp:post_id`.
+    pub id: Option<i64>,
+    /// The file's URL.
+    pub url: String,
+    /// `_wp_attached_file`: the path under the uploads directory.
+    pub file: Option<String>,
+    /// The item it was uploaded to.
+    pub parent: Option<i64>,
+    /// Title.
+    pub title: Option<String>,
+    /// Alternative text.
+    pub alt: Option<String>,
+    /// Caption.
+    pub caption: Option<String>,
+}
+
+/// An image a body shows, in `media.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct UsedImage {
+    /// As written in the body.
+    pub url: String,
+    /// The attachment it is a size of (`-300x200` removed), if any.
+    pub attachment: Option<i64>,
+    /// That attachment's original file, to prefer over a resized copy.
+    pub original: Option<String>,
+    /// Items showing it.
+    pub items: Vec<i64>,
 }
 
 /// Writes the site for `sources`.
@@ -274,6 +308,7 @@ pub fn write_site(sources: &[Source], opts: &Options) -> Result<SiteReport, RunE
     let mut merged = Merged::open(&sources, opts.read, None)?;
     let mut i = 0;
     let mut batch: Vec<(Box<Item>, &Planned)> = Vec::new();
+    let mut used: BTreeMap<String, Vec<i64>> = BTreeMap::new();
     let mut batch_bytes = 0;
     loop {
         let rec = merged.next_record()?;
@@ -307,6 +342,14 @@ pub fn write_site(sources: &[Source], opts: &Options) -> Result<SiteReport, RunE
                 .map(|(item, planned)| render_item(item, planned, &index, &links, opts))
                 .collect::<Result<_, _>>()?;
             for r in rendered {
+                for img in &r.images {
+                    let ids = used.entry(img.clone()).or_default();
+                    if let Some(id) = r.written.id
+                        && !ids.contains(&id)
+                    {
+                        ids.push(id);
+                    }
+                }
                 if !opts.dry_run {
                     for (path, text) in &r.files {
                         write_file(&opts.out_dir, path, text)?;
@@ -328,6 +371,11 @@ pub fn write_site(sources: &[Source], opts: &Options) -> Result<SiteReport, RunE
             report.redirect_files.push(name);
         }
     }
+    if !opts.dry_run {
+        let manifest = media_manifest(&index, used);
+        let json = serde_json::to_string_pretty(&manifest).unwrap_or_default();
+        write_file(&opts.out_dir, "media.json", &(json + "\n"))?;
+    }
     let diags: Diagnostics = merged.take_diagnostics();
     report.diagnostics = diags.groups().to_vec();
     if !opts.dry_run {
@@ -335,6 +383,46 @@ pub fn write_site(sources: &[Source], opts: &Options) -> Result<SiteReport, RunE
         write_file(&opts.out_dir, "wxr-report.json", &(json + "\n"))?;
     }
     Ok(report)
+}
+
+/// `media.json`: every attachment, and every image the bodies show with
+/// the attachment it is a resized copy of.
+#[derive(Debug, Serialize)]
+struct Manifest {
+    attachments: Vec<MediaEntry>,
+    used: Vec<UsedImage>,
+}
+
+fn media_manifest(index: &Index, used: BTreeMap<String, Vec<i64>>) -> Manifest {
+    let by_url: HashMap<&str, Option<i64>> = index.media.iter().map(|m| (m.url.as_str(), m.id)).collect();
+    let used = used
+        .into_iter()
+        .map(|(url, items)| {
+            let original = original_size(&url);
+            let found = by_url
+                .get_key_value(url.as_str())
+                .or_else(|| original.as_deref().and_then(|o| by_url.get_key_value(o)));
+            UsedImage {
+                attachment: found.and_then(|(_, id)| *id),
+                original: found.map(|(u, _)| u.to_string()).filter(|u| *u != url),
+                url,
+                items,
+            }
+        })
+        .collect();
+    Manifest {
+        attachments: index.media.clone(),
+        used,
+    }
+}
+
+/// The URL without WordPress's resize suffix: `a-300x200.jpg` → `a.jpg`.
+fn original_size(url: &str) -> Option<String> {
+    let (stem, ext) = url.rsplit_once('.')?;
+    let (base, size) = stem.rsplit_once('-')?;
+    let (w, h) = size.split_once('x')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
+    (digits(w) && digits(h) && !ext.contains('/')).then(|| format!("{base}.{ext}"))
 }
 
 /// Standard input cannot be read twice: copy it to a temporary file.
@@ -370,6 +458,7 @@ fn first_pass(sources: &[Source], read: ReadOptions) -> Result<Index, RunError> 
         authors: HashMap::new(),
         categories: HashMap::new(),
         attachments: HashMap::new(),
+        media: Vec::new(),
     };
     while let Some(rec) = merged.next_record()? {
         match rec {
@@ -393,11 +482,17 @@ fn first_pass(sources: &[Source], read: ReadOptions) -> Result<Index, RunError> 
                 if item.kind == "attachment"
                     && let (Some(id), Some(url)) = (item.id, item.attachment_url.clone().or(item.guid.clone()))
                 {
-                    let alt = item
-                        .meta
-                        .iter()
-                        .find(|m| m.key == "_wp_attachment_image_alt")
-                        .map(|m| m.value.clone());
+                    let meta = |k: &str| item.meta.iter().find(|m| m.key == k).map(|m| m.value.clone());
+                    let alt = meta("_wp_attachment_image_alt");
+                    index.media.push(MediaEntry {
+                        id: Some(id),
+                        url: url.clone(),
+                        file: meta("_wp_attached_file"),
+                        parent: item.parent,
+                        title: item.title.clone(),
+                        alt: alt.clone(),
+                        caption: (!item.excerpt.is_empty()).then(|| item.excerpt.clone()),
+                    });
                     index.attachments.insert(
                         id,
                         Attachment {
@@ -460,6 +555,7 @@ fn host_of(url: &str) -> Option<String> {
 struct Rendered {
     written: Written,
     files: Vec<(String, String)>,
+    images: Vec<String>,
 }
 
 /// Converts one item (body, front matter, comments) without writing.
@@ -515,7 +611,11 @@ fn render_item(
         comments_skipped: thread.skipped,
         orphan_comments: thread.orphans,
     };
-    Ok(Rendered { written, files })
+    Ok(Rendered {
+        written,
+        files,
+        images: body.images,
+    })
 }
 
 fn count_nodes(nodes: &[comments::Node]) -> u64 {
@@ -824,6 +924,16 @@ mod tests {
         assert_eq!(Ssg::Zola.url("content/posts/s.md"), "/posts/s/");
         assert_eq!(Ssg::Astro.url("src/content/blog/s.md"), "/blog/s/");
         assert_eq!(Ssg::Eleventy.url("about/index.md"), "/about/");
+    }
+
+    #[test]
+    fn resized_images_lead_to_their_original() {
+        assert_eq!(
+            original_size("https://s.example/up/cat-300x200.jpg").as_deref(),
+            Some("https://s.example/up/cat.jpg")
+        );
+        assert_eq!(original_size("https://s.example/up/cat.jpg"), None);
+        assert_eq!(original_size("https://s.example/up/a-b.jpg"), None);
     }
 
     #[test]
