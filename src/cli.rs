@@ -119,6 +119,10 @@ pub struct MarkdownArgs {
     /// Print what would be written, write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Postmeta keys to copy into the front matter as `wp_meta`,
+    /// comma-separated; PHP-serialized values are decoded.
+    #[arg(long, value_delimiter = ',', value_name = "KEY,...")]
+    pub meta: Vec<String>,
 }
 
 /// `--ssg`.

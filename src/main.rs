@@ -139,6 +139,7 @@ fn run_markdown(cli: &Cli, args: &cli::ConvertArgs, sources: &[Source]) -> u8 {
             })
             .collect(),
         dry_run: m.dry_run,
+        meta_keys: m.meta.clone(),
         read: read_options(&args.read),
     };
     match markdown::write_site(sources, &opts) {

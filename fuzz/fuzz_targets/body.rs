@@ -17,4 +17,5 @@ fuzz_target!(|data: &[u8]| {
     let slug = sanitize_title(&text);
     let _ = safe_component(&decode_slug(&slug), 120, "x");
     let _ = ascii_slug(&text);
+    let _ = wxr::transform::php::unserialize(&text);
 });

@@ -4,5 +4,6 @@
 
 pub mod autop;
 pub mod blocks;
+pub mod php;
 pub mod shortcodes;
 pub mod slug;

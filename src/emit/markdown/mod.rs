@@ -184,6 +184,9 @@ pub struct Options {
     pub redirects: Vec<Redirects>,
     /// Print the plan, write nothing.
     pub dry_run: bool,
+    /// Postmeta keys to copy into the front matter (`wp_meta`), with
+    /// PHP-serialized values decoded.
+    pub meta_keys: Vec<String>,
     /// How to read the inputs.
     pub read: ReadOptions,
 }
@@ -579,7 +582,13 @@ fn render_item(
     };
     let body = body::convert(&item.content, &cx);
     let thread = comments::Thread::build(&item.comments);
-    let fields = fields(item, planned, index, opts.ssg, body.more);
+    let mut fields = fields(item, planned, index, opts.ssg, body.more);
+    if let Some(meta) = selected_meta(item, &opts.meta_keys) {
+        match (opts.ssg, fields.0.iter_mut().find(|(k, _)| k == "extra")) {
+            (Ssg::Zola, Some((_, Value::Map(extra)))) => extra.put("wp_meta", meta),
+            _ => fields.put("wp_meta", meta),
+        }
+    }
     let mut text = front_matter::render(&fields, opts.syntax).map_err(|e| fail(&planned.path, e))?;
     text.push('\n');
     text.push_str(&body.markdown);
@@ -768,6 +777,54 @@ fn fields(item: &Item, planned: &Planned, index: &Index, ssg: Ssg, more: bool) -
     f
 }
 
+/// The postmeta asked for with `--meta`, PHP-serialized values decoded;
+/// a key given several times is a list.
+fn selected_meta(item: &Item, keys: &[String]) -> Option<Value> {
+    let mut f = Fields::default();
+    for key in keys {
+        let values: Vec<Value> = item
+            .meta
+            .iter()
+            .filter(|m| &m.key == key)
+            .map(|m| meta_value(&m.value))
+            .collect();
+        match values.len() {
+            0 => {}
+            1 => f.put(key, values.into_iter().next().unwrap_or(Value::Str(String::new()))),
+            _ => f.put(key, Value::List(values)),
+        }
+    }
+    (!f.0.is_empty()).then_some(Value::Map(f))
+}
+
+fn meta_value(raw: &str) -> Value {
+    use crate::transform::php::{self, Php};
+    fn convert(v: Php) -> Value {
+        match v {
+            Php::Null => Value::Str(String::new()),
+            Php::Bool(b) => Value::Bool(b),
+            Php::Int(i) => Value::Int(i),
+            Php::Float(x) => Value::Str(x.to_string()),
+            Php::Str(s) => Value::Str(s),
+            m @ Php::Map(_) if m.is_list() => match m {
+                Php::Map(entries) => Value::List(entries.into_iter().map(|(_, v)| convert(v)).collect()),
+                other => convert(other),
+            },
+            Php::Map(entries) => {
+                let mut f = Fields::default();
+                for (k, v) in entries {
+                    f.put(&k, convert(v));
+                }
+                Value::Map(f)
+            }
+        }
+    }
+    match php::looks_serialized(raw).then(|| php::unserialize(raw)).flatten() {
+        Some((v, _)) => convert(v),
+        None => Value::Str(raw.to_string()),
+    }
+}
+
 /// Category names of an item, each preceded by its ancestors (WordPress
 /// lists a post in its categories' parents' archives too).
 fn category_names(item: &Item, index: &Index) -> Vec<String> {
@@ -924,6 +981,14 @@ mod tests {
         assert_eq!(Ssg::Zola.url("content/posts/s.md"), "/posts/s/");
         assert_eq!(Ssg::Astro.url("src/content/blog/s.md"), "/blog/s/");
         assert_eq!(Ssg::Eleventy.url("about/index.md"), "/about/");
+    }
+
+    #[test]
+    fn serialized_meta_becomes_data() {
+        let v = meta_value(r#"a:2:{s:5:"sizes";a:2:{i:0;s:5:"small";i:1;s:5:"large";}s:5:"width";i:640;}"#);
+        let yaml = front_matter::yaml(&Fields(vec![("m".into(), v)])).unwrap();
+        assert_eq!(yaml, "m:\n  sizes:\n  - small\n  - large\n  width: 640\n");
+        assert_eq!(meta_value("plain"), Value::Str("plain".into()));
     }
 
     #[test]
