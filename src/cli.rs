@@ -113,6 +113,11 @@ pub struct MarkdownArgs {
     /// Transliterate slugs to ASCII for file names.
     #[arg(long)]
     pub ascii_slugs: bool,
+    /// File path of each item instead of the generator's layout, with
+    /// {type} {year} {month} {day} {slug} {id} {parents}; e.g.
+    /// "{type}/{year}/{month}/{slug}.md".
+    #[arg(long, value_name = "TEMPLATE")]
+    pub path: Option<String>,
     /// Redirect files to write from the old URLs, comma-separated.
     #[arg(long, value_enum, value_delimiter = ',', value_name = "KIND,...")]
     pub redirects: Vec<RedirectsArg>,

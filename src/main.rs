@@ -101,6 +101,10 @@ fn run_markdown(cli: &Cli, args: &cli::ConvertArgs, sources: &[Source]) -> u8 {
         return 2;
     };
     let m = &args.markdown;
+    if let Some(Err(e)) = m.path.as_deref().map(markdown::plan::check_template) {
+        say!("wxr: {e}");
+        return 2;
+    }
     let ssg = match m.ssg {
         SsgArg::Hugo => Ssg::Hugo,
         SsgArg::Jekyll => Ssg::Jekyll,
@@ -122,6 +126,7 @@ fn run_markdown(cli: &Cli, args: &cli::ConvertArgs, sources: &[Source]) -> u8 {
             statuses: m.status.iter().map(|s| s.trim().to_string()).collect(),
             include_private: m.include_private,
             ascii_slugs: m.ascii_slugs,
+            path_template: m.path.clone(),
         },
         comments: match m.comments {
             CommentsArg::Data => CommentsMode::Data,

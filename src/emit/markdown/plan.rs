@@ -86,6 +86,10 @@ pub struct Policy {
     pub include_private: bool,
     /// Transliterate slugs to ASCII for paths.
     pub ascii_slugs: bool,
+    /// `--path`: a file path with `{type}`, `{year}`, `{month}`, `{day}`,
+    /// `{slug}`, `{id}` and `{parents}` (slugs of parent pages), instead
+    /// of the generator's layout.
+    pub path_template: Option<String>,
 }
 
 impl Default for Policy {
@@ -94,6 +98,7 @@ impl Default for Policy {
             statuses: ["publish".to_string()].into(),
             include_private: false,
             ascii_slugs: false,
+            path_template: None,
         }
     }
 }
@@ -183,7 +188,10 @@ impl Plan {
                         Vec::new()
                     };
                     let parent = e.kind == "page" && e.id.is_some_and(|id| parents.contains(&id));
-                    let wanted = ssg.path(&e.kind, &dirs, &slugs[i], e.date.as_deref(), draft, parent);
+                    let wanted = match &policy.path_template {
+                        Some(t) => from_template(t, e, &dirs, &slugs[i]),
+                        None => ssg.path(&e.kind, &dirs, &slugs[i], e.date.as_deref(), draft, parent),
+                    };
                     let path = unique(&wanted, &mut taken);
                     if path != wanted {
                         plan.collisions.push((wanted, path.clone()));
@@ -256,6 +264,50 @@ fn slug_of(e: &Entry, ascii: bool) -> String {
         None => "item".to_string(),
     };
     safe_component(&base, MAX_COMPONENT, &fallback)
+}
+
+/// Checks a `--path` template: relative, no `..`, a `.md` file.
+pub fn check_template(t: &str) -> Result<(), String> {
+    if t.starts_with('/') || t.contains('\\') || t.split('/').any(|c| c == ".." || c == "." || c.is_empty()) {
+        return Err(format!(
+            "--path {t:?}: the path must be relative, with no empty, `.` or `..` part"
+        ));
+    }
+    if !t.ends_with(".md") {
+        return Err(format!("--path {t:?}: the path must end in .md"));
+    }
+    if !t.contains("{slug}") && !t.contains("{id}") {
+        return Err(format!("--path {t:?}: the path must contain {{slug}} or {{id}}"));
+    }
+    Ok(())
+}
+
+/// A `--path` template filled in; every value is a safe path component.
+fn from_template(t: &str, e: &Entry, dirs: &[String], slug: &str) -> String {
+    let date = e.date.as_deref().unwrap_or("");
+    let part = |r: std::ops::Range<usize>, d: &str| {
+        date.get(r)
+            .filter(|p| p.bytes().all(|b| b.is_ascii_digit()))
+            .unwrap_or(d)
+            .to_string()
+    };
+    let kind = safe_component(&e.kind, MAX_COMPONENT, "item");
+    let id = e.id.map_or_else(|| "no-id".to_string(), |i| i.to_string());
+    let parents = if dirs.is_empty() { String::new() } else { dirs.join("/") };
+    let filled = t
+        .replace("{type}", &kind)
+        .replace("{year}", &part(0..4, "0000"))
+        .replace("{month}", &part(5..7, "00"))
+        .replace("{day}", &part(8..10, "00"))
+        .replace("{slug}", slug)
+        .replace("{id}", &id)
+        .replace("{parents}", &parents);
+    // An empty {parents} leaves an empty component: drop it.
+    filled
+        .split('/')
+        .filter(|c| !c.is_empty())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// `wanted`, or `wanted` with `-2`, `-3`… before its extension, whichever
@@ -407,6 +459,21 @@ mod tests {
             "content/parent/child/index.md"
         );
         assert_eq!(plan.decisions[0].as_ref().unwrap().url, "/parent/child/");
+    }
+
+    #[test]
+    fn path_templates() {
+        let policy = Policy {
+            path_template: Some("{type}/{year}/{month}/{slug}.md".into()),
+            ..Policy::default()
+        };
+        let plan = Plan::make(&[post(5, "hello", "Hello")], &policy, Ssg::Plain);
+        assert_eq!(plan.decisions[0].as_ref().unwrap().path, "post/2010/02/hello.md");
+        assert!(check_template("../{slug}.md").is_err());
+        assert!(check_template("/abs/{slug}.md").is_err());
+        assert!(check_template("{year}/x.md").is_err());
+        assert!(check_template("{slug}").is_err());
+        assert!(check_template("{parents}/{slug}/index.md").is_ok());
     }
 
     #[test]
