@@ -71,19 +71,31 @@ fn markdown_goldens() {
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
 }
 
-/// The same site twice gives the same bytes.
+/// The same site twice gives the same bytes, whatever the number of
+/// threads converting bodies.
 #[test]
 fn markdown_output_is_deterministic() {
     let dir = root().join("fixtures").join("read");
-    let run = || {
+    let run = |threads: &str| {
         let out = tempfile::tempdir().unwrap();
         let o = wxr(&dir)
-            .args(["convert", "french-blog-post.xml", "--format", "markdown", "-q", "-o"])
+            .env("RAYON_NUM_THREADS", threads)
+            .args([
+                "convert",
+                "french-blog-post.xml",
+                "wxr-1.2-every-field.xml",
+                "--format",
+                "markdown",
+                "-q",
+                "-o",
+            ])
             .arg(out.path())
             .output()
             .unwrap();
-        assert!(o.status.success());
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         tree(out.path())
     };
-    assert_eq!(run(), run());
+    let one = run("1");
+    assert_eq!(one, run("4"));
+    assert_eq!(one, run("4"));
 }
