@@ -124,6 +124,15 @@ pub struct MarkdownArgs {
     /// Print what would be written, write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Download the site's media (attachments, and the files bodies show or
+    /// link to on the site's hosts) into the site and point the pages at
+    /// the copies; the originals are preferred over resized copies. A rerun
+    /// skips the files already there.
+    #[arg(long)]
+    pub download_media: bool,
+    /// Downloads at the same time, with --download-media.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=32))]
+    pub media_jobs: u16,
     /// Postmeta keys to copy into the front matter as `wp_meta`,
     /// comma-separated; PHP-serialized values are decoded.
     #[arg(long, value_delimiter = ',', value_name = "KEY,...")]

@@ -22,6 +22,7 @@
 pub mod convert;
 pub mod diag;
 pub mod emit;
+pub mod fetch;
 pub mod info;
 pub mod merge;
 pub mod model;

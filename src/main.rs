@@ -22,6 +22,7 @@ use std::time::Duration;
 use wxr::convert::{self, ConvertOptions, RunError};
 use wxr::diag::{Diagnostics, Severity};
 use wxr::emit::Format;
+use wxr::fetch::Outcome;
 use wxr::read::{ReadOptions, Source};
 
 /// Inputs smaller than this get no progress bar.
@@ -68,7 +69,7 @@ fn run_convert(cli: &Cli, args: &cli::ConvertArgs) -> u8 {
         output: args.output.clone(),
         read: read_options(&args.read),
     };
-    let progress = Progress::start(cli, &sources);
+    let progress = Progress::start(cli, &sources, 1);
     let result = convert::convert(&sources, &opts, progress.counter());
     progress.stop();
     match result {
@@ -146,8 +147,22 @@ fn run_markdown(cli: &Cli, args: &cli::ConvertArgs, sources: &[Source]) -> u8 {
         dry_run: m.dry_run,
         meta_keys: m.meta.clone(),
         read: read_options(&args.read),
+        download: m.download_media.then(|| wxr::fetch::Settings {
+            jobs: usize::from(m.media_jobs),
+            ..wxr::fetch::Settings::default()
+        }),
+        progress: None,
+        download_bar: !cli.quiet && std::io::stderr().is_terminal(),
     };
-    match markdown::write_site(sources, &opts) {
+    // Two passes over the inputs: the bar counts both.
+    let progress = Progress::start(cli, sources, 2);
+    let opts = markdown::Options {
+        progress: progress.counter(),
+        ..opts
+    };
+    let result = markdown::write_site(sources, &opts);
+    progress.stop();
+    match result {
         Ok(report) => {
             if m.dry_run {
                 let mut out = std::io::stdout().lock();
@@ -166,6 +181,9 @@ fn run_markdown(cli: &Cli, args: &cli::ConvertArgs, sources: &[Source]) -> u8 {
                 for (wanted, given) in &report.collisions {
                     let _ = writeln!(out, "collision: {wanted} -> {given}");
                 }
+                for d in &report.media {
+                    let _ = writeln!(out, "download {}  -> {}", d.url, d.file);
+                }
             }
             if !cli.quiet {
                 say!(
@@ -179,6 +197,27 @@ fn run_markdown(cli: &Cli, args: &cli::ConvertArgs, sources: &[Source]) -> u8 {
                         format!(", {} path collision(s) suffixed", report.collisions.len())
                     }
                 );
+                if m.download_media && !m.dry_run {
+                    let count = |f: fn(&Outcome) -> bool| {
+                        report
+                            .media
+                            .iter()
+                            .filter(|d| d.outcome.as_ref().is_some_and(f))
+                            .count()
+                    };
+                    let failed = count(|o| matches!(o, Outcome::Failed { .. }));
+                    say!(
+                        "wxr: media: {} downloaded, {} already there, {} failed{}",
+                        count(|o| matches!(o, Outcome::Fetched { .. })),
+                        count(|o| matches!(o, Outcome::Present)),
+                        failed,
+                        if failed > 0 {
+                            " (listed in wxr-report.json; run again to retry them)"
+                        } else {
+                            ""
+                        }
+                    );
+                }
             }
             0
         }
@@ -191,7 +230,7 @@ fn run_info(cli: &Cli, args: &cli::InfoArgs) -> u8 {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let progress = Progress::start(cli, &sources);
+    let progress = Progress::start(cli, &sources, 1);
     let result = convert::info(&sources, read_options(&args.read), progress.counter());
     progress.stop();
     let summary = match result {
@@ -276,8 +315,9 @@ struct Progress {
 }
 
 impl Progress {
-    fn start(cli: &Cli, sources: &[Source]) -> Progress {
-        let total: u64 = sources.iter().filter_map(Source::size).sum();
+    /// A bar over `passes` reads of `sources`.
+    fn start(cli: &Cli, sources: &[Source], passes: u64) -> Progress {
+        let total: u64 = sources.iter().filter_map(Source::size).sum::<u64>() * passes;
         let stop = Arc::new(AtomicBool::new(false));
         if cli.quiet || !std::io::stderr().is_terminal() || total < PROGRESS_MIN_BYTES {
             return Progress {

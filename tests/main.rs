@@ -4,6 +4,7 @@
 //!   compared with its expected output (`WXR_BLESS=1` rewrites them);
 //! * `cli`: exit codes, standard input, gzip, atomic output, `info`;
 //! * `markdown`: the Markdown site writer, as whole trees per generator;
+//! * `media`: `--download-media` against a local HTTP server;
 //! * `corpus`: the real exports of `../shared/corpus` (when `WXR_CORPUS`
 //!   is set), with counts checked against the raw files.
 
@@ -11,6 +12,7 @@ mod cli;
 mod corpus;
 mod golden;
 mod markdown;
+mod media;
 mod roundtrip;
 mod ssg;
 mod util;

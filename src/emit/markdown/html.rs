@@ -281,7 +281,7 @@ impl Converter<'_> {
             },
             "figure" => {
                 let inner = join_blocks(&self.blocks(node));
-                format!("<figure{}>\n\n{inner}\n\n</figure>", attrs_html(e))
+                format!("<figure{}>\n\n{inner}\n\n</figure>", attrs_html(e, self.link))
             }
             // An HTML block: its content is not read as Markdown, so the
             // caption stays HTML.
@@ -289,7 +289,11 @@ impl Converter<'_> {
                 let inner = scraper::ElementRef::wrap(node)
                     .map(|r| r.inner_html())
                     .unwrap_or_default();
-                format!("<figcaption{}>{}</figcaption>", attrs_html(e), one_line(&inner))
+                format!(
+                    "<figcaption{}>{}</figcaption>",
+                    attrs_html(e, self.link),
+                    one_line(&inner)
+                )
             }
             // Containers: their content stands on its own.
             _ => {
@@ -430,7 +434,8 @@ impl Converter<'_> {
     /// CommonMark HTML block early) outside `<pre>`-like content.
     fn raw(&mut self, node: NodeRef<'_, Node>, e: &Element) -> String {
         self.raw_html.push(e.name().to_string());
-        let html = scraper::ElementRef::wrap(node).map(|r| r.html()).unwrap_or_default();
+        let mut html = scraper::ElementRef::wrap(node).map(|r| r.html()).unwrap_or_default();
+        self.rewrite_urls(node, &mut html);
         if matches!(e.name(), "script" | "style" | "textarea") || html.contains("<pre") {
             return html;
         }
@@ -444,6 +449,47 @@ impl Converter<'_> {
             }
         }
         out
+    }
+
+    /// Points the URLs of an element kept as HTML (`src`, `href`, `poster`,
+    /// `srcset`, in it and its descendants) at their new places.
+    fn rewrite_urls(&self, node: NodeRef<'_, Node>, html: &mut String) {
+        let attr_html = |v: &str| {
+            v.replace('&', "&amp;")
+                .replace('"', "&quot;")
+                .replace('\u{a0}', "&nbsp;")
+        };
+        for n in node.descendants() {
+            let Node::Element(e) = n.value() else { continue };
+            for (name, value) in e.attrs() {
+                let new = match name {
+                    "src" | "href" | "poster" => (self.link)(value),
+                    "srcset" => {
+                        let mut changed = false;
+                        let parts: Vec<String> = value
+                            .split(',')
+                            .map(|c| {
+                                let c = c.trim();
+                                let (url, size) = c.split_once(' ').unwrap_or((c, ""));
+                                match (self.link)(url) {
+                                    Some(u) => {
+                                        changed = true;
+                                        format!("{u} {size}").trim_end().to_string()
+                                    }
+                                    None => c.to_string(),
+                                }
+                            })
+                            .collect();
+                        changed.then(|| parts.join(", "))
+                    }
+                    _ => None,
+                };
+                if let Some(new) = new {
+                    let old = format!("{name}=\"{}\"", attr_html(value));
+                    *html = html.replace(&old, &format!("{name}=\"{}\"", attr_html(&new)));
+                }
+            }
+        }
     }
 
     fn inline_children(&mut self, node: NodeRef<'_, Node>) -> String {
@@ -515,9 +561,9 @@ impl Converter<'_> {
             name if is_kept_inline(name) => {
                 let inner = self.inline_children(node);
                 if matches!(name, "wbr" | "input" | "area" | "source" | "track" | "param") {
-                    format!("<{name}{}>", attrs_html(e))
+                    format!("<{name}{}>", attrs_html(e, self.link))
                 } else {
-                    format!("<{name}{}>{inner}</{name}>", attrs_html(e))
+                    format!("<{name}{}>{inner}</{name}>", attrs_html(e, self.link))
                 }
             }
             // span, font and anything else inline: their content.
@@ -852,10 +898,13 @@ fn title_part(title: Option<&str>) -> String {
     }
 }
 
-/// Attributes as HTML, for elements kept as HTML.
-fn attrs_html(e: &Element) -> String {
+/// Attributes as HTML, for elements kept as HTML, with URLs (`src`,
+/// `href`, `poster`) pointed at their new places.
+fn attrs_html(e: &Element, link: &dyn Fn(&str) -> Option<String>) -> String {
     let mut s = String::new();
     for (name, value) in e.attrs() {
+        let new = matches!(name, "src" | "href" | "poster").then(|| link(value)).flatten();
+        let value = new.as_deref().unwrap_or(value);
         s.push(' ');
         s.push_str(name);
         s.push_str("=\"");

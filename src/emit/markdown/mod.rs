@@ -13,19 +13,22 @@ pub mod body;
 pub mod comments;
 pub mod front_matter;
 pub mod html;
+pub mod media;
 pub mod plan;
 
 use crate::convert::RunError;
 use crate::diag::Diagnostics;
+use crate::fetch::{self, Download, Outcome};
 use crate::merge::Merged;
 use crate::model::{Item, Record, Site};
 use crate::read::{ReadOptions, Source};
 use crate::transform::shortcodes::Attachment;
 use front_matter::{Fields, Syntax, Value};
+use media::{Local, MediaMap};
 use plan::{Entry, Plan, Planned, Policy};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -134,6 +137,15 @@ impl Ssg {
     }
 
     /// Where comment data files go.
+    /// Where files served as they are go (media, redirect files).
+    fn static_dir(self) -> &'static str {
+        match self {
+            Ssg::Hugo | Ssg::Zola => "static/",
+            Ssg::Astro | Ssg::Eleventy => "public/",
+            Ssg::Jekyll | Ssg::Plain => "",
+        }
+    }
+
     fn data_dir(self) -> &'static str {
         match self {
             Ssg::Hugo | Ssg::Zola | Ssg::Plain => "data/comments",
@@ -189,6 +201,12 @@ pub struct Options {
     pub meta_keys: Vec<String>,
     /// How to read the inputs.
     pub read: ReadOptions,
+    /// Download the site's media and point the site at the local copies.
+    pub download: Option<fetch::Settings>,
+    /// Advanced by every byte read, over both passes (a progress bar).
+    pub progress: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
+    /// Show a progress bar while downloading.
+    pub download_bar: bool,
 }
 
 /// One written item in the report.
@@ -244,8 +262,22 @@ pub struct SiteReport {
     pub orphan_pages: Vec<Option<i64>>,
     /// Redirect files written.
     pub redirect_files: Vec<String>,
+    /// Media downloads (`--download-media`), one per file.
+    pub media: Vec<MediaDownload>,
     /// Repairs and warnings of reading, by code.
     pub diagnostics: Vec<crate::diag::Group>,
+}
+
+/// One media file of `--download-media` in the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct MediaDownload {
+    /// Where it was fetched from.
+    pub url: String,
+    /// The file in the site directory.
+    pub file: String,
+    /// What happened (absent in a dry run).
+    #[serde(flatten)]
+    pub outcome: Option<Outcome>,
 }
 
 /// Items converted together on all cores, and the text size that closes a
@@ -263,6 +295,8 @@ struct Index {
     attachments: HashMap<i64, Attachment>,
     /// Every attachment, for the media manifest.
     media: Vec<MediaEntry>,
+    /// URLs in the bodies that may be media files (`--download-media`).
+    media_urls: BTreeSet<String>,
 }
 
 /// An attachment in `media.json`.
@@ -300,15 +334,40 @@ pub struct UsedImage {
 /// Writes the site for `sources`.
 pub fn write_site(sources: &[Source], opts: &Options) -> Result<SiteReport, RunError> {
     let (sources, _spool) = spool_stdin(sources)?;
-    let index = first_pass(&sources, opts.read)?;
+    let index = first_pass(&sources, opts.read, opts.progress.clone(), opts.download.is_some())?;
     let plan = Plan::make(&index.entries, &opts.policy, opts.ssg);
     let mut report = SiteReport {
         collisions: plan.collisions.clone(),
         orphan_pages: plan.orphan_pages.clone(),
         ..SiteReport::default()
     };
-    let links = LinkMap::new(&index, &plan);
-    let mut merged = Merged::open(&sources, opts.read, None)?;
+    let mut links = LinkMap::new(&index, &plan);
+    if let Some(settings) = &opts.download {
+        // Downloaded before the pages are written, so that the pages point
+        // only at the copies that exist.
+        let site = &index.site;
+        let site_urls = [&site.link, &site.base_site_url, &site.base_blog_url];
+        let map = MediaMap::new(
+            site_urls.into_iter().flatten().map(String::as_str),
+            index.media.iter().map(|m| m.url.as_str()),
+            opts.ssg.static_dir(),
+        );
+        let mut files: BTreeMap<String, Local> = BTreeMap::new();
+        for url in index.media.iter().map(|m| &m.url).chain(&index.media_urls) {
+            if let Some(l) = map.local(url) {
+                files.entry(l.file.clone()).or_insert(l);
+            }
+        }
+        report.media = download_media(files, settings, opts);
+        links.available = report
+            .media
+            .iter()
+            .filter(|d| !matches!(d.outcome, Some(Outcome::Failed { .. })))
+            .map(|d| d.file.clone())
+            .collect();
+        links.media = Some(map);
+    }
+    let mut merged = Merged::open(&sources, opts.read, opts.progress.clone())?;
     let mut i = 0;
     let mut batch: Vec<(Box<Item>, &Planned)> = Vec::new();
     let mut used: BTreeMap<String, Vec<i64>> = BTreeMap::new();
@@ -388,6 +447,43 @@ pub fn write_site(sources: &[Source], opts: &Options) -> Result<SiteReport, RunE
     Ok(report)
 }
 
+/// Downloads the media files (none in a dry run), `--download-media`.
+fn download_media(media: BTreeMap<String, Local>, settings: &fetch::Settings, opts: &Options) -> Vec<MediaDownload> {
+    let list: Vec<Download> = media
+        .values()
+        .map(|l| Download {
+            url: l.source.clone(),
+            dest: opts.out_dir.join(&l.file),
+        })
+        .collect();
+    let outcomes = if opts.dry_run {
+        vec![None; list.len()]
+    } else {
+        let bar = if opts.download_bar {
+            indicatif::ProgressBar::new(list.len() as u64)
+        } else {
+            indicatif::ProgressBar::hidden()
+        };
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} media files, eta {eta}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        let done = || bar.inc(1);
+        let outcomes = fetch::download_all(&list, settings, &done);
+        bar.finish_and_clear();
+        outcomes.into_iter().map(Some).collect()
+    };
+    media
+        .into_values()
+        .zip(outcomes)
+        .map(|(l, outcome)| MediaDownload {
+            url: l.source,
+            file: l.file,
+            outcome,
+        })
+        .collect()
+}
+
 /// `media.json`: every attachment, and every image the bodies show with
 /// the attachment it is a resized copy of.
 #[derive(Debug, Serialize)]
@@ -453,8 +549,13 @@ fn spool_stdin(sources: &[Source]) -> Result<(Vec<Source>, Option<tempfile::Temp
     Ok((sources, Some(path)))
 }
 
-fn first_pass(sources: &[Source], read: ReadOptions) -> Result<Index, RunError> {
-    let mut merged = Merged::open(sources, read, None)?;
+fn first_pass(
+    sources: &[Source],
+    read: ReadOptions,
+    progress: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
+    find_media: bool,
+) -> Result<Index, RunError> {
+    let mut merged = Merged::open(sources, read, progress)?;
     let mut index = Index {
         site: Site::default(),
         entries: Vec::new(),
@@ -462,6 +563,7 @@ fn first_pass(sources: &[Source], read: ReadOptions) -> Result<Index, RunError> 
         categories: HashMap::new(),
         attachments: HashMap::new(),
         media: Vec::new(),
+        media_urls: BTreeSet::new(),
     };
     while let Some(rec) = merged.next_record()? {
         match rec {
@@ -505,6 +607,9 @@ fn first_pass(sources: &[Source], read: ReadOptions) -> Result<Index, RunError> 
                         },
                     );
                 }
+                if find_media {
+                    media::find_urls(&item.content, &mut index.media_urls);
+                }
                 index.entries.push(Entry::of(&item));
             }
         }
@@ -518,6 +623,10 @@ struct LinkMap {
     paths: HashMap<String, String>,
     /// Hosts of the old site.
     hosts: Vec<String>,
+    /// The site's media files, with `--download-media`.
+    media: Option<MediaMap>,
+    /// Their files that are in the site (downloaded now or before).
+    available: HashSet<String>,
 }
 
 impl LinkMap {
@@ -533,7 +642,18 @@ impl LinkMap {
             .flatten()
             .filter_map(|u| host_of(u))
             .collect();
-        LinkMap { paths, hosts }
+        LinkMap {
+            paths,
+            hosts,
+            media: None,
+            available: HashSet::new(),
+        }
+    }
+
+    /// The URL of the local copy of a media file of the old site.
+    fn local_media(&self, href: &str) -> Option<String> {
+        let local = self.media.as_ref()?.local(href)?;
+        self.available.contains(&local.file).then_some(local.url)
     }
 
     /// The new URL of `href` when it points at an item of the old site.
@@ -574,7 +694,7 @@ fn render_item(
         source: std::io::Error::other(e),
     };
     let attachment = |id: i64| index.attachments.get(&id).cloned();
-    let link = |href: &str| links.rewrite(href);
+    let link = |href: &str| links.rewrite(href).or_else(|| links.local_media(href));
     let cx = body::Context {
         attachment: &attachment,
         link: &link,
@@ -582,7 +702,7 @@ fn render_item(
     };
     let body = body::convert(&item.content, &cx);
     let thread = comments::Thread::build(&item.comments);
-    let mut fields = fields(item, planned, index, opts.ssg, body.more);
+    let mut fields = fields(item, planned, index, opts.ssg, body.more, &link);
     if let Some(meta) = selected_meta(item, &opts.meta_keys) {
         match (opts.ssg, fields.0.iter_mut().find(|(k, _)| k == "extra")) {
             (Ssg::Zola, Some((_, Value::Map(extra)))) => extra.put("wp_meta", meta),
@@ -632,7 +752,15 @@ fn count_nodes(nodes: &[comments::Node]) -> u64 {
 }
 
 /// The front matter of one item, with the generator's own field names.
-fn fields(item: &Item, planned: &Planned, index: &Index, ssg: Ssg, more: bool) -> Fields {
+/// `link` gives the new URL of an old one (the featured image's local copy).
+fn fields(
+    item: &Item,
+    planned: &Planned,
+    index: &Index,
+    ssg: Ssg,
+    more: bool,
+    link: &dyn Fn(&str) -> Option<String>,
+) -> Fields {
     let mut f = Fields::default();
     let title = item.title.clone().unwrap_or_default();
     let date = front_matter::date_with_offset(item.date.as_deref(), item.date_gmt.as_deref());
@@ -663,7 +791,7 @@ fn fields(item: &Item, planned: &Planned, index: &Index, ssg: Ssg, more: bool) -
         .find(|m| m.key == "_thumbnail_id")
         .and_then(|m| m.value.trim().parse::<i64>().ok())
         .and_then(|id| index.attachments.get(&id))
-        .map(|a| a.url.clone());
+        .map(|a| link(&a.url).unwrap_or_else(|| a.url.clone()));
     let draft = planned.draft;
     match ssg {
         Ssg::Hugo => {
@@ -867,11 +995,7 @@ fn redirect_file(kind: Redirects, ssg: Ssg, plan: &Plan) -> (String, String) {
             pairs.push((old, &p.url));
         }
     }
-    let static_dir = match ssg {
-        Ssg::Hugo | Ssg::Zola => "static/",
-        Ssg::Astro | Ssg::Eleventy => "public/",
-        Ssg::Jekyll | Ssg::Plain => "",
-    };
+    let static_dir = ssg.static_dir();
     let mut text = String::new();
     let name = match kind {
         Redirects::Netlify => {

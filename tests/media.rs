@@ -1,0 +1,270 @@
+//! `--download-media` against a local HTTP server (tiny_http on 127.0.0.1,
+//! started and stopped by the test): what is fetched, what is preferred,
+//! retried, refused and reported, how pages are rewritten, and that a
+//! second run resumes instead of starting over.
+
+use crate::util::run;
+use std::sync::{Arc, Mutex};
+
+/// A server answering from a fixed table, logging every path asked for.
+struct Server {
+    port: u16,
+    log: Arc<Mutex<Vec<String>>>,
+    server: Arc<tiny_http::Server>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Server {
+    fn start() -> Server {
+        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("a loopback port"));
+        let port = server.server_addr().to_ip().expect("an IP address").port();
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let (s, l) = (server.clone(), log.clone());
+        let thread = std::thread::spawn(move || {
+            for req in s.incoming_requests() {
+                let path = req.url().to_string();
+                let busy_before = l.lock().unwrap().iter().filter(|p| **p == path).count();
+                l.lock().unwrap().push(path.clone());
+                let header = |k: &str, v: &str| tiny_http::Header::from_bytes(k, v).unwrap();
+                let (status, body, kind) = match path.as_str() {
+                    "/wp-content/uploads/2010/05/photo.jpg" => (200, "photo bytes", "image/jpeg"),
+                    "/wp-content/uploads/2010/05/photo-300x200.jpg" => (200, "thumbnail", "image/jpeg"),
+                    "/wp-content/uploads/2011/01/guide.pdf" => (200, "%PDF guide", "application/pdf"),
+                    "/wp-content/uploads/2011/01/video.mp4" => (200, "video bytes", "video/mp4"),
+                    "/wp-content/uploads/2011/01/busy.gif" if busy_before == 0 => (429, "slow down", "text/plain"),
+                    "/wp-content/uploads/2011/01/busy.gif" => (200, "GIF89a busy", "image/gif"),
+                    "/wp-content/uploads/2011/01/soft.jpg" => (200, "<html>home page</html>", "text/html"),
+                    _ => (404, "not found", "text/plain"),
+                };
+                let resp = tiny_http::Response::from_string(body)
+                    .with_status_code(status)
+                    .with_header(header("Content-Type", kind))
+                    .with_header(header("Retry-After", "0"));
+                let _ = req.respond(resp);
+            }
+        });
+        Server {
+            port,
+            log,
+            server,
+            thread: Some(thread),
+        }
+    }
+
+    fn requests(&self) -> Vec<String> {
+        std::mem::take(&mut *self.log.lock().unwrap())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.server.unblock();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// A small export of a site served at `origin`.
+fn export(origin: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel>
+<title>Media test</title>
+<link>{origin}</link>
+<wp:wxr_version>1.2</wp:wxr_version>
+<wp:base_site_url>{origin}</wp:base_site_url>
+<wp:base_blog_url>{origin}</wp:base_blog_url>
+<item>
+<title>photo</title>
+<link>{origin}/hello/photo/</link>
+<dc:creator>admin</dc:creator>
+<guid isPermaLink="false">{origin}/wp-content/uploads/2010/05/photo.jpg</guid>
+<content:encoded><![CDATA[]]></content:encoded>
+<excerpt:encoded><![CDATA[]]></excerpt:encoded>
+<wp:post_id>10</wp:post_id>
+<wp:post_date>2010-05-01 10:00:00</wp:post_date>
+<wp:post_date_gmt>2010-05-01 08:00:00</wp:post_date_gmt>
+<wp:post_name>photo</wp:post_name>
+<wp:status>inherit</wp:status>
+<wp:post_parent>1</wp:post_parent>
+<wp:post_type>attachment</wp:post_type>
+<wp:attachment_url>{origin}/wp-content/uploads/2010/05/photo.jpg</wp:attachment_url>
+<wp:postmeta><wp:meta_key>_wp_attached_file</wp:meta_key><wp:meta_value><![CDATA[2010/05/photo.jpg]]></wp:meta_value></wp:postmeta>
+</item>
+<item>
+<title>Hello</title>
+<link>{origin}/hello/</link>
+<dc:creator>admin</dc:creator>
+<guid isPermaLink="false">{origin}/?p=1</guid>
+<content:encoded><![CDATA[<img src="{origin}/wp-content/uploads/2010/05/photo-300x200.jpg" alt="A photo" width="300" height="200" />
+
+Read <a href="{origin}/wp-content/uploads/2011/01/guide.pdf">the guide</a>.
+
+<img src="/wp-content/uploads/2010/05/gone.png" alt="Gone" />
+
+<img src="{origin}/wp-content/uploads/2011/01/busy.gif" alt="Busy" />
+
+<img src="{origin}/wp-content/uploads/2011/01/soft.jpg" alt="Soft" />
+
+<video src="{origin}/wp-content/uploads/2011/01/video.mp4" controls></video>
+
+<img src="http://elsewhere.invalid/x.png" alt="Elsewhere" />]]></content:encoded>
+<excerpt:encoded><![CDATA[]]></excerpt:encoded>
+<wp:post_id>1</wp:post_id>
+<wp:post_date>2010-05-01 10:00:00</wp:post_date>
+<wp:post_date_gmt>2010-05-01 08:00:00</wp:post_date_gmt>
+<wp:post_name>hello</wp:post_name>
+<wp:status>publish</wp:status>
+<wp:post_parent>0</wp:post_parent>
+<wp:post_type>post</wp:post_type>
+<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key><wp:meta_value>10</wp:meta_value></wp:postmeta>
+</item>
+</channel>
+</rss>
+"#
+    )
+}
+
+fn report(site: &std::path::Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(site.join("wxr-report.json")).expect("a report");
+    serde_json::from_str(&text).expect("JSON")
+}
+
+#[test]
+fn download_media_fetches_rewrites_reports_and_resumes() {
+    let server = Server::start();
+    let origin = format!("http://127.0.0.1:{}", server.port);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("export.xml"), export(&origin)).unwrap();
+    let args = [
+        "convert",
+        "export.xml",
+        "-f",
+        "markdown",
+        "-o",
+        "site",
+        "--download-media",
+    ];
+
+    // A dry run lists the downloads and asks the server for nothing.
+    let dry = run(dir.path(), &[&args[..], &["--dry-run"]].concat());
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    assert!(dry.stdout.contains(&format!(
+        "download {origin}/wp-content/uploads/2010/05/photo.jpg  -> static/wp-content/uploads/2010/05/photo.jpg"
+    )));
+    assert_eq!(dry.stdout.matches("download ").count(), 6, "{}", dry.stdout);
+    assert!(server.requests().is_empty());
+    assert!(!dir.path().join("site").exists());
+
+    let first = run(dir.path(), &args);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert!(
+        first.stderr.contains("media: 4 downloaded, 0 already there, 2 failed"),
+        "{}",
+        first.stderr
+    );
+    let mut asked = server.requests();
+    asked.sort();
+    assert_eq!(
+        asked,
+        [
+            "/wp-content/uploads/2010/05/gone.png",
+            "/wp-content/uploads/2010/05/photo.jpg",
+            "/wp-content/uploads/2011/01/busy.gif",
+            "/wp-content/uploads/2011/01/busy.gif",
+            "/wp-content/uploads/2011/01/guide.pdf",
+            "/wp-content/uploads/2011/01/soft.jpg",
+            "/wp-content/uploads/2011/01/video.mp4",
+        ],
+        "the thumbnail is replaced by its original, a 429 is retried, other hosts are left alone"
+    );
+    let site = dir.path().join("site");
+    let file = |p: &str| std::fs::read_to_string(site.join("static/wp-content/uploads").join(p)).ok();
+    assert_eq!(file("2010/05/photo.jpg").as_deref(), Some("photo bytes"));
+    assert_eq!(file("2011/01/guide.pdf").as_deref(), Some("%PDF guide"));
+    assert_eq!(file("2011/01/busy.gif").as_deref(), Some("GIF89a busy"));
+    assert_eq!(file("2011/01/video.mp4").as_deref(), Some("video bytes"));
+    assert_eq!(file("2010/05/gone.png"), None);
+    assert_eq!(file("2011/01/soft.jpg"), None, "an HTML page is not saved as an image");
+    assert_eq!(file("2011/01/soft.jpg.part"), None, "no partial file is left");
+
+    let post = std::fs::read_to_string(site.join("content/posts/hello/index.md")).unwrap();
+    assert!(
+        post.contains("![A photo](/wp-content/uploads/2010/05/photo.jpg)"),
+        "{post}"
+    );
+    assert!(
+        post.contains("[the guide](/wp-content/uploads/2011/01/guide.pdf)"),
+        "{post}"
+    );
+    assert!(
+        post.contains(r#"src="/wp-content/uploads/2011/01/video.mp4""#),
+        "{post}"
+    );
+    assert!(post.contains("![Elsewhere](http://elsewhere.invalid/x.png)"), "{post}");
+    // What failed keeps pointing at the old site: never at a missing copy.
+    assert!(
+        post.contains(&format!("![Soft]({origin}/wp-content/uploads/2011/01/soft.jpg)")),
+        "{post}"
+    );
+    assert!(post.contains("![Gone](/wp-content/uploads/2010/05/gone.png)"), "{post}");
+    // The featured image is the local copy too.
+    assert!(
+        !post.contains(&format!("{origin}/wp-content/uploads/2010/05")),
+        "{post}"
+    );
+    assert!(
+        post.lines()
+            .any(|l| l.contains("/wp-content/uploads/2010/05/photo.jpg") && !l.starts_with('!')),
+        "{post}"
+    );
+
+    let rep = report(&site);
+    let media = rep["media"].as_array().unwrap();
+    let entry = |name: &str| {
+        media
+            .iter()
+            .find(|m| m["url"].as_str().unwrap().ends_with(name))
+            .unwrap()
+    };
+    assert_eq!(entry("gone.png")["result"], "failed");
+    assert_eq!(entry("gone.png")["error"], "HTTP 404 Not Found");
+    assert_eq!(entry("busy.gif")["result"], "fetched");
+    assert_eq!(entry("busy.gif")["attempts"], 2);
+    assert!(entry("soft.jpg")["error"].as_str().unwrap().contains("HTML page"));
+    assert_eq!(entry("photo.jpg")["bytes"], 11);
+
+    // A second run asks only for what failed.
+    let second = run(dir.path(), &args);
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    assert!(
+        second.stderr.contains("media: 0 downloaded, 4 already there, 2 failed"),
+        "{}",
+        second.stderr
+    );
+    let mut asked = server.requests();
+    asked.sort();
+    assert_eq!(
+        asked,
+        [
+            "/wp-content/uploads/2010/05/gone.png",
+            "/wp-content/uploads/2011/01/soft.jpg"
+        ]
+    );
+}
+
+#[test]
+fn without_download_media_nothing_is_fetched_or_rewritten() {
+    let server = Server::start();
+    let origin = format!("http://127.0.0.1:{}", server.port);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("export.xml"), export(&origin)).unwrap();
+    let r = run(dir.path(), &["convert", "export.xml", "-f", "markdown", "-o", "site"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(server.requests().is_empty());
+    let post = std::fs::read_to_string(dir.path().join("site/content/posts/hello/index.md")).unwrap();
+    assert!(post.contains(&format!("({origin}/wp-content/uploads/2010/05/photo-300x200.jpg)")));
+    assert!(!dir.path().join("site/static").exists());
+}
