@@ -5,6 +5,7 @@
 #
 # Generates deterministic realistic exports with ../shared/tools/gen_wxr.py
 # (cached in target/bench-data), builds the release binary, and runs each
+# (JSON Lines, JSON, info, a Hugo site)
 # command three times with /usr/bin/time, printing the median wall time,
 # MB/s (10^6 bytes per second of input) and the peak RSS.
 set -euo pipefail
@@ -14,8 +15,9 @@ sizes=("$@")
 gen=../shared/tools/gen_wxr.py
 data=target/bench-data
 mkdir -p "$data"
-cargo build --release --quiet
-bin=target/release/wxr
+# WXR_BIN=path measures that binary instead of building one.
+bin=${WXR_BIN:-target/release/wxr}
+[ -n "${WXR_BIN:-}" ] || cargo build --release --quiet
 [ -x /usr/bin/time ] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
 
 measure() { # label input args...
@@ -24,6 +26,7 @@ measure() { # label input args...
     bytes=$(stat -c %s "$input")
     for _ in 1 2 3; do
         local out
+        rm -rf "$data/site"
         /usr/bin/time -f "%e %M" -o "$data/time.txt" "$bin" "$@" >/dev/null 2>&1
         out=$(tail -1 "$data/time.txt")
         runs+=("${out% *}")
@@ -42,4 +45,6 @@ for mb in "${sizes[@]}"; do
     measure "convert --format jsonl" "$f" convert "$f" --format jsonl -q
     measure "convert --format json" "$f" convert "$f" --format json -q
     measure "info" "$f" info "$f" -q
+    measure "convert --format markdown" "$f" convert "$f" --format markdown -o "$data/site" -q
 done
+rm -rf "$data/site"
