@@ -177,7 +177,10 @@ fn percent_decode(s: &str) -> String {
             .get(i + 1..i + 3)
             .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
             .and_then(|h| std::str::from_utf8(h).ok());
-        match hex.filter(|_| b[i] == b'%').and_then(|h| u8::from_str_radix(h, 16).ok()) {
+        match hex
+            .filter(|_| b[i] == b'%')
+            .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
             Some(v) => {
                 out.push(v);
                 i += 3;
