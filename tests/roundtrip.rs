@@ -1,8 +1,10 @@
 //! Round trip of the Markdown bodies: the HTML WordPress would render for
 //! a body, and the HTML its Markdown renders to (pulldown-cmark, GFM
-//! tables and strikethrough), must show the same text, the same links,
-//! images and code, and the same structure (paragraphs, list items,
-//! headings, quotes, tables). Run on every fixture body and, with
+//! tables, strikethrough and footnotes), must show the same text, the same
+//! links, images and code, and the same structure (paragraphs, list items,
+//! headings, quotes, tables). Footnotes are compared on their own: as many
+//! references, and the same footnote texts (WordPress's back links and
+//! the renderer's labels left out). Run on every fixture body and, with
 //! `WXR_CORPUS`, on every body of the real exports.
 
 use crate::util::{fixtures, root, run};
@@ -17,6 +19,8 @@ struct Shape {
     hrefs: Vec<String>,
     srcs: Vec<String>,
     code: Vec<String>,
+    footnote_refs: usize,
+    footnotes: Vec<String>,
 }
 
 const TAGS: &[&str] = &[
@@ -60,9 +64,117 @@ fn text_of(n: ego_tree::NodeRef<'_, Node>) -> String {
         .collect()
 }
 
+/// Footnotes, as WordPress renders them and as pulldown-cmark does.
+struct Footnotes {
+    /// WordPress's lists whose items all have an id, and the ids.
+    lists: Vec<ego_tree::NodeId>,
+    ids: Vec<String>,
+}
+
+impl Footnotes {
+    fn find(root: ego_tree::NodeRef<'_, Node>) -> Footnotes {
+        let mut f = Footnotes {
+            lists: Vec::new(),
+            ids: Vec::new(),
+        };
+        for n in root.descendants() {
+            let Some(e) = n.value().as_element() else { continue };
+            if e.name() != "ol" || !e.classes().any(|c| c == "wp-block-footnotes") {
+                continue;
+            }
+            let ids: Option<Vec<String>> = n
+                .children()
+                .filter(|c| c.value().is_element())
+                .map(|li| {
+                    li.value()
+                        .as_element()
+                        .filter(|e| e.name() == "li")
+                        .and_then(|e| e.id())
+                        .map(String::from)
+                })
+                .collect();
+            if let Some(ids) = ids.filter(|i| !i.is_empty()) {
+                f.lists.push(n.id());
+                f.ids.extend(ids);
+            }
+        }
+        f
+    }
+
+    /// A footnotes list, or a footnote definition.
+    fn is_list(&self, n: &ego_tree::NodeRef<'_, Node>) -> bool {
+        self.lists.contains(&n.id()) || has_class(n, "div", "footnote-definition")
+    }
+
+    /// A reference to a footnote that has a text (one without stays a
+    /// number).
+    fn is_ref(&self, n: &ego_tree::NodeRef<'_, Node>) -> bool {
+        let Some(e) = n.value().as_element() else { return false };
+        e.name() == "sup"
+            && (e.classes().any(|c| c == "footnote-reference")
+                || e.attr("data-fn").is_some_and(|id| self.ids.iter().any(|i| i == id)))
+    }
+}
+
+/// A reference as WordPress writes it: its link (to the footnote's id) is
+/// not in the Markdown, which has `[^N]`, or only the number when the
+/// footnote has no text.
+fn is_wp_ref(n: &ego_tree::NodeRef<'_, Node>) -> bool {
+    n.value()
+        .as_element()
+        .is_some_and(|e| e.name() == "sup" && (e.attr("data-fn").is_some() || e.classes().any(|c| c == "fn")))
+}
+
+fn has_class(n: &ego_tree::NodeRef<'_, Node>, name: &str, class: &str) -> bool {
+    n.value()
+        .as_element()
+        .is_some_and(|e| e.name() == name && e.classes().any(|c| c == class))
+}
+
+/// The text of a footnote, without its back link or label.
+fn footnote_text(n: ego_tree::NodeRef<'_, Node>) -> String {
+    let skip = |d: &ego_tree::NodeRef<'_, Node>| {
+        d.ancestors().any(|a| {
+            has_class(&a, "sup", "footnote-definition-label")
+                || a.value()
+                    .as_element()
+                    .is_some_and(|e| e.name() == "a" && e.attr("href").is_some_and(|h| h.ends_with("-link")))
+        })
+    };
+    n.descendants()
+        .filter(|d| !skip(d))
+        .filter_map(|d| d.value().as_text().map(|t| t.to_string()))
+        .collect::<String>()
+        .split_whitespace()
+        .collect()
+}
+
 fn shape(html: &str) -> Shape {
     let doc = Html::parse_fragment(html);
     let root = doc.root_element();
+    let notes = Footnotes::find(*root);
+    // Footnotes lists and references are compared on their own.
+    let outside = |n: &ego_tree::NodeRef<'_, Node>| {
+        !n.ancestors()
+            .chain(std::iter::once(*n))
+            .any(|a| notes.is_list(&a) || notes.is_ref(&a))
+    };
+    let mut footnotes: Vec<String> = root
+        .descendants()
+        .filter(|n| notes.is_list(n))
+        .flat_map(|n| {
+            if has_class(&n, "div", "footnote-definition") {
+                vec![footnote_text(n)]
+            } else {
+                n.children()
+                    .filter(|c| c.value().is_element())
+                    .map(footnote_text)
+                    .collect()
+            }
+        })
+        .collect();
+    // WordPress lists them in the meta's order, Markdown by first reference.
+    footnotes.sort();
     // `<b>` and `<strong>` are both strong emphasis in Markdown, and so on.
     fn canonical(n: &str) -> &str {
         match n {
@@ -79,9 +191,13 @@ fn shape(html: &str) -> Shape {
                 d.value().as_text().is_none_or(|t| t.trim().is_empty()) && (d == *n || !d.value().is_element())
             })
     };
-    let elems = move |name: &'static str| {
-        root.descendants()
-            .filter(move |n| matches!(n.value(), Node::Element(e) if canonical(e.name()) == name) && !empty(n))
+    let elems = |name: &'static str| {
+        root.descendants().filter(move |n| {
+            matches!(n.value(), Node::Element(e) if canonical(e.name()) == name)
+                && !empty(n)
+                && outside(n)
+                && !(name == "a" && n.parent().is_some_and(|p| is_wp_ref(&p)))
+        })
     };
     let attrs = |name: &'static str, attr: &'static str| -> Vec<String> {
         elems(name)
@@ -94,7 +210,13 @@ fn shape(html: &str) -> Shape {
             .collect()
     };
     Shape {
-        text: root.text().collect::<String>().split_whitespace().collect(),
+        text: root
+            .descendants()
+            .filter(|n| outside(n))
+            .filter_map(|n| n.value().as_text().map(|t| t.to_string()))
+            .collect::<String>()
+            .split_whitespace()
+            .collect(),
         // An anchor without href is not a link, and Markdown has none.
         counts: TAGS
             .iter()
@@ -112,18 +234,25 @@ fn shape(html: &str) -> Shape {
         code: elems("pre")
             .map(|n| text_of(n).trim_end_matches('\n').to_string())
             .collect(),
+        footnote_refs: root.descendants().filter(|n| notes.is_ref(n)).count(),
+        footnotes,
     }
 }
 
 fn render(md: &str) -> String {
-    let opts = pulldown_cmark::Options::ENABLE_TABLES | pulldown_cmark::Options::ENABLE_STRIKETHROUGH;
+    let opts = pulldown_cmark::Options::ENABLE_TABLES
+        | pulldown_cmark::Options::ENABLE_STRIKETHROUGH
+        | pulldown_cmark::Options::ENABLE_FOOTNOTES;
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new_ext(md, opts));
     html
 }
 
+/// A body: its name, content and `footnotes` postmeta.
+type Body = (String, String, Option<String>);
+
 /// The bodies of a converted export (its JSON model).
-fn bodies(dir: &std::path::Path, file: &str) -> Vec<(String, String)> {
+fn bodies(dir: &std::path::Path, file: &str) -> Vec<Body> {
     let r = run(dir, &["convert", file, "--salvage"]);
     let Ok(doc) = serde_json::from_str::<serde_json::Value>(&r.stdout) else {
         return Vec::new();
@@ -138,6 +267,12 @@ fn bodies(dir: &std::path::Path, file: &str) -> Vec<(String, String)> {
                     (
                         format!("{file} item {}", i["id"]),
                         i["content"].as_str().unwrap_or("").to_string(),
+                        i["meta"].as_array().and_then(|m| {
+                            m.iter()
+                                .find(|m| m["key"] == "footnotes")
+                                .and_then(|m| m["value"].as_str())
+                                .map(String::from)
+                        }),
                     )
                 })
                 .collect()
@@ -145,16 +280,17 @@ fn bodies(dir: &std::path::Path, file: &str) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
-fn check(bodies: &[(String, String)]) -> Vec<String> {
+fn check(bodies: &[Body]) -> Vec<String> {
     let none = |_: i64| None;
     let keep = |_: &str| None;
-    let cx = Context {
-        attachment: &none,
-        link: &keep,
-        more: "<!--more-->",
-    };
     let mut problems = Vec::new();
-    for (name, content) in bodies {
+    for (name, content, footnotes) in bodies {
+        let cx = Context {
+            attachment: &none,
+            link: &keep,
+            more: "<!--more-->",
+            footnotes: footnotes.as_deref(),
+        };
         let (html, _) = filtered_html(content, &cx);
         let md = html_to_markdown(&html).markdown;
         let (want, got) = (shape(&html), shape(&render(&md)));

@@ -20,10 +20,21 @@
 //!
 //! `<!--more-->` becomes [`MORE`] on its own line, for the emitter to turn
 //! into the generator's summary divider.
+//!
+//! Footnotes of the block editor (WordPress 6.3+) become GFM footnotes: a
+//! reference `<sup data-fn="id">` becomes `[^N]`, numbered in order of
+//! first appearance, and the texts of the footnotes list
+//! (`<ol class="wp-block-footnotes">`, one `<li id="id">` per footnote, as
+//! WordPress renders it) become definitions `[^N]: …` at the end of the
+//! body, without the list's back links. A reference without a text stays
+//! its number, `<sup>N</sup>`, and is listed in
+//! [`Converted::missing_footnotes`]; a text without a reference still gets
+//! its definition, and is listed in [`Converted::unreferenced_footnotes`].
 
-use ego_tree::NodeRef;
+use ego_tree::{NodeId, NodeRef};
 use scraper::node::Element;
 use scraper::{Html, Node};
+use std::collections::{HashMap, HashSet};
 
 /// What `<!--more-->` becomes: a line of its own that the Markdown emitter
 /// replaces by the generator's summary divider.
@@ -40,6 +51,10 @@ pub struct Converted {
     pub more: bool,
     /// The `src` of every image, in document order (as written in the HTML).
     pub images: Vec<String>,
+    /// Ids of the footnote references without a footnote text, in order.
+    pub missing_footnotes: Vec<String>,
+    /// Ids of the footnote texts that no reference points at, in order.
+    pub unreferenced_footnotes: Vec<String>,
 }
 
 /// Converts an HTML fragment to Markdown.
@@ -58,15 +73,125 @@ pub fn html_to_markdown_with(html: &str, link: &dyn Fn(&str) -> Option<String>, 
         images: Vec::new(),
         link,
         divider: more,
+        notes: Notes::default(),
     };
     let root = doc.root_element();
-    let blocks = c.blocks(*root);
+    c.notes.find(*root);
+    let mut blocks = c.blocks(*root);
+    blocks.extend(c.footnote_definitions(&doc));
     Converted {
         markdown: join_blocks(&blocks),
         raw_html: c.raw_html,
         more: c.more,
         images: c.images,
+        missing_footnotes: c.notes.missing,
+        unreferenced_footnotes: c.notes.unreferenced,
     }
+}
+
+/// The footnotes of a body: the texts found in its footnotes lists, and
+/// the references met so far.
+#[derive(Default)]
+struct Notes {
+    /// Footnote id → its `<li>`.
+    texts: HashMap<String, NodeId>,
+    /// The ids of `texts`, in the lists' order.
+    listed: Vec<String>,
+    /// The footnotes lists, written as definitions instead.
+    lists: HashSet<NodeId>,
+    /// Ids referenced or defined, in order: footnote N is `order[N - 1]`.
+    order: Vec<String>,
+    /// The back link of the footnote being written, left out.
+    backlink: Option<String>,
+    missing: Vec<String>,
+    unreferenced: Vec<String>,
+}
+
+impl Notes {
+    /// Finds the footnotes lists under `root`: `<ol class="wp-block-footnotes">`
+    /// whose items all have an id (the first text of an id wins).
+    fn find(&mut self, root: NodeRef<'_, Node>) {
+        for n in root.descendants() {
+            let Node::Element(e) = n.value() else { continue };
+            if e.name() != "ol" || !e.classes().any(|c| c == "wp-block-footnotes") {
+                continue;
+            }
+            let items: Vec<_> = n.children().filter(|c| c.value().is_element()).collect();
+            let ids: Option<Vec<(String, NodeRef<'_, Node>)>> = items
+                .iter()
+                .map(|li| match li.value() {
+                    Node::Element(le) if le.name() == "li" => le
+                        .id()
+                        .filter(|id| !id.trim().is_empty())
+                        .map(|id| (id.to_string(), *li)),
+                    _ => None,
+                })
+                .collect();
+            let Some(ids) = ids.filter(|ids| !ids.is_empty()) else {
+                continue;
+            };
+            // Text directly in the list (broken HTML) would be lost: such
+            // a list stays a list.
+            if n.children()
+                .any(|c| c.value().as_text().is_some_and(|t| !t.trim().is_empty()))
+            {
+                continue;
+            }
+            self.lists.insert(n.id());
+            for (id, li) in ids {
+                // An item with nothing but its back link has no text.
+                if !self.texts.contains_key(&id) && has_text(li, &format!("#{id}-link")) {
+                    self.listed.push(id.clone());
+                    self.texts.insert(id, li.id());
+                }
+            }
+        }
+    }
+
+    /// The number of footnote `id`, given at its first reference.
+    fn number(&mut self, id: &str) -> usize {
+        match self.order.iter().position(|o| o == id) {
+            Some(i) => i + 1,
+            None => {
+                self.order.push(id.to_string());
+                self.order.len()
+            }
+        }
+    }
+}
+
+/// True when `li` shows something besides its back link to `backlink`.
+fn has_text(li: NodeRef<'_, Node>, backlink: &str) -> bool {
+    let in_backlink = |n: &NodeRef<'_, Node>| {
+        n.ancestors()
+            .take_while(|a| a.id() != li.id())
+            .chain(std::iter::once(*n))
+            .any(|a| matches!(a.value(), Node::Element(e) if e.name() == "a" && e.attr("href") == Some(backlink)))
+    };
+    li.descendants().any(|d| match d.value() {
+        Node::Text(t) => !t.trim().is_empty() && !in_backlink(&d),
+        Node::Element(e) => matches!(e.name(), "img" | "iframe" | "video" | "audio" | "svg") && !in_backlink(&d),
+        _ => false,
+    })
+}
+
+/// The footnote id a `<sup>` refers to: its `data-fn`, or for
+/// `<sup class="fn"><a href="#id">`, the link's target.
+fn footnote_ref(node: NodeRef<'_, Node>, e: &Element) -> Option<String> {
+    if let Some(id) = e.attr("data-fn").map(str::trim).filter(|id| !id.is_empty()) {
+        return Some(id.to_string());
+    }
+    if !e.classes().any(|c| c == "fn") {
+        return None;
+    }
+    node.children().find_map(|c| match c.value() {
+        Node::Element(a) if a.name() == "a" => a
+            .attr("href")
+            .and_then(|h| h.strip_prefix('#'))
+            .filter(|id| !id.is_empty())
+            .map(str::to_string),
+        _ => None,
+    })
 }
 
 /// Elements whose content is laid out as blocks.
@@ -199,9 +324,71 @@ struct Converter<'l> {
     images: Vec<String>,
     link: &'l dyn Fn(&str) -> Option<String>,
     divider: &'l str,
+    notes: Notes,
 }
 
 impl Converter<'_> {
+    /// The definitions of the footnotes: those referenced, in order, then
+    /// those no reference points at.
+    fn footnote_definitions(&mut self, doc: &Html) -> Vec<String> {
+        let mut defs = Vec::new();
+        let mut done = 0;
+        let mut listed = 0;
+        loop {
+            // A footnote's text may hold references too: they are numbered
+            // as they are met.
+            while done < self.notes.order.len() {
+                let id = self.notes.order[done].clone();
+                done += 1;
+                if let Some(li) = self.notes.texts.get(&id).and_then(|&li| doc.tree.get(li)) {
+                    defs.push(self.footnote_definition(done, li, &id));
+                }
+            }
+            // Then the texts no reference points at, in the lists' order.
+            while listed < self.notes.listed.len() && self.notes.order.contains(&self.notes.listed[listed]) {
+                listed += 1;
+            }
+            let Some(id) = self.notes.listed.get(listed).cloned() else {
+                break;
+            };
+            self.notes.unreferenced.push(id.clone());
+            self.notes.order.push(id);
+        }
+        defs
+    }
+
+    /// A footnote reference: `[^n]`, or `<sup>n</sup>` without a text.
+    fn footnote_ref(&mut self, node: NodeRef<'_, Node>, e: &Element) -> String {
+        let id = footnote_ref(node, e).unwrap_or_default();
+        let n = self.notes.number(&id);
+        if self.notes.texts.contains_key(&id) {
+            return format!("[^{n}]");
+        }
+        if !self.notes.missing.contains(&id) {
+            self.notes.missing.push(id);
+        }
+        format!("<sup>{n}</sup>")
+    }
+
+    /// `[^n]: text`, lines after the first indented to stay in the
+    /// definition.
+    fn footnote_definition(&mut self, n: usize, li: NodeRef<'_, Node>, id: &str) -> String {
+        self.notes.backlink = Some(format!("#{id}-link"));
+        let text = join_blocks(&self.blocks(li));
+        self.notes.backlink = None;
+        let mut s = format!("[^{n}]:");
+        for (i, line) in text.split('\n').enumerate() {
+            if i > 0 {
+                s.push('\n');
+            }
+            if !line.is_empty() {
+                s.push_str(if i == 0 { " " } else { "    " });
+                s.push_str(line);
+            }
+        }
+        s
+    }
+
     /// Renders the children of `node` as a list of blocks.
     fn blocks(&mut self, node: NodeRef<'_, Node>) -> Vec<String> {
         let mut out = Vec::new();
@@ -310,6 +497,10 @@ impl Converter<'_> {
     /// A list; `alt` uses the other marker (`*`, `N)`), so that a list
     /// right after another one is not merged into it.
     fn list(&mut self, node: NodeRef<'_, Node>, e: &Element, alt: bool) -> Option<String> {
+        if self.notes.lists.contains(&node.id()) {
+            // Written as definitions at the end.
+            return None;
+        }
         let ordered = e.name() == "ol";
         let mut n: u64 = e.attr("start").and_then(|s| s.trim().parse().ok()).unwrap_or(1);
         let mut items = Vec::new();
@@ -548,6 +739,8 @@ impl Converter<'_> {
                 }
                 image(e, self.link)
             }
+            "a" if self.notes.backlink.is_some() && e.attr("href") == self.notes.backlink.as_deref() => String::new(),
+            "sup" if footnote_ref(node, e).is_some() => self.footnote_ref(node, e),
             "a" => {
                 let text = self.inline_children(node);
                 match e.attr("href") {
@@ -709,6 +902,8 @@ fn escape_text(s: &str) -> String {
                 out.push(c);
             }
             ']' if matches!(next, Some('(' | '[' | ':')) => out.push_str("\\]"),
+            // `[^x]` would be a footnote reference.
+            '[' if next == Some('^') => out.push_str("\\["),
             '<' if next.is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')) => {
                 out.push_str("&lt;")
             }
@@ -1079,6 +1274,43 @@ mod tests {
         assert!(c.more);
     }
 
+    #[test]
+    fn rendered_footnotes_lists_become_definitions() {
+        // Pasted as WordPress renders it: the list holds the texts.
+        let c = html_to_markdown(
+            r##"<p>Glaze<sup data-fn="a1" class="fn"><a href="#a1" id="a1-link">1</a></sup> and kiln<sup class="fn"><a href="#b2" id="b2-link">2</a></sup>.</p><ol class="wp-block-footnotes"><li id="a1">Ash <strong>and</strong> feldspar. <a href="#a1-link" aria-label="Jump to footnote reference 1">↩︎</a></li><li id="b2">Cone 10. <a href="#b2-link" aria-label="Jump to footnote reference 2">↩︎</a></li></ol><p>After.</p>"##,
+        );
+        assert_eq!(
+            c.markdown,
+            "Glaze[^1] and kiln[^2].\n\nAfter.\n\n[^1]: Ash **and** feldspar.\n\n[^2]: Cone 10."
+        );
+        assert!(c.missing_footnotes.is_empty() && c.unreferenced_footnotes.is_empty());
+        // Other ordered lists, or a footnotes list with an item without an
+        // id, stay lists; text that looks like a reference is escaped.
+        assert_eq!(
+            md(r#"<ol class="wp-block-footnotes"><li>no id</li></ol><p>[^1] is literal</p>"#),
+            "1. no id\n\n\\[^1] is literal"
+        );
+        // A reference without a text anywhere keeps its number.
+        let c = html_to_markdown(r##"<p>x<sup data-fn="zz" class="fn"><a href="#zz" id="zz-link">4</a></sup></p>"##);
+        assert_eq!(c.markdown, "x<sup>1</sup>");
+        assert_eq!(c.missing_footnotes, ["zz"]);
+    }
+
+    #[test]
+    fn footnotes_of_several_blocks_in_headings_and_tables() {
+        let c = html_to_markdown(
+            r##"<h2>Head<sup data-fn="a" class="fn"><a href="#a" id="a-link">1</a></sup></h2><table><tr><th>x<sup data-fn="b" class="fn"><a href="#b" id="b-link">2</a></sup></th></tr></table><ol class="wp-block-footnotes"><li id="a"><p>Para one.</p><p>Para two.</p><pre><code>code</code></pre> <a href="#a-link">↩︎</a></li><li id="b">B <a href="#b-link">↩︎</a></li><li id="c"><a href="#c-link">↩︎</a></li></ol>"##,
+        );
+        // Blocks of a definition are indented; an item with only its back
+        // link has no text.
+        assert_eq!(
+            c.markdown,
+            "## Head[^1]\n\n| x[^2] |\n| --- |\n\n[^1]: Para one.\n\n    Para two.\n\n    ```\n    code\n    ```\n\n[^2]: B"
+        );
+        assert!(c.unreferenced_footnotes.is_empty());
+    }
+
     /// What a reader sees of a document: text and structure, for comparing
     /// the source HTML with the HTML its Markdown renders to.
     #[derive(Debug, PartialEq)]
@@ -1156,7 +1388,9 @@ mod tests {
     }
 
     fn render(md: &str) -> String {
-        let opts = pulldown_cmark::Options::ENABLE_TABLES | pulldown_cmark::Options::ENABLE_STRIKETHROUGH;
+        let opts = pulldown_cmark::Options::ENABLE_TABLES
+            | pulldown_cmark::Options::ENABLE_STRIKETHROUGH
+            | pulldown_cmark::Options::ENABLE_FOOTNOTES;
         let mut html = String::new();
         pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new_ext(md, opts));
         html

@@ -230,6 +230,10 @@ pub struct Written {
     pub dynamic_blocks: BTreeMap<String, u64>,
     /// `[gallery]` ids missing from the export.
     pub missing_attachments: Vec<i64>,
+    /// Footnote references without a text (kept as their number), by id.
+    pub missing_footnotes: Vec<String>,
+    /// Footnote texts no reference points at (still written), by id.
+    pub unreferenced_footnotes: Vec<String>,
     /// Comments not published, by status.
     pub comments_skipped: BTreeMap<String, u64>,
     /// Replies whose parent is not published.
@@ -699,6 +703,11 @@ fn render_item(
         attachment: &attachment,
         link: &link,
         more: opts.ssg.more(),
+        footnotes: item
+            .meta
+            .iter()
+            .find(|m| m.key == "footnotes")
+            .map(|m| m.value.as_str()),
     };
     let body = body::convert(&item.content, &cx);
     let thread = comments::Thread::build(&item.comments);
@@ -737,6 +746,8 @@ fn render_item(
         raw_html: body.raw_html,
         dynamic_blocks: body.dynamic_blocks,
         missing_attachments: body.missing_attachments,
+        missing_footnotes: body.missing_footnotes,
+        unreferenced_footnotes: body.unreferenced_footnotes,
         comments_skipped: thread.skipped,
         orphan_comments: thread.orphans,
     };
