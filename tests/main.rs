@@ -5,9 +5,12 @@
 //! * `cli`: exit codes, standard input, gzip, atomic output, `info`;
 //! * `markdown`: the Markdown site writer, as whole trees per generator;
 //! * `media`: `--download-media` against a local HTTP server;
+//! * `cases`: the case files of `fixtures/transform/` for shortcode
+//!   expansion and HTML → Markdown (`WXR_BLESS=1` rewrites them);
 //! * `corpus`: the real exports of `../shared/corpus` (when `WXR_CORPUS`
 //!   is set), with counts checked against the raw files.
 
+mod cases;
 mod cli;
 mod corpus;
 mod golden;
