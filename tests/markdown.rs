@@ -99,3 +99,22 @@ fn markdown_output_is_deterministic() {
     assert_eq!(one, run("4"));
     assert_eq!(one, run("4"));
 }
+
+/// A file that cannot be written stops the run with exit code 5 and the
+/// path, whichever thread meets it.
+#[test]
+fn an_unwritable_site_fails_with_code_5() {
+    let out = tempfile::tempdir().unwrap();
+    // A file where the posts' directory must go.
+    std::fs::create_dir(out.path().join("content")).unwrap();
+    std::fs::write(out.path().join("content").join("posts"), "in the way").unwrap();
+    let o = wxr(&root().join("fixtures").join("read"))
+        .args(["convert", "french-blog-post.xml", "--format", "markdown", "-o"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(5), "{stderr}");
+    assert!(stderr.contains("content/posts/"), "{stderr}");
+    assert!(!out.path().join("wxr-report.json").exists(), "no report for a failed run");
+}

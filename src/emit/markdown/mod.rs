@@ -372,64 +372,72 @@ pub fn write_site(sources: &[Source], opts: &Options) -> Result<SiteReport, RunE
         links.media = Some(map);
     }
     let mut merged = Merged::open(&sources, opts.read, opts.progress.clone())?;
-    let mut i = 0;
-    let mut batch: Vec<(Box<Item>, &Planned)> = Vec::new();
     let mut used: BTreeMap<String, Vec<i64>> = BTreeMap::new();
-    let mut batch_bytes = 0;
-    loop {
-        let rec = merged.next_record()?;
-        let end = rec.is_none();
-        if let Some(Record::Item(item)) = rec {
-            let Some(decision) = plan.decisions.get(i) else { break };
-            i += 1;
-            match decision {
-                Err(skip) => report.skipped.push(Skipped {
-                    id: item.id,
-                    r#type: item.kind.clone(),
-                    // The report sits in the site's tree: no private text.
-                    title: if *skip == plan::Skip::Private {
-                        String::new()
-                    } else {
-                        item.title.clone().unwrap_or_default()
+    // Three stages at once: this thread reads the next batch while the
+    // current one is converted on every core, and a writer thread writes
+    // the files of the one before. Files are written in export order, so
+    // the output does not depend on the threads.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(String, String)>>(2);
+    std::thread::scope(|scope| -> Result<(), RunError> {
+        let writer = scope.spawn(move || -> Result<(), RunError> {
+            for files in rx {
+                for (path, text) in &files {
+                    write_file(&opts.out_dir, path, text)?;
+                }
+            }
+            Ok(())
+        });
+        let mut batches = Batches {
+            merged: &mut merged,
+            plan: &plan,
+            next: 0,
+            done: false,
+        };
+        let converted = (|| -> Result<(), RunError> {
+            let mut batch = batches.next(&mut report.skipped)?;
+            while !batch.is_empty() {
+                let mut skipped = Vec::new();
+                let (rendered, next) = rayon::join(
+                    || {
+                        batch
+                            .par_iter()
+                            .map(|(item, planned)| render_item(item, planned, &index, &links, opts))
+                            .collect::<Result<Vec<Rendered>, _>>()
                     },
-                    reason: skip.to_string(),
-                }),
-                Ok(planned) => {
-                    batch_bytes += crate::info::item_bytes(&item);
-                    batch.push((item, planned));
-                }
-            }
-        }
-        if end || batch.len() >= BATCH_ITEMS || batch_bytes >= BATCH_BYTES {
-            // Bodies are converted on every core; files are written in
-            // export order, so the output does not depend on the threads.
-            let rendered: Vec<Rendered> = batch
-                .par_iter()
-                .map(|(item, planned)| render_item(item, planned, &index, &links, opts))
-                .collect::<Result<_, _>>()?;
-            for r in rendered {
-                for img in &r.images {
-                    let ids = used.entry(img.clone()).or_default();
-                    if let Some(id) = r.written.id
-                        && !ids.contains(&id)
-                    {
-                        ids.push(id);
+                    || batches.next(&mut skipped),
+                );
+                let mut files = Vec::new();
+                for r in rendered? {
+                    for img in &r.images {
+                        let ids = used.entry(img.clone()).or_default();
+                        if let Some(id) = r.written.id
+                            && !ids.contains(&id)
+                        {
+                            ids.push(id);
+                        }
                     }
+                    files.extend(r.files);
+                    report.written.push(r.written);
                 }
-                if !opts.dry_run {
-                    for (path, text) in &r.files {
-                        write_file(&opts.out_dir, path, text)?;
-                    }
+                report.skipped.append(&mut skipped);
+                // A closed channel means the writer failed: its error is
+                // the one to report.
+                if !opts.dry_run && tx.send(files).is_err() {
+                    break;
                 }
-                report.written.push(r.written);
+                batch = next?;
             }
-            batch.clear();
-            batch_bytes = 0;
-        }
-        if end {
-            break;
-        }
-    }
+            Ok(())
+        })();
+        drop(tx);
+        let written = writer.join().unwrap_or_else(|_| {
+            Err(RunError::Output {
+                target: opts.out_dir.display().to_string(),
+                source: std::io::Error::other("the writer thread failed"),
+            })
+        });
+        written.and(converted)
+    })?;
     if !opts.dry_run {
         for r in &opts.redirects {
             let (name, text) = redirect_file(*r, opts.ssg, &plan);
@@ -486,6 +494,56 @@ fn download_media(media: BTreeMap<String, Local>, settings: &fetch::Settings, op
             outcome,
         })
         .collect()
+}
+
+/// The second pass's items in batches, with the items that are not written
+/// set aside in the report as they come.
+struct Batches<'a> {
+    merged: &'a mut Merged,
+    plan: &'a Plan,
+    /// Index of the next item in the plan.
+    next: usize,
+    done: bool,
+}
+
+impl<'a> Batches<'a> {
+    /// The next items to write: up to [`BATCH_ITEMS`] or [`BATCH_BYTES`] of
+    /// text; empty at the end.
+    fn next(&mut self, skipped: &mut Vec<Skipped>) -> Result<Vec<(Box<Item>, &'a Planned)>, RunError> {
+        let mut batch = Vec::new();
+        let mut bytes = 0;
+        while !self.done && batch.len() < BATCH_ITEMS && bytes < BATCH_BYTES {
+            let Some(rec) = self.merged.next_record()? else {
+                self.done = true;
+                break;
+            };
+            let Record::Item(item) = rec else { continue };
+            // The inputs changed since the first pass: stop at what was planned.
+            let Some(decision) = self.plan.decisions.get(self.next) else {
+                self.done = true;
+                break;
+            };
+            self.next += 1;
+            match decision {
+                Err(skip) => skipped.push(Skipped {
+                    id: item.id,
+                    r#type: item.kind.clone(),
+                    // The report sits in the site's tree: no private text.
+                    title: if *skip == plan::Skip::Private {
+                        String::new()
+                    } else {
+                        item.title.clone().unwrap_or_default()
+                    },
+                    reason: skip.to_string(),
+                }),
+                Ok(planned) => {
+                    bytes += crate::info::item_bytes(&item);
+                    batch.push((item, planned));
+                }
+            }
+        }
+        Ok(batch)
+    }
 }
 
 /// `media.json`: every attachment, and every image the bodies show with
