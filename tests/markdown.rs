@@ -116,5 +116,8 @@ fn an_unwritable_site_fails_with_code_5() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(5), "{stderr}");
     assert!(stderr.contains("content/posts/"), "{stderr}");
-    assert!(!out.path().join("wxr-report.json").exists(), "no report for a failed run");
+    assert!(
+        !out.path().join("wxr-report.json").exists(),
+        "no report for a failed run"
+    );
 }
