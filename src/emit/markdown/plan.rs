@@ -210,7 +210,31 @@ impl Plan {
             };
             plan.decisions.push(decision);
         }
+        plan.attachment_pages(entries);
         plan
+    }
+
+    /// Attachment pages (`/post/photo/`, `/?attachment_id=ID`) lead to the
+    /// written item the file was uploaded to, as its aliases.
+    fn attachment_pages(&mut self, entries: &[Entry]) {
+        for e in entries.iter().filter(|e| e.kind == "attachment") {
+            let Some(&pi) = e.parent.and_then(|p| self.by_id.get(&p)) else { continue };
+            let Some(Ok(parent)) = self.decisions.get_mut(pi) else { continue };
+            let (aliases, mut queries) = old_urls(e, &parent.url);
+            if let Some(id) = e.id {
+                queries.push(format!("/?attachment_id={id}"));
+            }
+            for a in aliases {
+                if !parent.aliases.contains(&a) {
+                    parent.aliases.push(a);
+                }
+            }
+            for q in queries {
+                if !parent.query_urls.contains(&q) {
+                    parent.query_urls.push(q);
+                }
+            }
+        }
     }
 
     fn skip(&self, e: &Entry, policy: &Policy) -> Option<Skip> {
@@ -486,5 +510,38 @@ mod tests {
         assert_eq!(p.query_urls, ["/?p=7"]);
         assert_eq!(url_path("https://blog.example/?page_id=2"), "/?page_id=2");
         assert_eq!(url_path("https://blog.example//greek/a//"), "/greek/a/");
+    }
+
+    #[test]
+    fn attachment_pages_lead_to_the_item_they_belong_to() {
+        let attachment = |id: i64, parent: Option<i64>, link: &str| Entry {
+            id: Some(id),
+            kind: "attachment".into(),
+            status: "inherit".into(),
+            parent,
+            link: Some(link.into()),
+            ..Entry::default()
+        };
+        let mut draft = post(8, "later", "Later");
+        draft.status = "draft".into();
+        let entries = [
+            post(7, "hello", "Hello"),
+            attachment(20, Some(7), "http://blog.example/2010/02/hello/photo/"),
+            attachment(21, Some(7), "http://blog.example/?attachment_id=21"),
+            attachment(22, Some(8), "http://blog.example/2010/02/later/map/"),
+            attachment(23, None, "http://blog.example/loose/"),
+            draft,
+        ];
+        let plan = Plan::make(&entries, &Policy::default(), Ssg::Hugo);
+        let p = plan.decisions[0].as_ref().unwrap();
+        assert_eq!(p.aliases, ["/2010/02/hello/", "/2010/02/hello/photo/"]);
+        assert_eq!(
+            p.query_urls,
+            ["/?p=7", "/?p=20", "/?attachment_id=20", "/?attachment_id=21", "/?p=21"]
+        );
+        // The parent is not written, or there is none: nothing to lead to.
+        assert!(plan.decisions[3].is_err() && plan.decisions[5].is_err());
+        let all: Vec<&String> = plan.decisions.iter().flatten().flat_map(|p| &p.aliases).collect();
+        assert!(!all.iter().any(|a| a.contains("map") || a.contains("loose")));
     }
 }
