@@ -8,8 +8,9 @@
 //!   title), nested lists, blockquotes, horizontal rules, hard breaks;
 //! * fenced code with the language from `class="language-x"`, `lang-x`,
 //!   `lang:x`, `brush: x`, `lang="x"` or `data-lang`, the text byte-exact;
-//! * GFM tables when every row is plain (no merged cells, no block content
-//!   in a cell), strikethrough;
+//! * GFM tables, with their columns' alignment, when every row is plain
+//!   (no merged cells, no block content in a cell, no caption),
+//!   strikethrough;
 //! * `<figure>` kept as HTML around Markdown content (CommonMark reads the
 //!   Markdown between the blank lines), `<figcaption>` kept;
 //! * everything Markdown cannot express (iframes, scripts, forms, video,
@@ -74,13 +75,18 @@ pub fn html_to_markdown_with(html: &str, link: &dyn Fn(&str) -> Option<String>, 
         link,
         divider: more,
         notes: Notes::default(),
+        brackets: Brackets::Text,
     };
     let root = doc.root_element();
     c.notes.find(*root);
     let mut blocks = c.blocks(*root);
     blocks.extend(c.footnote_definitions(&doc));
+    let mut markdown = join_blocks(&blocks);
+    if markdown.contains(BLOCK) {
+        markdown.retain(|c| c != BLOCK);
+    }
     Converted {
-        markdown: join_blocks(&blocks),
+        markdown,
         raw_html: c.raw_html,
         more: c.more,
         images: c.images,
@@ -325,6 +331,8 @@ struct Converter<'l> {
     link: &'l dyn Fn(&str) -> Option<String>,
     divider: &'l str,
     notes: Notes,
+    /// How brackets are escaped in the text being written.
+    brackets: Brackets,
 }
 
 impl Converter<'_> {
@@ -437,20 +445,25 @@ impl Converter<'_> {
         }
         let text = match name {
             "p" => {
-                let s = self.inline_children(node);
-                let s = trim_breaks(&s);
-                if s.is_empty() {
+                let mut parts = Vec::new();
+                paragraphs(&self.inline_children(node), false, &mut parts);
+                if parts.is_empty() {
                     return None;
                 }
-                s.to_string()
+                parts.join("\n\n")
             }
             "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
                 let level = usize::from(name.as_bytes()[1] - b'0');
-                let s = one_line(&self.inline_children(node));
+                let mut s = one_line(&self.inline_children(node));
+                s.retain(|c| c != BLOCK);
                 if s.is_empty() {
                     return None;
                 }
-                format!("{} {}", "#".repeat(level), s)
+                format!(
+                    "{} {}",
+                    "#".repeat(level),
+                    escape_closing_hashes(&escape_line_starts(&s))
+                )
             }
             "hr" => "---".to_string(),
             "blockquote" => {
@@ -510,7 +523,7 @@ impl Converter<'_> {
                 // Text directly in a list (broken HTML): its own item.
                 let t = self.inline(child);
                 if !t.trim().is_empty() {
-                    items.push((String::new(), t.trim().to_string()));
+                    items.push((String::new(), escape_line_starts(t.trim())));
                 }
                 continue;
             };
@@ -523,10 +536,16 @@ impl Converter<'_> {
             // two paragraphs in one item make the list loose.
             loose |= content_blocks.iter().filter(|b| !is_list_block(b)).count() > 1;
             let mut body = String::new();
+            let mut prev_list = true;
             for b in &content_blocks {
                 if !body.is_empty() {
-                    body.push_str(if is_list_block(b) { "\n" } else { "\n\n" });
+                    // A list that cannot interrupt a paragraph (one not
+                    // starting at 1, or with an empty first item) follows
+                    // a blank line.
+                    let tight = is_list_block(b) && (prev_list || interrupts_paragraph(b));
+                    body.push_str(if tight { "\n" } else { "\n\n" });
                 }
+                prev_list = is_list_block(b);
                 body.push_str(b);
             }
             let marker = match (ordered, alt) {
@@ -573,7 +592,15 @@ impl Converter<'_> {
     /// A GFM table, when every cell holds inline content and no cell is
     /// merged; `None` otherwise.
     fn table(&mut self, node: NodeRef<'_, Node>) -> Option<String> {
+        // GFM has no caption: such a table stays HTML.
+        if node
+            .children()
+            .any(|c| matches!(c.value(), Node::Element(e) if e.name() == "caption"))
+        {
+            return None;
+        }
         let mut rows: Vec<(bool, Vec<String>)> = Vec::new();
+        let mut aligns: Vec<Option<&'static str>> = Vec::new();
         for tr in node
             .descendants()
             .filter(|n| matches!(n.value(), Node::Element(e) if e.name() == "tr"))
@@ -599,7 +626,16 @@ impl Converter<'_> {
                 }
                 header &= ce.name() == "th";
                 any_th |= ce.name() == "th";
-                let text = one_line(&self.inline_children_in_table(cell));
+                // A column's alignment: its header cell's, or else its
+                // first body cell's.
+                let i = cells.len();
+                if rows.len() <= 1 {
+                    if aligns.len() <= i {
+                        aligns.resize(i + 1, None);
+                    }
+                    aligns[i] = aligns[i].or_else(|| alignment(ce));
+                }
+                let text = escape_line_starts(&one_line(&self.inline_children_in_table(cell)));
                 cells.push(text.replace('|', "\\|"));
             }
             // GFM has one header row, of header cells, and no header cells
@@ -614,7 +650,15 @@ impl Converter<'_> {
             return None;
         }
         let (head, body) = (rows[0].1.clone(), &rows[1..]);
-        let mut s = format!("| {} |\n|{}|", head.join(" | "), vec![" --- "; width].join("|"));
+        let delims: Vec<&str> = (0..width)
+            .map(|i| match aligns.get(i).copied().flatten() {
+                Some("left") => ":--",
+                Some("center") => ":-:",
+                Some("right") => "--:",
+                _ => "---",
+            })
+            .collect();
+        let mut s = format!("| {} |\n| {} |", head.join(" | "), delims.join(" | "));
         for (_, cells) in body {
             s.push_str(&format!("\n| {} |", cells.join(" | ")));
         }
@@ -717,12 +761,12 @@ impl Converter<'_> {
     /// Renders a node in inline context.
     fn inline(&mut self, node: NodeRef<'_, Node>) -> String {
         match node.value() {
-            Node::Text(t) => escape_text(&collapse_ws(t)),
+            Node::Text(t) => escape_text(&collapse_ws(t), self.brackets),
             Node::Element(e) => self.inline_element(node, e),
             // wpautop leaves `<!--more-->` in a paragraph: it stands alone.
             Node::Comment(c) if is_more(c) => {
                 self.more = true;
-                format!("\n\n{}\n\n", self.divider)
+                format!("\n\n{BLOCK}{}{BLOCK}\n\n", self.divider)
             }
             _ => String::new(),
         }
@@ -742,14 +786,16 @@ impl Converter<'_> {
             "a" if self.notes.backlink.is_some() && e.attr("href") == self.notes.backlink.as_deref() => String::new(),
             "sup" if footnote_ref(node, e).is_some() => self.footnote_ref(node, e),
             "a" => {
+                let Some(href) = e.attr("href") else {
+                    return self.inline_children(node);
+                };
+                // Brackets in link text must balance, or be escaped.
+                let saved = self.brackets;
+                self.brackets = Brackets::of_link_text(&link_text(node));
                 let text = self.inline_children(node);
-                match e.attr("href") {
-                    Some(href) => {
-                        let href = (self.link)(href).unwrap_or_else(|| href.to_string());
-                        format!("[{}]({}{})", text.trim(), link_dest(&href), title_part(e.attr("title")))
-                    }
-                    None => text,
-                }
+                self.brackets = saved;
+                let href = (self.link)(href).unwrap_or_else(|| href.to_string());
+                format!("[{}]({}{})", text.trim(), link_dest(&href), title_part(e.attr("title")))
             }
             name if is_kept_inline(name) => {
                 let inner = self.inline_children(node);
@@ -765,10 +811,36 @@ impl Converter<'_> {
             // on their own lines.
             _ => {
                 let blocks = self.block(node, e).unwrap_or_default();
-                format!("\n\n{blocks}\n\n")
+                format!("\n\n{BLOCK}{blocks}{BLOCK}\n\n")
             }
         }
     }
+}
+
+/// The alignment of a table cell: `left`, `center` or `right`, from its
+/// `style` (`text-align`), `align`, `data-align` or WordPress's
+/// `has-text-align-…` class.
+fn alignment(e: &Element) -> Option<&'static str> {
+    let norm = |v: &str| match v.trim().to_ascii_lowercase().as_str() {
+        "left" | "start" => Some("left"),
+        "center" => Some("center"),
+        "right" | "end" => Some("right"),
+        _ => None,
+    };
+    if let Some(style) = e.attr("style") {
+        let found = style.split(';').find_map(|d| {
+            let (k, v) = d.split_once(':')?;
+            (k.trim().eq_ignore_ascii_case("text-align")).then(|| norm(v.trim_end_matches("!important")))?
+        });
+        if found.is_some() {
+            return found;
+        }
+    }
+    if let Some(a) = e.attr("align").or_else(|| e.attr("data-align")).and_then(norm) {
+        return Some(a);
+    }
+    e.classes()
+        .find_map(|c| c.strip_prefix("has-text-align-").and_then(norm))
 }
 
 /// `<!--more-->`, with or without a custom "read more" text.
@@ -792,17 +864,88 @@ fn list_uses_paren(b: &str) -> bool {
 
 /// Ends the paragraph being gathered.
 fn flush_paragraph(inline: &mut String, out: &mut Vec<String>) {
-    let text = inline.trim_matches(|c: char| c == ' ' || c == '\n');
-    if !text.is_empty() {
+    paragraphs(inline, true, out);
+    inline.clear();
+}
+
+/// Around a block met in inline context (and `<!--more-->`), which is
+/// written as it is: the text around it is escaped. It never occurs in a
+/// parsed document (html5ever drops or replaces NUL).
+const BLOCK: char = '\0';
+
+/// The blocks of gathered inline content: paragraphs, each without the
+/// breaks and spaces at its edges (and around its line breaks when
+/// `trim_lines`) and with its line starts escaped, and the blocks met in
+/// inline context (between two [`BLOCK`]s), as they are.
+fn paragraphs(inline: &str, trim_lines: bool, out: &mut Vec<String>) {
+    for (i, segment) in inline.split(BLOCK).enumerate() {
+        if i % 2 == 1 {
+            if !segment.trim().is_empty() {
+                out.push(segment.to_string());
+            }
+            continue;
+        }
         // Paragraphs cut by a block in inline context come out as several.
-        for part in text.split("\n\n") {
+        for part in segment.split("\n\n") {
             let p = trim_breaks(part);
             if !p.is_empty() {
-                out.push(trim_line_ends(p));
+                out.push(if trim_lines {
+                    escape_line_starts(&trim_line_ends(p))
+                } else {
+                    escape_line_starts(p)
+                });
             }
         }
     }
-    inline.clear();
+}
+
+/// The text of a link, as far as its brackets go (code spans left out:
+/// their brackets are literal).
+fn link_text(node: NodeRef<'_, Node>) -> String {
+    let mut s = String::new();
+    for d in node.descendants() {
+        if let Node::Text(t) = d.value() {
+            let in_code = d
+                .ancestors()
+                .take_while(|a| a.id() != node.id())
+                .any(|a| matches!(a.value(), Node::Element(e) if matches!(e.name(), "code" | "tt")));
+            if !in_code {
+                s.push_str(t);
+            }
+        }
+    }
+    s
+}
+
+/// A heading's text ending with `#`s after a space would lose them (they
+/// read as a closing sequence): they are escaped.
+fn escape_closing_hashes(s: &str) -> String {
+    let rest = s.trim_end_matches('#');
+    if rest.len() == s.len() || !(rest.is_empty() || rest.ends_with(' ')) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() * 2);
+    out.push_str(rest);
+    for _ in rest.len()..s.len() {
+        out.push_str("\\#");
+    }
+    out
+}
+
+/// A rendered list that can interrupt a paragraph: its first item is not
+/// empty, and an ordered one starts at 1.
+fn interrupts_paragraph(list: &str) -> bool {
+    let first = list.split('\n').next().unwrap_or("");
+    let digits = first.bytes().take_while(u8::is_ascii_digit).count();
+    let marker = if digits > 0 {
+        if &first[..digits] != "1" {
+            return false;
+        }
+        digits + 1
+    } else {
+        1
+    };
+    first.len() > marker + 1 && !first[marker + 1..].trim().is_empty()
 }
 
 /// A paragraph without the line breaks (`\` + newline) and spaces at its
@@ -888,40 +1031,107 @@ fn text_of(node: NodeRef<'_, Node>) -> String {
     s
 }
 
-/// Escapes what would otherwise be read as Markdown. Conservative on
-/// brackets: `[` and `]` only where they could form a link, so shortcodes
-/// stay as written.
-fn escape_text(s: &str) -> String {
+/// How brackets are escaped in a text.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Brackets {
+    /// Outside link text: `]` before `(` or `:` (an inline link, a link
+    /// reference definition), `[` before `^` (a footnote reference); all
+    /// others stay, so that shortcodes stay as written. No link reference
+    /// definition can be made (every `]:` is escaped), so `[a][b]` and
+    /// `[a]` are never links.
+    Text,
+    /// In link text or alt text whose brackets balance: none escaped.
+    Balanced,
+    /// In link text or alt text whose brackets do not balance, or hold a
+    /// link or a footnote reference: every one escaped.
+    All,
+}
+
+impl Brackets {
+    /// The escaping of the brackets of `text`, the text of a link or an
+    /// alt text.
+    fn of_link_text(text: &str) -> Brackets {
+        let mut depth = 0usize;
+        let mut prev = 0u8;
+        for &b in text.as_bytes() {
+            match b {
+                b'[' => depth += 1,
+                b']' if depth == 0 => return Brackets::All,
+                b']' => depth -= 1,
+                b'(' if prev == b']' => return Brackets::All,
+                b'^' if prev == b'[' => return Brackets::All,
+                _ => {}
+            }
+            prev = b;
+        }
+        if depth == 0 { Brackets::Balanced } else { Brackets::All }
+    }
+}
+
+/// Escapes what would otherwise be read as inline Markdown (line starts
+/// are escaped later, on the assembled paragraph: see
+/// [`escape_line_starts`]). Only where the meaning would change: `_` not
+/// between two alphanumerics (intraword `_` never opens or closes
+/// emphasis), brackets as `brackets` says, so that shortcodes such as
+/// `[su_tab title="A"]` stay as written.
+fn escape_text(s: &str, brackets: Brackets) -> String {
+    let bytes = s.as_bytes();
+    let special = |b: u8| matches!(b, b'\\' | b'`' | b'*' | b'_' | b'[' | b']' | b'<' | b'&' | b'~');
+    if !bytes.iter().any(|&b| special(b)) {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len() + 8);
-    let chars: Vec<char> = s.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        let next = chars.get(i + 1).copied();
-        match c {
-            '\\' | '`' | '*' | '_' => {
-                out.push('\\');
-                out.push(c);
+    let mut done = 0;
+    for (i, &c) in bytes.iter().enumerate() {
+        if !special(c) {
+            continue;
+        }
+        let next = bytes.get(i + 1).copied();
+        let esc: Option<&str> = match c {
+            b'\\' | b'`' | b'*' | b'~' => Some("\\"),
+            b'_' => {
+                // A run of underscores between alphanumerics is intraword.
+                let run_start = s[..i].trim_end_matches('_');
+                let run_end = s[i..].trim_start_matches('_');
+                let before = run_start.chars().next_back().is_some_and(char::is_alphanumeric);
+                let after = run_end.chars().next().is_some_and(char::is_alphanumeric);
+                (!(before && after)).then_some("\\")
             }
-            ']' if matches!(next, Some('(' | '[' | ':')) => out.push_str("\\]"),
+            b'[' | b']' if brackets == Brackets::All => Some("\\"),
+            b']' if brackets == Brackets::Text && matches!(next, Some(b'(' | b':')) => Some("\\"),
             // `[^x]` would be a footnote reference.
-            '[' if next == Some('^') => out.push_str("\\["),
-            '<' if next.is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')) => {
-                out.push_str("&lt;")
+            b'[' if brackets == Brackets::Text && next == Some(b'^') => Some("\\"),
+            b'<' if next.is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, b'/' | b'!' | b'?')) => {
+                out.push_str(&s[done..i]);
+                out.push_str("&lt;");
+                done = i + 1;
+                None
             }
-            '&' if looks_like_entity(&chars[i + 1..]) => out.push_str("&amp;"),
-            '~' if next == Some('~') => out.push_str("\\~"),
-            _ => out.push(c),
+            b'&' if looks_like_entity(&bytes[i + 1..]) => {
+                out.push_str(&s[done..i + 1]);
+                out.push_str("amp;");
+                done = i + 1;
+                None
+            }
+            _ => None,
+        };
+        if let Some(e) = esc {
+            out.push_str(&s[done..i]);
+            out.push_str(e);
+            done = i;
         }
     }
-    escape_line_starts(&out)
+    out.push_str(&s[done..]);
+    out
 }
 
 /// `&name;` or `&#…;` would be decoded by a Markdown renderer.
-fn looks_like_entity(rest: &[char]) -> bool {
+fn looks_like_entity(rest: &[u8]) -> bool {
     for (n, &c) in rest.iter().take(32).enumerate() {
-        if c == ';' {
+        if c == b';' {
             return n > 0;
         }
-        if !(c.is_ascii_alphanumeric() || c == '#') {
+        if !(c.is_ascii_alphanumeric() || c == b'#') {
             return false;
         }
     }
@@ -1065,7 +1275,8 @@ fn longest_run(s: &str, c: char) -> usize {
 }
 
 fn image(e: &Element, link: &dyn Fn(&str) -> Option<String>) -> String {
-    let alt = e.attr("alt").unwrap_or("").replace(['[', ']'], "").replace('\n', " ");
+    let alt = collapse_ws(e.attr("alt").unwrap_or(""));
+    let alt = escape_text(&alt, Brackets::of_link_text(&alt));
     match e.attr("src") {
         Some(src) => {
             let src = link(src).unwrap_or_else(|| src.to_string());
