@@ -2,15 +2,34 @@
 //! parsing their attributes the way `shortcode_parse_atts()` does, and
 //! expanding the ones a static site can show into plain HTML.
 //!
-//! Expanded: `[caption]` (a figure with its caption), `[gallery]` (the
-//! images of the listed attachments), `[embed]`, `[youtube]`, `[vimeo]`
-//! (an iframe), `[audio]`, `[video]` (the media element), `[code]` and
-//! `[sourcecode]` (a `<pre><code>` with the language). Everything else is
-//! kept exactly as written, and counted in [`Expanded::unknown`]: a site
-//! generator may have its own handler, and nothing is silently lost.
-//! `[[name]]` is WordPress's escape for a literal `[name]`.
+//! Expanded: `[caption]` (a figure with its caption, as
+//! `img_caption_shortcode()`), `[gallery]` (the images of the listed
+//! attachments), `[embed]`, `[youtube]`, `[vimeo]` and bare oEmbed URLs
+//! (an iframe, or a link for the other providers), `[audio]`, `[video]`
+//! (the media element), `[code]` and `[sourcecode]` (a `<pre><code>` with
+//! the language). Everything else is kept exactly as written, and counted
+//! in [`Expanded::unknown`] (also when nested in another shortcode, but not
+//! in the content of a code shortcode, which is code): a site generator may
+//! have its own handler, and nothing is silently lost. `[[name]]` is
+//! WordPress's escape for a literal `[name]`.
+//!
+//! WordPress expands them in two rounds, and so does this module:
+//!
+//! 1. [`expand_before_autop`], before `wpautop()`: the code shortcodes
+//!    (SyntaxHighlighter Evolved does them at `the_content` priority 7, so
+//!    that wpautop never touches the code), then `[embed]` and bare URLs
+//!    alone on their line or in their paragraph (`WP_Embed::run_shortcode`
+//!    and `WP_Embed::autoembed`, priority 8). The code blocks are left as
+//!    placeholders (a `<pre>` that wpautop keeps as is) until the end.
+//! 2. [`expand_after_autop`], after wpautop and `shortcode_unautop()`
+//!    (priority 11, `do_shortcode()`): all the others; then
+//!    [`Protected::restore`] puts the code blocks back.
+//!
+//! [`expand`] does both rounds on a text at once.
 
-use std::collections::BTreeMap;
+use memchr::memmem;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 
 /// The shortcodes this module expands.
 pub const HANDLED: &[&str] = &[
@@ -25,6 +44,10 @@ pub const HANDLED: &[&str] = &[
     "code",
     "sourcecode",
 ];
+
+/// The code shortcodes: their content is code, expanded before wpautop and
+/// never read for shortcodes.
+pub const CODE: &[&str] = &["code", "sourcecode"];
 
 /// One shortcode found in a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,15 +66,27 @@ pub struct Shortcode<'a> {
     pub escaped: bool,
 }
 
+impl Shortcode<'_> {
+    /// `[[name …]` without the closing `]]`: not an escape, WordPress
+    /// keeps the extra `[` before what the shortcode gives.
+    fn keeps_bracket(&self, text: &str) -> bool {
+        !self.escaped && text.as_bytes().get(self.start + 1) == Some(&b'[')
+    }
+}
+
 /// Finds the shortcodes named by `known` in `text`, left to right, without
 /// overlaps, as WordPress's shortcode regex does.
 pub fn find<'a>(text: &'a str, known: &dyn Fn(&str) -> bool) -> Vec<Shortcode<'a>> {
     let b = text.as_bytes();
     let mut out = Vec::new();
+    // Where the next closing tag of a name is (`None`: there is none after
+    // the position it was looked for from), so that many unclosed
+    // shortcodes of one name do not search the rest of the text each.
+    let mut closing: HashMap<&'a str, Option<usize>> = HashMap::new();
     let mut i = 0;
     while let Some(off) = memchr::memchr(b'[', &b[i..]) {
         let start = i + off;
-        match parse_at(text, start, known) {
+        match parse_at(text, start, known, &mut closing) {
             Some(sc) => {
                 i = sc.end;
                 out.push(sc);
@@ -63,7 +98,12 @@ pub fn find<'a>(text: &'a str, known: &dyn Fn(&str) -> bool) -> Vec<Shortcode<'a
 }
 
 /// Parses the shortcode starting at `start` (a `[`), if any.
-fn parse_at<'a>(text: &'a str, start: usize, known: &dyn Fn(&str) -> bool) -> Option<Shortcode<'a>> {
+fn parse_at<'a>(
+    text: &'a str,
+    start: usize,
+    known: &dyn Fn(&str) -> bool,
+    closing: &mut HashMap<&'a str, Option<usize>>,
+) -> Option<Shortcode<'a>> {
     let b = text.as_bytes();
     let mut p = start + 1;
     let double_open = b.get(p) == Some(&b'[');
@@ -99,10 +139,20 @@ fn parse_at<'a>(text: &'a str, start: usize, known: &dyn Fn(&str) -> bool) -> Op
     p += if self_closing { 2 } else { 1 };
     let mut content = None;
     if !self_closing {
-        let close = format!("[/{name}]");
-        if let Some(rel) = memchr::memmem::find(&b[p..], close.as_bytes()) {
-            content = Some(&text[p..p + rel]);
-            p += rel + close.len();
+        let close_len = name.len() + 3;
+        let at = match closing.get(name) {
+            Some(Some(at)) if *at >= p => Some(*at),
+            Some(None) => None,
+            _ => {
+                let close = format!("[/{name}]");
+                let at = memmem::find(&b[p..], close.as_bytes()).map(|rel| p + rel);
+                closing.insert(name, at);
+                at
+            }
+        };
+        if let Some(at) = at {
+            content = Some(&text[p..at]);
+            p = at + close_len;
         }
     }
     let escaped = double_open && b.get(p) == Some(&b']');
@@ -207,16 +257,114 @@ pub struct Expanded {
     pub missing_attachments: Vec<i64>,
 }
 
-/// Expands the handled shortcodes; keeps (and counts) the others.
+/// A text after [`expand_before_autop`]: embeds done, code blocks replaced
+/// by placeholders that [`Protected::restore`] turns back into the code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Protected<'a> {
+    /// The text, with the placeholders.
+    pub html: Cow<'a, str>,
+    /// The code blocks, in placeholder order.
+    codes: Vec<String>,
+    /// The placeholder's attribute, absent from the original text.
+    marker: String,
+}
+
+impl Protected<'_> {
+    /// Puts the code blocks back in place of their placeholders.
+    pub fn restore(&self, html: String) -> String {
+        if self.codes.is_empty() {
+            return html;
+        }
+        let prefix = format!("<pre {}", self.marker);
+        let mut out = String::with_capacity(html.len() + self.codes.iter().map(String::len).sum::<usize>());
+        let mut rest = html.as_str();
+        while let Some(i) = rest.find(&prefix) {
+            let after = &rest[i + prefix.len()..];
+            let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+            let code = after[..digits]
+                .parse::<usize>()
+                .ok()
+                .filter(|_| after[digits..].starts_with("></pre>"))
+                .and_then(|n| self.codes.get(n));
+            match code {
+                Some(code) => {
+                    out.push_str(&rest[..i]);
+                    out.push_str(code);
+                    rest = &after[digits + "></pre>".len()..];
+                }
+                None => {
+                    out.push_str(&rest[..i + prefix.len()]);
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
+/// Expands the handled shortcodes of a text (both rounds, without wpautop
+/// between them); keeps (and counts) the others.
 pub fn expand(text: &str, attachment: &dyn Fn(i64) -> Option<Attachment>) -> Expanded {
-    let mut out = Expanded::default();
-    // Unknown shortcodes: anything shaped like one with a name we do not
-    // handle, counted once each.
-    for sc in find(text, &|n| !HANDLED.contains(&n) && looks_like_shortcode_name(n)) {
-        if !sc.escaped && (sc.content.is_some() || sc.attrs.is_empty() || sc.attrs.starts_with(' ')) {
-            *out.unknown.entry(sc.name.to_string()).or_default() += 1;
+    let early = expand_before_autop(text);
+    let mut out = expand_after_autop(&early.html, attachment);
+    out.html = early.restore(std::mem::take(&mut out.html));
+    out
+}
+
+/// What WordPress does before `wpautop()`: the code shortcodes become
+/// placeholders for their code blocks, then `[embed]` and bare URLs alone
+/// on their line or in their paragraph become their embed.
+pub fn expand_before_autop(text: &str) -> Protected<'_> {
+    let mut out = Protected {
+        html: Cow::Borrowed(text),
+        codes: Vec::new(),
+        marker: String::new(),
+    };
+    if memchr::memchr(b'[', text.as_bytes()).is_some() {
+        let found = find(text, &|n| n == "embed" || CODE.contains(&n));
+        if found.iter().any(|sc| !sc.escaped) {
+            let mut marker = String::from("wxr-code-");
+            while text.contains(&marker) {
+                marker.insert(4, 'x');
+            }
+            let mut html = String::with_capacity(text.len());
+            let mut last = 0;
+            for sc in found.iter().filter(|sc| !sc.escaped) {
+                html.push_str(&text[last..sc.start]);
+                last = sc.end;
+                if sc.keeps_bracket(text) {
+                    html.push('[');
+                }
+                let atts = parse_atts(sc.attrs);
+                let content = sc.content.unwrap_or("");
+                if sc.name == "embed" {
+                    html.push_str(&embed(content.trim(), &atts, placement(text, sc.start, sc.end)));
+                } else {
+                    html.push_str(&format!("<pre {marker}{}></pre>", out.codes.len()));
+                    out.codes.push(code(&atts, content));
+                }
+            }
+            html.push_str(&text[last..]);
+            out.html = Cow::Owned(html);
+            out.marker = marker;
         }
     }
+    if let Cow::Owned(s) = autoembed(&out.html) {
+        out.html = Cow::Owned(s);
+    }
+    out
+}
+
+/// What `do_shortcode()` does after `wpautop()`: expands the handled
+/// shortcodes; keeps (and counts) the others.
+pub fn expand_after_autop(text: &str, attachment: &dyn Fn(i64) -> Option<Attachment>) -> Expanded {
+    let mut out = Expanded::default();
+    if memchr::memchr(b'[', text.as_bytes()).is_none() {
+        out.html = text.to_string();
+        return out;
+    }
+    count_unknown(text, &mut out.unknown);
     let mut html = String::with_capacity(text.len());
     let mut last = 0;
     for sc in find(text, &|n| HANDLED.contains(&n)) {
@@ -227,24 +375,33 @@ pub fn expand(text: &str, attachment: &dyn Fn(i64) -> Option<Attachment>) -> Exp
             html.push_str(&text[sc.start + 1..sc.end - 1]);
             continue;
         }
+        if sc.keeps_bracket(text) {
+            html.push('[');
+        }
         let atts = parse_atts(sc.attrs);
         let content = sc.content.unwrap_or("");
         match sc.name {
             "caption" | "wp_caption" => html.push_str(&caption(&atts, content)),
             "gallery" => html.push_str(&gallery(&atts, attachment, &mut out.missing_attachments)),
-            "embed" => html.push_str(&embed(content.trim(), &atts)),
+            "embed" => html.push_str(&embed(content.trim(), &atts, placement(text, sc.start, sc.end))),
             "youtube" | "vimeo" => {
                 let target = atts
                     .get("0")
                     .or_else(|| atts.get("id"))
                     .map_or(content.trim(), String::as_str);
+                // Jetpack's `[youtube=URL]`.
+                let target = target.strip_prefix('=').unwrap_or(target).trim();
+                // Nothing to show: Jetpack shows nothing either.
+                if target.is_empty() {
+                    continue;
+                }
                 // A bare id is the shortcode's own provider's.
                 let target = match (sc.name, target.contains('/')) {
                     ("vimeo", false) => format!("https://vimeo.com/{target}"),
                     (_, false) => format!("https://youtu.be/{target}"),
                     _ => target.to_string(),
                 };
-                html.push_str(&embed(&target, &atts));
+                html.push_str(&embed(&target, &atts, placement(text, sc.start, sc.end)));
             }
             "audio" | "video" => html.push_str(&media(sc.name, &atts)),
             _ => html.push_str(&code(&atts, content)),
@@ -253,6 +410,33 @@ pub fn expand(text: &str, attachment: &dyn Fn(i64) -> Option<Attachment>) -> Exp
     html.push_str(&text[last..]);
     out.html = html;
     out
+}
+
+/// Counts the unknown shortcodes of `text`, also those nested in another
+/// shortcode's content, except in a code shortcode's.
+fn count_unknown(text: &str, unknown: &mut BTreeMap<String, u64>) {
+    // Deep nesting costs a pass over the content per level: a limit keeps
+    // a pathological body linear.
+    const MAX_DEPTH: usize = 16;
+    let mut stack = vec![(text, 0)];
+    while let Some((text, depth)) = stack.pop() {
+        for sc in find(text, &looks_like_shortcode_name) {
+            if sc.escaped {
+                continue;
+            }
+            if !HANDLED.contains(&sc.name) && (sc.content.is_some() || sc.attrs.is_empty() || sc.attrs.starts_with(' '))
+            {
+                *unknown.entry(sc.name.to_string()).or_default() += 1;
+            }
+            if let Some(content) = sc.content
+                && !CODE.contains(&sc.name)
+                && depth < MAX_DEPTH
+                && content.contains('[')
+            {
+                stack.push((content, depth + 1));
+            }
+        }
+    }
 }
 
 fn looks_like_shortcode_name(n: &str) -> bool {
@@ -266,19 +450,120 @@ fn esc_attr(s: &str) -> String {
         .replace('>', "&gt;")
 }
 
-/// `[caption]`: the image (with its link) and the text after it.
+/// PCRE's `\s` (without the `u` flag).
+fn is_space(c: u8) -> bool {
+    matches!(c, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ')
+}
+
+/// PHP's `trim()`: also strips NUL.
+fn php_trim(s: &str) -> &str {
+    s.trim_matches([' ', '\t', '\n', '\r', '\0', '\u{b}'])
+}
+
+/// PHP's `(int)` cast of a string: optional spaces and sign, then digits.
+fn php_int(s: &str) -> i64 {
+    let s = s.trim_start_matches([' ', '\t', '\n', '\r', '\u{b}', '\u{c}']);
+    let (neg, digits) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let n = digits
+        .bytes()
+        .take_while(u8::is_ascii_digit)
+        .fold(0i64, |n, d| n.saturating_mul(10).saturating_add(i64::from(d - b'0')));
+    if neg { -n } else { n }
+}
+
+/// Where a shortcode or URL stands, which decides what a link to a page
+/// without an embed looks like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Placement {
+    /// Alone on its line: a paragraph of its own.
+    Line,
+    /// Alone between `<p>` and `</p>`, or in a sentence: a link.
+    Inline,
+}
+
+/// Whether `text[start..end]` is alone on its line.
+fn placement(text: &str, start: usize, end: usize) -> Placement {
+    let b = text.as_bytes();
+    let before = b[..start]
+        .iter()
+        .rev()
+        .take_while(|c| **c != b'\n')
+        .all(|c| is_space(*c));
+    let after = b[end..].iter().take_while(|c| **c != b'\n').all(|c| is_space(*c));
+    if before && after {
+        Placement::Line
+    } else {
+        Placement::Inline
+    }
+}
+
+/// `[caption]`, as `img_caption_shortcode()`: the image (with its link)
+/// and the text after it; the content alone when there is no caption text
+/// or no width.
 fn caption(atts: &BTreeMap<String, String>, content: &str) -> String {
-    // The content is the image markup, then the caption text (older
-    // exports put the caption in a `caption` attribute instead).
-    let content = content.trim();
-    let split = content.rfind('>').map_or(0, |i| i + 1);
-    let (media, text) = content.split_at(split);
-    let text = atts.get("caption").map_or(text.trim(), |c| c.as_str());
+    let (media, text) = match atts.get("caption") {
+        // Older exports put the caption in an attribute: the content is
+        // kept whole.
+        Some(c) => (content, c.as_str()),
+        None => match split_caption(content) {
+            Some((media, text)) => (media, php_trim(text)),
+            None => (content, ""),
+        },
+    };
+    // PHP's `empty()`: "0" is empty too.
+    if atts.get("width").map_or(0, |w| php_int(w)) < 1 || text.is_empty() || text == "0" {
+        return media.to_string();
+    }
     let class = match atts.get("align").map(String::as_str) {
         Some(a) if !a.is_empty() => format!("wp-caption {}", esc_attr(a)),
         _ => "wp-caption".to_string(),
     };
     format!("<figure class=\"{class}\">{media}<figcaption>{text}</figcaption></figure>")
+}
+
+/// `preg_match( '#((?:<a [^>]+>\s*)?<img [^>]+>(?:\s*</a>)?)(.*)#is' )`:
+/// the first image with its optional wrapping link, and what follows.
+fn split_caption(content: &str) -> Option<(&str, &str)> {
+    let b = content.as_bytes();
+    let starts_ci = |at: usize, s: &[u8]| b.get(at..at + s.len()).is_some_and(|x| x.eq_ignore_ascii_case(s));
+    let mut from = 0;
+    while let Some(off) = memchr::memchr(b'<', &b[from..]) {
+        let img = from + off;
+        from = img + 1;
+        if !starts_ci(img, b"<img ") {
+            continue;
+        }
+        // `[^>]+>`
+        let gt = memchr::memchr(b'>', &b[img + 5..]).map(|i| img + 5 + i)?;
+        if gt == img + 5 {
+            continue;
+        }
+        let mut end = gt + 1;
+        // `(?:\s*</a>)?`
+        let after = end + b[end..].iter().take_while(|c| is_space(**c)).count();
+        if starts_ci(after, b"</a>") {
+            end = after + 4;
+        }
+        // `(?:<a [^>]+>\s*)?` right before the image.
+        let mut start = img;
+        let before = img - b[..img].iter().rev().take_while(|c| is_space(**c)).count();
+        if before > 0 && b[before - 1] == b'>' {
+            let tag_end = before - 1;
+            if let Some(lt) = memchr::memrchr(b'<', &b[..tag_end])
+                && starts_ci(lt, b"<a ")
+                && tag_end > lt + 3
+                && !b[lt..tag_end].contains(&b'>')
+            {
+                start = lt;
+            }
+        }
+        return Some((&content[start..end], &content[end..]));
+    }
+    None
 }
 
 /// `[gallery ids="…"]`: the listed attachments' images, in order.
@@ -313,45 +598,289 @@ fn gallery(
     s
 }
 
-/// An embedded video or page: an iframe for the providers whose embed URL
-/// is known, a link otherwise.
-fn embed(target: &str, atts: &BTreeMap<String, String>) -> String {
+/// An iframe of the player.
+fn iframe(src: &str, atts: &BTreeMap<String, String>) -> String {
     let size = |k: &str, d: &str| {
         atts.get(k)
             .filter(|v| v.bytes().all(|c| c.is_ascii_digit()) && !v.is_empty())
             .map_or(d.to_string(), String::clone)
     };
+    format!(
+        "<iframe src=\"{}\" width=\"{}\" height=\"{}\" frameborder=\"0\" allowfullscreen></iframe>",
+        esc_attr(src),
+        size("width", "560"),
+        size("height", "315")
+    )
+}
+
+/// A link to `url`: a paragraph of its own when alone on its line.
+fn link(url: &str, placement: Placement) -> String {
+    let a = format!("<a href=\"{0}\">{0}</a>", esc_attr(url));
+    match placement {
+        Placement::Line => format!("<p>{a}</p>"),
+        Placement::Inline => a,
+    }
+}
+
+/// An embedded video or page (`[embed]`): an iframe for the providers
+/// whose embed URL is known, a link otherwise.
+fn embed(target: &str, atts: &BTreeMap<String, String>, placement: Placement) -> String {
     match embed_url(target) {
-        Some(src) => format!(
-            "<iframe src=\"{}\" width=\"{}\" height=\"{}\" frameborder=\"0\" allowfullscreen></iframe>",
-            esc_attr(&src),
-            size("width", "560"),
-            size("height", "315")
-        ),
+        Some(src) => iframe(&src, atts),
         None if target.is_empty() => String::new(),
-        None => format!("<p><a href=\"{0}\">{0}</a></p>", esc_attr(target)),
+        None => link(target, placement),
+    }
+}
+
+/// A URL cut into what the embeds need: the host (lower-cased, without
+/// `www.`, `m.` or a port), the path and the query.
+struct Url<'a> {
+    host: String,
+    path: &'a str,
+    query: &'a str,
+}
+
+impl<'a> Url<'a> {
+    /// Parses `https://host/path?query#fragment`; the scheme may be left out.
+    fn parse(s: &'a str) -> Url<'a> {
+        let s = s.trim();
+        let rest = match s.find("://") {
+            Some(i) => &s[i + 3..],
+            None => s.strip_prefix("//").unwrap_or(s),
+        };
+        let rest = rest.split('#').next().unwrap_or("");
+        let host_end = rest.find(['/', '?']).unwrap_or(rest.len());
+        let (host, tail) = rest.split_at(host_end);
+        let (path, query) = tail.split_once('?').unwrap_or((tail, ""));
+        let host = host.rsplit('@').next().unwrap_or("");
+        let host = host.split(':').next().unwrap_or("").to_ascii_lowercase();
+        let host = host
+            .strip_prefix("www.")
+            .or_else(|| host.strip_prefix("m."))
+            .map_or(host.clone(), str::to_string);
+        Url { host, path, query }
+    }
+
+    fn segments(&self) -> impl Iterator<Item = &'a str> {
+        self.path.split('/').filter(|s| !s.is_empty())
+    }
+
+    fn is(&self, domain: &str) -> bool {
+        self.host == domain || self.host.strip_suffix(domain).is_some_and(|sub| sub.ends_with('.'))
     }
 }
 
 /// The iframe URL of a YouTube or Vimeo page URL or id.
 pub fn embed_url(target: &str) -> Option<String> {
-    let t = target.trim();
+    let url = Url::parse(target);
     let id_ok = |id: &str| !id.is_empty() && id.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_');
-    let after = |marker: &str| t.find(marker).map(|i| &t[i + marker.len()..]);
-    let cut = |s: &str| s.split(['&', '?', '#', '/']).next().unwrap_or("").to_string();
-    if let Some(rest) = after("youtube.com/watch?v=")
-        .or_else(|| after("youtu.be/"))
-        .or_else(|| after("youtube.com/embed/"))
-    {
-        let id = cut(rest);
-        return id_ok(&id).then(|| format!("https://www.youtube.com/embed/{id}"));
+    let youtube = |id: &str| id_ok(id).then(|| format!("https://www.youtube.com/embed/{id}"));
+    if url.host == "youtu.be" {
+        return youtube(url.segments().next()?);
     }
-    if let Some(rest) = after("vimeo.com/") {
-        let id = cut(rest.trim_start_matches("video/"));
-        return (id_ok(&id) && id.bytes().all(|c| c.is_ascii_digit()))
-            .then(|| format!("https://player.vimeo.com/video/{id}"));
+    if url.is("youtube.com") || url.is("youtube-nocookie.com") {
+        let mut segs = url.segments();
+        return match segs.next()? {
+            "watch" => youtube(url.query.split('&').find_map(|kv| kv.strip_prefix("v="))?),
+            "embed" | "shorts" | "live" | "v" | "e" => youtube(segs.next()?),
+            _ => None,
+        };
+    }
+    if url.is("vimeo.com") {
+        let id = url.segments().find(|s| s.bytes().all(|c| c.is_ascii_digit()))?;
+        return Some(format!("https://player.vimeo.com/video/{id}"));
     }
     None
+}
+
+/// Whether WordPress knows `url` as an oEmbed provider's (the common ones
+/// of `WP_oEmbed::$providers`, with X for Twitter), so that
+/// `WP_Embed::autoembed` would embed it.
+fn is_provider(url: &Url<'_>) -> bool {
+    const DOMAINS: &[&str] = &[
+        "youtube.com",
+        "youtu.be",
+        "vimeo.com",
+        "dailymotion.com",
+        "dai.ly",
+        "flickr.com",
+        "flic.kr",
+        "smugmug.com",
+        "scribd.com",
+        "wordpress.tv",
+        "crowdsignal.net",
+        "poll.fm",
+        "survey.fm",
+        "twitter.com",
+        "x.com",
+        "soundcloud.com",
+        "slideshare.net",
+        "spotify.com",
+        "imgur.com",
+        "meetup.com",
+        "meetu.ps",
+        "issuu.com",
+        "mixcloud.com",
+        "ted.com",
+        "animoto.com",
+        "video214.com",
+        "tumblr.com",
+        "kickstarter.com",
+        "kck.st",
+        "cloudup.com",
+        "reddit.com",
+        "speakerdeck.com",
+        "screencast.com",
+        "amazon.com",
+        "amzn.to",
+        "someecards.com",
+        "tiktok.com",
+        "pinterest.com",
+        "wolframcloud.com",
+        "anghami.com",
+        "pca.st",
+        "bsky.app",
+    ];
+    DOMAINS.iter().any(|d| url.is(d))
+}
+
+/// What `WP_Embed::autoembed_callback` puts for a bare URL: an iframe for
+/// a player, a link for another provider; `None` (the URL stays as
+/// written) when WordPress would not embed it.
+fn auto_embed(url: &str, placement: Placement) -> Option<String> {
+    if let Some(src) = embed_url(url) {
+        return Some(iframe(&src, &BTreeMap::new()));
+    }
+    let parsed = Url::parse(url);
+    // A player page without a valid id: the oEmbed request fails and the
+    // URL stays.
+    if parsed.is("youtube.com") || parsed.host == "youtu.be" || parsed.is("vimeo.com") {
+        return None;
+    }
+    is_provider(&parsed).then(|| link(url, placement))
+}
+
+/// `https?://[^\s<>"]+` at the start of `s` (case-insensitive scheme): its
+/// length.
+fn url_len(s: &[u8]) -> Option<usize> {
+    let scheme = if s.len() >= 8 && s[..8].eq_ignore_ascii_case(b"https://") {
+        8
+    } else if s.len() >= 7 && s[..7].eq_ignore_ascii_case(b"http://") {
+        7
+    } else {
+        return None;
+    };
+    let rest = s[scheme..]
+        .iter()
+        .take_while(|c| !is_space(**c) && !matches!(c, b'<' | b'>' | b'"'))
+        .count();
+    (rest > 0).then_some(scheme + rest)
+}
+
+/// `WP_Embed::autoembed`: URLs alone on their line (not counting line
+/// breaks inside HTML tags and comments), then URLs alone in their
+/// paragraph, become their embed.
+fn autoembed(text: &str) -> Cow<'_, str> {
+    if memmem::find(text.as_bytes(), b"://").is_none() {
+        return Cow::Borrowed(text);
+    }
+    let lines = autoembed_lines(text);
+    match autoembed_paragraphs(&lines) {
+        Cow::Owned(s) => Cow::Owned(s),
+        Cow::Borrowed(_) => lines,
+    }
+}
+
+/// `preg_replace_callback( '|^(\s*)(https?://[^\s<>"]+)(\s*)$|im', … )`,
+/// after `wp_replace_in_html_tags()` hid the line breaks inside tags.
+fn autoembed_lines(text: &str) -> Cow<'_, str> {
+    let b = text.as_bytes();
+    let mut out: Option<String> = None;
+    let mut last = 0;
+    let mut in_tag = false;
+    let mut pos = 0;
+    while pos < b.len() {
+        let line_end = memchr::memchr(b'\n', &b[pos..]).map_or(b.len(), |i| pos + i);
+        let line = &b[pos..line_end];
+        if !in_tag {
+            let lead = line.iter().take_while(|c| is_space(**c)).count();
+            if let Some(len) = url_len(&line[lead..])
+                && line[lead + len..].iter().all(|c| is_space(*c))
+            {
+                let url = &text[pos + lead..pos + lead + len];
+                if let Some(html) = auto_embed(url, Placement::Line) {
+                    let o = out.get_or_insert_with(|| String::with_capacity(text.len() + 256));
+                    o.push_str(&text[last..pos + lead]);
+                    o.push_str(&html);
+                    last = pos + lead + len;
+                }
+            }
+        }
+        // Whether the line ends inside a tag (or a comment): the last `<`
+        // has no `>` after it.
+        let lt = memchr::memrchr(b'<', line);
+        let gt = memchr::memrchr(b'>', line);
+        in_tag = match (lt, gt) {
+            (Some(l), Some(g)) => l > g,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => in_tag,
+        };
+        pos = line_end + 1;
+    }
+    match out {
+        Some(mut o) => {
+            o.push_str(&text[last..]);
+            Cow::Owned(o)
+        }
+        None => Cow::Borrowed(text),
+    }
+}
+
+/// `preg_replace_callback( '|(<p(?: [^>]*)?>\s*)(https?://[^\s<>"]+)(\s*<\/p>)|i', … )`.
+fn autoembed_paragraphs(text: &str) -> Cow<'_, str> {
+    let b = text.as_bytes();
+    let mut out: Option<String> = None;
+    let mut last = 0;
+    let mut from = 0;
+    while let Some(off) = memchr::memchr(b'<', &b[from..]) {
+        let lt = from + off;
+        from = lt + 1;
+        if !matches!(b.get(lt + 1), Some(b'p' | b'P')) {
+            continue;
+        }
+        let open_end = match b.get(lt + 2) {
+            Some(b'>') => lt + 3,
+            Some(b' ') => match memchr::memchr(b'>', &b[lt + 2..]) {
+                Some(i) => lt + 2 + i + 1,
+                None => break,
+            },
+            _ => continue,
+        };
+        let url_start = open_end + b[open_end..].iter().take_while(|c| is_space(**c)).count();
+        let Some(len) = url_len(&b[url_start..]) else {
+            continue;
+        };
+        let url_end = url_start + len;
+        let close = url_end + b[url_end..].iter().take_while(|c| is_space(**c)).count();
+        if !b.get(close..close + 4).is_some_and(|x| x.eq_ignore_ascii_case(b"</p>")) {
+            continue;
+        }
+        if let Some(html) = auto_embed(&text[url_start..url_end], Placement::Inline) {
+            let o = out.get_or_insert_with(|| String::with_capacity(text.len() + 256));
+            o.push_str(&text[last..url_start]);
+            o.push_str(&html);
+            last = url_end;
+        }
+        from = close + 4;
+    }
+    match out {
+        Some(mut o) => {
+            o.push_str(&text[last..]);
+            Cow::Owned(o)
+        }
+        None => Cow::Borrowed(text),
+    }
 }
 
 /// `[audio]` and `[video]`: the HTML media element with its sources.
@@ -489,6 +1018,80 @@ mod tests {
         assert_eq!(e.unknown.get("contact-form-7"), Some(&1));
         assert_eq!(e.unknown.get("su_button"), Some(&1));
         assert_eq!(e.unknown.get("1"), None);
+    }
+
+    #[test]
+    fn code_waits_as_a_placeholder_until_restored() {
+        let text = "[code]a\n\nb [gallery ids=\"1\"][/code]\n\nhttps://youtu.be/dQw4w9WgXcQ\n";
+        let early = expand_before_autop(text);
+        assert!(!early.html.contains('['), "{}", early.html);
+        assert!(early.html.starts_with("<pre wxr-code-0></pre>"), "{}", early.html);
+        assert!(
+            early
+                .html
+                .contains("<iframe src=\"https://www.youtube.com/embed/dQw4w9WgXcQ\"")
+        );
+        assert_eq!(
+            early.restore(early.html.to_string()).split("\n\n").next(),
+            Some("<pre><code>a")
+        );
+        // A text that holds the placeholder's name gets another one.
+        let early = expand_before_autop("<pre wxr-code-0></pre>[code]x[/code]");
+        assert_eq!(
+            early.restore(early.html.to_string()),
+            "<pre wxr-code-0></pre><pre><code>x</code></pre>"
+        );
+        // Nothing to do: nothing copied.
+        assert!(matches!(expand_before_autop("plain [b] text").html, Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn youtube_and_vimeo_urls() {
+        for (url, id) in [
+            (
+                "https://www.youtube.com/watch?feature=share&v=abc_DEF-123",
+                Some("abc_DEF-123"),
+            ),
+            ("youtube.com/watch?v=abc", Some("abc")),
+            ("https://youtu.be/abc?t=1", Some("abc")),
+            ("https://www.youtube-nocookie.com/embed/abc", Some("abc")),
+            ("https://YOUTUBE.com/shorts/abc", Some("abc")),
+            ("https://www.youtube.com/live/abc?si=x", Some("abc")),
+            ("https://www.youtube.com/watch?vv=abc", None),
+            ("https://notyoutube.com/watch?v=abc", None),
+            ("https://www.youtube.com/@channel", None),
+        ] {
+            assert_eq!(
+                embed_url(url),
+                id.map(|id| format!("https://www.youtube.com/embed/{id}")),
+                "{url}"
+            );
+        }
+        assert_eq!(
+            embed_url("https://vimeo.com/channels/staffpicks/123").as_deref(),
+            Some("https://player.vimeo.com/video/123")
+        );
+        assert_eq!(embed_url("https://vimeo.com/about"), None);
+    }
+
+    #[test]
+    fn php_int_casts_like_php() {
+        for (s, n) in [("300", 300), (" 42px", 42), ("", 0), ("abc", 0), ("-5", -5), ("3.9", 3)] {
+            assert_eq!(php_int(s), n, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn unknown_nesting_is_bounded() {
+        let mut t = String::new();
+        for i in 0..100 {
+            t.push_str(&format!("[n{i}]"));
+        }
+        for i in (0..100).rev() {
+            t.push_str(&format!("[/n{i}]"));
+        }
+        // 16 levels below the outer one are counted, no more.
+        assert_eq!(expand(&t, &none).unknown.len(), 17);
     }
 
     #[test]

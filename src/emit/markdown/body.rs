@@ -1,8 +1,12 @@
 //! One post body, from WordPress's stored content to Markdown, through
-//! WordPress's own filters in WordPress's order: block delimiters (block
-//! content skips wpautop, as in WordPress), else wpautop; then
-//! shortcode_unautop for the shortcodes expanded here, the shortcodes, and
-//! finally HTML → Markdown with internal links rewritten.
+//! WordPress's own filters in WordPress's order (`the_content`
+//! priorities): first the code shortcodes (SyntaxHighlighter's priority 7:
+//! their content is code, kept byte for byte and out of every later step),
+//! `[embed]` and bare URLs alone on their line or paragraph (priority 8);
+//! then block delimiters (block content skips wpautop, as in WordPress),
+//! else wpautop; then shortcode_unautop for the shortcodes expanded here,
+//! the other shortcodes, and finally HTML → Markdown with internal links
+//! rewritten.
 //!
 //! The footnotes of the block editor live outside the content, in the
 //! `footnotes` postmeta (JSON: `[{"id": …, "content": …}, …]`). For a body
@@ -94,12 +98,15 @@ fn footnotes_list(notes: &[(String, String)]) -> String {
 /// before the conversion to Markdown.
 pub fn filtered_html(content: &str, cx: &Context<'_>) -> (String, Body) {
     let mut body = Body::default();
-    let mut html = if blocks::has_blocks(content) {
-        let stripped = blocks::strip(content);
+    // Priorities 7 and 8: code shortcodes (as placeholders until the end),
+    // embeds.
+    let early = shortcodes::expand_before_autop(content);
+    let mut html = if blocks::has_blocks(&early.html) {
+        let stripped = blocks::strip(&early.html);
         body.dynamic_blocks = stripped.dynamic;
         stripped.html
     } else {
-        wpautop(content, true)
+        wpautop(&early.html, true)
     };
     // The footnotes, for a body that has the block or a reference.
     if let Some(notes) = cx.footnotes.and_then(parse_footnotes)
@@ -110,10 +117,10 @@ pub fn filtered_html(content: &str, cx: &Context<'_>) -> (String, Body) {
         html.push_str(&footnotes_list(&notes));
     }
     let html = shortcode_unautop(&html, shortcodes::HANDLED);
-    let expanded = shortcodes::expand(&html, cx.attachment);
+    let expanded = shortcodes::expand_after_autop(&html, cx.attachment);
     body.unknown_shortcodes = expanded.unknown;
     body.missing_attachments = expanded.missing_attachments;
-    (expanded.html, body)
+    (early.restore(expanded.html), body)
 }
 
 /// Converts one body.
@@ -161,6 +168,25 @@ mod tests {
             .map(|(id, content)| serde_json::json!({"content": content, "id": id}))
             .collect();
         serde_json::to_string(&v).unwrap()
+    }
+
+    #[test]
+    fn code_shortcodes_and_embeds_come_before_wpautop() {
+        let none = |_: i64| None;
+        let keep = |_: &str| None;
+        let cx = Context {
+            attachment: &none,
+            link: &keep,
+            more: "<!--more-->",
+            footnotes: None,
+        };
+        let content = "Code:\n\n[code lang=\"html\"]\n<p>A</p>\n\n<p>B</p>\n[/code]\n\nhttps://youtu.be/dQw4w9WgXcQ\n\nSee [embed]https://example.com/[/embed] here.";
+        let (html, body) = filtered_html(content, &cx);
+        assert_eq!(
+            html,
+            "<p>Code:</p>\n<pre><code class=\"language-html\">&lt;p&gt;A&lt;/p&gt;\n\n&lt;p&gt;B&lt;/p&gt;\n</code></pre>\n<p><iframe src=\"https://www.youtube.com/embed/dQw4w9WgXcQ\" width=\"560\" height=\"315\" frameborder=\"0\" allowfullscreen></iframe></p>\n<p>See <a href=\"https://example.com/\">https://example.com/</a> here.</p>\n"
+        );
+        assert!(body.unknown_shortcodes.is_empty());
     }
 
     #[test]

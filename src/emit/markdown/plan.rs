@@ -218,8 +218,12 @@ impl Plan {
     /// written item the file was uploaded to, as its aliases.
     fn attachment_pages(&mut self, entries: &[Entry]) {
         for e in entries.iter().filter(|e| e.kind == "attachment") {
-            let Some(&pi) = e.parent.and_then(|p| self.by_id.get(&p)) else { continue };
-            let Some(Ok(parent)) = self.decisions.get_mut(pi) else { continue };
+            let Some(&pi) = e.parent.and_then(|p| self.by_id.get(&p)) else {
+                continue;
+            };
+            let Some(Ok(parent)) = self.decisions.get_mut(pi) else {
+                continue;
+            };
             let (aliases, mut queries) = old_urls(e, &parent.url);
             if let Some(id) = e.id {
                 queries.push(format!("/?attachment_id={id}"));
