@@ -23,6 +23,7 @@ Examples:
   wxr convert export.xml --strict -o blog.json        fail instead of repairing
   wxr convert export.xml --format markdown --ssg hugo -o site/
   wxr convert export.xml --format markdown --ssg jekyll --status publish,draft --redirects netlify -o site/
+  wxr convert export.xml --format markdown --download-media -o site/   media copied into the site
 
 With -o the file is written atomically: it appears only when the run succeeded.";
 
@@ -50,7 +51,7 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Convert WXR exports into the JSON model or JSON Lines.
+    /// Convert WXR exports into the JSON model, JSON Lines or a Markdown site.
     #[command(after_help = CONVERT_EXAMPLES)]
     Convert(ConvertArgs),
     /// Summarize what an export holds: counts, dates, repairs and warnings.
