@@ -1,10 +1,14 @@
 //! The sites wxr writes build with the real generators: Hugo and Jekyll
-//! (Debian packages) and Eleventy (npm). For the French fixture, the
+//! (Debian packages), Eleventy and Astro (npm). For the French fixture, the
 //! every-field fixture and, with `WXR_CORPUS`, every real export, each site
 //! is built and every written item's URL and every alias must be a page of
 //! the result. A generator that is not installed is skipped with a line,
 //! unless `WXR_SSG=1` (set by `.ci/run`, which installs them) makes its
-//! absence a failure. `WXR_ELEVENTY` names the eleventy binary.
+//! absence a failure. `WXR_ELEVENTY` and `WXR_ASTRO` name the eleventy and
+//! astro binaries (in a `node_modules/.bin/`). Astro is built with a minimal
+//! project around the content (one collection per directory, one page per
+//! entry), since an Astro site's pages are the user's code: every entry
+//! must load with its front matter and render.
 
 use crate::util::{fixtures, root, wxr};
 use std::path::{Path, PathBuf};
@@ -16,10 +20,12 @@ fn required() -> bool {
 
 /// The generator's command, or `None` (skip) when it is not installed.
 fn tool(name: &str) -> Option<PathBuf> {
-    let path = match (name, std::env::var_os("WXR_ELEVENTY")) {
-        ("eleventy", Some(p)) => PathBuf::from(p),
-        _ => PathBuf::from(name),
+    let var = match name {
+        "eleventy" => std::env::var_os("WXR_ELEVENTY"),
+        "astro" => std::env::var_os("WXR_ASTRO"),
+        _ => None,
     };
+    let path = var.map_or_else(|| PathBuf::from(name), PathBuf::from);
     let version = if name == "hugo" { "version" } else { "--version" };
     let found = Command::new(&path)
         .arg(version)
@@ -80,7 +86,13 @@ fn site(input: &Path, ssg: &str) -> (tempfile::TempDir, Vec<String>, Vec<String>
 }
 
 fn build(cmd: &Path, args: &[&str], dir: &Path, what: &str) {
-    let o = Command::new(cmd).args(args).current_dir(dir).output().unwrap();
+    let o = Command::new(cmd)
+        .args(args)
+        .current_dir(dir)
+        // Astro would otherwise try to phone home.
+        .env("ASTRO_TELEMETRY_DISABLED", "1")
+        .output()
+        .unwrap();
     assert!(
         o.status.success(),
         "{what}: {} failed:\n{}\n{}",
@@ -197,5 +209,101 @@ fn eleventy_builds_the_site() {
         let what = format!("eleventy {}", input.display());
         build(&eleventy, &["--quiet"], dir.path(), &what);
         pages_exist(&dir.path().join("_site"), &urls, &what);
+    }
+}
+
+/// The smallest Astro project around the written content.
+const ASTRO_FILES: &[(&str, &str)] = &[
+    (
+        "package.json",
+        r#"{"name":"wxr-astro-check","private":true,"type":"module"}"#,
+    ),
+    (
+        "astro.config.mjs",
+        "import { defineConfig } from \"astro/config\";\nexport default defineConfig({});\n",
+    ),
+    (
+        "src/content.config.ts",
+        r#"import { defineCollection } from "astro:content";
+import { glob } from "astro/loaders";
+import { readdirSync } from "node:fs";
+const dirs = readdirSync("src/content", { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+export const collections = Object.fromEntries(
+  dirs.map((name) => [name, defineCollection({ loader: glob({ pattern: "**/*.md", base: `src/content/${name}` }) })]),
+);
+"#,
+    ),
+    (
+        "src/pages/[...slug].astro",
+        r#"---
+import { getCollection, render } from "astro:content";
+export async function getStaticPaths() {
+  const { collections } = await import("../content.config");
+  const paths = [];
+  for (const name of Object.keys(collections)) {
+    for (const entry of await getCollection(name)) {
+      paths.push({ params: { slug: `${name}/${entry.id}` }, props: { entry } });
+    }
+  }
+  return paths;
+}
+const { entry } = Astro.props;
+const { Content } = await render(entry);
+---
+<h1>{entry.data.title}</h1>
+<Content />
+"#,
+    ),
+];
+
+fn html_pages(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| {
+                    let p = e.path();
+                    if p.is_dir() {
+                        html_pages(&p)
+                    } else {
+                        usize::from(p.extension().is_some_and(|x| x == "html"))
+                    }
+                })
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+#[test]
+fn astro_builds_the_site() {
+    let Some(astro) = tool("astro") else { return };
+    // `…/node_modules/.bin/astro`: the project needs that node_modules.
+    let modules = astro.canonicalize().ok().and_then(|p| {
+        p.ancestors()
+            .find(|a| a.ends_with("node_modules"))
+            .map(Path::to_path_buf)
+    });
+    let Some(modules) = modules else {
+        panic!(
+            "WXR_ASTRO must be the astro of a node_modules/.bin/: {}",
+            astro.display()
+        );
+    };
+    for input in inputs() {
+        let (dir, urls, _) = site(&input, "astro");
+        // An export without posts has no content directory.
+        std::fs::create_dir_all(dir.path().join("src/content")).unwrap();
+        for (name, text) in ASTRO_FILES {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        std::os::unix::fs::symlink(&modules, dir.path().join("node_modules")).unwrap();
+        let what = format!("astro {}", input.display());
+        build(&astro, &["build", "--silent"], dir.path(), &what);
+        assert_eq!(
+            html_pages(&dir.path().join("dist")),
+            urls.len(),
+            "{what}: one page per entry"
+        );
     }
 }
