@@ -200,59 +200,37 @@ fn footnote_ref(node: NodeRef<'_, Node>, e: &Element) -> Option<String> {
     })
 }
 
-/// Elements whose content is laid out as blocks.
+/// Elements whose content is laid out as blocks: those Markdown writes as
+/// blocks, and those it keeps as raw HTML.
 fn is_block(name: &str) -> bool {
-    matches!(
-        name,
-        "p" | "div"
-            | "section"
-            | "article"
-            | "header"
-            | "footer"
-            | "main"
-            | "aside"
-            | "nav"
-            | "h1"
-            | "h2"
-            | "h3"
-            | "h4"
-            | "h5"
-            | "h6"
-            | "ul"
-            | "ol"
-            | "li"
-            | "blockquote"
-            | "pre"
-            | "hr"
-            | "table"
-            | "figure"
-            | "figcaption"
-            | "dl"
-            | "dt"
-            | "dd"
-            | "address"
-            | "center"
-            | "details"
-            | "summary"
-            | "fieldset"
-            | "form"
-            | "iframe"
-            | "script"
-            | "style"
-            | "noscript"
-            | "video"
-            | "audio"
-            | "object"
-            | "embed"
-            | "canvas"
-            | "svg"
-            | "math"
-            | "textarea"
-            | "select"
-            | "template"
-            | "hgroup"
-            | "menu"
-    )
+    is_raw_block(name)
+        || matches!(
+            name,
+            "p" | "div"
+                | "section"
+                | "article"
+                | "aside"
+                | "header"
+                | "footer"
+                | "main"
+                | "nav"
+                | "hgroup"
+                | "figure"
+                | "figcaption"
+                | "blockquote"
+                | "pre"
+                | "ul"
+                | "ol"
+                | "li"
+                | "table"
+                | "hr"
+                | "h1"
+                | "h2"
+                | "h3"
+                | "h4"
+                | "h5"
+                | "h6"
+        )
 }
 
 /// Block elements Markdown cannot express: kept as raw HTML.
