@@ -1,7 +1,9 @@
-//! Spec-style case files for two stages of the body pipeline, in the format
-//! of `fixtures/transform/autop.txt` (described, with the flags of each
-//! file, in `fixtures/transform/README.md`):
+//! Spec-style case files for three stages of the body pipeline, in one
+//! format (described, with the flags of each file, in
+//! `fixtures/transform/README.md`):
 //!
+//! * `autop.txt`: [`wxr::transform::autop::wpautop`] and
+//!   [`wxr::transform::autop::shortcode_unautop`];
 //! * `shortcodes.txt`: [`wxr::transform::shortcodes::expand`], with the
 //!   attachments declared by the file's `@attachment` lines;
 //! * `html.txt`: [`wxr::emit::markdown::html::html_to_markdown_with`].
@@ -300,6 +302,31 @@ fn check(mut file: File, min_cases: usize, result_flags: &[&str], run: impl Fn(&
         file.name,
         failures.join("\n")
     );
+}
+
+#[test]
+fn autop_cases() {
+    let file = parse("autop.txt");
+    check(file, 250, &[], |case, _| {
+        // The shortcode names of `[unautop=a,b]`.
+        let names = |v: &str| -> Vec<String> { v.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect() };
+        let text = if let Some(l) = case.flag("autop+unautop") {
+            let l = names(l);
+            shortcode_unautop(
+                &wpautop(&case.input, true),
+                &l.iter().map(String::as_str).collect::<Vec<_>>(),
+            )
+        } else if let Some(l) = case.flag("unautop") {
+            let l = names(l);
+            shortcode_unautop(&case.input, &l.iter().map(String::as_str).collect::<Vec<_>>())
+        } else {
+            wpautop(&case.input, case.flag("br") != Some("false"))
+        };
+        Outcome {
+            text,
+            flags: Vec::new(),
+        }
+    });
 }
 
 #[test]
