@@ -4,7 +4,7 @@
 //! links, images and code, and the same structure (paragraphs, list items,
 //! headings, quotes, tables). Footnotes are compared on their own: as many
 //! references, and the same footnote texts (WordPress's back links and
-//! the renderer's labels left out). Run on every fixture body and, with
+//! the renderer's labels left out). Run on hand-written samples, every fixture body and, with
 //! `WXR_CORPUS`, on every body of the real exports.
 
 use crate::util::{fixtures, root, run};
@@ -299,6 +299,34 @@ fn check(bodies: &[Body]) -> Vec<String> {
         }
     }
     problems
+}
+
+/// Hand-written HTML with every construct, straight through the converter.
+#[test]
+fn html_samples_survive_the_round_trip() {
+    let samples = [
+        r#"<p>First <strong>bold</strong> paragraph with a <a href="https://example.com/a?b=1&amp;c=2">link</a> and *stars* to escape.</p>
+<p>Second paragraph<br>with a line break.</p>
+<ul><li>Item one<ul><li>Nested A</li><li>Nested B<ol><li>Deep 1</li><li>Deep 2</li></ol></li></ul></li><li>Item two</li></ul>
+<table><thead><tr><th>Name</th><th>Value</th></tr></thead><tbody><tr><td>alpha</td><td>1 | pipe</td></tr><tr><td>beta</td><td><em>2</em></td></tr></tbody></table>
+<pre class="lang-rust"><code>fn main() {
+println!("hi &lt;there&gt;");
+}
+</code></pre>
+<figure class="wp-block-image size-large"><img src="https://example.com/wp-content/uploads/2020/01/cat.jpg" alt="A cat"><figcaption>A <em>very</em> nice cat</figcaption></figure>
+<iframe width="560" height="315" src="https://www.youtube.com/embed/dQw4w9WgXcQ"></iframe>"#,
+        "<p>Un billet en français : « guillemets » et l’apostrophe… [caption id=\"x\"]légende[/caption]</p><h2>Titre</h2><blockquote><p>Citation</p><p>Deux</p></blockquote><hr><p>1. pas une liste, # pas un titre, _pas_ d'italique, a\\b</p>",
+        "<p>Code <code>a `b` c</code> and <a href=\"/x y\" title=\"t &quot;q&quot; \\ r\">odd link</a></p><pre>line 1\n\n  line 3 with [brackets] and &amp;</pre>",
+    ];
+    for html in samples {
+        let md = html_to_markdown(html).markdown;
+        let back = render(&md);
+        assert_eq!(
+            shape(&back),
+            shape(html),
+            "\n--- markdown:\n{md}\n--- rendered:\n{back}"
+        );
+    }
 }
 
 #[test]
