@@ -1,5 +1,6 @@
 //! The sites wxr writes build with the real generators: Hugo and Jekyll
-//! (Debian packages), Eleventy and Astro (npm). For the French fixture, the
+//! (Debian packages), Eleventy and Astro (npm), and Zola when `WXR_ZOLA`
+//! names a zola binary (never required: CI has no way to install it). For the French fixture, the
 //! every-field fixture and, with `WXR_CORPUS`, every real export, each site
 //! is built and every written item's URL and every alias must be a page of
 //! the result. A generator that is not installed is skipped with a line,
@@ -23,6 +24,7 @@ fn tool(name: &str) -> Option<PathBuf> {
     let var = match name {
         "eleventy" => std::env::var_os("WXR_ELEVENTY"),
         "astro" => std::env::var_os("WXR_ASTRO"),
+        "zola" => std::env::var_os("WXR_ZOLA"),
         _ => None,
     };
     let path = var.map_or_else(|| PathBuf::from(name), PathBuf::from);
@@ -32,7 +34,13 @@ fn tool(name: &str) -> Option<PathBuf> {
         .output()
         .is_ok_and(|o| o.status.success());
     if !found {
-        assert!(!required(), "WXR_SSG is set but `{}` does not run", path.display());
+        // Zola has no Debian or npm package and its releases are out of
+        // CI's network: it is never required.
+        assert!(
+            !required() || name == "zola",
+            "WXR_SSG is set but `{}` does not run",
+            path.display()
+        );
         eprintln!("{name} build test skipped: {name} is not installed (.ci/run installs it)");
         return None;
     }
@@ -122,14 +130,18 @@ fn aliases(dir: &Path, key: &str) -> Vec<String> {
                 stack.push(p);
             } else if p.extension().is_some_and(|x| x == "md") {
                 let text = std::fs::read_to_string(&p).unwrap();
-                let Some(fm) = text
-                    .strip_prefix("---\n")
-                    .and_then(|t| t.split_once("\n---\n"))
-                    .map(|(f, _)| f)
-                else {
+                let front = |fence: &str| {
+                    text.strip_prefix(&format!("{fence}\n"))
+                        .and_then(|t| t.split_once(&format!("\n{fence}\n")))
+                        .map(|(f, _)| f)
+                };
+                let v: serde_json::Value = if let Some(fm) = front("---") {
+                    serde_saphyr::from_str(fm).unwrap()
+                } else if let Some(fm) = front("+++") {
+                    toml::from_str(fm).unwrap()
+                } else {
                     continue;
                 };
-                let v: serde_json::Value = serde_saphyr::from_str(fm).unwrap();
                 if let Some(list) = v[key].as_array() {
                     out.extend(list.iter().filter_map(|a| a.as_str().map(String::from)));
                 }
@@ -199,6 +211,67 @@ fn jekyll_builds_the_site() {
         pages_exist(&dir.path().join("_site"), &urls, &what);
         pages_exist(&dir.path().join("_site"), &aliases(dir.path(), "redirect_from"), &what);
     }
+}
+
+#[test]
+fn zola_builds_the_site() {
+    let Some(zola) = tool("zola") else { return };
+    for input in inputs() {
+        let (dir, urls, _) = site(&input, "zola");
+        // Zola refuses a taxonomy its configuration does not declare, and a
+        // same-page anchor that is not a heading of the content (the theme
+        // unit test posts link to their old theme's `#wrapper`); and it
+        // transliterates slugs unless told to keep WordPress's Unicode ones.
+        let taxonomies: std::collections::BTreeSet<String> = front_matter_tables(dir.path(), "taxonomies");
+        let declared: Vec<String> = taxonomies.iter().map(|t| format!("{{ name = {t:?} }}")).collect();
+        std::fs::write(
+            dir.path().join("config.toml"),
+            format!(
+                "base_url = \"https://example.org\"\ntitle = \"test\"\ntaxonomies = [{}]\n\n[slugify]\npaths = \"safe\"\n\n[link_checker]\ninternal_level = \"warn\"\n",
+                declared.join(", ")
+            ),
+        )
+        .unwrap();
+        let templates = dir.path().join("templates");
+        std::fs::create_dir_all(&templates).unwrap();
+        for (name, text) in [
+            ("page.html", "<h1>{{ page.title }}</h1>{{ page.content | safe }}"),
+            ("section.html", "{% for p in section.pages %}{{ p.title }}{% endfor %}"),
+            ("index.html", "index"),
+            ("taxonomy_list.html", "{% for t in terms %}{{ t.name }}{% endfor %}"),
+            ("taxonomy_single.html", "{{ term.name }}"),
+        ] {
+            std::fs::write(templates.join(name), text).unwrap();
+        }
+        let what = format!("zola {}", input.display());
+        build(&zola, &["build"], dir.path(), &what);
+        pages_exist(&dir.path().join("public"), &urls, &what);
+        pages_exist(&dir.path().join("public"), &aliases(dir.path(), "aliases"), &what);
+    }
+}
+
+/// The keys of the front matter table `table` (TOML) across the site.
+fn front_matter_tables(dir: &Path, table: &str) -> std::collections::BTreeSet<String> {
+    let mut keys = std::collections::BTreeSet::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "md") {
+                let text = std::fs::read_to_string(&p).unwrap();
+                let Some((fm, _)) = text.strip_prefix("+++\n").and_then(|t| t.split_once("\n+++\n")) else {
+                    continue;
+                };
+                let v: toml::Table = toml::from_str(fm).unwrap();
+                if let Some(t) = v.get(table).and_then(|t| t.as_table()) {
+                    keys.extend(t.keys().cloned());
+                }
+            }
+        }
+    }
+    keys
 }
 
 #[test]

@@ -831,6 +831,7 @@ fn fields(
     link: &dyn Fn(&str) -> Option<String>,
 ) -> Fields {
     let mut f = Fields::default();
+    let mut zola_section_extra: Vec<(&str, Option<Value>)> = Vec::new();
     let title = item.title.clone().unwrap_or_default();
     let date = front_matter::date_with_offset(item.date.as_deref(), item.date_gmt.as_deref());
     let modified = front_matter::date_with_offset(item.modified.as_deref(), item.modified_gmt.as_deref());
@@ -904,21 +905,43 @@ fn fields(
             f.put_str("image", featured.as_deref());
         }
         Ssg::Zola => {
-            f.put("title", Value::Str(title));
-            f.put_str("date", date.as_deref());
-            f.put_str("updated", modified.as_deref());
-            f.put("draft", Value::Bool(draft));
-            f.put("slug", Value::Str(planned.slug.clone()));
-            f.put_list("aliases", &planned.aliases);
-            f.put_str("description", summary.as_deref());
+            // Zola writes an alias's page at the path as given: a
+            // percent-encoded one would land in a directory named `%ce%b5…`,
+            // which no server maps the URL to.
+            let aliases: Vec<String> = planned
+                .aliases
+                .iter()
+                .map(|a| crate::transform::slug::decode_slug(a))
+                .collect();
             let mut tax = Fields::default();
             tax.put_list("categories", &categories);
             tax.put_list("tags", &tags);
             for (t, names) in &taxonomies {
                 tax.put_list(t, names);
             }
-            if !tax.0.is_empty() {
-                f.put("taxonomies", Value::Map(tax));
+            f.put("title", Value::Str(title));
+            if planned.path.ends_with("/_index.md") {
+                // A page with child pages is a Zola section, whose front
+                // matter refuses page fields: its URL is its directory, and
+                // its dates and terms go under `extra` (below).
+                f.put("draft", Value::Bool(draft));
+                f.put_list("aliases", &aliases);
+                f.put_str("description", summary.as_deref());
+                zola_section_extra = vec![
+                    ("wp_date", date.map(Value::Str)),
+                    ("wp_updated", modified.map(Value::Str)),
+                    ("wp_taxonomies", (!tax.0.is_empty()).then_some(Value::Map(tax))),
+                ];
+            } else {
+                f.put_str("date", date.as_deref());
+                f.put_str("updated", modified.as_deref());
+                f.put("draft", Value::Bool(draft));
+                f.put("slug", Value::Str(planned.slug.clone()));
+                f.put_list("aliases", &aliases);
+                f.put_str("description", summary.as_deref());
+                if !tax.0.is_empty() {
+                    f.put("taxonomies", Value::Map(tax));
+                }
             }
         }
         Ssg::Astro => {
@@ -964,6 +987,11 @@ fn fields(
         origin.put("wp_id", Value::Int(id));
     }
     origin.put_str("wp_link", item.link.as_deref());
+    for (key, value) in zola_section_extra {
+        if let Some(v) = value {
+            origin.put(key, v);
+        }
+    }
     if ssg == Ssg::Zola {
         if !origin.0.is_empty() {
             f.put("extra", Value::Map(origin));
