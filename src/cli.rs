@@ -24,6 +24,9 @@ Examples:
   wxr convert export.xml --format markdown --ssg hugo -o site/
   wxr convert export.xml --format markdown --ssg jekyll --status publish,draft --redirects netlify -o site/
   wxr convert export.xml --format markdown --download-media -o site/   media copied into the site
+  wxr convert export.xml --format sqlite -o blog.db
+  wxr convert export.xml --format sql --dialect postgres | psql -v ON_ERROR_STOP=1 blog
+  wxr convert export.xml --format sql --dialect mysql -o blog.sql; mariadb blog < blog.sql
 
 With -o the file is written atomically: it appears only when the run succeeded.";
 
@@ -51,7 +54,8 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Convert WXR exports into the JSON model, JSON Lines or a Markdown site.
+    /// Convert WXR exports into the JSON model, JSON Lines, a Markdown site,
+    /// SQL or an SQLite database.
     #[command(after_help = CONVERT_EXAMPLES)]
     Convert(ConvertArgs),
     /// Summarize what an export holds: counts, dates, repairs and warnings.
@@ -90,6 +94,33 @@ pub struct ConvertArgs {
     pub output: Option<PathBuf>,
     #[command(flatten)]
     pub markdown: MarkdownArgs,
+    #[command(flatten)]
+    pub sql: SqlArgs,
+}
+
+/// Options of `--format sql` and `--format sqlite`.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "SQL (--format sql, --format sqlite)")]
+pub struct SqlArgs {
+    /// The database the script is for, with --format sql.
+    #[arg(long, value_enum)]
+    pub dialect: Option<DialectArg>,
+    /// With --format sqlite: add to an existing wxr database (in one
+    /// transaction) instead of replacing the file. Authors, terms and items
+    /// it already holds are not added twice.
+    #[arg(long)]
+    pub append: bool,
+}
+
+/// `--dialect`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DialectArg {
+    /// SQLite 3.
+    Sqlite,
+    /// PostgreSQL 12 and later.
+    Postgres,
+    /// MySQL 8, MariaDB 10.5 and later.
+    Mysql,
 }
 
 /// Options of `--format markdown`.
@@ -211,6 +242,10 @@ pub enum OutputFormat {
     Jsonl,
     /// A tree of Markdown files for a static site generator (-o DIR).
     Markdown,
+    /// An SQL script (schema and data) for --dialect sqlite, postgres or mysql.
+    Sql,
+    /// An SQLite database file (-o FILE).
+    Sqlite,
 }
 
 /// Formats of `info`.

@@ -7,8 +7,8 @@
 //! records as they are read); its exit code tells whether the stream is
 //! complete.
 
-use crate::diag::{Diagnostic, Diagnostics, Severity};
-use crate::emit::{self, Format};
+use crate::diag::Diagnostics;
+use crate::emit::{self, Emitter, Format};
 use crate::info::{InputSummary, Summary};
 use crate::merge::Merged;
 use crate::model::Record;
@@ -28,6 +28,8 @@ pub struct ConvertOptions {
     pub output: Option<PathBuf>,
     /// How to read the inputs.
     pub read: ReadOptions,
+    /// `--format sqlite`: add to the database instead of replacing it.
+    pub append: bool,
 }
 
 /// What a successful run did.
@@ -101,11 +103,14 @@ pub fn convert(
 ) -> Result<Outcome, RunError> {
     // Inputs are opened (and their headers checked) before any output exists.
     let mut merged = Merged::open(sources, opts.read, progress)?;
+    if opts.format == Format::Sqlite {
+        return write_database(&mut merged, opts);
+    }
     match &opts.output {
         None => {
             let stdout = io::stdout();
             let w = BufWriter::with_capacity(256 * 1024, stdout.lock());
-            emit_all(&mut merged, opts.format, w, "-")
+            emit_all(&mut merged, stream(opts.format, w), "-")
         }
         Some(path) => {
             let target = path.display().to_string();
@@ -122,18 +127,49 @@ pub fn convert(
                 let file = std::fs::OpenOptions::new().write(true).open(path).map_err(out_err)?;
                 return emit_all(
                     &mut merged,
-                    opts.format,
-                    BufWriter::with_capacity(256 * 1024, file),
+                    stream(opts.format, BufWriter::with_capacity(256 * 1024, file)),
                     &target,
                 );
             }
             let tmp = temp_beside(path).map_err(out_err)?;
             let w = BufWriter::with_capacity(256 * 1024, tmp.as_file());
-            let outcome = emit_all(&mut merged, opts.format, w, &target)?;
+            let outcome = emit_all(&mut merged, stream(opts.format, w), &target)?;
             persist(tmp, path).map_err(out_err)?;
             Ok(outcome)
         }
     }
+}
+
+/// The emitter of a stream format (any but SQLite).
+fn stream<'w, W: Write + 'w>(format: Format, w: W) -> Box<dyn Emitter + 'w> {
+    emit::emitter(format, w).expect("--format sqlite is written by write_database")
+}
+
+/// `--format sqlite`: a new database in a temporary file renamed over the
+/// target when complete, or `--append` into the target in one transaction.
+fn write_database(merged: &mut Merged, opts: &ConvertOptions) -> Result<Outcome, RunError> {
+    use crate::emit::sql::sqlite::SqliteDb;
+    let Some(path) = &opts.output else {
+        return Err(RunError::Output {
+            target: "-".to_string(),
+            source: io::Error::other("--format sqlite writes a database file: name it with -o FILE"),
+        });
+    };
+    let target = path.display().to_string();
+    let out_err = |source| RunError::Output {
+        target: target.clone(),
+        source,
+    };
+    let path = &resolve_links(path);
+    if opts.append {
+        let db = SqliteDb::append(path).map_err(|e| out_err(e.into()))?;
+        return emit_all(merged, Box::new(db), &target);
+    }
+    let tmp = temp_beside(path).map_err(out_err)?;
+    let db = SqliteDb::create(tmp.path()).map_err(|e| out_err(e.into()))?;
+    let outcome = emit_all(merged, Box::new(db), &target)?;
+    persist(tmp, path).map_err(out_err)?;
+    Ok(outcome)
 }
 
 /// Records handed from the reading thread to the writing thread at once.
@@ -146,12 +182,11 @@ const BATCHES_IN_FLIGHT: usize = 4;
 /// Reads on one thread and writes on another (serializing JSON costs about
 /// as much as parsing XML), through a small bounded channel: the output is
 /// the same, in the same order, as a single-threaded run.
-fn emit_all<W: Write>(merged: &mut Merged, format: Format, w: W, target: &str) -> Result<Outcome, RunError> {
+fn emit_all(merged: &mut Merged, mut emitter: Box<dyn Emitter + '_>, target: &str) -> Result<Outcome, RunError> {
     let out_err = |source| RunError::Output {
         target: target.to_string(),
         source,
     };
-    let mut emitter = emit::emitter(format, w);
     let mut outcome = Outcome::default();
     let reader = &mut *merged;
     let (read_result, write_result) = std::thread::scope(|scope| {
@@ -217,23 +252,12 @@ fn emit_all<W: Write>(merged: &mut Merged, format: Format, w: W, target: &str) -
     });
     read_result?;
     write_result.map_err(out_err)?;
-    let late = emitter.finish().map_err(out_err)?;
+    let reported = emitter.finish().map_err(out_err)?;
     drop(emitter);
     outcome.dropped = merged.readers().iter().map(|r| r.dropped_items()).sum();
     outcome.duplicates_skipped = merged.skipped_identical();
     outcome.diagnostics = merged.take_diagnostics();
-    if late > 0 {
-        outcome.diagnostics.push(Diagnostic {
-            code: "wxr.late_header",
-            severity: Severity::Warning,
-            message: format!(
-                "{late} author/term record(s) came after the first item; the JSON document lists them before the items, so they are only in --format jsonl"
-            ),
-            location: None,
-            item_id: None,
-            count: late,
-        });
-    }
+    outcome.diagnostics.extend(reported);
     Ok(outcome)
 }
 

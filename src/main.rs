@@ -60,14 +60,41 @@ fn run_convert(cli: &Cli, args: &cli::ConvertArgs) -> u8 {
     if args.format == OutputFormat::Markdown {
         return run_markdown(cli, args, &sources);
     }
+    let format = match args.format {
+        OutputFormat::Json => Format::Json,
+        OutputFormat::Jsonl => Format::Jsonl,
+        OutputFormat::Sqlite => Format::Sqlite,
+        OutputFormat::Sql => {
+            use wxr::emit::sql::Dialect;
+            match args.sql.dialect {
+                Some(cli::DialectArg::Sqlite) => Format::Sql(Dialect::Sqlite),
+                Some(cli::DialectArg::Postgres) => Format::Sql(Dialect::Postgres),
+                Some(cli::DialectArg::Mysql) => Format::Sql(Dialect::Mysql),
+                None => {
+                    say!("wxr: --format sql needs --dialect sqlite, postgres or mysql");
+                    return 2;
+                }
+            }
+        }
+        OutputFormat::Markdown => unreachable!("handled above"),
+    };
+    if format == Format::Sqlite && args.output.is_none() {
+        say!("wxr: --format sqlite writes a database file: name it with -o FILE");
+        return 2;
+    }
+    if args.sql.append && format != Format::Sqlite {
+        say!("wxr: --append adds to an SQLite database: use it with --format sqlite");
+        return 2;
+    }
+    if args.sql.dialect.is_some() && args.format != OutputFormat::Sql {
+        say!("wxr: --dialect is for --format sql");
+        return 2;
+    }
     let opts = ConvertOptions {
-        format: match args.format {
-            OutputFormat::Json => Format::Json,
-            OutputFormat::Jsonl => Format::Jsonl,
-            OutputFormat::Markdown => unreachable!("handled above"),
-        },
+        format,
         output: args.output.clone(),
         read: read_options(&args.read),
+        append: args.sql.append,
     };
     let progress = Progress::start(cli, &sources, 1);
     let result = convert::convert(&sources, &opts, progress.counter());

@@ -7,6 +7,7 @@
 //! printed with two-space indentation, items streamed one by one.
 
 use super::Emitter;
+use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::model::{Author, MODEL_VERSION, Record, Site, Term};
 use serde::Serialize;
 use std::io::{self, Write};
@@ -61,9 +62,9 @@ impl<W: Write> Emitter for JsonLines<W> {
         }
     }
 
-    fn finish(&mut self) -> io::Result<u64> {
+    fn finish(&mut self) -> io::Result<Diagnostics> {
         self.w.flush()?;
-        Ok(0)
+        Ok(Diagnostics::new())
     }
 }
 
@@ -161,13 +162,27 @@ impl<W: Write> Emitter for JsonDocument<W> {
         }
     }
 
-    fn finish(&mut self) -> io::Result<u64> {
+    fn finish(&mut self) -> io::Result<Diagnostics> {
         if !self.items_started {
             self.start_items()?;
         }
         self.w
             .write_all(if self.items == 0 { b"]\n}\n" } else { b"\n  ]\n}\n" })?;
         self.w.flush()?;
-        Ok(self.late)
+        let mut diagnostics = Diagnostics::new();
+        if self.late > 0 {
+            diagnostics.push(Diagnostic {
+                code: "wxr.late_header",
+                severity: Severity::Warning,
+                message: format!(
+                    "{} author/term record(s) came after the first item; the JSON document lists them before the items, so they are only in --format jsonl",
+                    self.late
+                ),
+                location: None,
+                item_id: None,
+                count: self.late,
+            });
+        }
+        Ok(diagnostics)
     }
 }
