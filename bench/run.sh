@@ -5,7 +5,7 @@
 #
 # Generates deterministic realistic exports with ../shared/tools/gen_wxr.py
 # (cached in target/bench-data), builds the release binary, and runs each
-# (JSON Lines, JSON, info, a Hugo site)
+# (JSON Lines, JSON, info, SQL scripts, an SQLite database, a Hugo site)
 # command three times with /usr/bin/time, printing the median wall time,
 # MB/s (10^6 bytes per second of input) and the peak RSS.
 set -euo pipefail
@@ -45,6 +45,12 @@ for mb in "${sizes[@]}"; do
     measure "convert --format jsonl" "$f" convert "$f" --format jsonl -q
     measure "convert --format json" "$f" convert "$f" --format json -q
     measure "info" "$f" info "$f" -q
+    for d in sqlite postgres mysql; do
+        measure "convert --format sql --dialect $d" "$f" convert "$f" --format sql --dialect "$d" -q
+    done
+    # The database is written to the disk (a temporary file, then renamed).
+    site=$data/blog.db measure "convert --format sqlite" "$f" convert "$f" --format sqlite -o "$data/blog.db" -q
+    rm -f "$data/blog.db"
     # The site goes to memory (/dev/shm) when it can, to time wxr rather
     # than the disk; a second line writes it to this disk.
     if [ -d /dev/shm ] && [ -w /dev/shm ]; then

@@ -7,7 +7,7 @@
 use crate::util::{root, run};
 use std::path::PathBuf;
 
-fn corpus_dir() -> Option<PathBuf> {
+pub fn corpus_dir() -> Option<PathBuf> {
     let dir = std::env::var_os("WXR_CORPUS")?;
     let dir = root().join(dir);
     assert!(

@@ -7,6 +7,8 @@
 //! * `media`: `--download-media` against a local HTTP server;
 //! * `cases`: the case files of `fixtures/transform/` for shortcode
 //!   expansion and HTML → Markdown (`WXR_BLESS=1` rewrites them);
+//! * `sql`: SQL scripts and SQLite databases, loaded into SQLite and (with
+//!   `tests/with-databases.sh`) PostgreSQL and MariaDB;
 //! * `corpus`: the real exports of `../shared/corpus` (when `WXR_CORPUS`
 //!   is set), with counts checked against the raw files.
 
@@ -17,5 +19,6 @@ mod golden;
 mod markdown;
 mod media;
 mod roundtrip;
+mod sql;
 mod ssg;
 mod util;
