@@ -36,7 +36,7 @@ measure() { # label input args...
     median=$(printf '%s\n' "${runs[@]}" | sort -n | sed -n 2p)
     peak=$(printf '%s\n' "${rss[@]}" | sort -n | tail -1)
     awk -v l="$label" -v b="$bytes" -v t="$median" -v r="$peak" \
-        'BEGIN { printf "%-34s %8.1f MB  %6.2f s  %7.1f MB/s  peak RSS %6.1f MB\n", l, b/1e6, t, b/1e6/t, r/1024 }'
+        'BEGIN { printf "%-40s %8.1f MB  %6.2f s  %7.1f MB/s  peak RSS %6.1f MB\n", l, b/1e6, t, b/1e6/t, r/1024 }'
 }
 
 for mb in "${sizes[@]}"; do
