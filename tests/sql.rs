@@ -320,7 +320,6 @@ impl Server {
                 std::env::var_os("WXR_REQUIRE_DATABASES").is_none(),
                 "{var} is not set, and WXR_REQUIRE_DATABASES requires the server"
             );
-            eprintln!("{var} not set: the {dialect:?} load tests are skipped (tests/with-databases.sh runs them)");
             return None;
         };
         // scheme://user@host:port/...
@@ -725,6 +724,12 @@ fn postgres_and_mariadb_load_every_script_with_the_same_rows() {
     .into_iter()
     .flatten()
     .collect();
+    if servers.len() < 2 {
+        eprintln!(
+            "SQL server tests: {} of 2 servers set (WXR_TEST_POSTGRES_URL, WXR_TEST_MYSQL_URL); tests/with-databases.sh starts both",
+            servers.len()
+        );
+    }
     if servers.is_empty() {
         return;
     }
