@@ -19,6 +19,7 @@
 //! # Ok::<(), wxr::read::Error>(())
 //! ```
 
+pub mod check;
 pub mod convert;
 pub mod diag;
 pub mod emit;

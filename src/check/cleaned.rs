@@ -1,0 +1,1 @@
+//! Writing a cleaned copy of an export.

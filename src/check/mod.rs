@@ -1,0 +1,4 @@
+//! `wxr check`: the pingback and trackback audit.
+
+pub mod cleaned;
+pub mod resolve;

@@ -1,0 +1,1 @@
+//! Resolving URLs to items of the export.
