@@ -61,6 +61,136 @@ pub enum Command {
     /// Summarize what an export holds: counts, dates, repairs and warnings.
     #[command(after_help = INFO_EXAMPLES)]
     Info(InfoArgs),
+    /// Audit the pingbacks and trackbacks: which are broken, and why.
+    #[command(after_help = CHECK_EXAMPLES)]
+    Check(CheckArgs),
+}
+
+const CHECK_EXAMPLES: &str = "\
+Examples:
+  wxr check export.xml                         offline checks, then each source fetched once
+  wxr check export.xml --offline               no network: structure, state, self-pings
+  wxr check export.xml --format json -o report.json
+  wxr check export.xml --emit-delete-ids ids.txt   then: wp comment delete $(cat ids.txt) --force
+  wxr check export.xml --write-cleaned clean.xml   the export without the broken pings
+  wxr convert export.xml --format markdown --pingbacks verified --check-report report.json -o site/
+
+Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
+2 usage error, 3 input error, 4 inconclusive (the network looked
+unavailable), 5 output error.";
+
+/// `wxr check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub read: ReadArgs,
+    /// No network: only what the export itself shows.
+    #[arg(long)]
+    pub offline: bool,
+    /// Report format.
+    #[arg(short, long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+    /// Write the report to FILE (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The lowest severity that makes the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// Leave out a finding code, or every code under a prefix
+    /// (`ping.source.redirect`); repeatable.
+    #[arg(long, value_name = "CODE")]
+    pub ignore: Vec<String>,
+    /// Another host of this site (an old domain); repeatable.
+    #[arg(long, value_name = "HOST")]
+    pub self_domain: Vec<String>,
+    /// Sources fetched at the same time (one at a time per host).
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+    /// Deadline of one source, every redirect and the body included (seconds).
+    #[arg(long, value_name = "SECONDS", default_value_t = 20.0)]
+    pub timeout: f64,
+    /// Retries of a transient failure (timeout, reset, 429, 5xx).
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub retries: u32,
+    /// Redirects followed.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub max_redirects: u32,
+    /// Bytes of page read (after decompression); e.g. 1MiB, 500KB.
+    #[arg(long, value_name = "SIZE", default_value = "1MiB", value_parser = parse_size)]
+    pub max_body_size: u64,
+    /// Pause between two requests to one host (seconds).
+    #[arg(long, value_name = "SECONDS", default_value_t = 1.0)]
+    pub host_interval: f64,
+    /// Fetch sources on private and loopback addresses (staging copies).
+    #[arg(long)]
+    pub allow_private: bool,
+    /// The User-Agent sent.
+    #[arg(long, value_name = "STRING")]
+    pub user_agent: Option<String>,
+    /// Keep fetch results in FILE between runs (successes and 404/410
+    /// only; failures that may pass are always tried again).
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = ".wxr-check-cache.jsonl")]
+    pub cache: Option<PathBuf>,
+    /// Cache entries older than this are fetched again (days).
+    #[arg(long, value_name = "DAYS", default_value_t = 7.0)]
+    pub max_cache_age: f64,
+    /// Write the ids of the comments to delete (findings at or above
+    /// --fail-on), one per line, for `wp comment delete`.
+    #[arg(long, value_name = "FILE")]
+    pub emit_delete_ids: Option<PathBuf>,
+    /// Write a copy of the export without the comments to delete (their
+    /// replies re-parented); everything else byte for byte.
+    #[arg(long, value_name = "FILE")]
+    pub write_cleaned: Option<PathBuf>,
+}
+
+/// `check --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// A table for people.
+    Human,
+    /// The report as one JSON document.
+    Json,
+    /// One record per line: sources, findings, summary.
+    Jsonl,
+    /// Markdown (for an issue or a wiki).
+    Markdown,
+}
+
+/// `--fail-on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Errors only.
+    Error,
+    /// Warnings and errors.
+    Warning,
+    /// Any finding.
+    Info,
+    /// Never: a pure report.
+    Never,
+}
+
+/// A size such as `1MiB`, `500KB`, `2M` or `65536`.
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: f64 = num.parse().map_err(|_| format!("{s:?} is not a size"))?;
+    let mult = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "k" | "kb" => 1e3,
+        "kib" => 1024.0,
+        "m" | "mb" => 1e6,
+        "mib" => 1024.0 * 1024.0,
+        "g" | "gb" => 1e9,
+        "gib" => 1024.0 * 1024.0 * 1024.0,
+        u => return Err(format!("unknown size unit {u:?}")),
+    };
+    let v = n * mult;
+    if v < 1.0 {
+        return Err("the size must be at least 1 byte".into());
+    }
+    Ok(v as u64)
 }
 
 /// How to read inputs (shared by the subcommands).
@@ -96,6 +226,32 @@ pub struct ConvertArgs {
     pub markdown: MarkdownArgs,
     #[command(flatten)]
     pub sql: SqlArgs,
+    #[command(flatten)]
+    pub pings: PingArgs,
+}
+
+/// Which pings a conversion keeps.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Pingbacks and trackbacks")]
+pub struct PingArgs {
+    /// keep: every pingback and trackback; drop: none; verified: those a
+    /// `wxr check` report (--check-report) does not mark for deletion.
+    #[arg(long, value_enum, default_value_t = PingsArg::Keep)]
+    pub pingbacks: PingsArg,
+    /// The JSON report of `wxr check --format json`, for --pingbacks verified.
+    #[arg(long, value_name = "REPORT.json")]
+    pub check_report: Option<PathBuf>,
+}
+
+/// `--pingbacks`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PingsArg {
+    /// Keep them all.
+    Keep,
+    /// Drop them all.
+    Drop,
+    /// Keep those the check report does not mark for deletion.
+    Verified,
 }
 
 /// Options of `--format sql` and `--format sqlite`.

@@ -30,6 +30,8 @@ pub struct ConvertOptions {
     pub read: ReadOptions,
     /// `--format sqlite`: add to the database instead of replacing it.
     pub append: bool,
+    /// Which pingbacks and trackbacks to keep.
+    pub pings: crate::merge::PingFilter,
 }
 
 /// What a successful run did.
@@ -102,7 +104,7 @@ pub fn convert(
     progress: Option<Arc<AtomicU64>>,
 ) -> Result<Outcome, RunError> {
     // Inputs are opened (and their headers checked) before any output exists.
-    let mut merged = Merged::open(sources, opts.read, progress)?;
+    let mut merged = Merged::open(sources, opts.read, progress)?.with_pings(opts.pings.clone());
     if opts.format == Format::Sqlite {
         return write_database(&mut merged, opts);
     }
@@ -280,6 +282,45 @@ pub fn info(sources: &[Source], read: ReadOptions, progress: Option<Arc<AtomicU6
         .collect();
     summary.set_diagnostics(&merged.take_diagnostics());
     Ok(summary)
+}
+
+/// Standard input cannot be read twice: copies it to a temporary file and
+/// returns the sources with that file in its place (kept while the path lives).
+pub fn spool_stdin(sources: &[Source]) -> Result<(Vec<Source>, Option<tempfile::TempPath>), RunError> {
+    if !sources.contains(&Source::Stdin) {
+        return Ok((sources.to_vec(), None));
+    }
+    let out_err = |source| RunError::Output {
+        target: "a temporary copy of standard input".into(),
+        source,
+    };
+    let mut tmp = tempfile::NamedTempFile::new().map_err(out_err)?;
+    std::io::copy(&mut std::io::stdin().lock(), &mut tmp).map_err(out_err)?;
+    let path = tmp.into_temp_path();
+    let sources = sources
+        .iter()
+        .map(|s| {
+            if *s == Source::Stdin {
+                Source::Path(path.to_path_buf())
+            } else {
+                s.clone()
+            }
+        })
+        .collect();
+    Ok((sources, Some(path)))
+}
+
+/// Writes a file through `write`, atomically (a temporary file beside it,
+/// renamed over it on success), following symbolic links as `-o` does.
+pub fn write_atomically(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+    let path = &resolve_links(path);
+    let tmp = temp_beside(path)?;
+    {
+        let mut w = BufWriter::new(tmp.as_file());
+        write(&mut w)?;
+        w.flush()?;
+    }
+    persist(tmp, path)
 }
 
 /// Follows symbolic links (to where they point, even if nothing is there yet).

@@ -33,6 +33,7 @@ fn main() -> ExitCode {
     let code = match &cli.command {
         Command::Convert(args) => run_convert(&cli, args),
         Command::Info(args) => run_info(&cli, args),
+        Command::Check(args) => run_check(&cli, args),
     };
     ExitCode::from(code)
 }
@@ -90,11 +91,16 @@ fn run_convert(cli: &Cli, args: &cli::ConvertArgs) -> u8 {
         say!("wxr: --dialect is for --format sql");
         return 2;
     }
+    let pings = match ping_filter(&args.pings) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
     let opts = ConvertOptions {
         format,
         output: args.output.clone(),
         read: read_options(&args.read),
         append: args.sql.append,
+        pings,
     };
     let progress = Progress::start(cli, &sources, 1);
     let result = convert::convert(&sources, &opts, progress.counter());
@@ -141,7 +147,12 @@ fn run_markdown(cli: &Cli, args: &cli::ConvertArgs, sources: &[Source]) -> u8 {
         SsgArg::Eleventy => Ssg::Eleventy,
         SsgArg::Plain => Ssg::Plain,
     };
+    let pings = match ping_filter(&args.pings) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
     let opts = markdown::Options {
+        pings,
         ssg,
         syntax: match m.front_matter {
             Some(FrontMatterArg::Yaml) => Syntax::Yaml,
@@ -279,6 +290,195 @@ fn run_info(cli: &Cli, args: &cli::InfoArgs) -> u8 {
             target: "-".into(),
             source: e,
         }),
+    }
+}
+
+fn run_check(cli: &Cli, args: &cli::CheckArgs) -> u8 {
+    use wxr::check::{self, Severity};
+    let sources = match sources(&args.read) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    for (name, v) in [
+        ("--timeout", args.timeout),
+        ("--host-interval", args.host_interval),
+        ("--max-cache-age", args.max_cache_age),
+    ] {
+        if !v.is_finite() || v < 0.0 || (name == "--timeout" && v == 0.0) {
+            say!(
+                "wxr: {name} must be a positive number of {}",
+                if name == "--max-cache-age" { "days" } else { "seconds" }
+            );
+            return 2;
+        }
+    }
+    let mut opts = check::Options::new();
+    opts.read = read_options(&args.read);
+    opts.offline = args.offline;
+    opts.fail_on = match args.fail_on {
+        cli::FailOn::Error => Some(Severity::Error),
+        cli::FailOn::Warning => Some(Severity::Warning),
+        cli::FailOn::Info => Some(Severity::Info),
+        cli::FailOn::Never => None,
+    };
+    opts.ignore = args.ignore.clone();
+    opts.self_domains = args.self_domain.clone();
+    opts.net.concurrency = usize::from(args.concurrency);
+    opts.net.timeout = Duration::from_secs_f64(args.timeout);
+    opts.net.connect_timeout = opts.net.timeout.min(Duration::from_secs(10));
+    opts.net.retries = args.retries;
+    opts.net.max_redirects = args.max_redirects;
+    opts.net.max_body = args.max_body_size;
+    opts.net.host_interval = Duration::from_secs_f64(args.host_interval);
+    opts.net.allow_private = args.allow_private;
+    if let Some(ua) = &args.user_agent {
+        opts.net.user_agent = ua.clone();
+    }
+    opts.cache = args.cache.clone();
+    opts.max_cache_age = Duration::from_secs_f64(args.max_cache_age * 86400.0);
+
+    let progress = Progress::start(cli, &sources, 1);
+    let fetched = Arc::new(AtomicU64::new(0));
+    let spinner = (!cli.quiet && !args.offline && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {pos} source(s) fetched {elapsed}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        let (c, b) = (fetched.clone(), bar.clone());
+        let stop = Arc::new(AtomicBool::new(false));
+        let s = stop.clone();
+        let t = std::thread::spawn(move || {
+            while !s.load(Ordering::Relaxed) {
+                b.set_position(c.load(Ordering::Relaxed));
+                b.tick();
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            b.finish_and_clear();
+        });
+        (stop, t)
+    });
+    let result = check::run(&sources, &opts, progress.counter(), Some(&fetched));
+    progress.stop();
+    if let Some((stop, t)) = spinner {
+        stop.store(true, Ordering::Relaxed);
+        let _ = t.join();
+    }
+    let outcome = match result {
+        Ok(o) => o,
+        Err(e) => return fail(e),
+    };
+    let report = &outcome.report;
+    let write = |w: &mut dyn Write| -> std::io::Result<()> {
+        match args.format {
+            cli::CheckFormat::Human => report.write_human(w, cli.verbose),
+            cli::CheckFormat::Json => report.write_json(w),
+            cli::CheckFormat::Jsonl => report.write_jsonl(w),
+            cli::CheckFormat::Markdown => report.write_markdown(w),
+        }
+    };
+    let written = match &args.output {
+        Some(path) => convert::write_atomically(path, |w| write(w)),
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            if cli.quiet && args.format == cli::CheckFormat::Human {
+                Ok(())
+            } else {
+                write(&mut out).and_then(|()| out.flush())
+            }
+        }
+    };
+    if let Err(e) = written
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return fail(RunError::Output {
+            target: args.output.as_ref().map_or("-".into(), |p| p.display().to_string()),
+            source: e,
+        });
+    }
+    let delete = report.delete_ids(opts.fail_on.unwrap_or(Severity::Error));
+    if let Some(path) = &args.emit_delete_ids {
+        let text: String = delete.iter().map(|id| format!("{id}\n")).collect();
+        if let Err(e) = convert::write_atomically(path, |w| w.write_all(text.as_bytes())) {
+            return fail(RunError::Output {
+                target: path.display().to_string(),
+                source: e,
+            });
+        }
+    }
+    if let Some(path) = &args.write_cleaned {
+        let Some(Source::Path(input)) = sources.first().filter(|_| sources.len() == 1) else {
+            say!("wxr: --write-cleaned needs exactly one input file (not standard input)");
+            return 2;
+        };
+        let ids: std::collections::BTreeSet<i64> = delete.iter().copied().collect();
+        match check::cleaned::write_cleaned(input, path, &ids) {
+            Ok(stats) => {
+                if !cli.quiet {
+                    say!(
+                        "wxr: {}: {} comment(s) removed, {} reply(ies) re-parented",
+                        path.display(),
+                        stats.removed,
+                        stats.reparented
+                    );
+                }
+            }
+            Err(e) => {
+                say!("wxr: error: {}: {e}", path.display());
+                return 5;
+            }
+        }
+    }
+    if !cli.quiet && (args.output.is_some() || args.format != cli::CheckFormat::Human) {
+        let s = &report.summary;
+        say!(
+            "wxr: {} ping(s) checked: {} error(s), {} warning(s), {} info",
+            s.pings,
+            s.findings.error,
+            s.findings.warning,
+            s.findings.info
+        );
+    }
+    u8::try_from(outcome.exit_code).unwrap_or(1)
+}
+
+/// `--pingbacks` and `--check-report` as a filter, or a usage error.
+fn ping_filter(args: &cli::PingArgs) -> Result<wxr::merge::PingFilter, u8> {
+    use wxr::merge::PingFilter;
+    match (args.pingbacks, &args.check_report) {
+        (cli::PingsArg::Keep, None) => Ok(PingFilter::Keep),
+        (cli::PingsArg::Drop, None) => Ok(PingFilter::Drop),
+        (cli::PingsArg::Verified, Some(path)) => {
+            let report: wxr::check::report::Report = match std::fs::read_to_string(path)
+                .map_err(|e| e.to_string())
+                .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
+            {
+                Ok(r) => r,
+                Err(e) => {
+                    say!("wxr: {}: not a `wxr check --format json` report: {e}", path.display());
+                    return Err(2);
+                }
+            };
+            if report.summary.exit_code == 4 {
+                say!(
+                    "wxr: warning: {} is inconclusive (the network looked unavailable): only the pings it could judge are left out",
+                    path.display()
+                );
+            }
+            let ids = report.delete_ids(wxr::check::Severity::Info);
+            Ok(PingFilter::Except(Arc::new(ids.into_iter().collect())))
+        }
+        (cli::PingsArg::Verified, None) => {
+            say!(
+                "wxr: --pingbacks verified needs the report of `wxr check --format json` (--check-report REPORT.json)"
+            );
+            Err(2)
+        }
+        (_, Some(_)) => {
+            say!("wxr: --check-report goes with --pingbacks verified");
+            Err(2)
+        }
     }
 }
 

@@ -14,7 +14,7 @@ use crate::diag::{Diagnostic, Diagnostics, Location, Severity};
 use crate::model::{Author, Item, Record, Site, Term};
 use crate::read::{Error, ReadOptions, Reader, Source};
 use std::collections::hash_map::{DefaultHasher, Entry};
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
@@ -26,6 +26,19 @@ struct Seen {
     hash: u64,
 }
 
+/// Which pingbacks and trackbacks a conversion keeps (`--pingbacks`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum PingFilter {
+    /// Every one.
+    #[default]
+    Keep,
+    /// None.
+    Drop,
+    /// All but these comment ids (the ones a check report marks for
+    /// deletion).
+    Except(Arc<HashSet<i64>>),
+}
+
 /// A stream of records over one or more inputs. See the module doc.
 pub struct Merged {
     readers: Vec<Reader>,
@@ -34,6 +47,8 @@ pub struct Merged {
     ids: HashMap<i64, Seen>,
     diags: Diagnostics,
     skipped_identical: u64,
+    pings: PingFilter,
+    pings_dropped: u64,
 }
 
 impl Merged {
@@ -123,7 +138,16 @@ impl Merged {
             ids: HashMap::new(),
             diags,
             skipped_identical: 0,
+            pings: PingFilter::Keep,
+            pings_dropped: 0,
         }
+    }
+
+    /// Leaves out the pingbacks and trackbacks `filter` does not keep
+    /// (counted, and reported by [`Merged::take_diagnostics`]).
+    pub fn with_pings(mut self, filter: PingFilter) -> Merged {
+        self.pings = filter;
+        self
     }
 
     /// The next record of the merged stream.
@@ -134,9 +158,18 @@ impl Merged {
         while self.current < self.readers.len() {
             match self.readers[self.current].next_record()? {
                 None => self.current += 1,
-                Some(Record::Item(item)) => {
+                Some(Record::Item(mut item)) => {
                     if self.is_identical_repeat(&item) {
                         continue;
+                    }
+                    if self.pings != PingFilter::Keep {
+                        let before = item.comments.len();
+                        let pings = &self.pings;
+                        item.comments.retain(|c| {
+                            !matches!(c.kind.as_str(), "pingback" | "trackback")
+                                || matches!(pings, PingFilter::Except(ids) if c.id.is_none_or(|id| !ids.contains(&id)))
+                        });
+                        self.pings_dropped += (before - item.comments.len()) as u64;
                     }
                     return Ok(Some(Record::Item(item)));
                 }
@@ -206,6 +239,24 @@ impl Merged {
             all.extend(r.take_diagnostics());
         }
         all.extend(std::mem::take(&mut self.diags));
+        if self.pings_dropped > 0 {
+            all.push(Diagnostic {
+                code: "convert.pings_dropped",
+                severity: Severity::Notice,
+                message: format!(
+                    "{} pingback(s)/trackback(s) left out ({})",
+                    self.pings_dropped,
+                    match self.pings {
+                        PingFilter::Drop => "--pingbacks drop",
+                        _ => "--pingbacks verified: the check report marks them for deletion",
+                    }
+                ),
+                location: None,
+                item_id: None,
+                count: self.pings_dropped,
+            });
+            self.pings_dropped = 0;
+        }
         all
     }
 }

@@ -2,6 +2,7 @@
 //!
 //! * `golden`: every fixture in `fixtures/read/` through `wxr convert`,
 //!   compared with its expected output (`WXR_BLESS=1` rewrites them);
+//! * `check`: `wxr check` on its fixtures, offline and against local servers;
 //! * `cli`: exit codes, standard input, gzip, atomic output, `info`;
 //! * `markdown`: the Markdown site writer, as whole trees per generator;
 //! * `media`: `--download-media` against a local HTTP server;
@@ -13,6 +14,7 @@
 //!   is set), with counts checked against the raw files.
 
 mod cases;
+mod check;
 mod cli;
 mod corpus;
 mod golden;

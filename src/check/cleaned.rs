@@ -1,1 +1,1229 @@
 //! Writing a cleaned copy of an export.
+//!
+//! `wxr check --write-cleaned OUT.xml` writes a copy of the export without
+//! the broken pingback and trackback comments. The copy is byte-identical to
+//! the input except for two kinds of edits:
+//!
+//! * every removed `<wp:comment>` element is cut out, together with the
+//!   spaces and tabs before it on its line and one line break after it
+//!   (`\n` or `\r\n`), if present;
+//! * a kept comment whose `<wp:comment_parent>` names a removed comment of the
+//!   same item gets the nearest kept ancestor instead (or `0`); only the
+//!   number inside `<wp:comment_parent>` is replaced, so a `<![CDATA[…]]>`
+//!   wrapping and the whitespace around the number stay as they were.
+//!
+//! The input is scanned with quick-xml, so markup-like text inside CDATA
+//! sections, XML comments and processing instructions is never mistaken for
+//! an element. The work is done on bytes, never re-encoded, so UTF-8 and
+//! ASCII-compatible single-byte encodings such as ISO-8859-1 are copied
+//! unchanged (quick-xml only sees a copy in which every byte from 0x80 up is
+//! masked as `x`, which keeps all offsets; UTF-16 input is not supported).
+//!
+//! Memory stays bounded by the largest single `<item>`: bytes outside items
+//! are copied straight through, and each `<item>…</item>` is buffered, edited
+//! and written before the next one is read.
+//!
+//! Element names: `<item>` must be unprefixed (as in RSS). The comment
+//! elements are matched by their exact local names `comment`, `comment_id`
+//! and `comment_parent` (so `<wp:comment_content>` is never a comment), with
+//! any prefix bound to a `http://wordpress.org/export/1.x/` (or `https://`)
+//! namespace, or the literal prefix `wp` when the export forgot to declare
+//! it. A `<wp:comment>` is recognised only as a direct child of `<item>`, and
+//! its id and parent only as direct children of the comment.
+
+use std::collections::{BTreeSet, HashMap};
+use std::fmt;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
+use std::path::Path;
+use std::sync::Arc;
+
+use quick_xml::events::Event;
+use quick_xml::name::{QName, ResolveResult};
+use quick_xml::reader::NsReader;
+
+/// What was done.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct CleanStats {
+    /// Number of `<wp:comment>` elements removed.
+    pub removed: u64,
+    /// Number of kept comments whose `<wp:comment_parent>` was rewritten
+    /// because their parent was removed.
+    pub reparented: u64,
+    /// Number of `<item>` elements that were changed (at least one comment
+    /// removed or re-parented).
+    pub items: u64,
+}
+
+/// Why writing a cleaned copy failed.
+#[derive(Debug)]
+pub enum CleanError {
+    /// Reading the input or writing the output failed (this includes a
+    /// corrupt gzip stream).
+    Io(io::Error),
+    /// The input is not XML that can be scanned.
+    Xml {
+        /// Byte offset in the (decompressed) input where the problem was found.
+        offset: u64,
+        /// What was wrong.
+        message: String,
+    },
+}
+
+impl fmt::Display for CleanError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CleanError::Io(e) => write!(f, "I/O error: {e}"),
+            CleanError::Xml { offset, message } => {
+                write!(f, "XML error at byte {offset}: {message}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for CleanError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            CleanError::Io(e) => Some(e),
+            CleanError::Xml { .. } => None,
+        }
+    }
+}
+
+impl From<io::Error> for CleanError {
+    fn from(e: io::Error) -> Self {
+        CleanError::Io(e)
+    }
+}
+
+/// Copies `input` (a WXR file, plain or gzip-compressed, detected by the
+/// magic bytes `1f 8b`) to `output` (plain XML), removing every
+/// `<wp:comment>` whose `<wp:comment_id>` is in `delete`.
+///
+/// A kept comment whose `<wp:comment_parent>` names a removed comment of the
+/// same item gets the removed comment's own parent instead, transitively, so
+/// a chain of removed ancestors resolves to the nearest kept one, or `0`.
+///
+/// The output is written to a temporary file in the directory of `output`,
+/// synced, and renamed over `output` only on success; on failure `output` is
+/// left untouched. Offsets in [`CleanError::Xml`] count bytes of the
+/// decompressed input.
+pub fn write_cleaned(input: &Path, output: &Path, delete: &BTreeSet<i64>) -> Result<CleanStats, CleanError> {
+    let mut file = File::open(input)?;
+    let mut magic = [0u8; 2];
+    let mut have = 0;
+    while have < magic.len() {
+        match file.read(&mut magic[have..]) {
+            Ok(0) => break,
+            Ok(n) => have += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let raw = io::Cursor::new(magic[..have].to_vec()).chain(file);
+    let reader: Box<dyn BufRead> = if magic[..have] == [0x1f, 0x8b] {
+        Box::new(BufReader::with_capacity(CHUNK, flate2::read::MultiGzDecoder::new(raw)))
+    } else {
+        Box::new(BufReader::with_capacity(CHUNK, raw))
+    };
+
+    let dir = match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".wxr-cleaned-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // Like a freshly created file: 0666 minus the umask.
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let tmp = builder.tempfile_in(dir)?;
+    let mut writer = BufWriter::with_capacity(CHUNK, tmp);
+    let stats = clean(reader, &mut writer, delete)?;
+    let tmp = writer.into_inner().map_err(|e| e.into_error())?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(output).map_err(|e| e.error)?;
+    #[cfg(unix)]
+    {
+        // Best effort: make the rename itself durable.
+        if let Ok(d) = File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+    Ok(stats)
+}
+
+/// The same as [`write_cleaned`] on an in-memory reader and writer (the
+/// input must be plain XML here; no gzip detection).
+///
+/// On error, part of the output may already have been written.
+pub fn clean<R: BufRead, W: Write>(input: R, mut output: W, delete: &BTreeSet<i64>) -> Result<CleanStats, CleanError> {
+    let mut src = Source::new(input);
+    // quick-xml silently skips a UTF-8 byte order mark without counting it
+    // in its positions; copy it ourselves so that positions stay exact.
+    let mut shift = 0u64;
+    while src.data.len() < UTF8_BOM.len() {
+        if src.read_more()? == 0 {
+            break;
+        }
+    }
+    if src.data.starts_with(UTF8_BOM) {
+        output.write_all(UTF8_BOM)?;
+        src.skip_unread(UTF8_BOM.len());
+        shift = UTF8_BOM.len() as u64;
+    }
+
+    let mut reader = NsReader::from_reader(src);
+    {
+        let config = reader.config_mut();
+        config.allow_dangling_amp = true;
+        config.check_end_names = true;
+        config.allow_unmatched_ends = false;
+        config.expand_empty_elements = false;
+        config.trim_text(false);
+    }
+
+    let mut cleaner = Cleaner {
+        delete,
+        stats: CleanStats::default(),
+        base: 0,
+        depth: 0,
+        seen_root: false,
+        item: None,
+    };
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        let p0 = reader.buffer_position();
+        let ev = match reader.read_resolved_event_into(&mut buf) {
+            Ok((res, ev)) => classify(&res, &ev),
+            Err(e) => {
+                return Err(CleanError::from_xml(e, reader.error_position() + shift));
+            }
+        };
+        let p1 = reader.buffer_position();
+        let src = reader.get_mut();
+        let at_eof = matches!(ev, Ev::Eof);
+        cleaner
+            .event(ev, p0, p1, src, &mut output)
+            .map_err(|e| e.shifted(shift))?;
+        if at_eof {
+            break;
+        }
+    }
+    output.flush()?;
+    Ok(cleaner.stats)
+}
+
+const CHUNK: usize = 64 * 1024;
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+impl CleanError {
+    fn from_xml(e: quick_xml::Error, offset: u64) -> Self {
+        match e {
+            quick_xml::Error::Io(arc) => {
+                CleanError::Io(Arc::try_unwrap(arc).unwrap_or_else(|a| io::Error::new(a.kind(), a.to_string())))
+            }
+            other => CleanError::Xml {
+                offset,
+                message: other.to_string(),
+            },
+        }
+    }
+
+    fn shifted(self, shift: u64) -> Self {
+        match self {
+            CleanError::Xml { offset, message } => CleanError::Xml {
+                offset: offset + shift,
+                message,
+            },
+            other => other,
+        }
+    }
+}
+
+/// A [`BufRead`] that keeps every byte handed to quick-xml until told to
+/// forget it, so that the exact input bytes of any event can be copied.
+///
+/// quick-xml 0.42 insists on UTF-8, but exports may be ISO-8859-1 and we must
+/// not re-encode. So quick-xml is fed a masked copy in which every byte from
+/// 0x80 up is replaced by `x`: all markup delimiters are ASCII, and no byte of
+/// a UTF-8 or single-byte-encoded non-ASCII character is ASCII, so the
+/// structure and every byte offset stay the same, while the original bytes
+/// are kept in `data` for copying.
+struct Source<R> {
+    inner: R,
+    /// Unflushed original input; `data[0]` is at absolute offset
+    /// `Cleaner::base`.
+    data: Vec<u8>,
+    /// How much of `data` quick-xml has consumed.
+    pos: usize,
+    /// Masked copy of the not yet consumed tail of `data` (from `masked_pos`).
+    masked: Vec<u8>,
+    masked_pos: usize,
+}
+
+impl<R: BufRead> Source<R> {
+    fn new(inner: R) -> Self {
+        Source {
+            inner,
+            data: Vec::with_capacity(CHUNK),
+            pos: 0,
+            masked: Vec::with_capacity(CHUNK),
+            masked_pos: 0,
+        }
+    }
+
+    fn read_more(&mut self) -> io::Result<usize> {
+        loop {
+            match self.inner.fill_buf() {
+                Ok(b) => {
+                    let n = b.len();
+                    self.data.extend_from_slice(b);
+                    self.masked.extend(b.iter().map(|&c| if c >= 0x80 { b'x' } else { c }));
+                    self.inner.consume(n);
+                    return Ok(n);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Drops `n` leading bytes not yet seen by quick-xml (the BOM).
+    fn skip_unread(&mut self, n: usize) {
+        self.data.drain(..n);
+        self.masked.drain(..n);
+    }
+}
+
+impl<R: BufRead> Read for Source<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let avail = self.fill_buf()?;
+        let n = avail.len().min(out.len());
+        out[..n].copy_from_slice(&avail[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Source<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.masked_pos >= self.masked.len() {
+            self.masked.clear();
+            self.masked_pos = 0;
+            self.read_more()?;
+        }
+        Ok(self.masked.get(self.masked_pos..).unwrap_or(&[]))
+    }
+
+    fn consume(&mut self, amt: usize) {
+        let amt = amt.min(self.masked.len().saturating_sub(self.masked_pos));
+        self.masked_pos += amt;
+        self.pos = (self.pos + amt).min(self.data.len());
+    }
+}
+
+/// Which of the names we care about an element has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Name {
+    Item,
+    Comment,
+    CommentId,
+    CommentParent,
+    Other,
+}
+
+/// The part of a quick-xml event the cleaner needs; the bytes themselves are
+/// taken from [`Source::data`] by position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ev {
+    Start(Name),
+    End,
+    Empty,
+    Text,
+    CData,
+    /// An entity or character reference (`&amp;`, `&#49;`).
+    Ref,
+    Other,
+    Eof,
+}
+
+fn is_wp_namespace(ns: &str) -> bool {
+    let rest = ns
+        .strip_prefix("http://wordpress.org/export/1.")
+        .or_else(|| ns.strip_prefix("https://wordpress.org/export/1."));
+    match rest.and_then(|r| r.strip_suffix('/')) {
+        Some(minor) => !minor.is_empty() && minor.bytes().all(|b| b.is_ascii_digit()),
+        None => false,
+    }
+}
+
+fn name_of(res: &ResolveResult<'_>, name: QName<'_>) -> Name {
+    let local = name.local_name();
+    let local = local.as_ref();
+    if name.prefix().is_none() {
+        return if local == "item" { Name::Item } else { Name::Other };
+    }
+    let wp = match res {
+        ResolveResult::Bound(ns) => is_wp_namespace(ns.as_ref()),
+        ResolveResult::Unknown(prefix) => prefix == "wp",
+        ResolveResult::Unbound => false,
+    };
+    if !wp {
+        return Name::Other;
+    }
+    match local {
+        "comment" => Name::Comment,
+        "comment_id" => Name::CommentId,
+        "comment_parent" => Name::CommentParent,
+        _ => Name::Other,
+    }
+}
+
+fn classify(res: &ResolveResult<'_>, ev: &Event<'_>) -> Ev {
+    match ev {
+        Event::Start(e) => Ev::Start(name_of(res, e.name())),
+        Event::End(_) => Ev::End,
+        Event::Empty(_) => Ev::Empty,
+        Event::Text(_) => Ev::Text,
+        Event::CData(_) => Ev::CData,
+        Event::GeneralRef(_) => Ev::Ref,
+        Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => Ev::Other,
+        Event::Eof => Ev::Eof,
+    }
+}
+
+/// One piece of text directly inside `<wp:comment_id>` or
+/// `<wp:comment_parent>` that is not only whitespace.
+#[derive(Debug, Clone)]
+struct Piece {
+    /// Absolute range of the whole piece (text, or `<![CDATA[…]]>`).
+    raw: (u64, u64),
+    /// Absolute range of the trimmed value inside it.
+    value: (u64, u64),
+    cdata: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FieldKind {
+    Id,
+    Parent,
+}
+
+/// An open `<wp:comment_id>` or `<wp:comment_parent>`.
+#[derive(Debug)]
+struct Field {
+    kind: FieldKind,
+    pieces: Vec<Piece>,
+    /// Holds something other than text and CDATA (a child element or a
+    /// reference), so its value is not a plain number we can read or edit.
+    bad: bool,
+}
+
+/// The value of a comment's `<wp:comment_parent>` and where it is written.
+#[derive(Debug, Clone)]
+struct Parent {
+    value: i64,
+    pieces: Vec<Piece>,
+}
+
+#[derive(Debug, Default)]
+struct Comment {
+    /// Absolute offset of `<` of `<wp:comment>`.
+    start: u64,
+    /// Absolute offset just after `</wp:comment>`.
+    end: u64,
+    id: Option<i64>,
+    /// Whether a `<wp:comment_id>` was seen (the first one counts).
+    id_seen: bool,
+    parent: Option<Parent>,
+    parent_seen: bool,
+}
+
+/// State while inside one `<item>`.
+#[derive(Debug, Default)]
+struct Item {
+    /// Open elements below `<item>`.
+    depth: usize,
+    comments: Vec<Comment>,
+    current: Option<Comment>,
+    field: Option<Field>,
+}
+
+struct Cleaner<'d> {
+    delete: &'d BTreeSet<i64>,
+    stats: CleanStats,
+    /// Absolute offset of `Source::data[0]`.
+    base: u64,
+    /// Open elements in the document.
+    depth: usize,
+    seen_root: bool,
+    item: Option<Item>,
+}
+
+fn xml_err(offset: u64, message: impl Into<String>) -> CleanError {
+    CleanError::Xml {
+        offset,
+        message: message.into(),
+    }
+}
+
+fn is_xml_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// Trimmed sub-range of `bytes`, relative to it.
+fn trim_range(bytes: &[u8]) -> Option<(usize, usize)> {
+    let start = bytes.iter().position(|&b| !is_xml_space(b))?;
+    let end = bytes.iter().rposition(|&b| !is_xml_space(b))? + 1;
+    Some((start, end))
+}
+
+fn parse_number(bytes: &[u8]) -> Option<i64> {
+    let (s, e) = trim_range(bytes)?;
+    std::str::from_utf8(bytes.get(s..e)?).ok()?.parse().ok()
+}
+
+impl Cleaner<'_> {
+    /// Bytes of `[from, to)` (absolute) from the source buffer.
+    fn slice<'a, R>(&self, src: &'a Source<R>, from: u64, to: u64) -> Option<&'a [u8]> {
+        let a = usize::try_from(from.checked_sub(self.base)?).ok()?;
+        let b = usize::try_from(to.checked_sub(self.base)?).ok()?;
+        src.data.get(a..b)
+    }
+
+    /// Writes the source bytes before absolute offset `to` and forgets them.
+    fn flush_to<R, W: Write>(&mut self, src: &mut Source<R>, to: u64, out: &mut W) -> Result<(), CleanError> {
+        let n = to
+            .checked_sub(self.base)
+            .and_then(|n| usize::try_from(n).ok())
+            .filter(|&n| n <= src.data.len() && n <= src.pos)
+            .ok_or_else(|| xml_err(to, "internal error: position outside the read buffer"))?;
+        out.write_all(&src.data[..n])?;
+        src.data.drain(..n);
+        src.pos -= n;
+        self.base = to;
+        Ok(())
+    }
+
+    fn event<R, W: Write>(
+        &mut self,
+        ev: Ev,
+        p0: u64,
+        p1: u64,
+        src: &mut Source<R>,
+        out: &mut W,
+    ) -> Result<(), CleanError> {
+        match ev {
+            Ev::Start(_) => {
+                self.depth += 1;
+                self.seen_root = true;
+            }
+            Ev::Empty => self.seen_root = true,
+            Ev::End => self.depth = self.depth.saturating_sub(1),
+            Ev::Eof => {
+                if self.depth > 0 || self.item.is_some() {
+                    return Err(xml_err(
+                        p1,
+                        format!("unexpected end of file: {} element(s) not closed", self.depth.max(1)),
+                    ));
+                }
+                if !self.seen_root {
+                    return Err(xml_err(p1, "no root element"));
+                }
+                // Everything read is copied, whatever quick-xml reported.
+                let end = self.base + src.data.len() as u64;
+                src.pos = src.data.len();
+                return self.flush_to(src, end, out);
+            }
+            _ => {}
+        }
+
+        let Some(item) = self.item.as_mut() else {
+            if ev == Ev::Start(Name::Item) {
+                self.flush_to(src, p0, out)?;
+                self.item = Some(Item::default());
+            } else if p1.saturating_sub(self.base) >= CHUNK as u64 {
+                self.flush_to(src, p1, out)?;
+            }
+            return Ok(());
+        };
+
+        match ev {
+            Ev::Start(name) => {
+                if let Some(field) = item.field.as_mut() {
+                    field.bad = true;
+                } else if item.depth == 0 && name == Name::Comment {
+                    item.current = Some(Comment {
+                        start: p0,
+                        ..Comment::default()
+                    });
+                } else if item.depth == 1 && item.current.is_some() {
+                    let kind = match name {
+                        Name::CommentId => Some(FieldKind::Id),
+                        Name::CommentParent => Some(FieldKind::Parent),
+                        _ => None,
+                    };
+                    item.field = kind.map(|kind| Field {
+                        kind,
+                        pieces: Vec::new(),
+                        bad: false,
+                    });
+                }
+                item.depth += 1;
+            }
+            Ev::Empty | Ev::Ref => {
+                if let Some(field) = item.field.as_mut() {
+                    field.bad = true;
+                }
+            }
+            Ev::Text | Ev::CData => {
+                if let Some(field) = item.field.as_mut() {
+                    let a = usize::try_from(p0.saturating_sub(self.base)).unwrap_or(usize::MAX);
+                    let b = usize::try_from(p1.saturating_sub(self.base)).unwrap_or(usize::MAX);
+                    let raw = src.data.get(a..b).unwrap_or(&[]);
+                    let (inner, off) = if ev == Ev::CData {
+                        match raw.strip_prefix(b"<![CDATA[").and_then(|r| r.strip_suffix(b"]]>")) {
+                            Some(inner) => (inner, 9u64),
+                            None => {
+                                field.bad = true;
+                                (&[][..], 0)
+                            }
+                        }
+                    } else {
+                        (raw, 0)
+                    };
+                    if let Some((s, e)) = trim_range(inner) {
+                        field.pieces.push(Piece {
+                            raw: (p0, p1),
+                            value: (p0 + off + s as u64, p0 + off + e as u64),
+                            cdata: ev == Ev::CData,
+                        });
+                    }
+                }
+            }
+            Ev::End => {
+                if item.depth == 0 {
+                    // `</item>`: quick-xml checked that the name matches.
+                    let item = self.item.take().unwrap_or_default();
+                    return self.finish_item(item, src, p1, out);
+                }
+                item.depth -= 1;
+                if item.depth == 1 {
+                    if let (Some(field), Some(comment)) = (item.field.take(), item.current.as_mut()) {
+                        let mut value = Vec::new();
+                        for piece in &field.pieces {
+                            let a = usize::try_from(piece.value.0.saturating_sub(self.base)).ok();
+                            let b = usize::try_from(piece.value.1.saturating_sub(self.base)).ok();
+                            if let (Some(a), Some(b)) = (a, b) {
+                                value.extend_from_slice(src.data.get(a..b).unwrap_or(&[]));
+                            }
+                        }
+                        let number = if field.bad { None } else { parse_number(&value) };
+                        match field.kind {
+                            FieldKind::Id if !comment.id_seen => {
+                                comment.id_seen = true;
+                                comment.id = number;
+                            }
+                            FieldKind::Parent if !comment.parent_seen => {
+                                comment.parent_seen = true;
+                                comment.parent = number.map(|value| Parent {
+                                    value,
+                                    pieces: field.pieces,
+                                });
+                            }
+                            _ => {}
+                        }
+                    }
+                } else if item.depth == 0
+                    && let Some(mut comment) = item.current.take()
+                {
+                    comment.end = p1;
+                    item.comments.push(comment);
+                }
+            }
+            Ev::Other | Ev::Eof => {}
+        }
+        Ok(())
+    }
+
+    /// Edits and writes one complete item, `[self.base, end)`.
+    fn finish_item<R, W: Write>(
+        &mut self,
+        item: Item,
+        src: &mut Source<R>,
+        end: u64,
+        out: &mut W,
+    ) -> Result<(), CleanError> {
+        let start = self.base;
+        let Some(bytes) = self.slice(src, start, end) else {
+            return Err(xml_err(end, "internal error: item outside the read buffer"));
+        };
+
+        // Removed comments of this item: id → its parent (0 when unknown).
+        let mut removed_parent: HashMap<i64, i64> = HashMap::new();
+        let mut removed = vec![false; item.comments.len()];
+        for (i, c) in item.comments.iter().enumerate() {
+            if let Some(id) = c.id
+                && self.delete.contains(&id)
+            {
+                removed[i] = true;
+                removed_parent
+                    .entry(id)
+                    .or_insert_with(|| c.parent.as_ref().map_or(0, |p| p.value));
+            }
+        }
+        if removed_parent.is_empty() {
+            return self.flush_to(src, end, out);
+        }
+
+        // Edits as (start, end, replacement), relative to the item.
+        let rel = |x: u64| usize::try_from(x.saturating_sub(start)).unwrap_or(usize::MAX);
+        let mut edits: Vec<(usize, usize, Vec<u8>)> = Vec::new();
+        let mut n_removed = 0u64;
+        let mut n_reparented = 0u64;
+        for (i, c) in item.comments.iter().enumerate() {
+            if removed[i] {
+                let mut a = rel(c.start);
+                let mut b = rel(c.end);
+                if a > b || b > bytes.len() {
+                    return Err(xml_err(c.start, "internal error: comment outside its item"));
+                }
+                while a > 0 && matches!(bytes[a - 1], b' ' | b'\t') {
+                    a -= 1;
+                }
+                if bytes[b..].starts_with(b"\r\n") {
+                    b += 2;
+                } else if bytes[b..].starts_with(b"\n") {
+                    b += 1;
+                }
+                edits.push((a, b, Vec::new()));
+                n_removed += 1;
+                continue;
+            }
+            let Some(parent) = &c.parent else { continue };
+            if parent.value == 0 || !removed_parent.contains_key(&parent.value) {
+                continue;
+            }
+            // Climb removed ancestors; a cycle (bad data) ends at 0.
+            let mut new_parent = parent.value;
+            let mut steps = 0usize;
+            while new_parent != 0 {
+                match removed_parent.get(&new_parent) {
+                    Some(&up) => new_parent = up,
+                    None => break,
+                }
+                steps += 1;
+                if steps > removed_parent.len() {
+                    new_parent = 0;
+                    break;
+                }
+            }
+            let number = new_parent.to_string().into_bytes();
+            let edit = match parent.pieces.as_slice() {
+                [one] => (rel(one.value.0), rel(one.value.1), number),
+                [first, .., last] => {
+                    // Several pieces (e.g. split CDATA): write one value.
+                    let replacement = if parent.pieces.iter().any(|p| p.cdata) {
+                        [&b"<![CDATA["[..], &number, b"]]>"].concat()
+                    } else {
+                        number
+                    };
+                    (rel(first.raw.0), rel(last.raw.1), replacement)
+                }
+                [] => continue,
+            };
+            if edit.0 > edit.1 || edit.1 > bytes.len() {
+                return Err(xml_err(c.start, "internal error: parent outside its item"));
+            }
+            edits.push(edit);
+            n_reparented += 1;
+        }
+
+        edits.sort_by_key(|e| e.0);
+        let mut at = 0usize;
+        for (a, b, replacement) in &edits {
+            // Ranges never overlap; be safe anyway.
+            let a = (*a).max(at);
+            let b = (*b).max(a);
+            out.write_all(&bytes[at..a])?;
+            out.write_all(replacement)?;
+            at = b;
+        }
+        out.write_all(&bytes[at..])?;
+
+        self.stats.removed += n_removed;
+        self.stats.reparented += n_reparented;
+        self.stats.items += 1;
+
+        let n = bytes.len();
+        src.data.drain(..n);
+        src.pos = src.pos.saturating_sub(n);
+        self.base = end;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(v: &[i64]) -> BTreeSet<i64> {
+        v.iter().copied().collect()
+    }
+
+    fn run(input: &[u8], delete: &[i64]) -> (Vec<u8>, CleanStats) {
+        let mut out = Vec::new();
+        let stats = clean(input, &mut out, &ids(delete)).expect("clean");
+        (out, stats)
+    }
+
+    fn run_str(input: &str, delete: &[i64]) -> (String, CleanStats) {
+        let (out, stats) = run(input.as_bytes(), delete);
+        (String::from_utf8(out).expect("utf-8"), stats)
+    }
+
+    const HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n\
+<rss version=\"2.0\"\n\
+\txmlns:content=\"http://purl.org/rss/1.0/modules/content/\"\n\
+\txmlns:wp=\"http://wordpress.org/export/1.2/\">\n\
+<channel>\n\
+\t<title>Blog</title>\n";
+    const TAIL: &str = "</channel>\n</rss>\n";
+
+    fn comment(id: &str, parent: &str, content: &str) -> String {
+        format!(
+            "\t\t<wp:comment>\n\
+\t\t\t<wp:comment_id>{id}</wp:comment_id>\n\
+\t\t\t<wp:comment_content><![CDATA[{content}]]></wp:comment_content>\n\
+\t\t\t<wp:comment_parent>{parent}</wp:comment_parent>\n\
+\t\t</wp:comment>\n"
+        )
+    }
+
+    fn doc(items: &[String]) -> String {
+        let mut s = String::from(HEAD);
+        for body in items {
+            s.push_str("\t<item>\n\t\t<title>Post</title>\n");
+            s.push_str(body);
+            s.push_str("\t</item>\n");
+        }
+        s.push_str(TAIL);
+        s
+    }
+
+    #[test]
+    fn removes_one_of_three_exactly() {
+        let input = doc(&[[
+            comment("1", "0", "first"),
+            comment("2", "0", "pingback"),
+            comment("3", "0", "third"),
+        ]
+        .concat()]);
+        let expected = doc(&[[comment("1", "0", "first"), comment("3", "0", "third")].concat()]);
+        let (out, stats) = run(input.as_bytes(), &[2]);
+        assert_eq!(out, expected.as_bytes());
+        assert_eq!(
+            stats,
+            CleanStats {
+                removed: 1,
+                reparented: 0,
+                items: 1
+            }
+        );
+    }
+
+    #[test]
+    fn literal_removal_range_is_line_based() {
+        // Spaces before the element and exactly one newline after go; the
+        // blank line after stays.
+        let input = "<rss xmlns:wp=\"http://wordpress.org/export/1.2/\"><channel><item>\n  \
+<wp:comment><wp:comment_id>5</wp:comment_id></wp:comment>\n\nX\
+<wp:comment><wp:comment_id>6</wp:comment_id></wp:comment>Y</item></channel></rss>";
+        let (out, stats) = run_str(input, &[5, 6]);
+        assert_eq!(
+            out,
+            "<rss xmlns:wp=\"http://wordpress.org/export/1.2/\"><channel><item>\n\nXY</item></channel></rss>"
+        );
+        assert_eq!(stats.removed, 2);
+    }
+
+    #[test]
+    fn cdata_ids_with_whitespace() {
+        let input = doc(&[[
+            comment("<![CDATA[10]]>", "0", "a"),
+            comment(" <![CDATA[ 11 ]]>\n", "0", "b"),
+            comment("<![CDATA[12]]>", "0", "c"),
+        ]
+        .concat()]);
+        let expected = doc(&[comment("<![CDATA[10]]>", "0", "a")]);
+        let (out, stats) = run_str(&input, &[11, 12]);
+        assert_eq!(out, expected);
+        assert_eq!(stats.removed, 2);
+    }
+
+    #[test]
+    fn reparents_child_and_grandchild_chain() {
+        // 1 (kept) <- 2 (removed) <- 3 (removed) <- 4 (kept) ; 2 <- 5 (kept)
+        // 6 (removed, parent 0) <- 7 (kept)
+        let input = doc(&[[
+            comment("1", "0", "root"),
+            comment("2", "1", "ping"),
+            comment("3", "2", "ping"),
+            comment("4", "3", "reply"),
+            comment("5", "2", "reply"),
+            comment("6", "0", "ping"),
+            comment("7", "6", "reply"),
+            comment("8", "1", "untouched"),
+        ]
+        .concat()]);
+        let expected = doc(&[[
+            comment("1", "0", "root"),
+            comment("4", "1", "reply"),
+            comment("5", "1", "reply"),
+            comment("7", "0", "reply"),
+            comment("8", "1", "untouched"),
+        ]
+        .concat()]);
+        let (out, stats) = run_str(&input, &[2, 3, 6]);
+        assert_eq!(out, expected);
+        assert_eq!(
+            stats,
+            CleanStats {
+                removed: 3,
+                reparented: 3,
+                items: 1
+            }
+        );
+    }
+
+    #[test]
+    fn parent_in_another_item_is_not_reparented() {
+        // Comment 2 is removed from the first item; the second item's
+        // comment naming parent 2 is not "of the same item".
+        let input = doc(&[
+            [comment("1", "0", "a"), comment("2", "0", "ping")].concat(),
+            comment("3", "2", "other item"),
+        ]);
+        let expected = doc(&[comment("1", "0", "a"), comment("3", "2", "other item")]);
+        let (out, stats) = run_str(&input, &[2]);
+        assert_eq!(out, expected);
+        assert_eq!(stats.reparented, 0);
+        assert_eq!(stats.items, 1);
+    }
+
+    #[test]
+    fn cdata_parent_stays_cdata() {
+        let input = doc(&[[
+            comment("<![CDATA[20]]>", "<![CDATA[0]]>", "root"),
+            comment("<![CDATA[21]]>", "<![CDATA[20]]>", "ping"),
+            comment("<![CDATA[22]]>", " <![CDATA[21]]> ", "reply"),
+        ]
+        .concat()]);
+        // 20 is kept; 21 removed; 22's parent becomes 20, still in CDATA
+        // and with its surrounding spaces.
+        let expected = doc(&[[
+            comment("<![CDATA[20]]>", "<![CDATA[0]]>", "root"),
+            comment("<![CDATA[22]]>", " <![CDATA[20]]> ", "reply"),
+        ]
+        .concat()]);
+        let (out, stats) = run_str(&input, &[21]);
+        assert_eq!(out, expected);
+        assert_eq!(stats.reparented, 1);
+
+        // Removing the root too: the value becomes 0, still in CDATA.
+        let expected = doc(&[comment("<![CDATA[22]]>", " <![CDATA[0]]> ", "reply")]);
+        let (out, _) = run_str(&input, &[20, 21]);
+        assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn one_byte_reads_give_the_same_result() {
+        // Every chunk boundary falls inside some tag, CDATA or BOM.
+        let body = doc(&[[
+            comment("<![CDATA[1]]>", "0", "a]]]]><![CDATA[>b"),
+            comment("2", "1", "ping"),
+            comment("3", "<![CDATA[2]]>", "reply"),
+        ]
+        .concat()]);
+        let input = [UTF8_BOM, body.as_bytes()].concat();
+        let expected = [
+            UTF8_BOM,
+            doc(&[[
+                comment("<![CDATA[1]]>", "0", "a]]]]><![CDATA[>b"),
+                comment("3", "<![CDATA[1]]>", "reply"),
+            ]
+            .concat()])
+            .as_bytes(),
+        ]
+        .concat();
+        let mut out = Vec::new();
+        let stats = clean(BufReader::with_capacity(1, &input[..]), &mut out, &ids(&[2])).expect("clean");
+        assert_eq!(out, expected);
+        assert_eq!(stats.reparented, 1);
+    }
+
+    #[test]
+    fn split_parent_value_is_rewritten_whole() {
+        // A parent written in two CDATA pieces reads as 12; it is replaced
+        // by one CDATA section.
+        let input = doc(&[[
+            comment("12", "0", "ping"),
+            comment("13", "<![CDATA[1]]><![CDATA[2]]>", "reply"),
+        ]
+        .concat()]);
+        let expected = doc(&[comment("13", "<![CDATA[0]]>", "reply")]);
+        let (out, stats) = run_str(&input, &[12]);
+        assert_eq!(out, expected);
+        assert_eq!(stats.reparented, 1);
+    }
+
+    #[test]
+    fn comment_markup_inside_cdata_is_text() {
+        // The content of the post and of comment 1 quotes a whole comment,
+        // including `]]]]><![CDATA[>` splits; only comment 2 is removed.
+        let quoted = "<wp:comment><wp:comment_id>2</wp:comment_id></wp:comment>";
+        let post =
+            format!("\t\t<content:encoded><![CDATA[<p>{quoted}</p> a]]]]><![CDATA[>b {quoted}]]></content:encoded>\n");
+        let input = doc(&[[
+            post.clone(),
+            comment("1", "0", quoted),
+            comment("2", "0", "ping"),
+            "\t\t<!-- <wp:comment><wp:comment_id>2</wp:comment_id></wp:comment> -->\n".into(),
+        ]
+        .concat()]);
+        let expected = doc(&[[
+            post,
+            comment("1", "0", quoted),
+            "\t\t<!-- <wp:comment><wp:comment_id>2</wp:comment_id></wp:comment> -->\n".into(),
+        ]
+        .concat()]);
+        let (out, stats) = run_str(&input, &[2]);
+        assert_eq!(out, expected);
+        assert_eq!(stats.removed, 1);
+    }
+
+    #[test]
+    fn similar_names_are_not_comments() {
+        // <wp:comment_content> etc. must not be taken for <wp:comment>, and a
+        // wp:comment nested deeper than a child of <item> is left alone.
+        let input = "<rss xmlns:wp=\"http://wordpress.org/export/1.2/\"><channel><item>\
+<wp:commentx><wp:comment_id>1</wp:comment_id></wp:commentx>\
+<wp:postmeta><wp:comment><wp:comment_id>1</wp:comment_id></wp:comment></wp:postmeta>\
+<wp:comment_meta><wp:comment_id>1</wp:comment_id></wp:comment_meta>\
+<x:comment xmlns:x=\"urn:other\"><x:comment_id>1</x:comment_id></x:comment>\
+</item></channel></rss>";
+        let (out, stats) = run_str(input, &[1]);
+        assert_eq!(out, input);
+        assert_eq!(stats, CleanStats::default());
+    }
+
+    #[test]
+    fn other_prefix_bound_to_wordpress_namespace() {
+        let input = "<rss xmlns:w=\"https://wordpress.org/export/1.1/\"><channel><item>\
+<w:comment><w:comment_id>1</w:comment_id></w:comment>\
+<w:comment><w:comment_id>2</w:comment_id><w:comment_parent>1</w:comment_parent></w:comment>\
+</item></channel></rss>";
+        let (out, stats) = run_str(input, &[1]);
+        assert_eq!(
+            out,
+            "<rss xmlns:w=\"https://wordpress.org/export/1.1/\"><channel><item>\
+<w:comment><w:comment_id>2</w:comment_id><w:comment_parent>0</w:comment_parent></w:comment>\
+</item></channel></rss>"
+        );
+        assert_eq!(stats.reparented, 1);
+    }
+
+    #[test]
+    fn undeclared_wp_prefix_still_works() {
+        let input = "<rss><channel><item>\
+<wp:comment><wp:comment_id>1</wp:comment_id></wp:comment>\n</item></channel></rss>";
+        let (out, _) = run_str(input, &[1]);
+        assert_eq!(out, "<rss><channel><item></item></channel></rss>");
+    }
+
+    #[test]
+    fn crlf_line_endings() {
+        let input = doc(&[[
+            comment("1", "0", "a"),
+            comment("2", "0", "ping"),
+            comment("3", "2", "reply"),
+        ]
+        .concat()])
+        .replace('\n', "\r\n");
+        let expected = doc(&[[comment("1", "0", "a"), comment("3", "0", "reply")].concat()]).replace('\n', "\r\n");
+        let (out, stats) = run_str(&input, &[2]);
+        assert_eq!(out, expected);
+        assert_eq!(stats.removed, 1);
+        assert_eq!(stats.reparented, 1);
+    }
+
+    #[test]
+    fn latin1_bytes_copied_unchanged() {
+        let head = b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n\
+<rss xmlns:wp=\"http://wordpress.org/export/1.2/\"><channel><title a=\"\xe9\">Caf\xe9</title><item>\n\
+<title>D\xe9j\xe0 vu \xff</title>\n";
+        let kept = b"<wp:comment><wp:comment_id>1</wp:comment_id>\
+<wp:comment_content>Gr\xfc\xdfe &amp; \xe9</wp:comment_content></wp:comment>\n";
+        let gone = b"<wp:comment><wp:comment_id>2</wp:comment_id>\
+<wp:comment_content>\xe0\xe9</wp:comment_content></wp:comment>\n";
+        let tail = b"</item><item><title>\xa9</title></item></channel></rss>\n";
+        let input = [&head[..], kept, gone, tail].concat();
+        let expected = [&head[..], kept, tail].concat();
+        assert!(std::str::from_utf8(&input).is_err());
+        let (out, stats) = run(&input, &[2]);
+        assert_eq!(out, expected);
+        assert_eq!(stats.removed, 1);
+    }
+
+    #[test]
+    fn utf8_bom_is_kept() {
+        let body = doc(&[[comment("1", "0", "a"), comment("2", "0", "ping")].concat()]);
+        let input = [UTF8_BOM, body.as_bytes()].concat();
+        let expected = [UTF8_BOM, doc(&[comment("1", "0", "a")]).as_bytes()].concat();
+        let (out, _) = run(&input, &[2]);
+        assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn nothing_to_delete_is_identity() {
+        let input = [
+            "\u{feff}",
+            &doc(&[
+                [comment("1", "0", "é <b>x</b>"), comment("2", "1", "]]]]><![CDATA[>")].concat(),
+                "\t\t<wp:postmeta><wp:meta_value><![CDATA[a:1:{}]]></wp:meta_value></wp:postmeta>\n".into(),
+            ]),
+            "<!-- trailing -->\n",
+        ]
+        .concat();
+        // Neither an empty set nor ids that do not occur change anything.
+        for delete in [&[][..], &[99, -1][..]] {
+            let (out, stats) = run_str(&input, delete);
+            assert_eq!(out, input);
+            assert_eq!(stats, CleanStats::default());
+        }
+    }
+
+    #[test]
+    fn large_input_streams_identically() {
+        // Many items, more than one read chunk, with removals in several.
+        let mut items = Vec::new();
+        let mut expected_items = Vec::new();
+        for i in 0..400i64 {
+            let a = comment(&(i * 2).to_string(), "0", &"x".repeat(300));
+            let b = comment(&(i * 2 + 1).to_string(), &(i * 2).to_string(), "ping");
+            items.push([a.clone(), b].concat());
+            expected_items.push(a);
+        }
+        let input = doc(&items);
+        assert!(input.len() > 3 * CHUNK);
+        let delete: Vec<i64> = (0..400).map(|i| i * 2 + 1).collect();
+        let (out, stats) = run_str(&input, &delete);
+        assert_eq!(out, doc(&expected_items));
+        assert_eq!(stats.removed, 400);
+        assert_eq!(stats.items, 400);
+    }
+
+    #[test]
+    fn gzip_input_via_write_cleaned() {
+        use flate2::{Compression, write::GzEncoder};
+        let input = doc(&[[
+            comment("1", "0", "a"),
+            comment("2", "1", "ping"),
+            comment("3", "2", "reply"),
+        ]
+        .concat()]);
+        let expected = doc(&[[comment("1", "0", "a"), comment("3", "1", "reply")].concat()]);
+        let dir = tempfile::tempdir().expect("tempdir");
+        let gz_path = dir.path().join("export.xml.gz");
+        let mut enc = GzEncoder::new(Vec::new(), Compression::default());
+        enc.write_all(input.as_bytes()).expect("gzip");
+        std::fs::write(&gz_path, enc.finish().expect("gzip")).expect("write");
+        let out_path = dir.path().join("cleaned.xml");
+        let stats = write_cleaned(&gz_path, &out_path, &ids(&[2])).expect("write_cleaned");
+        assert_eq!(std::fs::read(&out_path).expect("read"), expected.as_bytes());
+        assert_eq!(
+            stats,
+            CleanStats {
+                removed: 1,
+                reparented: 1,
+                items: 1
+            }
+        );
+        // Plain input through the file function, replacing an existing file;
+        // no temporary files are left behind.
+        let plain = dir.path().join("export.xml");
+        std::fs::write(&plain, &input).expect("write");
+        write_cleaned(&plain, &out_path, &ids(&[])).expect("write_cleaned");
+        assert_eq!(std::fs::read(&out_path).expect("read"), input.as_bytes());
+        let mut names: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("read_dir")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["cleaned.xml", "export.xml", "export.xml.gz"]);
+    }
+
+    #[test]
+    fn invalid_file_is_an_error_and_writes_nothing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out_path = dir.path().join("cleaned.xml");
+        // Mismatched end tag inside an item.
+        let bad = "<rss><channel><item><title>x</titel></item></channel></rss>";
+        let in_path = dir.path().join("bad.xml");
+        std::fs::write(&in_path, bad).expect("write");
+        match write_cleaned(&in_path, &out_path, &ids(&[1])) {
+            Err(CleanError::Xml { offset, message }) => {
+                assert_eq!(offset, bad.find("</titel>").unwrap() as u64, "{message}");
+            }
+            other => panic!("expected an XML error, got {other:?}"),
+        }
+        assert!(!out_path.exists());
+        assert_eq!(std::fs::read_dir(dir.path()).expect("read_dir").count(), 1);
+
+        // Truncated file: an item that never ends.
+        let truncated = doc(&[comment("1", "0", "a")]);
+        let truncated = &truncated[..truncated.find("</item>").unwrap()];
+        std::fs::write(&in_path, truncated).expect("write");
+        let err = write_cleaned(&in_path, &out_path, &ids(&[1])).unwrap_err();
+        assert!(matches!(err, CleanError::Xml { .. }), "{err}");
+        assert!(!out_path.exists());
+
+        // Corrupt gzip.
+        std::fs::write(&in_path, b"\x1f\x8b\x08\x00garbage").expect("write");
+        let err = write_cleaned(&in_path, &out_path, &ids(&[1])).unwrap_err();
+        assert!(matches!(err, CleanError::Io(_)), "{err}");
+        assert!(!out_path.exists());
+
+        // Missing input.
+        let err = write_cleaned(&dir.path().join("nope.xml"), &out_path, &ids(&[])).unwrap_err();
+        assert!(matches!(err, CleanError::Io(_)), "{err}");
+        assert!(!out_path.exists());
+    }
+
+    #[test]
+    fn errors_do_not_panic() {
+        let cases: [&[u8]; 8] = [
+            b"",
+            b"   ",
+            b"<",
+            b"<rss><channel><item><wp:comment><wp:comment_id>1",
+            b"<rss><channel><item><![CDATA[</item></channel></rss>",
+            b"<rss></channel>",
+            b"<rss><channel><item></item></channel></rss><",
+            b"\xef\xbb",
+        ];
+        for case in cases {
+            let mut out = Vec::new();
+            let r = clean(case, &mut out, &ids(&[1]));
+            assert!(
+                matches!(r, Err(CleanError::Xml { .. })),
+                "{:?}: {r:?}",
+                String::from_utf8_lossy(case)
+            );
+        }
+    }
+}

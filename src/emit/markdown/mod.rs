@@ -184,6 +184,8 @@ pub enum Redirects {
 pub struct Options {
     /// The generator.
     pub ssg: Ssg,
+    /// Which pingbacks and trackbacks to keep.
+    pub pings: crate::merge::PingFilter,
     /// The front matter syntax.
     pub syntax: Syntax,
     /// The site directory.
@@ -337,7 +339,7 @@ pub struct UsedImage {
 
 /// Writes the site for `sources`.
 pub fn write_site(sources: &[Source], opts: &Options) -> Result<SiteReport, RunError> {
-    let (sources, _spool) = spool_stdin(sources)?;
+    let (sources, _spool) = crate::convert::spool_stdin(sources)?;
     let index = first_pass(&sources, opts.read, opts.progress.clone(), opts.download.is_some())?;
     let plan = Plan::make(&index.entries, &opts.policy, opts.ssg);
     let mut report = SiteReport {
@@ -371,7 +373,7 @@ pub fn write_site(sources: &[Source], opts: &Options) -> Result<SiteReport, RunE
             .collect();
         links.media = Some(map);
     }
-    let mut merged = Merged::open(&sources, opts.read, opts.progress.clone())?;
+    let mut merged = Merged::open(&sources, opts.read, opts.progress.clone())?.with_pings(opts.pings.clone());
     let mut used: BTreeMap<String, Vec<i64>> = BTreeMap::new();
     // Three stages at once: this thread reads the next batch while the
     // current one is converted on every core, and a writer thread writes
@@ -584,31 +586,6 @@ fn original_size(url: &str) -> Option<String> {
     let (w, h) = size.split_once('x')?;
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
     (digits(w) && digits(h) && !ext.contains('/')).then(|| format!("{base}.{ext}"))
-}
-
-/// Standard input cannot be read twice: copy it to a temporary file.
-fn spool_stdin(sources: &[Source]) -> Result<(Vec<Source>, Option<tempfile::TempPath>), RunError> {
-    if !sources.contains(&Source::Stdin) {
-        return Ok((sources.to_vec(), None));
-    }
-    let out_err = |source| RunError::Output {
-        target: "a temporary copy of standard input".into(),
-        source,
-    };
-    let mut tmp = tempfile::NamedTempFile::new().map_err(out_err)?;
-    std::io::copy(&mut std::io::stdin().lock(), &mut tmp).map_err(out_err)?;
-    let path = tmp.into_temp_path();
-    let sources = sources
-        .iter()
-        .map(|s| {
-            if *s == Source::Stdin {
-                Source::Path(path.to_path_buf())
-            } else {
-                s.clone()
-            }
-        })
-        .collect();
-    Ok((sources, Some(path)))
 }
 
 fn first_pass(

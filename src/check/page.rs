@@ -1,0 +1,226 @@
+//! What a fetched source page says: its character set, title and links.
+//!
+//! The charset comes from a byte order mark, else the `Content-Type`
+//! header, else a `<meta>` in the first 1024 bytes, else UTF-8 when the
+//! bytes are valid UTF-8, else windows-1252 (what browsers fall back to).
+//! HTML is parsed with html5ever (through scraper), as a browser would,
+//! and the links are the `href` of every `<a>` and `<area>`, resolved
+//! against `<base href>` or the page's final URL. A `text/plain` page's
+//! links are the URLs written in its text.
+
+use encoding_rs::Encoding;
+use scraper::{Html, Selector};
+
+/// A link on a page.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Link {
+    /// As written in the page (entities decoded).
+    pub href: String,
+    /// Resolved to an absolute URL.
+    pub url: String,
+}
+
+/// A decoded page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Page {
+    /// HTML (or XHTML); otherwise links come from plain text, or none.
+    pub html: bool,
+    /// `text/plain`.
+    pub plain: bool,
+    /// The charset used.
+    pub charset: String,
+    /// The declared charset was unknown, or bytes were invalid in it.
+    pub charset_fallback: bool,
+    /// `<title>`, whitespace collapsed.
+    pub title: Option<String>,
+    /// Every link, in page order.
+    pub links: Vec<Link>,
+}
+
+/// The media type of a `Content-Type` value, lowercased.
+pub fn media_type(content_type: Option<&str>) -> Option<String> {
+    content_type.map(|c| c.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+}
+
+fn header_charset(content_type: Option<&str>) -> Option<String> {
+    let ct = content_type?;
+    ct.split(';').skip(1).find_map(|p| {
+        let (k, v) = p.split_once('=')?;
+        (k.trim().eq_ignore_ascii_case("charset")).then(|| v.trim().trim_matches(['"', '\'']).to_string())
+    })
+}
+
+/// A `<meta charset>` or `<meta http-equiv content="…; charset=…">` in the
+/// first 1024 bytes.
+fn meta_charset(body: &[u8]) -> Option<String> {
+    let head = &body[..body.len().min(1024)];
+    let text = String::from_utf8_lossy(head).to_ascii_lowercase();
+    let mut rest = text.as_str();
+    while let Some(i) = rest.find("<meta") {
+        let tag_end = rest[i..].find('>').map_or(rest.len(), |e| i + e);
+        let tag = &rest[i..tag_end];
+        if let Some(c) = tag.find("charset") {
+            let v = tag[c + 7..].trim_start();
+            if let Some(v) = v.strip_prefix('=') {
+                let v = v.trim_start().trim_start_matches(['"', '\'']);
+                let end = v
+                    .find(|ch: char| !(ch.is_ascii_alphanumeric() || "-_:.".contains(ch)))
+                    .unwrap_or(v.len());
+                if end > 0 {
+                    return Some(v[..end].to_string());
+                }
+            }
+        }
+        rest = &rest[tag_end..];
+    }
+    None
+}
+
+fn looks_like_html(body: &[u8]) -> bool {
+    let start = String::from_utf8_lossy(&body[..body.len().min(512)]).to_ascii_lowercase();
+    let t = start.trim_start_matches('\u{feff}').trim_start();
+    t.starts_with("<!doctype html") || t.starts_with("<html") || t.starts_with("<head") || t.starts_with("<body")
+}
+
+/// Decodes `body` (a response of type `content_type` from `final_url`).
+pub fn read(body: &[u8], content_type: Option<&str>, final_url: &str) -> Page {
+    let media = media_type(content_type);
+    let html = match media.as_deref() {
+        Some("text/html" | "application/xhtml+xml") => true,
+        None | Some("" | "application/octet-stream") => looks_like_html(body),
+        _ => false,
+    };
+    let plain = media.as_deref() == Some("text/plain");
+    let mut page = Page {
+        html,
+        plain,
+        ..Page::default()
+    };
+    if !html && !plain {
+        return page;
+    }
+    let declared = header_charset(content_type).or_else(|| if html { meta_charset(body) } else { None });
+    let (encoding, unknown_label) = match Encoding::for_bom(body) {
+        Some((e, _)) => (e, false),
+        None => match &declared {
+            Some(label) => match Encoding::for_label(label.as_bytes()) {
+                Some(e) => (e, false),
+                None => (fallback(body), true),
+            },
+            None => (fallback(body), false),
+        },
+    };
+    let (text, used, errors) = encoding.decode(body);
+    page.charset = used.name().to_ascii_lowercase();
+    page.charset_fallback = unknown_label || errors;
+    let base = url::Url::parse(final_url).ok();
+    if plain {
+        page.links = super::resolve::extract_urls(&text)
+            .into_iter()
+            .filter_map(|href| {
+                let url = url::Url::parse(&href).ok()?;
+                Some(Link {
+                    href,
+                    url: url.to_string(),
+                })
+            })
+            .collect();
+        return page;
+    }
+    let doc = Html::parse_document(&text);
+    let sel = |s: &str| Selector::parse(s).ok();
+    if let Some(t) = sel("title").and_then(|s| doc.select(&s).next()) {
+        let title: String = t.text().collect::<Vec<_>>().join(" ");
+        let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !title.is_empty() {
+            page.title = Some(title);
+        }
+    }
+    let base = sel("base[href]")
+        .and_then(|s| doc.select(&s).next())
+        .and_then(|b| b.value().attr("href"))
+        .and_then(|h| match &base {
+            Some(b) => b.join(h.trim()).ok(),
+            None => url::Url::parse(h.trim()).ok(),
+        })
+        .or(base);
+    if let Some(s) = sel("a[href], area[href]") {
+        for a in doc.select(&s) {
+            let Some(href) = a.value().attr("href") else { continue };
+            let resolved = match &base {
+                Some(b) => b.join(href.trim()).ok(),
+                None => url::Url::parse(href.trim()).ok(),
+            };
+            if let Some(u) = resolved.filter(|u| matches!(u.scheme(), "http" | "https")) {
+                page.links.push(Link {
+                    href: href.to_string(),
+                    url: u.to_string(),
+                });
+            }
+        }
+    }
+    page
+}
+
+fn fallback(body: &[u8]) -> &'static Encoding {
+    if std::str::from_utf8(body).is_ok() {
+        encoding_rs::UTF_8
+    } else {
+        encoding_rs::WINDOWS_1252
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_resolve_against_base_and_entities_are_decoded() {
+        let html = br#"<html><head><title> Re:  hello </title><base href="http://blog.test/2009/"></head>
+            <body><a href="05/hello/">x</a><area href="/?p=12&amp;x=1"><a href="mailto:a@b">m</a>
+            <!-- <a href="http://hidden.test/">no</a> --></body></html>"#;
+        let p = read(html, Some("text/html"), "http://other.test/page");
+        assert_eq!(p.title.as_deref(), Some("Re: hello"));
+        let urls: Vec<&str> = p.links.iter().map(|l| l.url.as_str()).collect();
+        assert_eq!(urls, ["http://blog.test/2009/05/hello/", "http://blog.test/?p=12&x=1"]);
+    }
+
+    #[test]
+    fn charset_from_header_meta_bom_and_fallback() {
+        let latin1 = b"<html><title>caf\xe9</title></html>";
+        let p = read(latin1, Some("text/html; charset=iso-8859-1"), "http://a.test/");
+        assert_eq!(p.title.as_deref(), Some("café"));
+        assert!(!p.charset_fallback);
+        let meta = b"<html><head><meta charset=\"windows-1252\"><title>\x93q\x94</title></head></html>";
+        assert_eq!(
+            read(meta, Some("text/html"), "http://a.test/").title.as_deref(),
+            Some("\u{201c}q\u{201d}")
+        );
+        let bom = b"\xef\xbb\xbf<html><title>caf\xc3\xa9</title></html>";
+        assert_eq!(
+            read(bom, Some("text/html; charset=iso-8859-1"), "http://a.test/")
+                .title
+                .as_deref(),
+            Some("café")
+        );
+        let bogus = read(
+            b"<title>x\xff</title>",
+            Some("text/html; charset=x-bogus"),
+            "http://a.test/",
+        );
+        assert!(bogus.charset_fallback);
+        assert_eq!(bogus.charset, "windows-1252");
+    }
+
+    #[test]
+    fn plain_text_and_other_types() {
+        let p = read(
+            b"see http://blog.test/2009/05/hello/ for more",
+            Some("text/plain"),
+            "http://a.test/x",
+        );
+        assert_eq!(p.links.len(), 1);
+        assert!(!read(b"%PDF-1.4", Some("application/pdf"), "http://a.test/").html);
+        assert!(read(b"<!DOCTYPE html><a href=/x>", None, "http://a.test/").html);
+    }
+}

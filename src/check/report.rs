@@ -1,0 +1,649 @@
+//! The report of `wxr check` and its formats, and the fetch cache.
+//!
+//! [`Report`] is the JSON contract (`report_version` 1): every key always
+//! present, `null` or `[]` when absent, keys and lists in a deterministic
+//! order. The human format groups findings by severity and lists the
+//! source hosts with the most findings; JSON Lines writes one record per
+//! line (`source`, `finding`, then `summary`); Markdown is a summary table
+//! and a section per severity.
+//!
+//! `--cache FILE` keeps, per source URL, the successful fetches and the
+//! definitive `404`/`410` answers as JSON Lines; transient failures are
+//! never stored, so they are always tried again.
+
+use super::{Action, Finding, Options, Severity, SourceResult, net};
+use crate::model::Site;
+use crate::read::Source;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::io::{self, BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// A run-level message (`check.network_unavailable`, `check.skipped`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    /// Its code.
+    pub code: String,
+    /// What happened.
+    pub message: String,
+}
+
+/// A link on a source page that points to this site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SelfLink {
+    /// As written.
+    pub href: String,
+    /// The item it resolves to.
+    pub resolved_item_id: Option<i64>,
+    /// The rule that resolved it.
+    pub rule: Option<String>,
+}
+
+/// What fetching a source gave, in the report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FetchEntry {
+    /// Attempts (retries included).
+    pub attempts: u32,
+    /// Came from the cache.
+    pub from_cache: bool,
+    /// When.
+    pub fetched_at: String,
+    /// The failure.
+    pub error: Option<net::FetchError>,
+    /// Every request.
+    pub hops: Vec<net::Hop>,
+    /// The final URL.
+    pub final_url: Option<String>,
+    /// The final status.
+    pub status: Option<u16>,
+    /// The final `Content-Type`.
+    pub content_type: Option<String>,
+    /// The charset the page was read in.
+    pub charset: Option<String>,
+    /// Bytes read.
+    pub bytes_read: u64,
+    /// Larger than the body limit.
+    pub truncated: bool,
+    /// `<title>`.
+    pub title: Option<String>,
+    /// Links to this site.
+    pub self_links: Vec<SelfLink>,
+}
+
+impl FetchEntry {
+    /// The report's view of a result.
+    pub fn of(r: &SourceResult, index: &super::resolve::SiteIndex) -> FetchEntry {
+        let page = r.page.as_ref();
+        FetchEntry {
+            attempts: r.fetch.attempts,
+            from_cache: r.from_cache,
+            fetched_at: r.fetched_at.clone(),
+            error: r.fetch.error.clone(),
+            hops: r.fetch.hops.clone(),
+            final_url: r.fetch.final_url.clone(),
+            status: r.fetch.status,
+            content_type: r.fetch.content_type.clone(),
+            charset: page.map(|p| p.charset.clone()).filter(|c| !c.is_empty()),
+            bytes_read: r.fetch.bytes_read,
+            truncated: r.fetch.truncated,
+            title: page.and_then(|p| p.title.clone()),
+            self_links: page
+                .map(|p| {
+                    p.links
+                        .iter()
+                        .filter(|l| index.is_self_url(&l.url))
+                        .map(|l| {
+                            let res = index.resolve(&l.url, None);
+                            SelfLink {
+                                href: l.href.clone(),
+                                resolved_item_id: res.as_ref().map(|r| r.id),
+                                rule: res.map(|r| r.rule.as_str().to_string()),
+                            }
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// One distinct source URL of the export.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceEntry {
+    /// As stored (cleaned: whitespace trimmed, `&amp;` decoded).
+    pub url: String,
+    /// The normalized key duplicates are found by.
+    pub key: Option<String>,
+    /// Its host.
+    pub host: String,
+    /// On this site.
+    #[serde(rename = "self")]
+    pub is_self: bool,
+    /// The item a self source resolves to.
+    pub resolved_item_id: Option<i64>,
+    /// The pings from it.
+    pub comment_ids: Vec<i64>,
+    /// The fetch, when one was made.
+    pub fetch: Option<FetchEntry>,
+}
+
+/// The tool that wrote the report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tool {
+    /// `wxr`.
+    pub name: String,
+    /// Its version.
+    pub version: String,
+}
+
+/// The export checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Export {
+    /// The inputs as named.
+    pub paths: Vec<String>,
+    /// The channel `<link>`.
+    pub site_link: Option<String>,
+    /// `wp:base_site_url`.
+    pub base_site_url: Option<String>,
+    /// `wp:base_blog_url`.
+    pub base_blog_url: Option<String>,
+    /// `wp:wxr_version`.
+    pub wxr_version: Option<String>,
+}
+
+/// The options that shaped the report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportOptions {
+    /// `--offline`.
+    pub offline: bool,
+    /// `--fail-on` (`never` when none).
+    pub fail_on: String,
+    /// `--ignore`.
+    pub ignore: Vec<String>,
+    /// The hosts taken as this site.
+    pub self_domains: Vec<String>,
+    /// `--timeout`, in milliseconds.
+    pub timeout_ms: u64,
+    /// `--retries`.
+    pub retries: u32,
+    /// `--max-redirects`.
+    pub max_redirects: u32,
+    /// `--max-body-size`.
+    pub max_body_bytes: u64,
+    /// `--user-agent`.
+    pub user_agent: String,
+    /// `--cache`.
+    pub cache: Option<String>,
+}
+
+/// Counts of sources not fetched, by reason.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Skipped {
+    /// `--offline`.
+    pub offline: u64,
+    /// Private or loopback addresses.
+    pub private: u64,
+    /// Reserved domains.
+    pub reserved: u64,
+}
+
+/// Findings by severity.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BySeverity {
+    /// Errors.
+    pub error: u64,
+    /// Warnings.
+    pub warning: u64,
+    /// Infos.
+    pub info: u64,
+}
+
+/// The summary of a run.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Pingbacks and trackbacks.
+    pub pings: u64,
+    /// Pingbacks.
+    pub pingbacks: u64,
+    /// Trackbacks.
+    pub trackbacks: u64,
+    /// Pings from this site.
+    pub self_pings: u64,
+    /// Distinct source URLs.
+    pub sources_unique: u64,
+    /// Distinct source hosts.
+    pub hosts_unique: u64,
+    /// Sources fetched now.
+    pub fetched: u64,
+    /// Sources taken from the cache.
+    pub cached: u64,
+    /// Sources not fetched.
+    pub skipped: Skipped,
+    /// Findings by severity.
+    pub findings: BySeverity,
+    /// Findings by code (sorted).
+    pub by_code: BTreeMap<String, u64>,
+    /// Findings by suggested action.
+    pub actions: BTreeMap<String, u64>,
+    /// Run-level messages.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The exit code of the run.
+    pub exit_code: i32,
+}
+
+/// The whole report (JSON schema version 1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// Always 1.
+    pub report_version: u32,
+    /// The tool.
+    pub tool: Tool,
+    /// The export.
+    pub export: Export,
+    /// The options.
+    pub options: ReportOptions,
+    /// Start, UTC.
+    pub started_at: String,
+    /// End, UTC.
+    pub finished_at: String,
+    /// Counts.
+    pub summary: Summary,
+    /// Every distinct source, by URL.
+    pub sources: Vec<SourceEntry>,
+    /// Every finding, by item, comment and code.
+    pub findings: Vec<Finding>,
+}
+
+/// What [`Report::build`] is made of.
+pub struct Parts<'a> {
+    pub(super) site: &'a Site,
+    pub(super) inputs: &'a [Source],
+    pub(super) opts: &'a Options,
+    pub(super) started_at: String,
+    pub(super) pings: u64,
+    pub(super) pingbacks: u64,
+    pub(super) self_pings: u64,
+    pub(super) sources: Vec<SourceEntry>,
+    pub(super) skipped: BTreeMap<&'static str, u64>,
+    pub(super) findings: Vec<Finding>,
+    pub(super) diagnostics: Vec<Diagnostic>,
+    pub(super) exit_code: i32,
+    pub(super) self_hosts: Vec<String>,
+}
+
+impl Report {
+    /// Assembles the report and its summary.
+    pub fn build(p: Parts<'_>) -> Report {
+        let mut by_code = BTreeMap::new();
+        let mut actions = BTreeMap::new();
+        let mut sev = BySeverity::default();
+        for f in &p.findings {
+            *by_code.entry(f.code.clone()).or_insert(0) += 1;
+            if f.fix.action != Action::None {
+                let name = serde_json::to_value(f.fix.action)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default();
+                *actions.entry(name).or_insert(0) += 1;
+            }
+            match f.severity {
+                Severity::Error => sev.error += 1,
+                Severity::Warning => sev.warning += 1,
+                Severity::Info => sev.info += 1,
+            }
+        }
+        let fetches = p.sources.iter().filter_map(|s| s.fetch.as_ref());
+        let (cached, fetched) = fetches.fold((0, 0), |(c, f), e| if e.from_cache { (c + 1, f) } else { (c, f + 1) });
+        let hosts: std::collections::BTreeSet<&str> = p.sources.iter().map(|s| s.host.as_str()).collect();
+        let opts = p.opts;
+        Report {
+            report_version: super::REPORT_VERSION,
+            tool: Tool {
+                name: "wxr".into(),
+                version: env!("CARGO_PKG_VERSION").into(),
+            },
+            export: Export {
+                paths: p
+                    .inputs
+                    .iter()
+                    .map(|s| match s {
+                        Source::Stdin => "-".to_string(),
+                        Source::Path(path) => path.display().to_string(),
+                    })
+                    .collect(),
+                site_link: p.site.link.clone(),
+                base_site_url: p.site.base_site_url.clone(),
+                base_blog_url: p.site.base_blog_url.clone(),
+                wxr_version: p.site.wxr_version.clone(),
+            },
+            options: ReportOptions {
+                offline: opts.offline,
+                fail_on: opts.fail_on.map_or("never", Severity::as_str).to_string(),
+                ignore: opts.ignore.clone(),
+                self_domains: p.self_hosts,
+                timeout_ms: opts.net.timeout.as_millis() as u64,
+                retries: opts.net.retries,
+                max_redirects: opts.net.max_redirects,
+                max_body_bytes: opts.net.max_body,
+                user_agent: opts.net.user_agent.clone(),
+                cache: opts.cache.as_ref().map(|c| c.display().to_string()),
+            },
+            started_at: p.started_at,
+            finished_at: super::now_utc(),
+            summary: Summary {
+                pings: p.pings,
+                pingbacks: p.pingbacks,
+                trackbacks: p.pings - p.pingbacks,
+                self_pings: p.self_pings,
+                sources_unique: p.sources.len() as u64,
+                hosts_unique: hosts.len() as u64,
+                fetched,
+                cached,
+                skipped: Skipped {
+                    offline: p.skipped.get("offline").copied().unwrap_or(0),
+                    private: p.skipped.get("private").copied().unwrap_or(0),
+                    reserved: p.skipped.get("reserved").copied().unwrap_or(0),
+                },
+                findings: sev,
+                by_code,
+                actions,
+                diagnostics: p.diagnostics,
+                exit_code: p.exit_code,
+            },
+            sources: p.sources,
+            findings: p.findings,
+        }
+    }
+
+    /// Comment ids whose findings at or above `min` say `delete`, sorted.
+    pub fn delete_ids(&self, min: Severity) -> Vec<i64> {
+        let mut ids: Vec<i64> = self
+            .findings
+            .iter()
+            .filter(|f| f.severity >= min && f.fix.action == Action::Delete)
+            .filter_map(|f| f.comment_id)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
+    /// The JSON document, pretty-printed.
+    pub fn write_json(&self, w: &mut dyn Write) -> io::Result<()> {
+        serde_json::to_writer_pretty(&mut *w, self)?;
+        w.write_all(b"\n")
+    }
+
+    /// One record per line: sources, findings, then the summary.
+    pub fn write_jsonl(&self, w: &mut dyn Write) -> io::Result<()> {
+        let line = |w: &mut dyn Write, tag: &str, v: serde_json::Value| -> io::Result<()> {
+            let mut obj = serde_json::Map::new();
+            obj.insert("record".into(), tag.into());
+            if let serde_json::Value::Object(m) = v {
+                obj.extend(m);
+            }
+            serde_json::to_writer(&mut *w, &obj)?;
+            w.write_all(b"\n")
+        };
+        for s in &self.sources {
+            line(w, "source", serde_json::to_value(s)?)?;
+        }
+        for f in &self.findings {
+            line(w, "finding", serde_json::to_value(f)?)?;
+        }
+        let mut summary = serde_json::to_value(&self.summary)?;
+        if let serde_json::Value::Object(m) = &mut summary {
+            m.insert("report_version".into(), self.report_version.into());
+        }
+        line(w, "summary", summary)
+    }
+
+    /// Findings in severity order, then by code, item and comment.
+    fn by_severity(&self, min: Severity) -> Vec<&Finding> {
+        let mut v: Vec<&Finding> = self.findings.iter().filter(|f| f.severity >= min).collect();
+        v.sort_by(|a, b| {
+            (std::cmp::Reverse(a.severity), &a.code, a.item_id, a.comment_id).cmp(&(
+                std::cmp::Reverse(b.severity),
+                &b.code,
+                b.item_id,
+                b.comment_id,
+            ))
+        });
+        v
+    }
+
+    /// The human report: counts, a table of findings (infos with
+    /// `verbose`), the source hosts with the most findings, the summary.
+    pub fn write_human(&self, w: &mut dyn Write, verbose: bool) -> io::Result<()> {
+        let s = &self.summary;
+        writeln!(w, "wxr check {}", self.export.paths.join(" "))?;
+        writeln!(
+            w,
+            "  {} pings ({} pingbacks, {} trackbacks) · {} self-pings",
+            s.pings, s.pingbacks, s.trackbacks, s.self_pings
+        )?;
+        writeln!(
+            w,
+            "  {} unique sources on {} hosts · fetched {} · cached {} · skipped {}",
+            s.sources_unique,
+            s.hosts_unique,
+            s.fetched,
+            s.cached,
+            s.skipped.offline + s.skipped.private + s.skipped.reserved
+        )?;
+        let shown = self.by_severity(if verbose { Severity::Info } else { Severity::Warning });
+        if !shown.is_empty() {
+            writeln!(w)?;
+            let code_w = shown.iter().map(|f| f.code.len()).max().unwrap_or(4).max(4);
+            writeln!(
+                w,
+                "{:<7} {:<code_w$} {:>8}  {:<8} SOURCE",
+                "SEV", "CODE", "COMMENT", "ITEM"
+            )?;
+            for f in &shown {
+                let item = f.item_id.map_or_else(|| "-".to_string(), |i| format!("#{i}"));
+                let comment = f.comment_id.map_or_else(|| "-".to_string(), |c| c.to_string());
+                let source = f.source_url.as_deref().map_or_else(String::new, short_url);
+                writeln!(
+                    w,
+                    "{:<7} {:<code_w$} {comment:>8}  {item:<8} {source}",
+                    f.severity.as_str(),
+                    f.code
+                )?;
+                if verbose {
+                    writeln!(w, "        {}", f.message)?;
+                }
+            }
+        }
+        let mut hosts: HashMap<String, (u64, BTreeMap<&str, u64>)> = HashMap::new();
+        for f in self.findings.iter().filter(|f| f.severity >= Severity::Warning) {
+            if let Some(h) = f.source_url.as_deref().map(super::host_of).filter(|h| !h.is_empty()) {
+                let e = hosts.entry(h).or_default();
+                e.0 += 1;
+                *e.1.entry(f.code.as_str()).or_default() += 1;
+            }
+        }
+        if !hosts.is_empty() {
+            let mut hosts: Vec<(String, HostTally<'_>)> = hosts.into_iter().collect();
+            hosts.sort_by(|a, b| b.1.0.cmp(&a.1.0).then_with(|| a.0.cmp(&b.0)));
+            let top: Vec<String> = hosts
+                .iter()
+                .take(10)
+                .map(|(h, (n, codes))| {
+                    let main = codes.iter().max_by_key(|(_, n)| **n).map_or("", |(c, _)| *c);
+                    format!("{h} {n} ({})", main.rsplit('.').next().unwrap_or(main))
+                })
+                .collect();
+            writeln!(w)?;
+            writeln!(w, "By source host: {}", top.join(" · "))?;
+        }
+        for d in &s.diagnostics {
+            writeln!(w, "{}: {}", d.code, d.message)?;
+        }
+        let actions: Vec<String> = s.actions.iter().map(|(a, n)| format!("{a} {n}")).collect();
+        writeln!(
+            w,
+            "Summary: {} errors · {} warnings · {} info{}",
+            s.findings.error,
+            s.findings.warning,
+            s.findings.info,
+            if actions.is_empty() {
+                String::new()
+            } else {
+                format!("   Actions: {}", actions.join(" · "))
+            }
+        )?;
+        if !verbose && s.findings.info > 0 {
+            writeln!(w, "(-v lists the {} info findings)", s.findings.info)?;
+        }
+        Ok(())
+    }
+
+    /// A Markdown report: summary table, then a section per severity.
+    pub fn write_markdown(&self, w: &mut dyn Write) -> io::Result<()> {
+        let s = &self.summary;
+        writeln!(w, "# Pingback audit: {}\n", self.export.paths.join(", "))?;
+        writeln!(w, "| | count |\n| --- | ---: |")?;
+        for (k, v) in [
+            ("pings", s.pings),
+            ("pingbacks", s.pingbacks),
+            ("trackbacks", s.trackbacks),
+            ("self-pings", s.self_pings),
+            ("unique sources", s.sources_unique),
+            ("fetched", s.fetched),
+            ("errors", s.findings.error),
+            ("warnings", s.findings.warning),
+            ("info", s.findings.info),
+        ] {
+            writeln!(w, "| {k} | {v} |")?;
+        }
+        for d in &s.diagnostics {
+            writeln!(w, "\n> **{}**: {}", d.code, d.message)?;
+        }
+        let all = self.by_severity(Severity::Info);
+        for sev in [Severity::Error, Severity::Warning, Severity::Info] {
+            let list: Vec<&&Finding> = all.iter().filter(|f| f.severity == sev).collect();
+            if list.is_empty() {
+                continue;
+            }
+            writeln!(w, "\n## {} ({})\n", sev.as_str(), list.len())?;
+            for f in list {
+                writeln!(
+                    w,
+                    "* `{}` comment {} on item {} <{}> | {}",
+                    f.code,
+                    f.comment_id.map_or_else(|| "-".into(), |c| format!("#{c}")),
+                    f.item_id.map_or_else(|| "-".into(), |c| format!("#{c}")),
+                    f.source_url.as_deref().unwrap_or(""),
+                    f.message.replace('|', "\\|")
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Findings of one source host: their count, and the count per code.
+type HostTally<'a> = (u64, BTreeMap<&'a str, u64>);
+
+/// A URL without its scheme, shortened for a table.
+fn short_url(u: &str) -> String {
+    let s = u.trim_start_matches("https://").trim_start_matches("http://");
+    if s.chars().count() > 60 {
+        format!("{}…", s.chars().take(59).collect::<String>())
+    } else {
+        s.to_string()
+    }
+}
+
+/// One line of the cache file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct CacheLine {
+    url: String,
+    /// Seconds since the epoch.
+    stored_at: u64,
+    result: SourceResult,
+}
+
+/// `--cache`: fetch results kept between runs.
+#[derive(Debug, Default)]
+pub struct Cache {
+    path: Option<PathBuf>,
+    entries: BTreeMap<String, CacheLine>,
+}
+
+fn epoch() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+impl Cache {
+    /// Reads the cache at `path` (a missing or unreadable file is an
+    /// empty cache), dropping entries older than `max_age`.
+    pub fn load(path: Option<&Path>, max_age: Duration) -> Cache {
+        let mut cache = Cache {
+            path: path.map(Path::to_path_buf),
+            entries: BTreeMap::new(),
+        };
+        let Some(file) = path.and_then(|p| std::fs::File::open(p).ok()) else {
+            return cache;
+        };
+        let now = epoch();
+        for line in io::BufReader::new(file).lines().map_while(Result::ok) {
+            if let Ok(l) = serde_json::from_str::<CacheLine>(&line)
+                && now.saturating_sub(l.stored_at) <= max_age.as_secs()
+            {
+                cache.entries.insert(l.url.clone(), l);
+            }
+        }
+        cache
+    }
+
+    /// The cached result of `url`.
+    pub fn get(&self, url: &str) -> Option<SourceResult> {
+        self.entries.get(url).map(|l| SourceResult {
+            from_cache: true,
+            ..l.result.clone()
+        })
+    }
+
+    /// Adds the results worth keeping and writes the file (atomically).
+    pub fn store(&mut self, results: &BTreeMap<String, SourceResult>) -> io::Result<()> {
+        let Some(path) = self.path.clone() else {
+            return Ok(());
+        };
+        let now = epoch();
+        for (url, r) in results.iter().filter(|(_, r)| !r.from_cache) {
+            let keep = r.fetch.error.is_none()
+                && r.fetch
+                    .status
+                    .is_some_and(|s| (200..300).contains(&s) || s == 404 || s == 410);
+            if keep {
+                self.entries.insert(
+                    url.clone(),
+                    CacheLine {
+                        url: url.clone(),
+                        stored_at: now,
+                        result: r.clone(),
+                    },
+                );
+            }
+        }
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+        {
+            let mut w = io::BufWriter::new(tmp.as_file_mut());
+            for l in self.entries.values() {
+                serde_json::to_writer(&mut w, l)?;
+                w.write_all(b"\n")?;
+            }
+            w.flush()?;
+        }
+        tmp.persist(&path).map(|_| ()).map_err(|e| e.error)
+    }
+}

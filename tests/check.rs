@@ -1,0 +1,909 @@
+//! `wxr check`, without the internet.
+//!
+//! `fixtures/check/offline.xml` has a comment for every offline finding;
+//! its JSON report is a golden file (`WXR_BLESS=1` rewrites it), and a
+//! table here states which codes each comment must get.
+//! `fixtures/check/network.xml` has a ping for every network finding: its
+//! hosts (`alive.test`, `slow.test`, …) are mapped by a test resolver to
+//! servers this file starts on 127.0.0.1 — a tiny_http server for routes
+//! and raw `TcpListener`s for byte-level faults — and any other name is
+//! recorded and fails, so nothing can leak to a real network. Timeouts,
+//! backoff and body limits are shortened so the suite runs in seconds.
+
+use crate::util::{check_file, root, run};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use wxr::check::net::MapResolver;
+use wxr::check::{self, Options};
+use wxr::read::Source;
+
+fn dir() -> PathBuf {
+    root().join("fixtures").join("check")
+}
+
+/// Comment id → the codes found on it.
+fn codes(findings: &[check::Finding]) -> BTreeMap<i64, BTreeSet<String>> {
+    let mut m: BTreeMap<i64, BTreeSet<String>> = BTreeMap::new();
+    for f in findings {
+        if let Some(c) = f.comment_id {
+            m.entry(c).or_default().insert(f.code.clone());
+        }
+    }
+    m
+}
+
+fn expect(table: &[(i64, &[&str])]) -> BTreeMap<i64, BTreeSet<String>> {
+    table
+        .iter()
+        .filter(|(_, c)| !c.is_empty())
+        .map(|(id, c)| (*id, c.iter().map(|s| s.to_string()).collect()))
+        .collect()
+}
+
+/// Differences between expected and found codes, one line per comment.
+fn compare(want: &BTreeMap<i64, BTreeSet<String>>, got: &BTreeMap<i64, BTreeSet<String>>) -> Vec<String> {
+    let ids: BTreeSet<&i64> = want.keys().chain(got.keys()).collect();
+    ids.into_iter()
+        .filter_map(|id| {
+            let w = want.get(id).cloned().unwrap_or_default();
+            let g = got.get(id).cloned().unwrap_or_default();
+            (w != g).then(|| format!("comment {id}: want {w:?}, got {g:?}"))
+        })
+        .collect()
+}
+
+const OFFLINE: &[(i64, &[&str])] = &[
+    (140, &["ping.self"]),
+    (141, &["ping.self", "ping.self.unresolved"]),
+    (142, &["ping.self", "ping.self.source_not_published"]),
+    (143, &["ping.self", "ping.self.same_item"]),
+    (144, &["ping.self", "ping.self.no_backlink"]),
+    (150, &["ping.status.spam"]),
+    (151, &["ping.status.pending"]),
+    (152, &["ping.status.trash"]),
+    (153, &["ping.source.missing"]),
+    (154, &["ping.source.malformed"]),
+    (155, &["ping.source.unsupported_scheme"]),
+    (156, &["ping.source.has_credentials"]),
+    (157, &["ping.source.private_address"]),
+    (158, &["ping.source.reserved_domain"]),
+    (159, &[]),
+    (160, &["ping.duplicate"]),
+    (161, &["ping.duplicate"]),
+    (162, &["ping.duplicate_cross_type"]),
+    (163, &["ping.akismet_spam"]),
+    (164, &["ping.parent_set"]),
+    (165, &["ping.self"]),
+    (170, &["comment.orphan"]),
+    (171, &["comment.parent_self"]),
+    (172, &["comment.parent_cycle"]),
+    (173, &["comment.parent_cycle"]),
+    (174, &["comment.parent_after_child"]),
+    (177, &[]),
+    (180, &["comment.id_duplicate"]),
+    (181, &["ping.target.not_published"]),
+    (182, &["ping.target.pings_closed"]),
+    (183, &["ping.target.not_published", "ping.target.unusual_type"]),
+];
+
+/// A report as JSON with the run's times and the version masked.
+fn masked(json: &str) -> String {
+    let mut v: Value = serde_json::from_str(json).expect("the report is JSON");
+    v["started_at"] = "…".into();
+    v["finished_at"] = "…".into();
+    v["tool"]["version"] = "…".into();
+    let mut s = serde_json::to_string_pretty(&v).unwrap();
+    s.push('\n');
+    s
+}
+
+#[test]
+fn offline_fixture_gives_every_offline_finding() {
+    let r = run(&dir(), &["check", "offline.xml", "--offline", "--format", "json"]);
+    assert_eq!(r.code, 1, "errors found → exit 1: {}", r.stderr);
+    let report: check::report::Report = serde_json::from_str(&r.stdout).unwrap();
+    let problems = compare(&expect(OFFLINE), &codes(&report.findings));
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert_eq!(report.summary.fetched, 0);
+    assert_eq!(
+        report.summary.skipped.offline, 10,
+        "the distinct external sources, not fetched"
+    );
+    if let Some(p) = check_file(&dir().join("offline.report.json"), &masked(&r.stdout)) {
+        panic!("{p}");
+    }
+    // Every key of the schema is present on every finding.
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    for f in v["findings"].as_array().unwrap() {
+        for k in [
+            "code",
+            "severity",
+            "confidence",
+            "where",
+            "item_id",
+            "item_status",
+            "item_link",
+            "comment_id",
+            "comment_type",
+            "comment_status",
+            "source_url",
+            "message",
+            "evidence",
+            "fix",
+        ] {
+            assert!(f.get(k).is_some(), "finding without {k}: {f}");
+        }
+        assert!(f["fix"].get("action").is_some() && f["fix"].get("new_value").is_some());
+    }
+}
+
+#[test]
+fn exit_codes_follow_fail_on_and_ignore() {
+    let d = dir();
+    assert_eq!(
+        run(&d, &["check", "offline.xml", "--offline", "--fail-on", "never"]).code,
+        0
+    );
+    // Without errors, warnings fail only with --fail-on warning.
+    let no_errors = [
+        "--ignore",
+        "ping.self",
+        "--ignore",
+        "ping.source",
+        "--ignore",
+        "comment.id_duplicate",
+    ];
+    let mut args = vec!["check", "offline.xml", "--offline", "-q"];
+    args.extend(no_errors);
+    assert_eq!(run(&d, &args).code, 0);
+    args.extend(["--fail-on", "warning"]);
+    assert_eq!(run(&d, &args).code, 1);
+    assert_eq!(run(&d, &["check", "missing.xml"]).code, 3);
+    assert_eq!(run(&d, &["check", "offline.xml", "--timeout", "-1"]).code, 2);
+    assert_eq!(run(&d, &["check", "offline.xml", "--max-body-size", "lots"]).code, 2);
+}
+
+#[test]
+fn report_formats() {
+    let d = dir();
+    let jsonl = run(&d, &["check", "offline.xml", "--offline", "--format", "jsonl"]);
+    let records: Vec<Value> = jsonl.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(records.last().unwrap()["record"], "summary");
+    assert!(records.iter().any(|r| r["record"] == "source"));
+    let findings = records.iter().filter(|r| r["record"] == "finding").count();
+    let json = run(&d, &["check", "offline.xml", "--offline", "--format", "json"]);
+    let v: Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(findings, v["findings"].as_array().unwrap().len());
+    let md = run(&d, &["check", "offline.xml", "--offline", "--format", "markdown"]);
+    assert!(md.stdout.starts_with("# Pingback audit"), "{}", md.stdout);
+    assert!(md.stdout.contains("## error ("));
+    assert!(md.stdout.contains("`ping.self.no_backlink` comment #144 on item #10"));
+    let human = run(&d, &["check", "offline.xml", "--offline"]);
+    assert!(human.stdout.contains("ping.self.unresolved"), "{}", human.stdout);
+    assert!(!human.stdout.contains("ping.self "), "infos only with -v");
+    assert!(human.stdout.contains("Summary: "));
+    let verbose = run(&d, &["check", "offline.xml", "--offline", "-v"]);
+    assert!(verbose.stdout.contains("a self-ping from item #11"));
+    // Deterministic.
+    assert_eq!(
+        masked(&json.stdout),
+        masked(&run(&d, &["check", "offline.xml", "--offline", "--format", "json"]).stdout)
+    );
+}
+
+#[test]
+fn delete_ids_and_cleaned_export() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ids = tmp.path().join("ids.txt");
+    let clean = tmp.path().join("clean.xml");
+    let r = run(
+        &dir(),
+        &[
+            "check",
+            "offline.xml",
+            "--offline",
+            "-q",
+            "--emit-delete-ids",
+            ids.to_str().unwrap(),
+            "--write-cleaned",
+            clean.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let listed: Vec<i64> = std::fs::read_to_string(&ids)
+        .unwrap()
+        .lines()
+        .map(|l| l.parse().unwrap())
+        .collect();
+    // Errors whose fix is `delete`, not warnings or infos.
+    assert_eq!(listed, [141, 142, 143, 144, 153, 154, 155, 158]);
+    // The cleaned export: those comments gone, the reply to one of them
+    // re-parented, everything else as it was.
+    let doc = |path: &std::path::Path| -> Value {
+        let r = run(&dir(), &["convert", path.to_str().unwrap(), "-q"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        serde_json::from_str(&r.stdout).unwrap()
+    };
+    let before = doc(&dir().join("offline.xml"));
+    let after = doc(&clean);
+    let comments = |d: &Value| -> BTreeMap<i64, Value> {
+        d["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|i| i["comments"].as_array().unwrap().iter().cloned())
+            .map(|c| {
+                (
+                    c["id"].as_i64().unwrap() * 1000 + i64::from(c["content"].as_str().unwrap().len() as u16),
+                    c,
+                )
+            })
+            .collect()
+    };
+    let (b, a) = (comments(&before), comments(&after));
+    assert_eq!(b.len() - a.len(), listed.len());
+    for (k, c) in &b {
+        let id = c["id"].as_i64().unwrap();
+        if listed.contains(&id) {
+            assert!(!a.contains_key(k), "{id} must be gone");
+        } else if id == 177 {
+            assert_eq!(c["parent"], 153);
+            assert_eq!(a[k]["parent"], Value::Null, "177 replied to 153, which is deleted");
+        } else {
+            assert_eq!(a.get(k), Some(c), "comment {id} changed");
+        }
+    }
+    let mut b_items = before["items"].clone();
+    let mut a_items = after["items"].clone();
+    for items in [&mut b_items, &mut a_items] {
+        for i in items.as_array_mut().unwrap() {
+            i["comments"] = Value::Null;
+        }
+    }
+    assert_eq!(a_items, b_items, "items are unchanged");
+    // Byte for byte: the removed blocks are the only difference in size.
+    let original = std::fs::read(dir().join("offline.xml")).unwrap();
+    let cleaned = std::fs::read(&clean).unwrap();
+    assert!(cleaned.len() < original.len());
+    assert!(cleaned.starts_with(&original[..original.windows(6).position(|w| w == b"<item>").unwrap()]));
+}
+
+#[test]
+fn convert_leaves_out_the_pings_a_report_marks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let report = tmp.path().join("report.json");
+    run(
+        &dir(),
+        &[
+            "check",
+            "offline.xml",
+            "--offline",
+            "--format",
+            "json",
+            "-o",
+            report.to_str().unwrap(),
+        ],
+    );
+    let pings = |args: &[&str]| -> BTreeSet<i64> {
+        let mut all = vec!["convert", "offline.xml", "-q"];
+        all.extend(args);
+        let r = run(&dir(), &all);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let v: Value = serde_json::from_str(&r.stdout).unwrap();
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|i| i["comments"].as_array().unwrap().iter())
+            .filter(|c| c["type"] != "comment")
+            .map(|c| c["id"].as_i64().unwrap())
+            .collect()
+    };
+    let all = pings(&[]);
+    assert_eq!(all.len(), 24);
+    assert!(pings(&["--pingbacks", "drop"]).is_empty());
+    let kept = pings(&["--pingbacks", "verified", "--check-report", report.to_str().unwrap()]);
+    let gone: BTreeSet<i64> = all.difference(&kept).copied().collect();
+    // Every ping whose finding says delete, whatever its severity.
+    assert_eq!(
+        gone,
+        [141, 142, 143, 144, 150, 152, 153, 154, 155, 157, 158, 160, 161]
+            .into_iter()
+            .collect()
+    );
+    let r = run(&dir(), &["convert", "offline.xml", "--pingbacks", "verified"]);
+    assert_eq!(r.code, 2, "verified needs a report");
+}
+
+// ---- the network -------------------------------------------------------
+
+/// The routes of the tiny_http server, and how often each was requested.
+struct Server {
+    addr: SocketAddr,
+    hits: Arc<Mutex<HashMap<String, usize>>>,
+    stop: Arc<AtomicBool>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+impl Server {
+    fn hits(&self, path: &str) -> usize {
+        self.hits.lock().unwrap().get(path).copied().unwrap_or(0)
+    }
+}
+
+const BACKLINK: &str = r#"<a href="http://blog.test/2009/05/hello/">Hello</a>"#;
+
+fn html(body: &str) -> String {
+    format!("<!DOCTYPE html><html><head><title>A blog</title></head><body>{body}</body></html>")
+}
+
+/// An endless body: `prefix`, then `x` forever, slowly if `delay`.
+struct Endless {
+    prefix: Vec<u8>,
+    pos: usize,
+    delay: Option<Duration>,
+    stop: Arc<AtomicBool>,
+}
+
+impl Read for Endless {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.stop.load(Ordering::Relaxed) {
+            return Ok(0);
+        }
+        if let Some(d) = self.delay {
+            std::thread::sleep(d);
+            if buf.is_empty() {
+                return Ok(0);
+            }
+            buf[0] = b'x';
+            return Ok(1);
+        }
+        let mut n = 0;
+        while n < buf.len() {
+            buf[n] = self.prefix.get(self.pos).copied().unwrap_or(b'x');
+            self.pos += 1;
+            n += 1;
+        }
+        Ok(n)
+    }
+}
+
+fn start_server() -> Server {
+    let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").unwrap());
+    let addr = server.server_addr().to_ip().unwrap();
+    let hits: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
+    let stop = Arc::new(AtomicBool::new(false));
+    let (h, s) = (hits.clone(), stop.clone());
+    std::thread::spawn(move || {
+        while !s.load(Ordering::Relaxed) {
+            let Ok(Some(req)) = server.recv_timeout(Duration::from_millis(50)) else {
+                continue;
+            };
+            let path = req.url().split('?').next().unwrap_or("").to_string();
+            let n = {
+                let mut m = h.lock().unwrap();
+                let e = m.entry(path.clone()).or_insert(0);
+                *e += 1;
+                *e
+            };
+            let s = s.clone();
+            std::thread::spawn(move || respond(req, &path, n, s));
+        }
+    });
+    Server { addr, hits, stop }
+}
+
+fn respond(req: tiny_http::Request, path: &str, hit: usize, stop: Arc<AtomicBool>) {
+    use tiny_http::{Header, Response, StatusCode};
+    let header = |k: &str, v: &str| Header::from_bytes(k.as_bytes(), v.as_bytes()).unwrap();
+    let page =
+        |body: &str| Response::from_string(html(body)).with_header(header("Content-Type", "text/html; charset=utf-8"));
+    let redirect = |status: u16, to: &str| {
+        Response::from_string("")
+            .with_status_code(StatusCode(status))
+            .with_header(header("Location", to))
+    };
+    let status = |code: u16| Response::from_string(html("no")).with_status_code(StatusCode(code));
+    let cookie = req
+        .headers()
+        .iter()
+        .any(|h| h.field.equiv("Cookie") && h.value.as_str().contains("seen=1"));
+    let _ = match path {
+        "/links-back" | "/shared-target" => req.respond(page(BACKLINK)),
+        "/variant-https" => req.respond(page(r#"<a href="https://www.blog.test/2009/05/hello">x</a>"#)),
+        "/variant-p" => req.respond(page(r#"<a href="http://blog.test/?p=10&amp;replytocom=3">x</a>"#)),
+        "/variant-relative" => req.respond(
+            Response::from_string(
+                r#"<html><head><base href="http://www.blog.test/2009/05/x/"></head><body><a href="../hello/">x</a></body></html>"#,
+            )
+            .with_header(header("Content-Type", "text/html")),
+        ),
+        "/no-link" | "/no-link-tb" => req.respond(page(r#"<a href="http://elsewhere.test/">elsewhere</a>"#)),
+        "/links-other-post" => req.respond(page(r#"<a href="http://blog.test/2009/06/second/">second</a>"#)),
+        "/text-in-comment" => req.respond(page(
+            "<!-- <a href=\"http://blog.test/2009/05/hello/\">x</a> --> see http://blog.test/2009/05/hello/",
+        )),
+        "/404" => req.respond(status(404)),
+        "/410" => req.respond(status(410)),
+        "/403" => req.respond(status(403)),
+        "/429" => req.respond(status(429).with_header(header("Retry-After", "0"))),
+        "/451" => req.respond(status(451)),
+        "/500" => req.respond(status(500)),
+        "/flaky" if hit == 1 => req.respond(status(503).with_header(header("Retry-After", "0"))),
+        "/flaky" => req.respond(page(BACKLINK)),
+        "/301" => req.respond(redirect(301, "/links-back")),
+        "/307" => req.respond(redirect(307, "http://alive.test/links-back")),
+        "/moved/away/" => req.respond(redirect(301, "/")),
+        "/" => req.respond(page("Welcome to the home page")),
+        "/loop-a" => req.respond(redirect(302, "/loop-b")),
+        "/loop-b" => req.respond(redirect(302, "/loop-a")),
+        p if p.starts_with("/chain-") => {
+            let n: u32 = p[7..].parse().unwrap_or(0);
+            req.respond(redirect(302, &format!("/chain-{}", n + 1)))
+        }
+        "/cookie" if cookie => req.respond(page(BACKLINK)),
+        "/cookie" => req.respond(redirect(302, "/cookie").with_header(header("Set-Cookie", "seen=1; Path=/"))),
+        "/bad-location" => req.respond(Response::from_string("").with_status_code(StatusCode(302))),
+        "/slow" => {
+            std::thread::sleep(Duration::from_millis(1500));
+            req.respond(page(BACKLINK))
+        }
+        "/trickle" => req.respond(Response::new(
+            StatusCode(200),
+            vec![header("Content-Type", "text/html")],
+            Endless {
+                prefix: Vec::new(),
+                pos: 0,
+                delay: Some(Duration::from_millis(100)),
+                stop,
+            },
+            None,
+            None,
+        )),
+        "/huge" | "/huge-link-early" => {
+            let prefix = if path == "/huge" { String::new() } else { html(BACKLINK) };
+            req.respond(Response::new(
+                StatusCode(200),
+                vec![header("Content-Type", "text/html")],
+                Endless {
+                    prefix: format!("<html><body>{prefix}<p>").into_bytes(),
+                    pos: 0,
+                    delay: None,
+                    stop,
+                },
+                None,
+                None,
+            ))
+        }
+        "/gzip-bomb" => {
+            let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+            enc.write_all(b"<html><body><p>").unwrap();
+            enc.write_all(&vec![b'x'; 8 << 20]).unwrap();
+            let body = enc.finish().unwrap();
+            assert!(body.len() < 64 * 1024, "the bomb is small on the wire");
+            req.respond(
+                Response::from_data(body)
+                    .with_header(header("Content-Type", "text/html"))
+                    .with_header(header("Content-Encoding", "gzip")),
+            )
+        }
+        "/pdf" => req.respond(
+            Response::from_data(b"%PDF-1.4 http://blog.test/2009/05/hello/".to_vec())
+                .with_header(header("Content-Type", "application/pdf")),
+        ),
+        "/plain" => req.respond(
+            Response::from_string("Links of the week: http://blog.test/2009/05/hello/ (great).")
+                .with_header(header("Content-Type", "text/plain; charset=utf-8")),
+        ),
+        "/latin1" => req.respond(
+            Response::from_data(
+                [b"<html><head><title>Caf\xe9 cr\xe8me</title></head><body>".as_ref(), BACKLINK.as_bytes(), b"</body></html>"]
+                    .concat(),
+            )
+            .with_header(header("Content-Type", "text/html; charset=iso-8859-1")),
+        ),
+        "/bogus-charset" => req.respond(
+            Response::from_data([b"<html><title>\xff\xfe</title>".as_ref(), BACKLINK.as_bytes()].concat())
+                .with_header(header("Content-Type", "text/html; charset=x-bogus")),
+        ),
+        "/shared" => req.respond(page(
+            r#"<a href="http://blog.test/2009/05/hello/">1</a><a href="http://blog.test/2009/06/second/">2</a><a href="http://blog.test/2009/07/third/">3</a>"#,
+        )),
+        // The French blog's sources (french_blog_post_like_its_author_would_see_it).
+        "/2010/02/veille-marketing-semaine-6/" | "/liens-du-vendredi-2010/" => req.respond(page(FRENCH_BACKLINK)),
+        "/2010/04/09/liens-du-vendredi/" => req.respond(redirect(301, "/liens-du-vendredi-2010/")),
+        "/blogue/2010/03/notre-infolettre-fait-peau-neuve/" => req.respond(page("<p>Notre infolettre fait peau neuve.</p>")),
+        _ => req.respond(status(404)),
+    };
+}
+
+const FRENCH_BACKLINK: &str =
+    r#"<a href="http://blog.example/2010/02/infolettre-cinq-erreurs-qui-font-fuir-vos-abonnes/">cinq erreurs</a>"#;
+
+/// A raw server: `serve` gets each accepted connection.
+fn raw(serve: fn(TcpStream)) -> SocketAddr {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for s in l.incoming().flatten() {
+            std::thread::spawn(move || serve(s));
+        }
+    });
+    addr
+}
+
+/// A port nothing listens on.
+fn refused() -> SocketAddr {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap()
+}
+
+/// A listener whose accept queue is full: connecting hangs (Linux drops
+/// the SYN). The returned streams and listener must be kept alive.
+fn black_hole() -> (SocketAddr, TcpListener, Vec<TcpStream>) {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap();
+    let mut held = Vec::new();
+    for _ in 0..4096 {
+        match TcpStream::connect_timeout(&addr, Duration::from_millis(100)) {
+            Ok(s) => held.push(s),
+            Err(_) => break,
+        }
+    }
+    (addr, l, held)
+}
+
+fn read_request(s: &mut TcpStream) {
+    let _ = s.set_read_timeout(Some(Duration::from_millis(500)));
+    let mut buf = [0u8; 4096];
+    let _ = s.read(&mut buf);
+}
+
+struct Net {
+    server: Server,
+    resolver: Arc<MapResolver>,
+    _hole: (TcpListener, Vec<TcpStream>),
+}
+
+fn network() -> Net {
+    let server = start_server();
+    let (hole, listener, held) = black_hole();
+    let resolver = MapResolver::new()
+        .map("alive.test", server.addr)
+        .map("slow.test", server.addr)
+        .map("big.test", server.addr)
+        .map("blog.test", server.addr)
+        .map("refused.test", refused())
+        .map(
+            "reset.test",
+            raw(|mut s| {
+                read_request(&mut s);
+                drop(s);
+            }),
+        )
+        .map(
+            "tlsbroken.test",
+            raw(|mut s| {
+                let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello");
+            }),
+        )
+        .map(
+            "garbage.test",
+            raw(|mut s| {
+                read_request(&mut s);
+                let _ = s.write_all(b"HTTP/1.1 2OO OK\r\nContent-Length: 2\r\n\r\nok");
+            }),
+        )
+        .map("blackhole.test", hole)
+        .nxdomain("gone-domain.test")
+        .temporary("flaky-dns.test");
+    Net {
+        server,
+        resolver: Arc::new(resolver),
+        _hole: (listener, held),
+    }
+}
+
+fn fast_options(resolver: Arc<MapResolver>) -> Options {
+    let mut o = Options::new();
+    o.resolver = resolver;
+    o.net.allow_private = true;
+    o.net.timeout = Duration::from_millis(700);
+    o.net.connect_timeout = Duration::from_millis(300);
+    o.net.retries = 1;
+    o.net.backoff = Duration::from_millis(10);
+    o.net.max_retry_after = Duration::from_millis(50);
+    o.net.max_body = 64 * 1024;
+    o.net.host_interval = Duration::ZERO;
+    o
+}
+
+const NETWORK: &[(i64, &[&str])] = &[
+    (200, &[]),
+    (201, &["ping.backlink.variant"]),
+    (202, &["ping.backlink.variant"]),
+    (203, &["ping.backlink.variant"]),
+    (204, &["ping.backlink.missing"]),
+    (205, &["ping.backlink.missing"]),
+    (206, &["ping.backlink.missing"]),
+    (207, &["ping.backlink.missing"]),
+    (208, &["ping.source.http_not_found"]),
+    (209, &["ping.source.http_gone"]),
+    (210, &["ping.source.http_forbidden"]),
+    (211, &["ping.source.http_rate_limited"]),
+    (212, &["ping.source.http_client_error"]),
+    (213, &["ping.source.http_server_error"]),
+    (214, &[]),
+    (215, &["ping.source.redirect_permanent"]),
+    (216, &["ping.source.redirect_temporary"]),
+    (217, &["ping.source.redirect_to_root"]),
+    (218, &["ping.source.redirect_loop"]),
+    (219, &["ping.source.redirect_limit"]),
+    (220, &["ping.source.redirect_temporary"]),
+    (221, &["ping.source.redirect_invalid"]),
+    (222, &["ping.source.timeout"]),
+    (223, &["ping.source.timeout"]),
+    (224, &["ping.source.truncated", "ping.backlink.unverifiable"]),
+    (225, &["ping.source.truncated"]),
+    (226, &["ping.source.truncated", "ping.backlink.unverifiable"]),
+    (227, &["ping.source.not_html", "ping.backlink.unverifiable"]),
+    (228, &[]),
+    (229, &[]),
+    (230, &["ping.source.charset_fallback"]),
+    (231, &["ping.source.dns_nxdomain"]),
+    (232, &["ping.source.dns_error"]),
+    (233, &["ping.source.connect_refused"]),
+    (234, &["ping.source.connection_reset"]),
+    (235, &["ping.source.tls_error"]),
+    (236, &["ping.source.protocol_error"]),
+    (237, &["ping.source.connect_timeout"]),
+    (238, &[]),
+    (239, &[]),
+    (240, &[]),
+    (241, &["ping.duplicate"]),
+];
+
+fn network_input() -> Vec<Source> {
+    vec![Source::Path(dir().join("network.xml"))]
+}
+
+#[test]
+fn every_network_finding_from_local_servers() {
+    let net = network();
+    let opts = fast_options(net.resolver.clone());
+    let started = std::time::Instant::now();
+    let out = check::run(&network_input(), &opts, None, None).expect("the check runs");
+    let elapsed = started.elapsed();
+    let got = codes(&out.report.findings);
+    let problems = compare(&expect(NETWORK), &got);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(
+        net.resolver.unknown.lock().unwrap().is_empty(),
+        "a name leaked: {:?}",
+        net.resolver.unknown
+    );
+    assert_eq!(out.exit_code, 1);
+    let s = &net.server;
+    assert_eq!(s.hits("/shared"), 1, "three pings, one fetch");
+    assert_eq!(
+        s.hits("/links-back"),
+        3,
+        "200 and 241 share one fetch; 301 and 307 lead there"
+    );
+    assert_eq!(s.hits("/flaky"), 2, "503 retried once");
+    assert_eq!(s.hits("/500"), 2, "5xx retried");
+    assert_eq!(s.hits("/404"), 1, "404 never retried");
+    assert_eq!(s.hits("/loop-a"), 1, "the loop is seen at the first revisit");
+    assert_eq!(s.hits("/cookie"), 2, "a redirect that sets a cookie is no loop");
+    let by = |id: i64, code: &str| {
+        out.report
+            .findings
+            .iter()
+            .find(|f| f.comment_id == Some(id) && f.code == code)
+            .unwrap_or_else(|| panic!("{id} {code}"))
+            .clone()
+    };
+    assert_eq!(
+        by(205, "ping.backlink.missing").severity,
+        check::Severity::Warning,
+        "trackback"
+    );
+    assert_eq!(
+        by(204, "ping.backlink.missing").severity,
+        check::Severity::Error,
+        "pingback"
+    );
+    assert_eq!(
+        by(206, "ping.backlink.missing").evidence["links_to_items"],
+        serde_json::json!([11])
+    );
+    let moved = by(215, "ping.source.redirect_permanent");
+    assert_eq!(moved.fix.action, check::Action::RewriteSource);
+    assert_eq!(moved.fix.new_value, "http://alive.test/links-back");
+    assert_eq!(by(202, "ping.backlink.variant").evidence["rule"], "query_id");
+    assert_eq!(
+        by(232, "ping.source.dns_error").evidence["attempts"],
+        2,
+        "temporary DNS failure retried"
+    );
+    assert_eq!(
+        by(231, "ping.source.dns_nxdomain").evidence["attempts"],
+        2,
+        "one confirmation"
+    );
+    assert_eq!(
+        by(219, "ping.source.redirect_limit").evidence["hops"]
+            .as_array()
+            .unwrap()
+            .len(),
+        11
+    );
+    // The page read: the title decoded from Latin-1, the body capped.
+    let source = |u: &str| {
+        out.report
+            .sources
+            .iter()
+            .find(|s| s.url == u)
+            .unwrap()
+            .fetch
+            .clone()
+            .unwrap()
+    };
+    assert_eq!(source("http://alive.test/latin1").title.as_deref(), Some("Café crème"));
+    let huge = source("http://big.test/huge");
+    assert!(huge.truncated && huge.bytes_read == 64 * 1024);
+    assert!(
+        source("http://big.test/gzip-bomb").truncated,
+        "the cap applies after decompression"
+    );
+    assert_eq!(source("http://alive.test/cookie").hops.len(), 2);
+    assert!(elapsed < Duration::from_secs(20), "took {elapsed:?}");
+}
+
+#[test]
+fn offline_makes_no_request() {
+    let net = network();
+    let mut opts = fast_options(net.resolver.clone());
+    opts.offline = true;
+    let out = check::run(&network_input(), &opts, None, None).unwrap();
+    assert!(net.resolver.asked.lock().unwrap().is_empty());
+    assert!(net.server.hits.lock().unwrap().is_empty());
+    assert_eq!(out.report.summary.fetched, 0);
+    assert!(out.report.summary.skipped.offline > 30);
+    assert_eq!(out.exit_code, 0, "nothing wrong offline");
+}
+
+#[test]
+fn private_addresses_are_not_fetched_unless_allowed() {
+    let net = network();
+    let mut opts = fast_options(net.resolver.clone());
+    opts.net.allow_private = false;
+    let out = check::run(&network_input(), &opts, None, None).unwrap();
+    assert!(
+        net.server.hits.lock().unwrap().is_empty(),
+        "nothing reached the loopback server"
+    );
+    let f = out
+        .report
+        .findings
+        .iter()
+        .find(|f| f.comment_id == Some(200))
+        .expect("a finding for the source that resolves to 127.0.0.1");
+    assert_eq!(f.code, "ping.source.private_address");
+}
+
+#[test]
+fn an_offline_machine_is_inconclusive_not_broken() {
+    let resolver = Arc::new(
+        [
+            "alive.test",
+            "slow.test",
+            "big.test",
+            "refused.test",
+            "reset.test",
+            "tlsbroken.test",
+            "garbage.test",
+            "blackhole.test",
+            "gone-domain.test",
+            "flaky-dns.test",
+        ]
+        .iter()
+        .fold(MapResolver::new(), |r, h| r.temporary(h)),
+    );
+    let opts = fast_options(resolver);
+    let out = check::run(&network_input(), &opts, None, None).unwrap();
+    assert_eq!(out.exit_code, 4);
+    assert!(
+        out.report
+            .summary
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "check.network_unavailable")
+    );
+    assert!(
+        !out.report
+            .findings
+            .iter()
+            .any(|f| f.code.starts_with("ping.source.dns")),
+        "no source condemned"
+    );
+}
+
+#[test]
+fn the_cache_replays_successes_and_404s_only() {
+    let net = network();
+    let tmp = tempfile::tempdir().unwrap();
+    let mut opts = fast_options(net.resolver.clone());
+    opts.cache = Some(tmp.path().join("cache.jsonl"));
+    let first = check::run(&network_input(), &opts, None, None).unwrap();
+    let second = check::run(&network_input(), &opts, None, None).unwrap();
+    let s = &net.server;
+    assert_eq!(s.hits("/404"), 1, "a 404 is replayed from the cache");
+    assert_eq!(s.hits("/shared"), 1, "a success is replayed");
+    assert_eq!(s.hits("/500"), 4, "a server error is fetched again (with its retry)");
+    assert!(second.report.summary.cached > 10);
+    assert_eq!(
+        codes(&first.report.findings),
+        codes(&second.report.findings),
+        "same findings"
+    );
+}
+
+/// The seed-like French post (`fixtures/read/french-blog-post.xml`) as its
+/// author would want it audited. Its export holds two posts, so the four
+/// self-pings from posts not in it are unresolved (deleted posts, or a
+/// partial export) while the one from the second post, which still links,
+/// is fine; a pingback without a source is broken; the reply to a missing
+/// comment is an orphan. On the network: Julie's roundup still links back,
+/// the agency's page is gone (404), the shop's trackback page no longer
+/// mentions the post, the Friday links moved permanently and still link
+/// back (rewrite the source), and the marketing-notes domain is gone.
+#[test]
+fn french_blog_post_like_its_author_would_see_it() {
+    let server = start_server();
+    let resolver = Arc::new(
+        MapResolver::new()
+            .map("carnet-julie.example.com", server.addr)
+            .map("www.agence-boreale.example", server.addr)
+            .map("boutique-verte.example", server.addr)
+            .map("liens.example.net", server.addr)
+            .nxdomain("www.marketing-notes.example.org"),
+    );
+    let opts = fast_options(resolver.clone());
+    let input = vec![Source::Path(crate::util::fixtures().join("french-blog-post.xml"))];
+    let out = check::run(&input, &opts, None, None).unwrap();
+    let want = expect(&[
+        (1191, &["comment.orphan"]),
+        (1192, &[]),
+        (1195, &["ping.self", "ping.self.unresolved"]),
+        (1196, &["ping.self"]),
+        (1198, &["ping.source.http_not_found"]),
+        (1199, &["ping.backlink.missing"]),
+        (1200, &["ping.self", "ping.self.unresolved"]),
+        (1201, &["ping.source.redirect_permanent"]),
+        (1202, &["ping.self", "ping.self.unresolved"]),
+        (1203, &["ping.source.dns_nxdomain"]),
+        (1204, &["ping.source.missing"]),
+        (1205, &["ping.self", "ping.self.unresolved"]),
+    ]);
+    let problems = compare(&want, &codes(&out.report.findings));
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(resolver.unknown.lock().unwrap().is_empty());
+    let tb = out.report.findings.iter().find(|f| f.comment_id == Some(1199)).unwrap();
+    assert_eq!(tb.severity, check::Severity::Warning, "a trackback need not link back");
+    assert_eq!(
+        out.report.delete_ids(check::Severity::Error),
+        [1195, 1198, 1200, 1202, 1203, 1204, 1205]
+    );
+}
