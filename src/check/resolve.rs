@@ -446,26 +446,7 @@ fn query_id(url: &Url) -> Option<i64> {
         .find_map(|(_, value)| positive_id(&value))
 }
 
-/// Every `%XX` decoded to its byte.
-fn percent_decode(s: &str) -> Vec<u8> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match (b[i] == b'%').then(|| hex_byte(b.get(i + 1..i + 3)?)).flatten() {
-            Some(v) => {
-                out.push(v);
-                i += 3;
-            }
-            None => {
-                out.push(b[i]);
-                i += 1;
-            }
-        }
-    }
-    out
-}
-
+/// The byte of two hex digits.
 fn hex_byte(pair: &[u8]) -> Option<u8> {
     let digit = |c: u8| (c as char).to_digit(16);
     match pair {
@@ -476,7 +457,7 @@ fn hex_byte(pair: &[u8]) -> Option<u8> {
 
 /// Percent-decoded (when that gives UTF-8, else as it is), NFC, lowercase.
 fn decode_lower(s: &str) -> String {
-    match String::from_utf8(percent_decode(s)) {
+    match String::from_utf8(crate::transform::slug::percent_decode(s)) {
         Ok(decoded) => decoded.nfc().collect::<String>().to_lowercase(),
         Err(_) => s.to_lowercase(),
     }
@@ -572,7 +553,7 @@ fn normalize_escapes(s: &str) -> String {
 /// Query parameters that only track the visitor.
 fn is_tracking_param(param: &str) -> bool {
     let name = param.split('=').next().unwrap_or(param);
-    let name = String::from_utf8_lossy(&percent_decode(name)).to_ascii_lowercase();
+    let name = String::from_utf8_lossy(&crate::transform::slug::percent_decode(name)).to_ascii_lowercase();
     name.starts_with("utm_") || name == "fbclid" || name == "gclid"
 }
 

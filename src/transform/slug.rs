@@ -710,6 +710,27 @@ fn kill_entities(t: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Every `%XX` of `s` decoded to its byte (whatever the byte); anything
+/// else, a stray `%` included, kept as written.
+pub fn percent_decode(s: &str) -> Vec<u8> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b.get(i..i + 3) {
+            Some(&[b'%', h, l]) if hex(h) && hex(l) => {
+                out.push((hex_value(h) << 4) | hex_value(l));
+                i += 3;
+            }
+            _ => {
+                out.push(b[i]);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
 /// A percent-encoded slug decoded to Unicode for a file name: `"caf%c3%a9"` → `"café"`.
 ///
 /// Only octets that form non-ASCII UTF-8 characters are decoded. ASCII octets (`%2f`,

@@ -169,29 +169,7 @@ fn key(url: &str) -> String {
 /// every `%XX` decoded when the result is UTF-8, else the segment as it is.
 /// (A decoded `/` or control character is made safe by [`safe_component`].)
 fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = b
-            .get(i + 1..i + 3)
-            .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
-            .and_then(|h| std::str::from_utf8(h).ok());
-        match hex
-            .filter(|_| b[i] == b'%')
-            .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            Some(v) => {
-                out.push(v);
-                i += 3;
-            }
-            None => {
-                out.push(b[i]);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+    String::from_utf8(crate::transform::slug::percent_decode(s)).unwrap_or_else(|_| s.to_string())
 }
 
 /// A path segment as a URL: characters that end or break a URL encoded.

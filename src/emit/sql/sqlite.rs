@@ -76,6 +76,11 @@ impl SqliteDb {
     pub fn create(path: &Path) -> Result<Self, DbError> {
         let conn = Connection::open(path)?;
         conn.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA foreign_keys = ON; BEGIN;")?;
+        SqliteDb::fresh(conn)
+    }
+
+    /// Creates the schema on an open connection, inside its transaction.
+    fn fresh(conn: Connection) -> Result<Self, DbError> {
         for t in &TABLES {
             conn.execute_batch(&create_table(Dialect::Sqlite, t))?;
         }
@@ -99,17 +104,7 @@ impl SqliteDb {
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<Result<_, _>>()?;
         if have.is_empty() {
-            for t in &TABLES {
-                conn.execute_batch(&create_table(Dialect::Sqlite, t))?;
-            }
-            return Ok(SqliteDb {
-                conn,
-                inserts: inserts(),
-                rows: Rows::new(),
-                appending: false,
-                skipped_items: 0,
-                skipped_sites: 0,
-            });
+            return SqliteDb::fresh(conn);
         }
         let mut want: Vec<(String, String)> = TABLES
             .iter()
