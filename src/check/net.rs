@@ -269,10 +269,7 @@ impl Default for NetOptions {
             max_retry_after: Duration::from_secs(60),
             max_redirects: 10,
             max_body: 1 << 20,
-            user_agent: format!(
-                "wxr/{} (pingback audit; +https://github.com/wxr-tool/wxr)",
-                env!("CARGO_PKG_VERSION")
-            ),
+            user_agent: format!("wxr/{} (WordPress pingback audit)", env!("CARGO_PKG_VERSION")),
             allow_private: false,
         }
     }
