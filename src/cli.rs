@@ -127,9 +127,16 @@ pub struct CheckArgs {
     /// The User-Agent sent.
     #[arg(long, value_name = "STRING")]
     pub user_agent: Option<String>,
-    /// Keep fetch results in FILE between runs (successes and 404/410
-    /// only; failures that may pass are always tried again).
-    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = ".wxr-check-cache.jsonl")]
+    /// Keep fetch results in FILE (`--cache=FILE`; `.wxr-check-cache.jsonl`
+    /// when no file is named) between runs: successes and 404/410 only,
+    /// failures that may pass are always tried again.
+    #[arg(
+        long,
+        value_name = "FILE",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = ".wxr-check-cache.jsonl"
+    )]
     pub cache: Option<PathBuf>,
     /// Cache entries older than this are fetched again (days).
     #[arg(long, value_name = "DAYS", default_value_t = 7.0)]
@@ -187,8 +194,8 @@ fn parse_size(s: &str) -> Result<u64, String> {
         u => return Err(format!("unknown size unit {u:?}")),
     };
     let v = n * mult;
-    if v < 1.0 {
-        return Err("the size must be at least 1 byte".into());
+    if !(1.0..=1024.0 * 1024.0 * 1024.0).contains(&v) {
+        return Err("the size must be between 1 byte and 1 GiB".into());
     }
     Ok(v as u64)
 }

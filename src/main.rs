@@ -299,19 +299,33 @@ fn run_check(cli: &Cli, args: &cli::CheckArgs) -> u8 {
         Ok(s) => s,
         Err(code) => return code,
     };
-    for (name, v) in [
-        ("--timeout", args.timeout),
-        ("--host-interval", args.host_interval),
-        ("--max-cache-age", args.max_cache_age),
-    ] {
-        if !v.is_finite() || v < 0.0 || (name == "--timeout" && v == 0.0) {
+    let seconds = |name: &str, v: f64, unit: f64| match Duration::try_from_secs_f64(v * unit) {
+        Ok(d) if !(name == "--timeout" && d.is_zero()) => Ok(d),
+        _ => {
             say!(
-                "wxr: {name} must be a positive number of {}",
-                if name == "--max-cache-age" { "days" } else { "seconds" }
+                "wxr: {name} must be a positive number{}",
+                if unit > 1.0 { " of days" } else { " of seconds" }
             );
+            Err(2)
+        }
+    };
+    let (timeout, host_interval, max_cache_age) = match (
+        seconds("--timeout", args.timeout, 1.0),
+        seconds("--host-interval", args.host_interval, 1.0),
+        seconds("--max-cache-age", args.max_cache_age, 86400.0),
+    ) {
+        (Ok(t), Ok(h), Ok(m)) => (t, h, m),
+        _ => return 2,
+    };
+    // Checked before any network: the cleaned copy is of one file.
+    let cleaned_input = match (&args.write_cleaned, sources.as_slice()) {
+        (None, _) => None,
+        (Some(_), [Source::Path(p)]) => Some(p.clone()),
+        (Some(_), _) => {
+            say!("wxr: --write-cleaned needs exactly one input file (not standard input)");
             return 2;
         }
-    }
+    };
     let mut opts = check::Options::new();
     opts.read = read_options(&args.read);
     opts.offline = args.offline;
@@ -324,18 +338,18 @@ fn run_check(cli: &Cli, args: &cli::CheckArgs) -> u8 {
     opts.ignore = args.ignore.clone();
     opts.self_domains = args.self_domain.clone();
     opts.net.concurrency = usize::from(args.concurrency);
-    opts.net.timeout = Duration::from_secs_f64(args.timeout);
+    opts.net.timeout = timeout;
     opts.net.connect_timeout = opts.net.timeout.min(Duration::from_secs(10));
     opts.net.retries = args.retries;
     opts.net.max_redirects = args.max_redirects;
     opts.net.max_body = args.max_body_size;
-    opts.net.host_interval = Duration::from_secs_f64(args.host_interval);
+    opts.net.host_interval = host_interval;
     opts.net.allow_private = args.allow_private;
     if let Some(ua) = &args.user_agent {
         opts.net.user_agent = ua.clone();
     }
     opts.cache = args.cache.clone();
-    opts.max_cache_age = Duration::from_secs_f64(args.max_cache_age * 86400.0);
+    opts.max_cache_age = max_cache_age;
 
     let progress = Progress::start(cli, &sources, 1);
     let fetched = Arc::new(AtomicU64::new(0));
@@ -383,7 +397,12 @@ fn run_check(cli: &Cli, args: &cli::CheckArgs) -> u8 {
             let stdout = std::io::stdout();
             let mut out = stdout.lock();
             if cli.quiet && args.format == cli::CheckFormat::Human {
-                Ok(())
+                let s = &report.summary;
+                writeln!(
+                    out,
+                    "Summary: {} errors · {} warnings · {} info",
+                    s.findings.error, s.findings.warning, s.findings.info
+                )
             } else {
                 write(&mut out).and_then(|()| out.flush())
             }
@@ -407,11 +426,7 @@ fn run_check(cli: &Cli, args: &cli::CheckArgs) -> u8 {
             });
         }
     }
-    if let Some(path) = &args.write_cleaned {
-        let Some(Source::Path(input)) = sources.first().filter(|_| sources.len() == 1) else {
-            say!("wxr: --write-cleaned needs exactly one input file (not standard input)");
-            return 2;
-        };
+    if let (Some(path), Some(input)) = (&args.write_cleaned, &cleaned_input) {
         let ids: std::collections::BTreeSet<i64> = delete.iter().copied().collect();
         match check::cleaned::write_cleaned(input, path, &ids) {
             Ok(stats) => {
@@ -460,6 +475,12 @@ fn ping_filter(args: &cli::PingArgs) -> Result<wxr::merge::PingFilter, u8> {
                     return Err(2);
                 }
             };
+            if report.options.offline {
+                say!(
+                    "wxr: warning: {} was made --offline: external sources were not fetched, so only offline findings leave pings out",
+                    path.display()
+                );
+            }
             if report.summary.exit_code == 4 {
                 say!(
                     "wxr: warning: {} is inconclusive (the network looked unavailable): only the pings it could judge are left out",

@@ -167,6 +167,24 @@ fn exit_codes_follow_fail_on_and_ignore() {
     assert_eq!(run(&d, &["check", "missing.xml"]).code, 3);
     assert_eq!(run(&d, &["check", "offline.xml", "--timeout", "-1"]).code, 2);
     assert_eq!(run(&d, &["check", "offline.xml", "--max-body-size", "lots"]).code, 2);
+    assert_eq!(run(&d, &["check", "offline.xml", "--timeout", "1e300"]).code, 2);
+    assert_eq!(run(&d, &["check", "offline.xml", "--max-cache-age", "1e300"]).code, 2);
+    assert_eq!(run(&d, &["check", "offline.xml", "--max-body-size", "1e30"]).code, 2);
+    assert_eq!(
+        run(
+            &d,
+            &[
+                "check",
+                "offline.xml",
+                "offline.xml",
+                "--write-cleaned",
+                "x.xml",
+                "--offline"
+            ]
+        )
+        .code,
+        2
+    );
 }
 
 #[test]
@@ -327,6 +345,8 @@ fn convert_leaves_out_the_pings_a_report_marks() {
 struct Server {
     addr: SocketAddr,
     hits: Arc<Mutex<HashMap<String, usize>>>,
+    /// Every request: path, arrival, User-Agent.
+    log: Arc<Mutex<Vec<(String, std::time::Instant, String)>>>,
     stop: Arc<AtomicBool>,
 }
 
@@ -383,14 +403,22 @@ fn start_server() -> Server {
     let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").unwrap());
     let addr = server.server_addr().to_ip().unwrap();
     let hits: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
+    let log: Arc<Mutex<Vec<(String, std::time::Instant, String)>>> = Arc::default();
     let stop = Arc::new(AtomicBool::new(false));
-    let (h, s) = (hits.clone(), stop.clone());
+    let (h, s, l) = (hits.clone(), stop.clone(), log.clone());
     std::thread::spawn(move || {
         while !s.load(Ordering::Relaxed) {
             let Ok(Some(req)) = server.recv_timeout(Duration::from_millis(50)) else {
                 continue;
             };
             let path = req.url().split('?').next().unwrap_or("").to_string();
+            let ua = req
+                .headers()
+                .iter()
+                .find(|h| h.field.equiv("User-Agent"))
+                .map(|h| h.value.to_string())
+                .unwrap_or_default();
+            l.lock().unwrap().push((path.clone(), std::time::Instant::now(), ua));
             let n = {
                 let mut m = h.lock().unwrap();
                 let e = m.entry(path.clone()).or_insert(0);
@@ -401,7 +429,7 @@ fn start_server() -> Server {
             std::thread::spawn(move || respond(req, &path, n, s));
         }
     });
-    Server { addr, hits, stop }
+    Server { addr, hits, log, stop }
 }
 
 fn respond(req: tiny_http::Request, path: &str, hit: usize, stop: Arc<AtomicBool>) {
@@ -441,6 +469,12 @@ fn respond(req: tiny_http::Request, path: &str, hit: usize, stop: Arc<AtomicBool
         "/451" => req.respond(status(451)),
         "/500" => req.respond(status(500)),
         "/flaky" if hit == 1 => req.respond(status(503).with_header(header("Retry-After", "0"))),
+        "/retry-after" if hit == 1 => req.respond(status(503).with_header(header("Retry-After", "30"))),
+        "/retry-after" => req.respond(page(BACKLINK)),
+        "/pause" => {
+            std::thread::sleep(Duration::from_millis(300));
+            req.respond(page(BACKLINK))
+        }
         "/flaky" => req.respond(page(BACKLINK)),
         "/301" => req.respond(redirect(301, "/links-back")),
         "/307" => req.respond(redirect(307, "http://alive.test/links-back")),
@@ -640,8 +674,8 @@ const NETWORK: &[(i64, &[&str])] = &[
     (207, &["ping.backlink.missing"]),
     (208, &["ping.source.http_not_found"]),
     (209, &["ping.source.http_gone"]),
-    (210, &["ping.source.http_forbidden"]),
-    (211, &["ping.source.http_rate_limited"]),
+    (210, &["ping.source.http_forbidden", "ping.backlink.unverifiable"]),
+    (211, &["ping.source.http_rate_limited", "ping.backlink.unverifiable"]),
     (212, &["ping.source.http_client_error"]),
     (213, &["ping.source.http_server_error"]),
     (214, &[]),
@@ -819,7 +853,12 @@ fn an_offline_machine_is_inconclusive_not_broken() {
             "flaky-dns.test",
         ]
         .iter()
-        .fold(MapResolver::new(), |r, h| r.temporary(h)),
+        .enumerate()
+        // Some names "do not exist", the others fail for now: an offline
+        // machine can answer either way (macOS says "not known").
+        .fold(MapResolver::new(), |r, (n, h)| {
+            if n % 2 == 0 { r.temporary(h) } else { r.nxdomain(h) }
+        }),
     );
     let opts = fast_options(resolver);
     let out = check::run(&network_input(), &opts, None, None).unwrap();
@@ -838,6 +877,134 @@ fn an_offline_machine_is_inconclusive_not_broken() {
             .any(|f| f.code.starts_with("ping.source.dns")),
         "no source condemned"
     );
+}
+
+#[test]
+fn one_host_at_a_time_hosts_in_parallel() {
+    let server = start_server();
+    let resolver = MapResolver::new()
+        .map("a.test", server.addr)
+        .map("b.test", server.addr)
+        .map("c.test", server.addr);
+    let mut opts = fast_options(Arc::new(MapResolver::new())).net;
+    opts.host_interval = Duration::from_millis(100);
+    opts.concurrency = 3;
+    let client = check::net::Client::new(Arc::new(resolver), opts);
+    // Three pages on one host: one after the other, an interval apart.
+    let same: Vec<String> = (0..3).map(|n| format!("http://a.test/pause?{n}")).collect();
+    let t = std::time::Instant::now();
+    let r = check::net::fetch_all(&client, &same, None);
+    assert!(r.values().all(|f| f.status == Some(200)));
+    assert!(
+        t.elapsed() >= Duration::from_millis(3 * 300 + 2 * 100),
+        "{:?}",
+        t.elapsed()
+    );
+    let arrivals: Vec<std::time::Instant> = server.log.lock().unwrap().iter().map(|(_, at, _)| *at).collect();
+    assert_eq!(arrivals.len(), 3);
+    for w in arrivals.windows(2) {
+        assert!(
+            w[1] - w[0] >= Duration::from_millis(400),
+            "the host got two requests at once"
+        );
+    }
+    // Three hosts: at the same time.
+    let spread = vec![
+        "http://a.test/pause".to_string(),
+        "http://b.test/pause".into(),
+        "http://c.test/pause".into(),
+    ];
+    let t = std::time::Instant::now();
+    check::net::fetch_all(&client, &spread, None);
+    assert!(
+        t.elapsed() < Duration::from_millis(800),
+        "hosts were not fetched in parallel: {:?}",
+        t.elapsed()
+    );
+    // An honest User-Agent on every request.
+    for (_, _, ua) in server.log.lock().unwrap().iter() {
+        assert!(ua.starts_with("wxr/") && ua.contains("pingback audit"), "{ua}");
+    }
+}
+
+#[test]
+fn deadlines_hold_against_slow_names_and_trickling_bodies() {
+    let server = start_server();
+    let resolver = MapResolver::new()
+        .map("alive.test", server.addr)
+        .slow("slow-dns.test", Duration::from_secs(3));
+    let mut opts = fast_options(Arc::new(MapResolver::new())).net;
+    opts.retries = 0;
+    opts.timeout = Duration::from_millis(500);
+    let client = check::net::Client::new(Arc::new(resolver), opts);
+    let t = std::time::Instant::now();
+    let f = client.fetch("http://slow-dns.test/x");
+    assert!(
+        t.elapsed() < Duration::from_millis(1500),
+        "a hanging resolver held the fetch {:?}",
+        t.elapsed()
+    );
+    assert_eq!(f.error.unwrap().kind, check::net::ErrorKind::DnsError);
+    let t = std::time::Instant::now();
+    let f = client.fetch("http://alive.test/trickle");
+    assert!(
+        t.elapsed() < Duration::from_millis(1500),
+        "a trickling body held the fetch {:?}",
+        t.elapsed()
+    );
+    assert_eq!(f.error.unwrap().kind, check::net::ErrorKind::Timeout);
+}
+
+#[test]
+fn retry_after_is_honoured_up_to_the_cap() {
+    let server = start_server();
+    let mut opts = fast_options(Arc::new(MapResolver::new())).net;
+    opts.max_retry_after = Duration::from_millis(400);
+    let client = check::net::Client::new(Arc::new(MapResolver::new().map("alive.test", server.addr)), opts);
+    let t = std::time::Instant::now();
+    let f = client.fetch("http://alive.test/retry-after");
+    let waited = t.elapsed();
+    assert_eq!((f.status, f.attempts), (Some(200), 2));
+    assert!(waited >= Duration::from_millis(380), "Retry-After ignored: {waited:?}");
+    assert!(
+        waited < Duration::from_secs(5),
+        "Retry-After: 30 not capped: {waited:?}"
+    );
+}
+
+#[test]
+fn a_file_that_is_not_a_cache_is_refused_not_overwritten() {
+    let tmp = tempfile::tempdir().unwrap();
+    let precious = tmp.path().join("notes.txt");
+    std::fs::write(&precious, "my notes\n").unwrap();
+    // One ping from a loopback page (port 9, discard: nothing answers).
+    let export = std::fs::read_to_string(dir().join("network.xml")).unwrap();
+    let first = export.find("\t\t<wp:comment>").unwrap();
+    let last = export.find("\t</item>").unwrap();
+    let one = format!(
+        "{}\t\t<wp:comment><wp:comment_id>1</wp:comment_id><wp:comment_author_url>http://127.0.0.1:9/x</wp:comment_author_url>\
+         <wp:comment_approved>1</wp:comment_approved><wp:comment_type>pingback</wp:comment_type></wp:comment>\n{}",
+        &export[..first],
+        &export[last..]
+    );
+    std::fs::write(tmp.path().join("one.xml"), one).unwrap();
+    let notes = precious.to_str().unwrap();
+    // `--cache FILE` (no `=`): FILE is an input, not the cache.
+    let r = run(tmp.path(), &["check", "one.xml", "--cache", notes, "--offline"]);
+    assert_eq!(r.code, 3, "notes.txt read as an export: {}", r.stderr);
+    // `--cache=FILE` of a file that is not a cache: refused before any fetch.
+    let arg = format!("--cache={notes}");
+    let r = run(
+        tmp.path(),
+        &["check", "one.xml", &arg, "--allow-private", "--retries", "0"],
+    );
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    assert!(r.stderr.contains("not a wxr check cache"), "{}", r.stderr);
+    assert_eq!(std::fs::read_to_string(&precious).unwrap(), "my notes\n");
+    // The cache may not be an input either.
+    let arg = format!("--cache={}", tmp.path().join("one.xml").display());
+    let r = run(tmp.path(), &["check", "one.xml", &arg, "--offline"]);
+    assert_eq!(r.code, 5, "{}", r.stderr);
 }
 
 #[test]

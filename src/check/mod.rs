@@ -374,6 +374,7 @@ impl Scan {
     /// Family A: thread structure within one item.
     fn structure(&mut self, item: &Item, target: &Target) {
         let ids: HashMap<i64, &Comment> = item.comments.iter().filter_map(|c| c.id.map(|id| (id, c))).collect();
+        let in_cycle = cycle_members(&ids);
         for c in &item.comments {
             let m = Maker {
                 item: target,
@@ -421,23 +422,13 @@ impl Scan {
                 });
                 continue;
             }
-            // Follow the parents: a walk that comes back is a cycle.
-            let mut seen = HashSet::new();
-            let mut at = c.parent;
-            let mut cycle = false;
-            while let Some(p) = at {
-                if Some(p) == c.id || !seen.insert(p) {
-                    cycle = Some(p) == c.id;
-                    break;
-                }
-                at = ids.get(&p).and_then(|q| q.parent);
-            }
+            let cycle = c.id.is_some_and(|id| in_cycle.contains(&id));
             if cycle {
                 self.findings.push(m.offline(
                     "comment.parent_cycle",
                     Severity::Warning,
                     "following the parents comes back to this comment".to_string(),
-                    json!({ "parent": parent, "cycle": seen.into_iter().collect::<BTreeSet<_>>() }),
+                    json!({ "parent": parent }),
                     Action::Reparent,
                 ));
             } else if c.id.is_some_and(|id| parent > id) {
@@ -455,6 +446,38 @@ impl Scan {
     }
 }
 
+/// The comments (by id) that are their own ancestors. Each has at most one
+/// parent, so one walk per comment, never revisiting a comment already
+/// walked, finds every cycle in linear time.
+fn cycle_members(ids: &HashMap<i64, &Comment>) -> HashSet<i64> {
+    let mut walked: HashMap<i64, usize> = HashMap::with_capacity(ids.len());
+    let mut members = HashSet::new();
+    let mut starts: Vec<i64> = ids.keys().copied().collect();
+    starts.sort_unstable();
+    for (walk, start) in starts.into_iter().enumerate() {
+        let mut path = Vec::new();
+        let mut at = Some(start);
+        while let Some(id) = at {
+            match walked.get(&id) {
+                // Back on this walk's own path: a cycle from `id` on.
+                Some(&w) if w == walk => {
+                    if let Some(pos) = path.iter().position(|p| *p == id) {
+                        members.extend(&path[pos..]);
+                    }
+                    break;
+                }
+                Some(_) => break,
+                None => {}
+            }
+            let Some(c) = ids.get(&id) else { break };
+            walked.insert(id, walk);
+            path.push(id);
+            at = c.parent;
+        }
+    }
+    members
+}
+
 /// Runs the audit on `sources`. `progress` counts input bytes read, then
 /// `fetched` counts sources fetched.
 pub fn run(
@@ -464,6 +487,18 @@ pub fn run(
     fetched: Option<&AtomicU64>,
 ) -> Result<Outcome, RunError> {
     let started_at = now_utc();
+    if let Some(cache) = &opts.cache {
+        let same = |p: &std::path::Path| match (std::fs::canonicalize(p), std::fs::canonicalize(cache)) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        };
+        if sources.iter().any(|s| matches!(s, Source::Path(p) if same(p))) {
+            return Err(RunError::Output {
+                target: cache.display().to_string(),
+                source: std::io::Error::other("the cache file is an input; give --cache another file"),
+            });
+        }
+    }
     let (sources, _spool) = crate::convert::spool_stdin(sources)?;
     let mut scan = Scan::default();
     let mut merged = Merged::open(&sources, opts.read, progress)?;
@@ -545,7 +580,11 @@ pub fn run(
         *skipped.entry("offline").or_default() += n.len() as u64;
     } else if !network.is_empty() {
         let urls: BTreeSet<String> = network.iter().map(|p| fetch_url(p)).collect();
-        let mut cache = report::Cache::load(opts.cache.as_deref(), opts.max_cache_age);
+        let cache_err = |source| RunError::Output {
+            target: opts.cache.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
+            source,
+        };
+        let mut cache = report::Cache::load(opts.cache.as_deref(), opts.max_cache_age).map_err(cache_err)?;
         let mut to_fetch = Vec::new();
         for u in &urls {
             match cache.get(u) {
@@ -562,6 +601,7 @@ pub fn run(
                     &fetch.body,
                     fetch.content_type.as_deref(),
                     fetch.final_url.as_deref().unwrap_or(&u),
+                    fetch.truncated,
                 )
             });
             let mut fetch = fetch;
@@ -598,12 +638,7 @@ pub fn run(
                 ),
             });
         }
-        if let Err(e) = cache.store(&results) {
-            return Err(RunError::Output {
-                target: opts.cache.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
-                source: e,
-            });
-        }
+        cache.store(&results).map_err(cache_err)?;
         for p in &network {
             let u = fetch_url(p);
             let Some(r) = results.get(&u) else { continue };
@@ -1166,14 +1201,15 @@ fn network_findings(p: &Ping, r: &SourceResult, index: &SiteIndex, findings: &mu
                 Confidence::Likely,
                 Action::Review,
             ),
-            400..=499 => (
-                "ping.source.http_client_error",
+            500..=599 => (
+                "ping.source.http_server_error",
                 Severity::Warning,
                 Confidence::Likely,
                 Action::Review,
             ),
+            // 4xx, and what is neither a success, a redirect nor an error.
             _ => (
-                "ping.source.http_server_error",
+                "ping.source.http_client_error",
                 Severity::Warning,
                 Confidence::Likely,
                 Action::Review,
@@ -1188,6 +1224,17 @@ fn network_findings(p: &Ping, r: &SourceResult, index: &SiteIndex, findings: &mu
             json!({ "status": status, "final_url": final_url, "attempts": attempts, "hops": hops() }),
             fix(action),
         ));
+        if matches!(status, 401 | 403 | 407 | 429) {
+            findings.push(net_finding(
+                p,
+                "ping.backlink.unverifiable",
+                Severity::Warning,
+                Confidence::Likely,
+                format!("the page could not be read (HTTP {status}), so the link back is unknown"),
+                json!({ "reason": status }),
+                fix(Action::Review),
+            ));
+        }
         return;
     }
     // A 2xx, maybe after redirects.
@@ -1329,7 +1376,9 @@ fn network_findings(p: &Ping, r: &SourceResult, index: &SiteIndex, findings: &mu
             fix(Action::None),
         ));
     }
-    let reason = if f.truncated {
+    let reason = if page.undecodable {
+        Some("charset")
+    } else if f.truncated {
         Some("truncated")
     } else if f.error.is_some() {
         Some("incomplete")
@@ -1407,4 +1456,35 @@ fn source_entries(
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn comment(id: i64, parent: Option<i64>) -> Comment {
+        Comment {
+            id: Some(id),
+            parent,
+            ..Comment::default()
+        }
+    }
+
+    #[test]
+    fn cycles_are_found_in_linear_time() {
+        // A chain of 30,000 replies (quadratic walking would take minutes),
+        // a three-comment cycle, and a reply hanging off the cycle.
+        let mut comments: Vec<Comment> = (1..=30_000).map(|i| comment(i, (i > 1).then(|| i - 1))).collect();
+        comments.extend([
+            comment(40_001, Some(40_003)),
+            comment(40_002, Some(40_001)),
+            comment(40_003, Some(40_002)),
+            comment(40_004, Some(40_001)),
+        ]);
+        let ids: HashMap<i64, &Comment> = comments.iter().map(|c| (c.id.unwrap_or(0), c)).collect();
+        let started = std::time::Instant::now();
+        let members = cycle_members(&ids);
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        assert_eq!(members, [40_001, 40_002, 40_003].into_iter().collect());
+    }
 }

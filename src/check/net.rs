@@ -72,9 +72,11 @@ impl Resolve for SystemResolver {
             Err(e) => {
                 let m = e.to_string();
                 let lower = m.to_ascii_lowercase();
-                if lower.contains("not known")
-                    || lower.contains("no address associated")
-                    || lower.contains("nodename nor servname")
+                // glibc's EAI_NONAME and EAI_NODATA. macOS says "nodename nor
+                // servname provided, or not known" both for a missing name and
+                // when offline, so that one stays a temporary failure.
+                if (lower.contains("name or service not known") || lower.contains("no address associated"))
+                    && !lower.contains("nodename nor servname")
                 {
                     Err(DnsFailure::NxDomain(m))
                 } else {
@@ -93,6 +95,7 @@ pub struct MapResolver {
     map: HashMap<String, SocketAddr>,
     nxdomain: HashSet<String>,
     temporary: HashSet<String>,
+    slow: HashMap<String, Duration>,
     /// Every name asked for that the map does not know.
     pub unknown: Mutex<Vec<String>>,
     /// Every name asked for.
@@ -122,6 +125,12 @@ impl MapResolver {
         self.temporary.insert(host.to_ascii_lowercase());
         self
     }
+
+    /// Resolving `host` takes `delay` before it answers.
+    pub fn slow(mut self, host: &str, delay: Duration) -> Self {
+        self.slow.insert(host.to_ascii_lowercase(), delay);
+        self
+    }
 }
 
 impl Resolve for MapResolver {
@@ -129,6 +138,9 @@ impl Resolve for MapResolver {
         let host = host.to_ascii_lowercase();
         if let Ok(mut a) = self.asked.lock() {
             a.push(host.clone());
+        }
+        if let Some(d) = self.slow.get(&host) {
+            std::thread::sleep(*d);
         }
         if let Some(addr) = self.map.get(&host) {
             return Ok(vec![*addr]);
@@ -149,7 +161,10 @@ impl Resolve for MapResolver {
 
     fn serves(&self, host: &str) -> bool {
         let host = host.to_ascii_lowercase();
-        self.map.contains_key(&host) || self.nxdomain.contains(&host) || self.temporary.contains(&host)
+        self.map.contains_key(&host)
+            || self.nxdomain.contains(&host)
+            || self.temporary.contains(&host)
+            || self.slow.contains_key(&host)
     }
 }
 
@@ -193,11 +208,17 @@ pub fn is_private_ip(ip: IpAddr) -> bool {
     }
 }
 
-/// ureq's side of the resolver: checks addresses before any connection.
+/// Addresses looked up by [`Client::lookup`] for the request being made.
+type Looked = Arc<Mutex<HashMap<(String, u16), Vec<SocketAddr>>>>;
+
+/// ureq's side of the resolver: hands ureq the addresses the client looked
+/// up (under the source's deadline, private ones refused), or looks them
+/// up itself for a name it was not given.
 #[derive(Debug)]
 struct Resolver {
     inner: Arc<dyn Resolve>,
     allow_private: bool,
+    looked: Looked,
 }
 
 impl ureq::unversioned::resolver::Resolver for Resolver {
@@ -205,20 +226,28 @@ impl ureq::unversioned::resolver::Resolver for Resolver {
         &self,
         uri: &ureq::http::Uri,
         _config: &ureq::config::Config,
-        _timeout: ureq::unversioned::transport::NextTimeout,
+        timeout: ureq::unversioned::transport::NextTimeout,
     ) -> Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
         let host = uri
             .host()
             .unwrap_or_default()
             .trim_start_matches('[')
-            .trim_end_matches(']');
+            .trim_end_matches(']')
+            .to_ascii_lowercase();
         let port = uri
             .port_u16()
             .unwrap_or(if uri.scheme_str() == Some("https") { 443 } else { 80 });
-        let addrs = self
-            .inner
-            .resolve(host, port)
-            .map_err(|e| ureq::Error::Io(io::Error::other(e)))?;
+        let known = self
+            .looked
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&(host.clone(), port)).cloned());
+        let addrs = match known {
+            Some(a) => a,
+            None => {
+                lookup(&self.inner, &host, port, *timeout.after).map_err(|e| ureq::Error::Io(io::Error::other(e)))?
+            }
+        };
         let mut out = self.empty();
         for a in addrs.into_iter().take(16) {
             if !self.allow_private && is_private_ip(a.ip()) {
@@ -228,6 +257,22 @@ impl ureq::unversioned::resolver::Resolver for Resolver {
         }
         Ok(out)
     }
+}
+
+/// Resolves `host` on its own thread, so that `within` holds even when the
+/// resolver hangs (as ureq's own resolver does).
+fn lookup(inner: &Arc<dyn Resolve>, host: &str, port: u16, within: Duration) -> Result<Vec<SocketAddr>, DnsFailure> {
+    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+    let (inner, h) = (inner.clone(), host.to_string());
+    std::thread::spawn(move || {
+        let _ = tx.send(inner.resolve(&h, port));
+    });
+    rx.recv_timeout(within).unwrap_or_else(|_| {
+        Err(DnsFailure::Temporary(format!(
+            "{host}: no answer within {} ms",
+            within.as_millis()
+        )))
+    })
 }
 
 /// How to fetch.
@@ -318,7 +363,7 @@ impl ErrorKind {
     pub fn unreachable(self) -> bool {
         matches!(
             self,
-            ErrorKind::DnsError | ErrorKind::ConnectRefused | ErrorKind::ConnectTimeout
+            ErrorKind::DnsNxdomain | ErrorKind::DnsError | ErrorKind::ConnectRefused | ErrorKind::ConnectTimeout
         )
     }
 }
@@ -387,26 +432,60 @@ impl Fetch {
 pub struct Client {
     agent: ureq::Agent,
     opts: NetOptions,
+    resolver: Arc<dyn Resolve>,
+    looked: Looked,
 }
 
 impl Client {
     /// A client resolving names with `resolver`.
     pub fn new(resolver: Arc<dyn Resolve>, opts: NetOptions) -> Client {
         let config = ureq::Agent::config_builder()
+            // A proxy from the environment would resolve the sources
+            // itself, past the private-address check and the DNS codes.
+            .proxy(None)
             .max_redirects(0)
             .http_status_as_error(false)
             .user_agent(opts.user_agent.as_str())
             .timeout_connect(Some(opts.connect_timeout))
             .build();
+        let looked = Looked::default();
         let agent = ureq::Agent::with_parts(
             config,
             ureq::unversioned::transport::DefaultConnector::new(),
             Resolver {
-                inner: resolver,
+                inner: resolver.clone(),
                 allow_private: opts.allow_private,
+                looked: looked.clone(),
             },
         );
-        Client { agent, opts }
+        Client {
+            agent,
+            opts,
+            resolver,
+            looked,
+        }
+    }
+
+    /// Looks up the host of `url` within `left`, for the request about to
+    /// be made; a failure is the fetch's.
+    fn prepare(&self, url: &str, left: Duration) -> Result<(), (ErrorKind, String)> {
+        let Ok(u) = url::Url::parse(url) else { return Ok(()) };
+        let Some(host) = u.host_str() else { return Ok(()) };
+        let host = host.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase();
+        let port = u.port_or_known_default().unwrap_or(80);
+        let addrs = lookup(&self.resolver, &host, port, left).map_err(|e| match e {
+            DnsFailure::NxDomain(_) => (ErrorKind::DnsNxdomain, e.to_string()),
+            DnsFailure::Temporary(_) => (ErrorKind::DnsError, e.to_string()),
+        })?;
+        if !self.opts.allow_private
+            && let Some(a) = addrs.iter().find(|a| is_private_ip(a.ip()))
+        {
+            return Err((ErrorKind::PrivateAddress, PrivateRefused(a.ip()).to_string()));
+        }
+        if let Ok(mut m) = self.looked.lock() {
+            m.insert((host, port), addrs);
+        }
+        Ok(())
     }
 
     /// Fetches `url` with retries for transient failures.
@@ -437,8 +516,12 @@ impl Client {
             return Duration::from_secs(s).min(self.opts.max_retry_after);
         }
         let base = self.opts.backoff * 2u32.saturating_pow(attempt.saturating_sub(1)).min(64);
-        // Jitter from the clock: no need for a random generator.
-        let nanos = u64::from(Instant::now().elapsed().subsec_nanos() ^ std::process::id());
+        // Jitter from the clock's nanoseconds: no need for a random generator.
+        let nanos = u64::from(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.subsec_nanos()),
+        );
         let jitter = 0.8 + (nanos % 400) as f64 / 1000.0;
         base.mul_f64(jitter)
     }
@@ -448,12 +531,18 @@ impl Client {
         let deadline = Instant::now() + self.opts.timeout;
         let mut hops: Vec<Hop> = Vec::new();
         let mut seen: HashSet<(String, String)> = HashSet::new();
-        let mut jar: BTreeMap<String, String> = BTreeMap::new();
+        // Cookies by host: a redirect to another site does not get them.
+        let mut jar: BTreeMap<(String, String), String> = BTreeMap::new();
         let mut url = start.to_string();
         loop {
+            let host = url::Url::parse(&url)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+                .unwrap_or_default();
             let cookies = jar
                 .iter()
-                .map(|(k, v)| format!("{k}={v}"))
+                .filter(|((h, _), _)| *h == host)
+                .map(|((_, k), v)| format!("{k}={v}"))
                 .collect::<Vec<_>>()
                 .join("; ");
             if !seen.insert((url.clone(), cookies.clone())) {
@@ -462,6 +551,9 @@ impl Client {
             let Some(left) = deadline.checked_duration_since(Instant::now()).filter(|d| !d.is_zero()) else {
                 return Fetch::failed(ErrorKind::Timeout, "the deadline passed during redirects", hops);
             };
+            if let Err((kind, detail)) = self.prepare(&url, left) {
+                return Fetch::failed(kind, detail, hops);
+            }
             let mut req = self
                 .agent
                 .get(&url)
@@ -485,7 +577,7 @@ impl Client {
                     .and_then(|c| c.split(';').next())
                     .and_then(|c| c.split_once('='))
                 {
-                    jar.insert(k.trim().to_string(), v.trim().to_string());
+                    jar.insert((host.clone(), k.trim().to_string()), v.trim().to_string());
                 }
             }
             let header = |name: &str| {
@@ -506,6 +598,9 @@ impl Client {
                 };
                 let next = url::Url::parse(&url).and_then(|base| base.join(location.trim()));
                 let next = match next {
+                    Ok(n) if !n.username().is_empty() || n.password().is_some() => {
+                        return Fetch::failed(ErrorKind::RedirectInvalid, "redirect to a URL with credentials", hops);
+                    }
                     Ok(n) if matches!(n.scheme(), "http" | "https") => n,
                     Ok(n) => {
                         return Fetch::failed(
@@ -537,13 +632,13 @@ impl Client {
                 final_url: Some(url.clone()),
                 status: Some(status),
                 content_type: header("content-type"),
-                retry_after: header("retry-after").and_then(|s| s.trim().parse().ok()),
+                retry_after: header("retry-after").and_then(|s| retry_after(&s)),
                 hops,
                 ..Fetch::default()
             };
             if (200..300).contains(&status) {
                 let cap = self.opts.max_body;
-                let mut reader = resp.body_mut().as_reader().take(cap + 1);
+                let mut reader = resp.body_mut().as_reader().take(cap.saturating_add(1));
                 let mut body = Vec::new();
                 if let Err(e) = reader.read_to_end(&mut body) {
                     let (kind, detail) = classify_io(&e, &url);
@@ -560,6 +655,20 @@ impl Client {
             return f;
         }
     }
+}
+
+/// `Retry-After` in seconds: a number, or an HTTP date.
+fn retry_after(v: &str) -> Option<u64> {
+    let v = v.trim();
+    if let Ok(n) = v.parse() {
+        return Some(n);
+    }
+    let when = chrono::DateTime::parse_from_rfc2822(v).ok()?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs();
+    Some(u64::try_from(when.timestamp()).unwrap_or(0).saturating_sub(now))
 }
 
 /// Classifies a client error, from its type wherever ureq gives one.

@@ -31,6 +31,10 @@ pub struct Page {
     pub charset: String,
     /// The declared charset was unknown, or bytes were invalid in it.
     pub charset_fallback: bool,
+    /// The declared charset cannot be decoded (the WHATWG "replacement"
+    /// encodings such as ISO-2022-KR): the links are unknown.
+    #[serde(default)]
+    pub undecodable: bool,
     /// `<title>`, whitespace collapsed.
     pub title: Option<String>,
     /// Every link, in page order.
@@ -82,8 +86,10 @@ fn looks_like_html(body: &[u8]) -> bool {
     t.starts_with("<!doctype html") || t.starts_with("<html") || t.starts_with("<head") || t.starts_with("<body")
 }
 
-/// Decodes `body` (a response of type `content_type` from `final_url`).
-pub fn read(body: &[u8], content_type: Option<&str>, final_url: &str) -> Page {
+/// Decodes `body` (a response of type `content_type` from `final_url`;
+/// `truncated` when the body was cut at the size limit, maybe within a
+/// character).
+pub fn read(body: &[u8], content_type: Option<&str>, final_url: &str, truncated: bool) -> Page {
     let media = media_type(content_type);
     let html = match media.as_deref() {
         Some("text/html" | "application/xhtml+xml") => true,
@@ -99,20 +105,38 @@ pub fn read(body: &[u8], content_type: Option<&str>, final_url: &str) -> Page {
     if !html && !plain {
         return page;
     }
-    let declared = header_charset(content_type).or_else(|| if html { meta_charset(body) } else { None });
+    let header = header_charset(content_type);
+    let meta = if html && header.is_none() {
+        meta_charset(body)
+    } else {
+        None
+    };
+    let declared = header.as_ref().or(meta.as_ref());
     let (encoding, unknown_label) = match Encoding::for_bom(body) {
         Some((e, _)) => (e, false),
-        None => match &declared {
+        None => match declared {
             Some(label) => match Encoding::for_label(label.as_bytes()) {
+                // A <meta> cannot declare UTF-16: the bytes it is read from
+                // are ASCII-compatible (the HTML rule: take it as UTF-8).
+                Some(e) if meta.is_some() && (e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE) => {
+                    (encoding_rs::UTF_8, false)
+                }
                 Some(e) => (e, false),
-                None => (fallback(body), true),
+                None => (fallback(body, truncated), true),
             },
-            None => (fallback(body), false),
+            None => (fallback(body, truncated), false),
         },
     };
+    if encoding == encoding_rs::REPLACEMENT {
+        page.charset = encoding.name().to_ascii_lowercase();
+        page.undecodable = true;
+        return page;
+    }
     let (text, used, errors) = encoding.decode(body);
     page.charset = used.name().to_ascii_lowercase();
-    page.charset_fallback = unknown_label || errors;
+    // A character cut by the size limit is not a wrong charset.
+    let cut_only = truncated && used == encoding_rs::UTF_8 && cut_utf8(body);
+    page.charset_fallback = unknown_label || (errors && !cut_only);
     let base = url::Url::parse(final_url).ok();
     if plain {
         page.links = super::resolve::extract_urls(&text)
@@ -162,12 +186,19 @@ pub fn read(body: &[u8], content_type: Option<&str>, final_url: &str) -> Page {
     page
 }
 
-fn fallback(body: &[u8]) -> &'static Encoding {
-    if std::str::from_utf8(body).is_ok() {
+/// UTF-8 when the bytes are (a cut-off body may end within a character),
+/// else windows-1252.
+fn fallback(body: &[u8], truncated: bool) -> &'static Encoding {
+    if std::str::from_utf8(body).is_ok() || (truncated && cut_utf8(body)) {
         encoding_rs::UTF_8
     } else {
         encoding_rs::WINDOWS_1252
     }
+}
+
+/// Valid UTF-8 but for an incomplete character at the very end.
+fn cut_utf8(body: &[u8]) -> bool {
+    matches!(std::str::from_utf8(body), Err(e) if e.error_len().is_none())
 }
 
 #[cfg(test)]
@@ -179,7 +210,7 @@ mod tests {
         let html = br#"<html><head><title> Re:  hello </title><base href="http://blog.test/2009/"></head>
             <body><a href="05/hello/">x</a><area href="/?p=12&amp;x=1"><a href="mailto:a@b">m</a>
             <!-- <a href="http://hidden.test/">no</a> --></body></html>"#;
-        let p = read(html, Some("text/html"), "http://other.test/page");
+        let p = read(html, Some("text/html"), "http://other.test/page", false);
         assert_eq!(p.title.as_deref(), Some("Re: hello"));
         let urls: Vec<&str> = p.links.iter().map(|l| l.url.as_str()).collect();
         assert_eq!(urls, ["http://blog.test/2009/05/hello/", "http://blog.test/?p=12&x=1"]);
@@ -188,17 +219,17 @@ mod tests {
     #[test]
     fn charset_from_header_meta_bom_and_fallback() {
         let latin1 = b"<html><title>caf\xe9</title></html>";
-        let p = read(latin1, Some("text/html; charset=iso-8859-1"), "http://a.test/");
+        let p = read(latin1, Some("text/html; charset=iso-8859-1"), "http://a.test/", false);
         assert_eq!(p.title.as_deref(), Some("café"));
         assert!(!p.charset_fallback);
         let meta = b"<html><head><meta charset=\"windows-1252\"><title>\x93q\x94</title></head></html>";
         assert_eq!(
-            read(meta, Some("text/html"), "http://a.test/").title.as_deref(),
+            read(meta, Some("text/html"), "http://a.test/", false).title.as_deref(),
             Some("\u{201c}q\u{201d}")
         );
         let bom = b"\xef\xbb\xbf<html><title>caf\xc3\xa9</title></html>";
         assert_eq!(
-            read(bom, Some("text/html; charset=iso-8859-1"), "http://a.test/")
+            read(bom, Some("text/html; charset=iso-8859-1"), "http://a.test/", false)
                 .title
                 .as_deref(),
             Some("café")
@@ -207,6 +238,7 @@ mod tests {
             b"<title>x\xff</title>",
             Some("text/html; charset=x-bogus"),
             "http://a.test/",
+            false,
         );
         assert!(bogus.charset_fallback);
         assert_eq!(bogus.charset, "windows-1252");
@@ -218,9 +250,39 @@ mod tests {
             b"see http://blog.test/2009/05/hello/ for more",
             Some("text/plain"),
             "http://a.test/x",
+            false,
         );
         assert_eq!(p.links.len(), 1);
-        assert!(!read(b"%PDF-1.4", Some("application/pdf"), "http://a.test/").html);
-        assert!(read(b"<!DOCTYPE html><a href=/x>", None, "http://a.test/").html);
+        assert!(!read(b"%PDF-1.4", Some("application/pdf"), "http://a.test/", false).html);
+        assert!(read(b"<!DOCTYPE html><a href=/x>", None, "http://a.test/", false).html);
+    }
+
+    #[test]
+    fn cut_characters_meta_utf16_and_undecodable_charsets() {
+        // The limit cut "é" in half: still UTF-8, no fallback.
+        let cut = read(
+            b"<a href=\"http://b.test/\">caf\xc3",
+            Some("text/html"),
+            "http://a.test/",
+            true,
+        );
+        assert_eq!(cut.charset, "utf-8");
+        assert!(!cut.charset_fallback);
+        assert_eq!(cut.links.len(), 1);
+        let utf16 = read(
+            b"<meta charset=utf-16><a href=\"/x\">x</a>",
+            Some("text/html"),
+            "http://a.test/",
+            false,
+        );
+        assert_eq!(utf16.charset, "utf-8");
+        assert_eq!(utf16.links.len(), 1, "read as UTF-8, links found");
+        let kr = read(
+            b"<a href=\"/x\">x</a>",
+            Some("text/html; charset=iso-2022-kr"),
+            "http://a.test/",
+            false,
+        );
+        assert!(kr.undecodable && kr.links.is_empty());
     }
 }

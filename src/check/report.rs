@@ -276,7 +276,11 @@ impl Report {
     /// Assembles the report and its summary.
     pub fn build(p: Parts<'_>) -> Report {
         let mut by_code = BTreeMap::new();
-        let mut actions = BTreeMap::new();
+        // Every action, zero included: the keys are part of the schema.
+        let mut actions: BTreeMap<String, u64> = ["delete", "rewrite_source", "reparent", "mark_spam", "review"]
+            .into_iter()
+            .map(|a| (a.to_string(), 0))
+            .collect();
         let mut sev = BySeverity::default();
         for f in &p.findings {
             *by_code.entry(f.code.clone()).or_insert(0) += 1;
@@ -573,6 +577,13 @@ pub struct Cache {
     entries: BTreeMap<String, CacheLine>,
 }
 
+fn not_a_cache() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        "not a wxr check cache (its first line is no cache entry); give --cache another file",
+    )
+}
+
 fn epoch() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -580,25 +591,44 @@ fn epoch() -> u64 {
 }
 
 impl Cache {
-    /// Reads the cache at `path` (a missing or unreadable file is an
-    /// empty cache), dropping entries older than `max_age`.
-    pub fn load(path: Option<&Path>, max_age: Duration) -> Cache {
+    /// Reads the cache at `path` (a missing file is an empty cache),
+    /// dropping entries older than `max_age` and lines it cannot read. A
+    /// file that is not a cache at all (its first line is no cache entry)
+    /// is refused rather than overwritten.
+    pub fn load(path: Option<&Path>, max_age: Duration) -> io::Result<Cache> {
         let mut cache = Cache {
             path: path.map(Path::to_path_buf),
             entries: BTreeMap::new(),
         };
-        let Some(file) = path.and_then(|p| std::fs::File::open(p).ok()) else {
-            return cache;
+        let Some(path) = path else { return Ok(cache) };
+        let file = match std::fs::File::open(path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(cache),
+            Err(e) => return Err(e),
         };
         let now = epoch();
-        for line in io::BufReader::new(file).lines().map_while(Result::ok) {
-            if let Ok(l) = serde_json::from_str::<CacheLine>(&line)
+        let mut first = true;
+        for line in io::BufReader::new(file).lines() {
+            let line = match line {
+                Ok(l) => l,
+                Err(_) if first => return Err(not_a_cache()),
+                Err(_) => break,
+            };
+            if line.trim().is_empty() {
+                continue;
+            }
+            let parsed = serde_json::from_str::<CacheLine>(&line);
+            if first && parsed.is_err() {
+                return Err(not_a_cache());
+            }
+            first = false;
+            if let Ok(l) = parsed
                 && now.saturating_sub(l.stored_at) <= max_age.as_secs()
             {
                 cache.entries.insert(l.url.clone(), l);
             }
         }
-        cache
+        Ok(cache)
     }
 
     /// The cached result of `url`.
