@@ -803,6 +803,21 @@ fn every_network_finding_from_local_servers() {
     );
     assert_eq!(source("http://alive.test/cookie").hops.len(), 2);
     assert!(elapsed < Duration::from_secs(20), "took {elapsed:?}");
+    // The findings as a golden file: everything but the words of the
+    // operating system's and the client's error messages.
+    let mut findings = serde_json::to_value(&out.report.findings).unwrap();
+    for f in findings.as_array_mut().unwrap() {
+        let f = f.as_object_mut().unwrap();
+        f.remove("message");
+        if let Some(e) = f.get_mut("evidence").and_then(Value::as_object_mut) {
+            e.remove("error");
+        }
+    }
+    let mut text = serde_json::to_string_pretty(&findings).unwrap();
+    text.push('\n');
+    if let Some(p) = check_file(&dir().join("network.findings.json"), &text) {
+        panic!("{p}");
+    }
 }
 
 #[test]
