@@ -322,7 +322,11 @@ struct Scan {
     pings: Vec<Ping>,
     findings: Vec<Finding>,
     /// comment id → the items it appears on, in order.
-    comment_ids: HashMap<i64, Vec<Target>>,
+    /// comment id → the item it first appears on (16 bytes a comment: an
+    /// export has millions of comments).
+    comment_ids: HashMap<i64, Option<i64>>,
+    /// Every later appearance of a comment id, with its item.
+    repeated_ids: Vec<(i64, Target)>,
     comments: u64,
 }
 
@@ -351,7 +355,12 @@ impl Scan {
         for c in &item.comments {
             self.comments += 1;
             if let Some(id) = c.id {
-                self.comment_ids.entry(id).or_default().push(target.clone());
+                match self.comment_ids.entry(id) {
+                    std::collections::hash_map::Entry::Occupied(_) => self.repeated_ids.push((id, target.clone())),
+                    std::collections::hash_map::Entry::Vacant(v) => {
+                        v.insert(target.id);
+                    }
+                }
             }
             if !matches!(c.kind.as_str(), "pingback" | "trackback") {
                 continue;
@@ -520,7 +529,7 @@ pub fn run(
         index.add_item(item);
     }
     let mut findings = std::mem::take(&mut scan.findings);
-    duplicate_ids(&scan.comment_ids, &mut findings);
+    duplicate_ids(&scan.comment_ids, &scan.repeated_ids, &mut findings);
 
     // Offline families B, C, D; what is left goes to the network.
     let mut network: Vec<&Ping> = Vec::new();
@@ -729,30 +738,33 @@ fn is_private(url: &str) -> bool {
 }
 
 /// `comment.id_duplicate`: one comment id on several comments.
-fn duplicate_ids(ids: &HashMap<i64, Vec<Target>>, findings: &mut Vec<Finding>) {
-    let mut dups: Vec<(&i64, &Vec<Target>)> = ids.iter().filter(|(_, v)| v.len() > 1).collect();
-    dups.sort_by_key(|(id, _)| **id);
-    for (id, targets) in dups {
-        for t in &targets[1..] {
-            let m = Maker {
-                item: t,
-                comment_id: Some(*id),
-                kind: None,
-                status: None,
-                url: None,
-            };
-            findings.push(m.offline(
-                "comment.id_duplicate",
-                Severity::Error,
-                format!(
-                    "comment id {id} is used {} times in the export (first on item {}); importers key on it",
-                    targets.len(),
-                    id_text(targets[0].id)
-                ),
-                json!({ "occurrences": targets.len(), "first_item_id": targets[0].id }),
-                Action::Review,
-            ));
-        }
+fn duplicate_ids(first: &HashMap<i64, Option<i64>>, repeats: &[(i64, Target)], findings: &mut Vec<Finding>) {
+    let mut times: HashMap<i64, usize> = HashMap::new();
+    for (id, _) in repeats {
+        *times.entry(*id).or_insert(1) += 1;
+    }
+    let mut sorted: Vec<&(i64, Target)> = repeats.iter().collect();
+    sorted.sort_by_key(|(id, _)| *id);
+    for (id, t) in sorted {
+        let n = times.get(id).copied().unwrap_or(2);
+        let first_item = first.get(id).copied().flatten();
+        let m = Maker {
+            item: t,
+            comment_id: Some(*id),
+            kind: None,
+            status: None,
+            url: None,
+        };
+        findings.push(m.offline(
+            "comment.id_duplicate",
+            Severity::Error,
+            format!(
+                "comment id {id} is used {n} times in the export (first on item {}); importers key on it",
+                id_text(first_item)
+            ),
+            json!({ "occurrences": n, "first_item_id": first_item }),
+            Action::Review,
+        ));
     }
 }
 
