@@ -1089,3 +1089,46 @@ fn french_blog_post_like_its_author_would_see_it() {
         [1195, 1198, 1200, 1202, 1203, 1204, 1205]
     );
 }
+
+/// Every real export checks offline: a report whose ping count is the
+/// pingbacks and trackbacks counted in the raw file.
+#[test]
+fn corpus_checks_offline() {
+    let Some(corpus) = crate::corpus::corpus_dir() else {
+        eprintln!("check corpus test skipped: set WXR_CORPUS=../shared/corpus to run it");
+        return;
+    };
+    let mut names: Vec<String> = std::fs::read_dir(&corpus)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".xml") && n != "wpimporter-malformed.xml")
+        .collect();
+    names.sort();
+    assert!(names.len() >= 8);
+    let mut pings = 0;
+    for name in &names {
+        let r = run(
+            &corpus,
+            &["check", name, "--offline", "--format", "json", "--fail-on", "never"],
+        );
+        assert_eq!(r.code, 0, "{name}: {}", r.stderr);
+        let report: check::report::Report = serde_json::from_str(&r.stdout).unwrap();
+        let raw = std::fs::read_to_string(corpus.join(name)).unwrap();
+        let count = |kind: &str| {
+            raw.matches(&format!("<wp:comment_type>{kind}</wp:comment_type>"))
+                .count()
+                + raw
+                    .matches(&format!("<wp:comment_type><![CDATA[{kind}]]></wp:comment_type>"))
+                    .count()
+        };
+        assert_eq!(
+            report.summary.pings as usize,
+            count("pingback") + count("trackback"),
+            "{name}"
+        );
+        pings += report.summary.pings;
+    }
+    assert!(pings >= 8, "the corpus has pings: {pings}");
+    let r = run(&corpus, &["check", "wpimporter-malformed.xml", "--offline"]);
+    assert_eq!(r.code, 3);
+}

@@ -1,0 +1,42 @@
+//! What `wxr check` reads from outside: any fetched page (bytes, a
+//! Content-Type, a URL), any URL resolved against a site, any export
+//! through the cleaned-copy writer. No panic, no hang.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use std::collections::BTreeSet;
+use wxr::check::resolve::{IndexItem, SiteIndex, clean_url, extract_urls, source_key};
+use wxr::check::{cleaned, page};
+
+fuzz_target!(|data: &[u8]| {
+    // The first line picks a Content-Type; the rest is the body.
+    let (head, body) = match data.iter().position(|b| *b == b'\n') {
+        Some(n) => (&data[..n], &data[n + 1..]),
+        None => (&data[..0], data),
+    };
+    let ct = String::from_utf8_lossy(head);
+    for truncated in [false, true] {
+        let p = page::read(body, Some(&ct), "http://source.example/a/b?c#d", truncated);
+        let _ = p.links.len();
+    }
+    let text = String::from_utf8_lossy(body);
+    let mut index = SiteIndex::new(Some("https://blog.example"), Some("https://blog.example/sub"), None, &[text.to_string()]);
+    index.add_item(IndexItem {
+        id: 12,
+        kind: "post".into(),
+        status: "publish".into(),
+        slug: Some(text.chars().take(40).collect()),
+        link: Some(format!("https://blog.example/sub/{}", text.chars().take(60).collect::<String>())),
+        guid: Some("http://blog.example/?p=12".into()),
+        date: Some("2010-03-22T08:30:00".into()),
+        parent: None,
+    });
+    for u in extract_urls(&text).into_iter().chain([text.to_string(), clean_url(&text)]) {
+        let _ = index.resolve(&u, Some("https://blog.example/sub/x/"));
+        let _ = index.is_self_url(&u);
+        let _ = source_key(&u);
+    }
+    let delete: BTreeSet<i64> = [1, 2, 3, 12].into_iter().collect();
+    let mut out = Vec::new();
+    let _ = cleaned::clean(body, &mut out, &delete);
+});
