@@ -103,6 +103,10 @@ pub struct CheckArgs {
     /// Another host of this site (an old domain); repeatable.
     #[arg(long, value_name = "HOST")]
     pub self_domain: Vec<String>,
+    /// The export holds only part of the site (some posts, authors or
+    /// dates): a self-ping from a post not in it is a warning, not an error.
+    #[arg(long)]
+    pub partial_export: bool,
     /// Sources fetched at the same time (one at a time per host).
     #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,

@@ -337,6 +337,7 @@ fn run_check(cli: &Cli, args: &cli::CheckArgs) -> u8 {
     };
     opts.ignore = args.ignore.clone();
     opts.self_domains = args.self_domain.clone();
+    opts.partial_export = args.partial_export;
     opts.net.concurrency = usize::from(args.concurrency);
     opts.net.timeout = timeout;
     opts.net.connect_timeout = opts.net.timeout.min(Duration::from_secs(10));

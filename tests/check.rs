@@ -150,6 +150,28 @@ fn exit_codes_follow_fail_on_and_ignore() {
         run(&d, &["check", "offline.xml", "--offline", "--fail-on", "never"]).code,
         0
     );
+    // A partial export: the self-ping from a post not in it is a warning.
+    let partial = run(
+        &d,
+        &[
+            "check",
+            "offline.xml",
+            "--offline",
+            "--partial-export",
+            "--format",
+            "json",
+        ],
+    );
+    let report: check::report::Report = serde_json::from_str(&partial.stdout).unwrap();
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.code == "ping.self.unresolved")
+        .unwrap();
+    assert_eq!(
+        (f.severity, f.fix.action),
+        (check::Severity::Warning, check::Action::Review)
+    );
     // Without errors, warnings fail only with --fail-on warning.
     let no_errors = [
         "--ignore",

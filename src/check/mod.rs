@@ -162,6 +162,9 @@ pub struct Options {
     pub cache: Option<PathBuf>,
     /// Cache entries older than this are fetched again.
     pub max_cache_age: Duration,
+    /// The export holds only part of the site (`--partial-export`): a
+    /// self-ping from a post not in it is a warning to review, not an error.
+    pub partial_export: bool,
 }
 
 impl Options {
@@ -177,6 +180,7 @@ impl Options {
             resolver: Arc::new(net::SystemResolver),
             cache: None,
             max_cache_age: Duration::from_secs(7 * 24 * 3600),
+            partial_export: false,
         }
     }
 }
@@ -543,7 +547,7 @@ pub fn run(
         };
         if index.is_self_url(&url) {
             self_pings += 1;
-            if let Some(source) = self_findings(p, &url, &index, &mut findings) {
+            if let Some(source) = self_findings(p, &url, &index, opts.partial_export, &mut findings) {
                 self_checks.push((p, source));
             }
             continue;
@@ -910,7 +914,7 @@ fn syntax_findings(p: &Ping, _opts: &Options, findings: &mut Vec<Finding>) -> Op
 
 /// Family D, first part: a ping from this site. Returns the source item
 /// to check for a backlink, when it is published.
-fn self_findings(p: &Ping, url: &str, index: &SiteIndex, findings: &mut Vec<Finding>) -> Option<i64> {
+fn self_findings(p: &Ping, url: &str, index: &SiteIndex, partial: bool, findings: &mut Vec<Finding>) -> Option<i64> {
     let m = maker(p);
     let resolved = index.resolve(url, None);
     findings.push(m.offline(
@@ -929,10 +933,10 @@ fn self_findings(p: &Ping, url: &str, index: &SiteIndex, findings: &mut Vec<Find
     let Some(r) = resolved else {
         findings.push(m.offline(
             "ping.self.unresolved",
-            Severity::Error,
+            if partial { Severity::Warning } else { Severity::Error },
             "the source is on this site but is no item of the export: the post was deleted, or the export is partial".to_string(),
-            json!({ "host": host_of(url) }),
-            Action::Delete,
+            json!({ "host": host_of(url), "partial_export": partial }),
+            if partial { Action::Review } else { Action::Delete },
         ));
         return None;
     };
