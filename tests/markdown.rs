@@ -8,19 +8,7 @@ use crate::util::{check_file, root, wxr};
 
 /// Every file under `dir` as `=== path` followed by its content.
 fn tree(dir: &std::path::Path) -> String {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                files.push(p);
-            }
-        }
-    }
-    files.sort();
+    let files = crate::util::files(dir, &[]);
     let mut out = String::new();
     for f in files {
         let rel = f.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");

@@ -119,36 +119,35 @@ fn pages_exist(public: &Path, urls: &[String], what: &str) {
     assert!(missing.is_empty(), "{what}: no page for {missing:?}");
 }
 
+/// The front matter (YAML or TOML) of every written Markdown file.
+fn front_matters(dir: &Path) -> Vec<serde_json::Value> {
+    crate::util::files(dir, &["public", "_site"])
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .filter_map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            let front = |fence: &str| {
+                text.strip_prefix(&format!("{fence}\n"))
+                    .and_then(|t| t.split_once(&format!("\n{fence}\n")))
+                    .map(|(f, _)| f.to_string())
+            };
+            if let Some(fm) = front("---") {
+                Some(serde_saphyr::from_str(&fm).unwrap())
+            } else {
+                front("+++").map(|fm| toml::from_str(&fm).unwrap())
+            }
+        })
+        .collect()
+}
+
 /// The values of the front matter list `key` in every written file.
 fn aliases(dir: &Path, key: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() && !p.ends_with("public") && !p.ends_with("_site") {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "md") {
-                let text = std::fs::read_to_string(&p).unwrap();
-                let front = |fence: &str| {
-                    text.strip_prefix(&format!("{fence}\n"))
-                        .and_then(|t| t.split_once(&format!("\n{fence}\n")))
-                        .map(|(f, _)| f)
-                };
-                let v: serde_json::Value = if let Some(fm) = front("---") {
-                    serde_saphyr::from_str(fm).unwrap()
-                } else if let Some(fm) = front("+++") {
-                    toml::from_str(fm).unwrap()
-                } else {
-                    continue;
-                };
-                if let Some(list) = v[key].as_array() {
-                    out.extend(list.iter().filter_map(|a| a.as_str().map(String::from)));
-                }
-            }
-        }
-    }
-    out
+    front_matters(dir)
+        .iter()
+        .filter_map(|v| v[key].as_array())
+        .flatten()
+        .filter_map(|a| a.as_str().map(String::from))
+        .collect()
 }
 
 /// A URL path as a file path: percent-decoded, like the generators write.
@@ -250,28 +249,13 @@ fn zola_builds_the_site() {
     }
 }
 
-/// The keys of the front matter table `table` (TOML) across the site.
+/// The keys of the front matter table `table` across the site.
 fn front_matter_tables(dir: &Path, table: &str) -> std::collections::BTreeSet<String> {
-    let mut keys = std::collections::BTreeSet::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "md") {
-                let text = std::fs::read_to_string(&p).unwrap();
-                let Some((fm, _)) = text.strip_prefix("+++\n").and_then(|t| t.split_once("\n+++\n")) else {
-                    continue;
-                };
-                let v: toml::Table = toml::from_str(fm).unwrap();
-                if let Some(t) = v.get(table).and_then(|t| t.as_table()) {
-                    keys.extend(t.keys().cloned());
-                }
-            }
-        }
-    }
-    keys
+    front_matters(dir)
+        .iter()
+        .filter_map(|v| v[table].as_object())
+        .flat_map(|t| t.keys().cloned())
+        .collect()
 }
 
 #[test]

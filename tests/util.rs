@@ -14,6 +14,27 @@ pub fn fixtures() -> PathBuf {
     root().join("fixtures").join("read")
 }
 
+/// Every file under `dir`, sorted, except under the directories named in
+/// `skip` (a built site's output).
+pub fn files(dir: &Path, skip: &[&str]) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("a readable directory") {
+            let p = e.expect("a directory entry").path();
+            if p.is_dir() {
+                if !skip.iter().any(|s| p.ends_with(s)) {
+                    stack.push(p);
+                }
+            } else {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
 /// True when expected files should be rewritten (`WXR_BLESS=1`).
 pub fn bless() -> bool {
     std::env::var_os("WXR_BLESS").is_some_and(|v| v != "0")
