@@ -322,10 +322,12 @@ fn id_text(id: Option<i64>) -> String {
 #[derive(Default)]
 struct Scan {
     site: Site,
-    items: Vec<IndexItem>,
+    /// `--self-domain`.
+    self_domains: Vec<String>,
+    /// Built at the first item (the channel header comes before it).
+    index: Option<SiteIndex>,
     pings: Vec<Ping>,
     findings: Vec<Finding>,
-    /// comment id → the items it appears on, in order.
     /// comment id → the item it first appears on (16 bytes a comment: an
     /// export has millions of comments).
     comment_ids: HashMap<i64, Option<i64>>,
@@ -335,6 +337,18 @@ struct Scan {
 }
 
 impl Scan {
+    fn index(&mut self) -> &mut SiteIndex {
+        let (site, extra) = (&self.site, &self.self_domains);
+        self.index.get_or_insert_with(|| {
+            SiteIndex::new(
+                site.base_site_url.as_deref(),
+                site.base_blog_url.as_deref(),
+                site.link.as_deref(),
+                extra,
+            )
+        })
+    }
+
     fn item(&mut self, item: &Item) {
         let target = Target {
             id: item.id,
@@ -344,7 +358,7 @@ impl Scan {
             ping_status: item.ping_status.clone(),
         };
         if let Some(id) = item.id {
-            self.items.push(IndexItem {
+            self.index().add_item(IndexItem {
                 id,
                 kind: item.kind.clone(),
                 status: item.status.clone(),
@@ -513,7 +527,10 @@ pub fn run(
         }
     }
     let (sources, _spool) = crate::convert::spool_stdin(sources)?;
-    let mut scan = Scan::default();
+    let mut scan = Scan {
+        self_domains: opts.self_domains.clone(),
+        ..Scan::default()
+    };
     let mut merged = Merged::open(&sources, opts.read, progress)?;
     while let Some(rec) = merged.next_record()? {
         match rec {
@@ -523,15 +540,8 @@ pub fn run(
         }
     }
     drop(merged);
-    let mut index = SiteIndex::new(
-        scan.site.base_site_url.as_deref(),
-        scan.site.base_blog_url.as_deref(),
-        scan.site.link.as_deref(),
-        &opts.self_domains,
-    );
-    for item in std::mem::take(&mut scan.items) {
-        index.add_item(item);
-    }
+    scan.index();
+    let index = scan.index.take().unwrap_or_default();
     let mut findings = std::mem::take(&mut scan.findings);
     duplicate_ids(&scan.comment_ids, &scan.repeated_ids, &mut findings);
 
