@@ -113,7 +113,8 @@ pub struct CheckArgs {
     /// Deadline of one source, every redirect and the body included (seconds).
     #[arg(long, value_name = "SECONDS", default_value_t = 20.0)]
     pub timeout: f64,
-    /// Retries of a transient failure (timeout, reset, 429, 5xx).
+    /// Retries of a transient failure (timeout, reset, 408, 429, 500, 502,
+    /// 503, 504).
     #[arg(long, value_name = "N", default_value_t = 2)]
     pub retries: u32,
     /// Redirects followed.
