@@ -340,8 +340,11 @@ pub struct UsedImage {
 /// Writes the site for `sources`.
 pub fn write_site(sources: &[Source], opts: &Options) -> Result<SiteReport, RunError> {
     let (sources, _spool) = crate::convert::spool_stdin(sources)?;
-    let index = first_pass(&sources, opts.read, opts.progress.clone(), opts.download.is_some())?;
+    let mut index = first_pass(&sources, opts.read, opts.progress.clone(), opts.download.is_some())?;
     let plan = Plan::make(&index.entries, &opts.policy, opts.ssg);
+    // The entries served the plan only; on a large export they are a good
+    // part of the memory the second pass would otherwise keep.
+    index.entries = Vec::new();
     let mut report = SiteReport {
         collisions: plan.collisions.clone(),
         orphan_pages: plan.orphan_pages.clone(),
@@ -658,8 +661,11 @@ fn first_pass(
 
 /// Old URLs of the site's items → their new URLs, for internal links.
 struct LinkMap {
-    /// Old path (no host) → new URL.
-    paths: HashMap<String, String>,
+    /// Old path (no host) → the new URL's place in `urls` (an item has
+    /// several old URLs and one new one).
+    paths: HashMap<String, u32>,
+    /// The new URL of every written item.
+    urls: Vec<String>,
     /// Hosts of the old site.
     hosts: Vec<String>,
     /// The site's media files, with `--download-media`.
@@ -671,9 +677,12 @@ struct LinkMap {
 impl LinkMap {
     fn new(index: &Index, plan: &Plan) -> LinkMap {
         let mut paths = HashMap::new();
+        let mut urls = Vec::new();
         for p in plan.decisions.iter().flatten() {
+            let n = u32::try_from(urls.len()).unwrap_or(u32::MAX);
+            urls.push(p.url.clone());
             for old in p.aliases.iter().chain(&p.query_urls) {
-                paths.insert(old.trim_end_matches('/').to_string(), p.url.clone());
+                paths.insert(old.trim_end_matches('/').to_string(), n);
             }
         }
         let hosts = [&index.site.link, &index.site.base_site_url, &index.site.base_blog_url]
@@ -683,6 +692,7 @@ impl LinkMap {
             .collect();
         LinkMap {
             paths,
+            urls,
             hosts,
             media: None,
             available: HashSet::new(),
@@ -702,7 +712,8 @@ impl LinkMap {
             return None;
         }
         let path = plan::url_path(href);
-        self.paths.get(path.trim_end_matches('/')).cloned()
+        let n = *self.paths.get(path.trim_end_matches('/'))?;
+        self.urls.get(n as usize).cloned()
     }
 }
 

@@ -38,7 +38,8 @@ pub struct Entry {
     pub kind: String,
     /// Status.
     pub status: String,
-    /// Title.
+    /// Title, kept only when there is no slug to derive one from (a large
+    /// export's titles would otherwise stay in memory for nothing).
     pub title: String,
     /// `wp:post_name` as exported (maybe percent-encoded).
     pub slug: Option<String>,
@@ -61,7 +62,11 @@ impl Entry {
             id: item.id,
             kind: item.kind.clone(),
             status: item.status.clone(),
-            title: item.title.clone().unwrap_or_default(),
+            title: if item.slug.as_deref().is_some_and(|s| !s.trim().is_empty()) {
+                String::new()
+            } else {
+                item.title.clone().unwrap_or_default()
+            },
             slug: item.slug.clone(),
             date: item.date.clone(),
             parent: item.parent,
