@@ -163,7 +163,9 @@ fn write_database(merged: &mut Merged, opts: &ConvertOptions) -> Result<Outcome,
         source,
     };
     let path = &resolve_links(path);
-    if opts.append {
+    // Appending to a file that is not there is writing a new one (and a
+    // failed run must not leave an empty file behind).
+    if opts.append && path.exists() {
         let db = SqliteDb::append(path).map_err(|e| out_err(e.into()))?;
         return emit_all(merged, Box::new(db), &target);
     }

@@ -229,6 +229,11 @@ fn reference_problems(conn: &Connection) -> Vec<String> {
              AND EXISTS (SELECT 1 FROM terms t WHERE t.taxonomy = it.taxonomy AND t.slug = it.slug)",
         ),
         (
+            "terms.parent_pk null though the parent is there",
+            "SELECT count(*) FROM terms c WHERE c.parent IS NOT NULL AND c.parent_pk IS NULL \
+             AND EXISTS (SELECT 1 FROM terms p WHERE p.taxonomy = c.taxonomy AND p.slug = c.parent)",
+        ),
+        (
             "terms.parent_pk to another term",
             "SELECT count(*) FROM terms c JOIN terms p ON p.pk = c.parent_pk \
              WHERE p.taxonomy <> c.taxonomy OR p.slug IS NOT c.parent",
@@ -905,4 +910,118 @@ fn a_failed_database_write_leaves_no_file() {
     assert!(!db.exists());
     let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
     assert!(left.is_empty(), "temporary files left: {left:?}");
+}
+
+/// An export with one post holding `comments` comments of about 1 KB.
+fn big_item_export(comments: usize) -> String {
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\" \
+         xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" \
+         xmlns:wp=\"http://wordpress.org/export/1.2/\"><channel><title>Big</title>\
+         <wp:wxr_version>1.2</wp:wxr_version>\n<item><title>Busy post</title><wp:post_id>1</wp:post_id>\
+         <wp:status>publish</wp:status><wp:post_type>post</wp:post_type>\n",
+    );
+    let text = "Lorem ipsum dolor sit amet, it's \\ a comment. ".repeat(21);
+    for n in 1..=comments {
+        out += &format!(
+            "<wp:comment><wp:comment_id>{n}</wp:comment_id><wp:comment_content>{text}{n}</wp:comment_content>\
+             <wp:comment_approved>1</wp:comment_approved><wp:comment_parent>{}</wp:comment_parent></wp:comment>\n",
+            n.saturating_sub(1)
+        );
+    }
+    out += "</item></channel></rss>\n";
+    out
+}
+
+#[test]
+fn a_big_item_is_split_into_statements_under_the_packet_limit() {
+    // 3,000 comments of 1 KB in one item, each replying to the one before.
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("big.xml"), big_item_export(3000)).unwrap();
+    let input = Input {
+        name: "big".into(),
+        dir: tmp.path().to_path_buf(),
+        args: vec!["big.xml".into()],
+    };
+    for dialect in ["sqlite", "postgres", "mysql"] {
+        let sql = script(&input, dialect);
+        let mut longest = 0;
+        let mut statements = 0;
+        for stmt in sql.split(";\n") {
+            if stmt.trim_start().starts_with("INSERT INTO") {
+                statements += 1;
+                longest = longest.max(stmt.len());
+            }
+        }
+        assert!(statements >= 4, "{dialect}: {statements} INSERTs for 3 MB of comments");
+        assert!(longest < (1 << 20) + 4096, "{dialect}: a statement of {longest} bytes");
+    }
+    let conn = load_sqlite(&script(&input, "sqlite"));
+    let (n, linked): (i64, i64) = conn
+        .query_row("SELECT count(*), count(parent_pk) FROM comments", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!((n, linked), (3000, 2999));
+    assert!(reference_problems(&conn).is_empty());
+}
+
+/// The SQLite script as the `sqlite3` shell loads it, when it is
+/// installed (`.ci/run` installs it): the shell reads lines, and would drop
+/// a carriage return before a line end.
+#[test]
+fn the_sqlite3_shell_loads_the_hostile_script_exactly() {
+    let found = Command::new("sqlite3")
+        .arg("-version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var_os("WXR_REQUIRE_DATABASES").is_none(),
+            "WXR_REQUIRE_DATABASES is set but sqlite3 does not run"
+        );
+        eprintln!("sqlite3 shell test skipped: sqlite3 is not installed");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let input = hostile_input(tmp.path());
+    let sql = script(&input, "sqlite");
+    let db = tmp.path().join("shell.db");
+    let mut child = Command::new("sqlite3")
+        .arg("-bail")
+        .arg(&db)
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || stdin.write_all(sql.as_bytes()));
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let shell = Connection::open(&db).unwrap();
+    assert_eq!(
+        dump_sqlite(&shell),
+        dump_sqlite(&load_sqlite(&script(&input, "sqlite")))
+    );
+}
+
+#[test]
+fn appending_to_a_missing_file_that_fails_leaves_no_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("new.db");
+    let r = run(
+        &crate::util::fixtures(),
+        &[
+            "convert",
+            "truncated-download.xml",
+            "-f",
+            "sqlite",
+            "--append",
+            "-o",
+            db.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(!db.exists(), "no empty database left behind");
 }

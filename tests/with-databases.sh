@@ -49,7 +49,7 @@ mariadb-install-db --no-defaults "${my_user[@]}" --datadir="$BASE/my/data" \
     --auth-root-authentication-method=normal --skip-test-db >/dev/null
 mariadbd --no-defaults "${my_user[@]}" --datadir="$BASE/my/data" --socket="$BASE/my/sock" --port="$MYPORT" \
     --bind-address=127.0.0.1 --pid-file="$BASE/my/pid" --log-error="$BASE/my/err.log" --skip-log-bin \
-    --innodb-flush-log-at-trx-commit=0 --max-allowed-packet=64M 2>>"$BASE/my/err.log" &
+    --innodb-flush-log-at-trx-commit=0 2>>"$BASE/my/err.log" &
 for _ in $(seq 1 100); do
     mariadb-admin --no-defaults --socket="$BASE/my/sock" -uroot ping >/dev/null 2>&1 && break
     sleep 0.1

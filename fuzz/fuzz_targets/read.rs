@@ -1,9 +1,10 @@
 //! Any bytes through the reader, strict, lenient and salvaging, then through
-//! the JSON emitters: it must return records or an error, never panic or
+//! the JSON and SQL emitters: it must return records or an error, never panic or
 //! hang (libFuzzer's -timeout catches hangs).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use wxr::emit::sql::Dialect;
 use wxr::emit::{Format, emitter};
 use wxr::read::{ReadOptions, Reader};
 
@@ -17,14 +18,24 @@ fuzz_target!(|data: &[u8]| {
         else {
             continue;
         };
-        let mut json = emitter(Format::Json, Vec::new());
-        let mut jsonl = emitter(Format::Jsonl, Vec::new());
+        let mut outs: Vec<_> = [
+            Format::Json,
+            Format::Jsonl,
+            Format::Sql(Dialect::Sqlite),
+            Format::Sql(Dialect::Postgres),
+            Format::Sql(Dialect::Mysql),
+        ]
+        .into_iter()
+        .map(|f| emitter(f, Vec::new()).expect("a stream format"))
+        .collect();
         while let Ok(Some(record)) = reader.next_record() {
-            json.record(&record).expect("writing to memory");
-            jsonl.record(&record).expect("writing to memory");
+            for out in &mut outs {
+                out.record(&record).expect("writing to memory");
+            }
         }
-        json.finish().expect("writing to memory");
-        jsonl.finish().expect("writing to memory");
+        for out in &mut outs {
+            out.finish().expect("writing to memory");
+        }
         let _ = reader.diagnostics();
     }
 });

@@ -12,20 +12,24 @@ pub struct Invalid;
 const DATE_FORMATS: [&str; 3] = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"];
 
 /// Parses a WordPress date. `Ok(None)` for an empty value or the zero date
-/// `0000-00-00 00:00:00` (drafts); `Err` for anything unparseable.
+/// `0000-00-00 00:00:00` (drafts); `Err` for anything unparseable, and for
+/// a year outside 1–9999 (WordPress's MySQL `DATETIME` cannot hold one, and
+/// neither can PostgreSQL's year 0 or a five-digit year in MariaDB).
 pub fn parse_date(s: &str) -> Result<Option<NaiveDateTime>, Invalid> {
+    use chrono::Datelike;
     let s = s.trim();
     if s.is_empty() || s.starts_with("0000-00-00") {
         return Ok(None);
     }
-    if let Some(d) = parse_date_fast(s.as_bytes()) {
-        return Ok(Some(d));
+    let parsed = parse_date_fast(s.as_bytes()).or_else(|| {
+        DATE_FORMATS
+            .iter()
+            .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+    });
+    match parsed {
+        Some(d) if (1..=9999).contains(&d.year()) => Ok(Some(d)),
+        _ => Err(Invalid),
     }
-    DATE_FORMATS
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
-        .map(Some)
-        .ok_or(Invalid)
 }
 
 /// `YYYY-MM-DD HH:MM:SS`, the form every WordPress writes, without
@@ -144,6 +148,16 @@ mod tests {
         assert!(parse_date("2010-02-01 10:23").unwrap().is_some());
         let d = parse_date("0999-01-09 03:04:05").unwrap().unwrap();
         assert_eq!(utc_form(d), "0999-01-09T03:04:05Z");
+    }
+
+    #[test]
+    fn years_a_database_cannot_hold_are_invalid() {
+        for bad in ["0000-01-01 10:00:00", "+10000-01-01 00:00:00", "-0001-01-01 00:00:00"] {
+            assert_eq!(parse_date(bad), Err(Invalid), "{bad}");
+        }
+        let first = parse_date("0001-01-01 00:00:00").unwrap().unwrap();
+        assert_eq!(local_form(first), "0001-01-01T00:00:00");
+        assert!(parse_date("9999-12-31 23:59:59").unwrap().is_some());
     }
 
     #[test]

@@ -20,7 +20,7 @@ pub mod sqlite;
 
 use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::model::{Author, Comment, Item, MODEL_VERSION, Record, Site, Term};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// The SQL dialects of `--format sql`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -432,6 +432,15 @@ pub enum Link<'a> {
         /// The author's key.
         pk: i64,
     },
+    /// `terms.parent_pk` of the terms naming this one as their parent.
+    TermParent {
+        /// The taxonomy.
+        taxonomy: &'a str,
+        /// The parent's slug.
+        parent: &'a str,
+        /// The parent's key.
+        pk: i64,
+    },
     /// `item_terms.term_pk` of the rows naming this term.
     Term {
         /// The taxonomy.
@@ -449,6 +458,12 @@ impl<'a> Link<'a> {
     pub fn update(&self) -> (T, &'static str, i64, Vec<(&'static str, &'a str)>) {
         match *self {
             Link::Author { login, pk } => (T::Items, "author_pk", pk, vec![("author", login)]),
+            Link::TermParent { taxonomy, parent, pk } => (
+                T::Terms,
+                "parent_pk",
+                pk,
+                vec![("taxonomy", taxonomy), ("parent", parent)],
+            ),
             Link::Term { taxonomy, slug, pk } => (
                 T::ItemTerms,
                 "term_pk",
@@ -501,10 +516,12 @@ pub struct Rows {
     items_started: bool,
     /// Authors and terms already in the database (`--append`): matching
     /// records are not repeated.
-    existing_authors: usize,
-    existing_terms: usize,
+    existing_authors: HashSet<String>,
+    existing_terms: HashSet<(String, String)>,
     unresolved_authors: BTreeMap<String, Unresolved>,
     unresolved_terms: BTreeMap<(String, String), Unresolved>,
+    /// (taxonomy, parent slug) → the slugs of the terms naming it.
+    unresolved_parents: BTreeMap<(String, String), Vec<String>>,
     diagnostics: Diagnostics,
 }
 
@@ -524,8 +541,8 @@ impl Rows {
     ) -> Self {
         Rows {
             next: last,
-            existing_authors: authors.len(),
-            existing_terms: terms.len(),
+            existing_authors: authors.keys().cloned().collect(),
+            existing_terms: terms.keys().cloned().collect(),
             authors,
             terms,
             ..Rows::default()
@@ -579,6 +596,18 @@ impl Rows {
                 &u,
                 &format!("author {login:?} is not among the export's authors; items.author_pk is null"),
             );
+        }
+        for ((taxonomy, parent), children) in std::mem::take(&mut self.unresolved_parents) {
+            for child in children {
+                self.report(
+                    "sql.term_parent_missing",
+                    Severity::Warning,
+                    None,
+                    format!(
+                        "term {taxonomy}/{child} names parent {parent:?}, which is not in the export; terms.parent_pk is null"
+                    ),
+                );
+            }
         }
         for ((taxonomy, slug), u) in std::mem::take(&mut self.unresolved_terms) {
             self.report_unresolved(
@@ -634,8 +663,7 @@ impl Rows {
 
     fn author<S: RowSink>(&mut self, a: &Author, sink: &mut S) -> Result<(), S::Error> {
         if let Some(login) = &a.login
-            && self.existing_authors > 0
-            && self.authors.contains_key(login)
+            && self.existing_authors.contains(login)
         {
             self.report(
                 "sql.author_present",
@@ -676,8 +704,7 @@ impl Rows {
             let known = t
                 .slug
                 .as_ref()
-                .filter(|_| self.existing_terms > 0)
-                .is_some_and(|s| self.terms.contains_key(&(t.taxonomy.clone(), s.clone())));
+                .is_some_and(|s| self.existing_terms.contains(&(t.taxonomy.clone(), s.clone())));
             if known {
                 self.report(
                     "sql.term_present",
@@ -704,16 +731,11 @@ impl Rows {
                 let p = t.parent.as_ref()?;
                 let found = self.terms.get(&(t.taxonomy.clone(), p.clone())).copied();
                 if found.is_none() {
-                    self.report(
-                        "sql.term_parent_missing",
-                        Severity::Warning,
-                        None,
-                        format!(
-                            "term {}/{} names parent {p:?}, which is not in the export; terms.parent_pk is null",
-                            t.taxonomy,
-                            t.slug.as_deref().unwrap_or_default()
-                        ),
-                    );
+                    // It may come later; reported at the end if it does not.
+                    self.unresolved_parents
+                        .entry((t.taxonomy.clone(), p.clone()))
+                        .or_default()
+                        .push(t.slug.clone().unwrap_or_default());
                 }
                 found
             })
@@ -765,6 +787,13 @@ impl Rows {
                     sink.link(Link::Term {
                         taxonomy: &t.taxonomy,
                         slug,
+                        pk,
+                    })?;
+                }
+                if self.unresolved_parents.remove(&k).is_some() {
+                    sink.link(Link::TermParent {
+                        taxonomy: &t.taxonomy,
+                        parent: slug,
                         pk,
                     })?;
                 }
@@ -987,12 +1016,23 @@ fn parents_first(
         let p = parents[r];
         place(r, p, &mut out, &mut placed);
     }
-    // What is left hangs off a cycle: cut it at its first row.
+    // What is left is a cycle or hangs off one: climb the parents from the
+    // first such row until a row comes back, and cut the cycle there. The
+    // rows hanging off it keep their parents.
     for i in 0..keys.len() {
-        if !placed[i] {
-            cycle(i);
-            place(i, None, &mut out, &mut placed);
+        if placed[i] {
+            continue;
         }
+        let mut seen = HashSet::new();
+        let mut at = i;
+        while seen.insert(at) {
+            match parents[at].and_then(|p| index.get(&p)) {
+                Some(&j) if !placed[j] => at = j,
+                _ => break,
+            }
+        }
+        cycle(at);
+        place(at, None, &mut out, &mut placed);
     }
     out
 }
@@ -1003,17 +1043,84 @@ mod tests {
 
     #[test]
     fn parents_first_orders_children_after_parents_and_cuts_cycles() {
-        // Row 0 replies to row 2; rows 3 and 4 reply to each other.
-        let keys = [Some(10), Some(11), Some(12), Some(13), Some(14)];
-        let parents = [Some(12), None, None, Some(14), Some(13)];
+        // Row 0 replies to row 2; rows 3 and 4 reply to each other; row 5
+        // replies to row 3 (it hangs off the cycle, it is not in it).
+        let keys = [Some(10), Some(11), Some(12), Some(13), Some(14), Some(15)];
+        let parents = [Some(12), None, None, Some(14), Some(13), Some(13)];
         let mut cut = Vec::new();
         let order = parents_first(&keys, &parents, |i| cut.push(i));
         let rows: Vec<usize> = order.iter().map(|(i, _)| *i).collect();
-        assert_eq!(rows, [1, 2, 0, 3, 4]);
-        assert_eq!(cut, [3]);
+        assert_eq!(rows, [1, 2, 0, 3, 4, 5]);
+        assert_eq!(cut, [3], "only a row of the cycle is cut");
         assert_eq!(order[3], (3, None), "the cut row loses its parent");
         assert_eq!(order[4], (4, Some(13)), "the rest of the cycle keeps it");
+        assert_eq!(order[5], (5, Some(13)), "a row hanging off the cycle keeps its parent");
         assert_eq!(order[2], (0, Some(12)));
+        // Row 0 hangs off the cycle 1 ↔ 2 and comes first: still not cut.
+        let mut cut = Vec::new();
+        let order = parents_first(&[Some(1), Some(2), Some(3)], &[Some(2), Some(3), Some(2)], |i| {
+            cut.push(i)
+        });
+        assert_eq!(cut.len(), 1);
+        assert_ne!(cut[0], 0);
+        assert!(order.contains(&(0, Some(2))), "{order:?}");
+    }
+
+    /// Collects what [`Rows`] sends, as text.
+    #[derive(Default)]
+    struct Collect {
+        rows: Vec<String>,
+        links: Vec<String>,
+    }
+
+    impl RowSink for Collect {
+        type Error = ();
+        fn row(&mut self, table: T, values: &[Value<'_>]) -> Result<(), ()> {
+            self.rows.push(format!("{table:?} {values:?}"));
+            Ok(())
+        }
+        fn link(&mut self, link: Link<'_>) -> Result<(), ()> {
+            self.links.push(format!("{link:?}"));
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_parent_term_after_its_child_is_linked_when_it_comes() {
+        let term = |slug: &str, parent: Option<&str>| {
+            Record::Term(Term {
+                taxonomy: "category".into(),
+                slug: Some(slug.into()),
+                parent: parent.map(String::from),
+                ..Term::default()
+            })
+        };
+        let mut rows = Rows::new();
+        let mut c = Collect::default();
+        let item = Record::Item(Box::new(Item {
+            id: Some(1),
+            ..Item::default()
+        }));
+        for r in [
+            item,
+            term("child", Some("par")),
+            term("par", None),
+            term("orphan", Some("nowhere")),
+        ] {
+            rows.record(&r, &mut c).unwrap();
+        }
+        let d = rows.finish(&mut c).unwrap();
+        assert_eq!(
+            c.links,
+            [r#"TermParent { taxonomy: "category", parent: "par", pk: 2 }"#]
+        );
+        let missing: Vec<&crate::diag::Group> = d
+            .groups()
+            .iter()
+            .filter(|g| g.code == "sql.term_parent_missing")
+            .collect();
+        assert_eq!(missing.len(), 1);
+        assert_eq!(missing[0].count, 1, "only the term whose parent never came");
     }
 
     #[test]

@@ -5,11 +5,13 @@
 //! `INSERT`s inside one transaction, then creates the indexes. Rows are
 //! held per table only until a batch is full (about 1 MiB or 500 rows),
 //! then written table by table in the schema's order, so every foreign
-//! key points to a row already inserted.
+//! key points to a row already inserted. A statement is at most one row
+//! over 1 MiB, well under MySQL's default 16 MiB `max_allowed_packet`.
 //!
 //! Literals are written so that no text can end them early:
-//! - SQLite: `'…'` with `'` doubled; text holding NUL is a hex blob cast to
-//!   text.
+//! - SQLite: `'…'` with `'` doubled; text holding NUL or a carriage return
+//!   (which the `sqlite3` shell would drop before a line end) is a hex blob
+//!   cast to text.
 //! - PostgreSQL: `'…'` with `'` doubled (`standard_conforming_strings` is
 //!   set on); text with control characters other than newline and tab uses
 //!   an `E'…'` literal with backslash escapes. PostgreSQL text cannot hold
@@ -33,15 +35,19 @@ const BATCH_ROWS: usize = 500;
 
 /// The SQL script emitter.
 pub struct SqlScript<W: Write> {
-    w: W,
     dialect: Dialect,
     rows: Rows,
-    batch: Batch,
+    batch: Batch<W>,
     started: bool,
 }
 
-/// The rows held for the next write: one `VALUES` list per table.
-struct Batch {
+/// The rows held for the next write, one `VALUES` list per table, and the
+/// writer they go to. A batch is written as soon as it is full, in the
+/// middle of an item if need be (an item with thousands of comments): the
+/// tables are written in schema order and rows arrive parents first, so
+/// every key still points to a row already written.
+struct Batch<W: Write> {
+    w: W,
     dialect: Dialect,
     values: [String; TABLES.len()],
     counts: [usize; TABLES.len()],
@@ -55,10 +61,10 @@ impl<W: Write> SqlScript<W> {
     /// Writes a script for `dialect` to `w`.
     pub fn new(w: W, dialect: Dialect) -> Self {
         SqlScript {
-            w,
             dialect,
             rows: Rows::new(),
             batch: Batch {
+                w,
                 dialect,
                 values: Default::default(),
                 counts: [0; TABLES.len()],
@@ -73,7 +79,7 @@ impl<W: Write> SqlScript<W> {
     fn start(&mut self) -> io::Result<()> {
         self.started = true;
         let d = self.dialect;
-        let w = &mut self.w;
+        let w = &mut self.batch.w;
         writeln!(
             w,
             "-- The WordPress export as written by wxr {}.",
@@ -105,28 +111,30 @@ impl<W: Write> SqlScript<W> {
         }
         Ok(())
     }
+}
 
+impl<W: Write> Batch<W> {
     fn flush(&mut self) -> io::Result<()> {
         let d = self.dialect;
         for (n, t) in TABLES.iter().enumerate() {
-            if self.batch.counts[n] == 0 {
+            if self.counts[n] == 0 {
                 continue;
             }
             let cols: Vec<String> = t.columns.iter().map(|c| ident(d, c.name)).collect();
             writeln!(self.w, "INSERT INTO {} ({}) VALUES", ident(d, t.name), cols.join(", "))?;
-            self.w.write_all(self.batch.values[n].as_bytes())?;
+            self.w.write_all(self.values[n].as_bytes())?;
             self.w.write_all(b";\n")?;
-            self.batch.values[n].clear();
-            self.batch.counts[n] = 0;
+            self.values[n].clear();
+            self.counts[n] = 0;
         }
-        self.w.write_all(self.batch.updates.as_bytes())?;
-        self.batch.updates.clear();
-        self.batch.bytes = 0;
+        self.w.write_all(self.updates.as_bytes())?;
+        self.updates.clear();
+        self.bytes = 0;
         Ok(())
     }
 }
 
-impl RowSink for Batch {
+impl<W: Write> RowSink for Batch<W> {
     type Error = io::Error;
 
     fn row(&mut self, table: T, values: &[Value<'_>]) -> io::Result<()> {
@@ -144,6 +152,9 @@ impl RowSink for Batch {
         s.push(')');
         self.counts[n] += 1;
         self.bytes += s.len() - before;
+        if self.bytes >= BATCH_BYTES || self.counts[n] >= BATCH_ROWS {
+            self.flush()?;
+        }
         Ok(())
     }
 
@@ -171,11 +182,7 @@ impl<W: Write> Emitter for SqlScript<W> {
         if !self.started {
             self.start()?;
         }
-        self.rows.record(record, &mut self.batch)?;
-        if self.batch.bytes >= BATCH_BYTES || self.batch.counts.iter().any(|&c| c >= BATCH_ROWS) {
-            self.flush()?;
-        }
-        Ok(())
+        self.rows.record(record, &mut self.batch)
     }
 
     fn finish(&mut self) -> io::Result<Diagnostics> {
@@ -183,14 +190,15 @@ impl<W: Write> Emitter for SqlScript<W> {
             self.start()?;
         }
         let mut diagnostics = self.rows.finish(&mut self.batch)?;
-        self.flush()?;
-        writeln!(self.w, "COMMIT;")?;
+        self.batch.flush()?;
+        let w = &mut self.batch.w;
+        writeln!(w, "COMMIT;")?;
         for t in &TABLES {
             for i in create_indexes(self.dialect, t) {
-                writeln!(self.w, "{i};")?;
+                writeln!(w, "{i};")?;
             }
         }
-        self.w.flush()?;
+        w.flush()?;
         if self.batch.nul_removed > 0 {
             diagnostics.push(Diagnostic {
                 code: "sql.nul_removed",
@@ -238,7 +246,9 @@ pub fn literal(dialect: Dialect, v: &Value<'_>, out: &mut String) -> u64 {
 pub fn string(dialect: Dialect, s: &str, out: &mut String) -> u64 {
     match dialect {
         Dialect::Sqlite => {
-            if s.contains('\0') {
+            // The sqlite3 shell drops a carriage return before a line end,
+            // and cannot read a NUL: such text goes as hex.
+            if s.contains(['\0', '\r']) {
                 out.push_str("CAST(X'");
                 for b in s.bytes() {
                     let _ = write!(out, "{b:02X}");
@@ -335,6 +345,7 @@ mod tests {
         assert_eq!(lit(Dialect::Postgres, "a\u{1}\tb\n"), "E'a\\001\tb\n'");
         assert_eq!(lit(Dialect::Mysql, "a\r\n\0\u{1a}"), "'a\\r\\n\\0\\Z'");
         assert_eq!(lit(Dialect::Sqlite, "a\0"), "CAST(X'6100' AS TEXT)");
+        assert_eq!(lit(Dialect::Sqlite, "x\r\ny"), "CAST(X'780D0A79' AS TEXT)");
         let mut out = String::new();
         assert_eq!(string(Dialect::Postgres, "a\0b", &mut out), 1);
         assert_eq!(out, "E'ab'");

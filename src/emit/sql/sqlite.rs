@@ -61,6 +61,8 @@ pub struct SqliteDb {
     inserts: [String; TABLES.len()],
     rows: Rows,
     appending: bool,
+    /// The highest item key before this run (`--append`).
+    items_before: i64,
     skipped_items: u64,
     skipped_sites: u64,
 }
@@ -89,6 +91,7 @@ impl SqliteDb {
             inserts: inserts(),
             rows: Rows::new(),
             appending: false,
+            items_before: 0,
             skipped_items: 0,
             skipped_sites: 0,
         })
@@ -127,6 +130,12 @@ impl SqliteDb {
             last[n] = conn.query_row(&format!("SELECT coalesce(max(pk), 0) FROM \"{}\"", t.name), [], |r| {
                 r.get(0)
             })?;
+            if last[n] > i64::MAX / 2 {
+                return Err(DbError::SchemaMismatch(format!(
+                    "its table {:?} has keys near the largest integer",
+                    t.name
+                )));
+            }
         }
         let mut authors = HashMap::new();
         let mut stmt = conn.prepare("SELECT login, pk FROM authors WHERE login IS NOT NULL ORDER BY pk")?;
@@ -149,6 +158,7 @@ impl SqliteDb {
             inserts: inserts(),
             rows: Rows::resume(last, authors, terms),
             appending: true,
+            items_before: last[T::Items as usize],
             skipped_items: 0,
             skipped_sites: 0,
         })
@@ -169,8 +179,16 @@ impl SqliteDb {
                     .enumerate()
                     .map(|(n, (c, v))| (format!("\"{}\" IS ?{}", c.name, n + 1), bind(v)))
                     .unzip();
+                // Only rows from before this run: a copy within the export
+                // is kept, as a plain run keeps it.
+                let mut vals = vals;
+                vals.push(ToSqlOutput::from(self.items_before));
+                let before = format!("pk <= ?{}", vals.len());
                 self.conn
-                    .prepare_cached(&format!("SELECT 1 FROM items WHERE {} LIMIT 1", cols.join(" AND ")))?
+                    .prepare_cached(&format!(
+                        "SELECT 1 FROM items WHERE {} AND {before} LIMIT 1",
+                        cols.join(" AND ")
+                    ))?
                     .query_row(params_from_iter(vals), |_| Ok(()))
                     .optional()
                     .map(|r| r.is_some())
