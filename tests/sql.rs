@@ -892,24 +892,28 @@ fn sql_usage_errors_exit_2() {
 
 #[test]
 fn a_failed_database_write_leaves_no_file() {
-    // An input error half-way: the database file must not appear.
-    let tmp = tempfile::tempdir().unwrap();
-    let db = tmp.path().join("blog.db");
-    let r = run(
-        &crate::util::fixtures(),
-        &[
+    // An input error half-way: the database file must not appear, with
+    // --append to a file that is not there either.
+    for append in [false, true] {
+        let tmp = tempfile::tempdir().unwrap();
+        let db = tmp.path().join("blog.db");
+        let mut args = vec![
             "convert",
             "truncated-download.xml",
             "-f",
             "sqlite",
             "-o",
             db.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(r.code, 3, "{}", r.stderr);
-    assert!(!db.exists());
-    let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
-    assert!(left.is_empty(), "temporary files left: {left:?}");
+        ];
+        if append {
+            args.push("--append");
+        }
+        let r = run(&crate::util::fixtures(), &args);
+        assert_eq!(r.code, 3, "{}", r.stderr);
+        assert!(!db.exists(), "append: {append}");
+        let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+        assert!(left.is_empty(), "temporary files left: {left:?}");
+    }
 }
 
 /// An export with one post holding `comments` comments of about 1 KB.
@@ -1004,24 +1008,4 @@ fn the_sqlite3_shell_loads_the_hostile_script_exactly() {
         dump_sqlite(&shell),
         dump_sqlite(&load_sqlite(&script(&input, "sqlite")))
     );
-}
-
-#[test]
-fn appending_to_a_missing_file_that_fails_leaves_no_file() {
-    let tmp = tempfile::tempdir().unwrap();
-    let db = tmp.path().join("new.db");
-    let r = run(
-        &crate::util::fixtures(),
-        &[
-            "convert",
-            "truncated-download.xml",
-            "-f",
-            "sqlite",
-            "--append",
-            "-o",
-            db.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(r.code, 3, "{}", r.stderr);
-    assert!(!db.exists(), "no empty database left behind");
 }
