@@ -353,32 +353,11 @@ fn run_check(cli: &Cli, args: &cli::CheckArgs) -> u8 {
     opts.max_cache_age = max_cache_age;
 
     let progress = Progress::start(cli, &sources, 1);
-    let fetched = Arc::new(AtomicU64::new(0));
-    let spinner = (!cli.quiet && !args.offline && std::io::stderr().is_terminal()).then(|| {
-        let bar = indicatif::ProgressBar::new_spinner();
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} {pos} source(s) fetched {elapsed}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-        );
-        let (c, b) = (fetched.clone(), bar.clone());
-        let stop = Arc::new(AtomicBool::new(false));
-        let s = stop.clone();
-        let t = std::thread::spawn(move || {
-            while !s.load(Ordering::Relaxed) {
-                b.set_position(c.load(Ordering::Relaxed));
-                b.tick();
-                std::thread::sleep(Duration::from_millis(100));
-            }
-            b.finish_and_clear();
-        });
-        (stop, t)
-    });
+    let fetching = Progress::spinner(cli, !args.offline, "{spinner} {pos} source(s) fetched {elapsed}");
+    let fetched = fetching.counter().unwrap_or_default();
     let result = check::run(&sources, &opts, progress.counter(), Some(&fetched));
     progress.stop();
-    if let Some((stop, t)) = spinner {
-        stop.store(true, Ordering::Relaxed);
-        let _ = t.join();
-    }
+    fetching.stop();
     let outcome = match result {
         Ok(o) => o,
         Err(e) => return fail(e),
@@ -575,7 +554,6 @@ impl Progress {
                 thread: None,
             };
         }
-        let counter = Arc::new(AtomicU64::new(0));
         let bar = indicatif::ProgressBar::new(total);
         bar.set_style(
             indicatif::ProgressStyle::with_template(
@@ -583,10 +561,36 @@ impl Progress {
             )
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
+        Progress::run(bar, stop)
+    }
+
+    /// A spinner over a count (`{pos}` in `template`), when `wanted` and
+    /// standard error is a terminal.
+    fn spinner(cli: &Cli, wanted: bool, template: &str) -> Progress {
+        let stop = Arc::new(AtomicBool::new(false));
+        if cli.quiet || !wanted || !std::io::stderr().is_terminal() {
+            return Progress {
+                counter: None,
+                stop,
+                thread: None,
+            };
+        }
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(template)
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        Progress::run(bar, stop)
+    }
+
+    /// Shows `bar` at the counter's value every 100 ms until stopped.
+    fn run(bar: indicatif::ProgressBar, stop: Arc<AtomicBool>) -> Progress {
+        let counter = Arc::new(AtomicU64::new(0));
         let (c, s) = (counter.clone(), stop.clone());
         let thread = std::thread::spawn(move || {
             while !s.load(Ordering::Relaxed) {
                 bar.set_position(c.load(Ordering::Relaxed));
+                bar.tick();
                 std::thread::sleep(Duration::from_millis(100));
             }
             bar.finish_and_clear();
