@@ -446,15 +446,6 @@ fn query_id(url: &Url) -> Option<i64> {
         .find_map(|(_, value)| positive_id(&value))
 }
 
-/// The byte of two hex digits.
-fn hex_byte(pair: &[u8]) -> Option<u8> {
-    let digit = |c: u8| (c as char).to_digit(16);
-    match pair {
-        [hi, lo] => Some((digit(*hi)? * 16 + digit(*lo)?) as u8),
-        _ => None,
-    }
-}
-
 /// Percent-decoded (when that gives UTF-8, else as it is), NFC, lowercase.
 fn decode_lower(s: &str) -> String {
     match String::from_utf8(crate::transform::slug::percent_decode(s)) {
@@ -531,8 +522,7 @@ fn normalize_escapes(s: &str) -> String {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        let escaped = (b[i] == b'%').then(|| hex_byte(b.get(i + 1..i + 3)?)).flatten();
-        match escaped {
+        match crate::transform::slug::octet_at(b, i) {
             Some(v) if v.is_ascii_alphanumeric() || b"-._~".contains(&v) => {
                 out.push(v);
                 i += 3;

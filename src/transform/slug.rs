@@ -710,6 +710,14 @@ fn kill_entities(t: &[u8]) -> Vec<u8> {
     out
 }
 
+/// The byte of a `%XX` escape starting at `b[i]`, if there is one.
+pub fn octet_at(b: &[u8], i: usize) -> Option<u8> {
+    match b.get(i..i + 3) {
+        Some(&[b'%', h, l]) if hex(h) && hex(l) => Some((hex_value(h) << 4) | hex_value(l)),
+        _ => None,
+    }
+}
+
 /// Every `%XX` of `s` decoded to its byte (whatever the byte); anything
 /// else, a stray `%` included, kept as written.
 pub fn percent_decode(s: &str) -> Vec<u8> {
@@ -717,12 +725,12 @@ pub fn percent_decode(s: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        match b.get(i..i + 3) {
-            Some(&[b'%', h, l]) if hex(h) && hex(l) => {
-                out.push((hex_value(h) << 4) | hex_value(l));
+        match octet_at(b, i) {
+            Some(v) => {
+                out.push(v);
                 i += 3;
             }
-            _ => {
+            None => {
                 out.push(b[i]);
                 i += 1;
             }
@@ -740,16 +748,12 @@ pub fn percent_decode(s: &str) -> Vec<u8> {
 /// file name (a decoded slug can still hold, say, `?` or a C1 control character).
 pub fn decode_slug(slug: &str) -> String {
     let b = slug.as_bytes();
-    let octet_at = |i: usize| match b.get(i..i + 3) {
-        Some(&[b'%', h, l]) if hex(h) && hex(l) => Some((hex_value(h) << 4) | hex_value(l)),
-        _ => None,
-    };
     let mut out = String::with_capacity(slug.len());
     let mut i = 0;
     while i < b.len() {
         let start = i;
         let mut bytes = Vec::new();
-        while let Some(v) = octet_at(i).filter(|&v| v >= 0x80) {
+        while let Some(v) = octet_at(b, i).filter(|&v| v >= 0x80) {
             bytes.push(v);
             i += 3;
         }
