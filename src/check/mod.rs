@@ -237,11 +237,15 @@ pub struct Outcome {
     pub exit_code: i32,
 }
 
-fn now_utc() -> String {
-    let secs = std::time::SystemTime::now()
+/// Seconds since the Unix epoch, now.
+fn epoch_secs() -> u64 {
+    std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    utc_form(secs)
+        .map_or(0, |d| d.as_secs())
+}
+
+fn now_utc() -> String {
+    utc_form(epoch_secs())
 }
 
 fn utc_form(secs: u64) -> String {

@@ -467,7 +467,8 @@ impl Client {
     }
 
     /// Looks up the host of `url` within `left`, for the request about to
-    /// be made; a failure is the fetch's.
+    /// be made (ureq gets the addresses through [`Resolver`]); a failure is
+    /// the fetch's.
     fn prepare(&self, url: &str, left: Duration) -> Result<(), (ErrorKind, String)> {
         let Ok(u) = url::Url::parse(url) else { return Ok(()) };
         let Some(host) = u.host_str() else { return Ok(()) };
@@ -477,11 +478,7 @@ impl Client {
             DnsFailure::NxDomain(_) => (ErrorKind::DnsNxdomain, e.to_string()),
             DnsFailure::Temporary(_) => (ErrorKind::DnsError, e.to_string()),
         })?;
-        if !self.opts.allow_private
-            && let Some(a) = addrs.iter().find(|a| is_private_ip(a.ip()))
-        {
-            return Err((ErrorKind::PrivateAddress, PrivateRefused(a.ip()).to_string()));
-        }
+        // Private addresses are refused where ureq takes them, in Resolver.
         if let Ok(mut m) = self.looked.lock() {
             m.insert((host, port), addrs);
         }
@@ -664,11 +661,11 @@ fn retry_after(v: &str) -> Option<u64> {
         return Some(n);
     }
     let when = chrono::DateTime::parse_from_rfc2822(v).ok()?;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?
-        .as_secs();
-    Some(u64::try_from(when.timestamp()).unwrap_or(0).saturating_sub(now))
+    Some(
+        u64::try_from(when.timestamp())
+            .unwrap_or(0)
+            .saturating_sub(super::epoch_secs()),
+    )
 }
 
 /// Classifies a client error, from its type wherever ureq gives one.

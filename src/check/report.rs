@@ -584,12 +584,6 @@ fn not_a_cache() -> io::Error {
     )
 }
 
-fn epoch() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
-
 impl Cache {
     /// Reads the cache at `path` (a missing file is an empty cache),
     /// dropping entries older than `max_age` and lines it cannot read. A
@@ -606,7 +600,7 @@ impl Cache {
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(cache),
             Err(e) => return Err(e),
         };
-        let now = epoch();
+        let now = super::epoch_secs();
         let mut first = true;
         for line in io::BufReader::new(file).lines() {
             let line = match line {
@@ -644,7 +638,7 @@ impl Cache {
         let Some(path) = self.path.clone() else {
             return Ok(());
         };
-        let now = epoch();
+        let now = super::epoch_secs();
         for (url, r) in results.iter().filter(|(_, r)| !r.from_cache) {
             let keep = r.fetch.error.is_none()
                 && r.fetch
