@@ -1,6 +1,6 @@
 //! The site plan: which items become files, where, under which URL, and
 //! which old URLs must lead to them. Made from a first pass over the export
-//! (an [`Index`] of every item, small), before any body is converted, so
+//! (an `Index` of every item, small), before any body is converted, so
 //! that pages nest under parents that come later in the file, internal
 //! links can be rewritten, and collisions are settled deterministically.
 

@@ -644,21 +644,7 @@ impl Rows {
 
     fn site<S: RowSink>(&mut self, s: &Site, sink: &mut S) -> Result<(), S::Error> {
         let pk = self.pk(T::Site);
-        sink.row(
-            T::Site,
-            &[
-                Value::Int(pk),
-                Value::Int(i64::from(MODEL_VERSION)),
-                text(&s.title),
-                text(&s.link),
-                text(&s.description),
-                text(&s.language),
-                text(&s.base_site_url),
-                text(&s.base_blog_url),
-                text(&s.wxr_version),
-                text(&s.generator),
-            ],
-        )
+        sink.row(T::Site, &site_values(s, pk))
     }
 
     fn author<S: RowSink>(&mut self, a: &Author, sink: &mut S) -> Result<(), S::Error> {
@@ -946,6 +932,22 @@ impl Rows {
         }
         Ok(())
     }
+}
+
+/// The `site` row of `s`, with its key.
+pub fn site_values(s: &Site, pk: i64) -> [Value<'_>; 10] {
+    [
+        Value::Int(pk),
+        Value::Int(i64::from(MODEL_VERSION)),
+        text(&s.title),
+        text(&s.link),
+        text(&s.description),
+        text(&s.language),
+        text(&s.base_site_url),
+        text(&s.base_blog_url),
+        text(&s.wxr_version),
+        text(&s.generator),
+    ]
 }
 
 /// The `items` row of `i`, with its key and its author's.

@@ -10,7 +10,7 @@
 //! holds are reused, and items it already holds (an identical `items`
 //! row) are skipped and counted.
 
-use super::{Dialect, Link, RowSink, Rows, T, TABLES, Value, create_indexes, create_table, item_values};
+use super::{Dialect, Link, RowSink, Rows, T, TABLES, Value, create_indexes, create_table, item_values, site_values};
 use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::emit::Emitter;
 use crate::model::Record;
@@ -167,56 +167,39 @@ impl SqliteDb {
     /// Whether an appended record is already in the database.
     fn already_there(&self, record: &Record) -> rusqlite::Result<bool> {
         match record {
-            Record::Item(i) => {
-                // Every column but the keys.
-                let values = item_values(i, 0, None);
-                let items = T::Items.table();
-                let (cols, vals): (Vec<String>, Vec<ToSqlOutput<'_>>) = items
-                    .columns
-                    .iter()
-                    .zip(&values)
-                    .filter(|(c, _)| c.name != "pk" && c.references.is_none())
-                    .enumerate()
-                    .map(|(n, (c, v))| (format!("\"{}\" IS ?{}", c.name, n + 1), bind(v)))
-                    .unzip();
-                // Only rows from before this run: a copy within the export
-                // is kept, as a plain run keeps it.
-                let mut vals = vals;
-                vals.push(ToSqlOutput::from(self.items_before));
-                let before = format!("pk <= ?{}", vals.len());
-                self.conn
-                    .prepare_cached(&format!(
-                        "SELECT 1 FROM items WHERE {} AND {before} LIMIT 1",
-                        cols.join(" AND ")
-                    ))?
-                    .query_row(params_from_iter(vals), |_| Ok(()))
-                    .optional()
-                    .map(|r| r.is_some())
-            }
-            Record::Site(s) => self
-                .conn
-                .prepare_cached(
-                    "SELECT 1 FROM site WHERE title IS ?1 AND link IS ?2 AND description IS ?3 \
-                     AND language IS ?4 AND base_site_url IS ?5 AND base_blog_url IS ?6 \
-                     AND wxr_version IS ?7 AND generator IS ?8 LIMIT 1",
-                )?
-                .query_row(
-                    rusqlite::params![
-                        s.title,
-                        s.link,
-                        s.description,
-                        s.language,
-                        s.base_site_url,
-                        s.base_blog_url,
-                        s.wxr_version,
-                        s.generator
-                    ],
-                    |_| Ok(()),
-                )
-                .optional()
-                .map(|r| r.is_some()),
+            // Only items from before this run: a copy within the export is
+            // kept, as a plain run keeps it.
+            Record::Item(i) => self.row_exists(T::Items, &item_values(i, 0, None), Some(self.items_before)),
+            Record::Site(s) => self.row_exists(T::Site, &site_values(s, 0), None),
             _ => Ok(false),
         }
+    }
+
+    /// Whether `table` has a row equal to `values` in every column but the
+    /// keys (`pk` and the `*_pk` references), among the rows up to `upto`.
+    fn row_exists(&self, table: T, values: &[Value<'_>], upto: Option<i64>) -> rusqlite::Result<bool> {
+        let (mut conds, mut vals): (Vec<String>, Vec<ToSqlOutput<'_>>) = table
+            .table()
+            .columns
+            .iter()
+            .zip(values)
+            .filter(|(c, _)| c.name != "pk" && c.references.is_none())
+            .enumerate()
+            .map(|(n, (c, v))| (format!("\"{}\" IS ?{}", c.name, n + 1), bind(v)))
+            .unzip();
+        if let Some(upto) = upto {
+            vals.push(ToSqlOutput::from(upto));
+            conds.push(format!("pk <= ?{}", vals.len()));
+        }
+        self.conn
+            .prepare_cached(&format!(
+                "SELECT 1 FROM \"{}\" WHERE {} LIMIT 1",
+                table.table().name,
+                conds.join(" AND ")
+            ))?
+            .query_row(params_from_iter(vals), |_| Ok(()))
+            .optional()
+            .map(|r| r.is_some())
     }
 }
 
