@@ -453,20 +453,7 @@ impl Prefetched {
                 }
             }
         });
-        Prefetched {
-            rx,
-            back,
-            cur: Vec::new(),
-            pos: 0,
-            base: 0,
-            kept: VecDeque::new(),
-            kept_base: 0,
-            pending: VecDeque::new(),
-            kept_bytes: 0,
-            keep_limit: KEEP_LIMIT,
-            done: false,
-            stats,
-        }
+        Prefetched::with(rx, back, false, stats)
     }
 
     /// A stream that is already at its end, to stand in while a tokenizer
@@ -474,6 +461,16 @@ impl Prefetched {
     pub fn placeholder() -> Prefetched {
         let (_, rx) = sync_channel(0);
         let (back, _) = channel();
+        Prefetched::with(rx, back, true, Arc::new(Mutex::new(InputStats::default())))
+    }
+
+    /// A stream at its start over the chunks `rx` delivers.
+    fn with(
+        rx: Receiver<io::Result<Vec<u8>>>,
+        back: Sender<Vec<u8>>,
+        done: bool,
+        stats: Arc<Mutex<InputStats>>,
+    ) -> Prefetched {
         Prefetched {
             rx,
             back,
@@ -485,8 +482,8 @@ impl Prefetched {
             pending: VecDeque::new(),
             kept_bytes: 0,
             keep_limit: KEEP_LIMIT,
-            done: true,
-            stats: Arc::new(Mutex::new(InputStats::default())),
+            done,
+            stats,
         }
     }
 
