@@ -556,7 +556,7 @@ pub fn run(
     let mut skipped: BTreeMap<&'static str, u64> = BTreeMap::new();
     for p in &scan.pings {
         state_findings(p, &mut findings);
-        let Some(url) = syntax_findings(p, opts, &mut findings) else {
+        let Some(url) = syntax_findings(p, &mut findings) else {
             continue;
         };
         if index.is_self_url(&url) {
@@ -856,7 +856,7 @@ fn state_findings(p: &Ping, findings: &mut Vec<Finding>) {
 
 /// Family B: the source URL. Returns the cleaned URL when it can be
 /// fetched or resolved.
-fn syntax_findings(p: &Ping, _opts: &Options, findings: &mut Vec<Finding>) -> Option<String> {
+fn syntax_findings(p: &Ping, findings: &mut Vec<Finding>) -> Option<String> {
     let m = maker(p);
     let raw = p.url.as_deref().unwrap_or_default();
     let clean = resolve::clean_url(raw);
@@ -1283,10 +1283,6 @@ fn network_findings(p: &Ping, r: &SourceResult, index: &SiteIndex, findings: &mu
     }
     let permanent = f.hops.iter().any(|h| matches!(h.status, 301 | 308));
     let Some(page) = &r.page else { return };
-    if f.error.is_some() {
-        // The body broke off: what was read is examined, but a missing
-        // link cannot be concluded.
-    }
     if f.truncated {
         findings.push(net_finding(
             p,
@@ -1411,6 +1407,8 @@ fn network_findings(p: &Ping, r: &SourceResult, index: &SiteIndex, findings: &mu
     } else if f.truncated {
         Some("truncated")
     } else if f.error.is_some() {
+        // The body broke off: what was read was examined, but a missing
+        // link cannot be concluded.
         Some("incomplete")
     } else if !page.html && !page.plain {
         Some("not_html")
