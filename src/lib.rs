@@ -28,4 +28,5 @@ pub mod info;
 pub mod merge;
 pub mod model;
 pub mod read;
+pub mod site;
 pub mod transform;

@@ -5,7 +5,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use std::collections::BTreeSet;
-use wxr::check::resolve::{IndexItem, SiteIndex, clean_url, extract_urls, source_key};
+use wxr::site::{IndexItem, SiteIndex, clean_url, extract_urls, source_key};
 use wxr::check::{cleaned, page};
 
 fuzz_target!(|data: &[u8]| {

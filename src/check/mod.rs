@@ -15,14 +15,13 @@ pub mod cleaned;
 pub mod net;
 pub mod page;
 pub mod report;
-pub mod resolve;
 
 use crate::convert::RunError;
 use crate::merge::Merged;
 use crate::model::{Comment, Item, Record, Site};
 use crate::read::{ReadOptions, Source};
+use crate::site::{self as resolve, IndexItem, SiteIndex};
 use net::{ErrorKind, Fetch, NetOptions, Resolve};
-use resolve::{IndexItem, SiteIndex};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};

@@ -139,7 +139,7 @@ pub fn read(body: &[u8], content_type: Option<&str>, final_url: &str, truncated:
     page.charset_fallback = unknown_label || (errors && !cut_only);
     let base = url::Url::parse(final_url).ok();
     if plain {
-        page.links = super::resolve::extract_urls(&text)
+        page.links = crate::site::extract_urls(&text)
             .into_iter()
             .filter_map(|href| {
                 let url = url::Url::parse(&href).ok()?;

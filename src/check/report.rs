@@ -73,7 +73,7 @@ pub struct FetchEntry {
 
 impl FetchEntry {
     /// The report's view of a result.
-    pub fn of(r: &SourceResult, index: &super::resolve::SiteIndex) -> FetchEntry {
+    pub fn of(r: &SourceResult, index: &crate::site::SiteIndex) -> FetchEntry {
         let page = r.page.as_ref();
         FetchEntry {
             attempts: r.fetch.attempts,
