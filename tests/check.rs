@@ -421,7 +421,18 @@ impl Read for Endless {
     }
 }
 
+/// A few KB of gzip that inflate to 8 MB, compressed once before any
+/// request: compressing it while the client waits (slow in a debug build
+/// on a loaded machine) would turn the expected truncation into a timeout.
+static GZIP_BOMB: std::sync::LazyLock<Vec<u8>> = std::sync::LazyLock::new(|| {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(b"<html><body><p>").unwrap();
+    enc.write_all(&vec![b'x'; 8 << 20]).unwrap();
+    enc.finish().unwrap()
+});
+
 fn start_server() -> Server {
+    std::sync::LazyLock::force(&GZIP_BOMB);
     let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").unwrap());
     let addr = server.server_addr().to_ip().unwrap();
     let hits: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
@@ -543,10 +554,7 @@ fn respond(req: tiny_http::Request, path: &str, hit: usize, stop: Arc<AtomicBool
             ))
         }
         "/gzip-bomb" => {
-            let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-            enc.write_all(b"<html><body><p>").unwrap();
-            enc.write_all(&vec![b'x'; 8 << 20]).unwrap();
-            let body = enc.finish().unwrap();
+            let body = GZIP_BOMB.clone();
             assert!(body.len() < 64 * 1024, "the bomb is small on the wire");
             req.respond(
                 Response::from_data(body)
