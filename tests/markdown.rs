@@ -109,3 +109,77 @@ fn an_unwritable_site_fails_with_code_5() {
         "no report for a failed run"
     );
 }
+
+/// Links between posts are resolved to items by identity, as `wxr check`
+/// resolves self-pings (one site index): percent-encoding case, raw
+/// Unicode, `www.`, https, a missing trailing slash, `/amp/`, `?p=`, an old
+/// slug. Term archives and files stay as they are. (Regression: the
+/// Markdown rewriter compared strings, and left `caf%C3%A9` and `café`
+/// pointing at the old blog.)
+#[test]
+fn internal_links_resolve_by_identity() {
+    let item = |id: u32, slug: &str, body: &str, meta: &str| {
+        format!(
+            r#"<item><title>Post {id}</title><link>http://blog.example/2010/05/{slug}/</link>
+<guid isPermaLink="false">http://blog.example/?p={id}</guid>
+<content:encoded><![CDATA[{body}]]></content:encoded>
+<wp:post_id>{id}</wp:post_id><wp:post_date>2010-05-0{id} 10:00:00</wp:post_date>
+<wp:post_name>{slug}</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type>{meta}</item>
+"#
+        )
+    };
+    let links = [
+        "http://blog.example/2010/05/caf%C3%A9/",
+        "http://blog.example/2010/05/café/",
+        "https://www.blog.example/2010/05/caf%c3%a9",
+        "http://blog.example/2010/05/caf%c3%a9/amp/",
+        "http://blog.example/?p=1",
+        "http://blog.example/2010/05/old-name/",
+        "http://blog.example/category/caf%c3%a9/",
+        "http://blog.example/wp-content/uploads/2010/05/caf%c3%a9",
+    ];
+    let body: String = links
+        .iter()
+        .enumerate()
+        .map(|(n, l)| format!("<p><a href=\"{l}\">link {n}</a></p>\n"))
+        .collect();
+    let xml = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Blog</title><link>http://blog.example</link>
+<wp:wxr_version>1.2</wp:wxr_version><wp:base_site_url>http://blog.example</wp:base_site_url><wp:base_blog_url>http://blog.example</wp:base_blog_url>
+{}{}</channel></rss>
+"#,
+        item(
+            1,
+            "caf%c3%a9",
+            "Un café.",
+            "<wp:postmeta><wp:meta_key>_wp_old_slug</wp:meta_key><wp:meta_value>old-name</wp:meta_value></wp:postmeta>"
+        ),
+        item(2, "links", &body, "")
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("links.xml"), xml).unwrap();
+    let o = wxr(dir.path())
+        .args(["convert", "links.xml", "--format", "markdown", "-q", "-o", "site"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let site = dir.path().join("site");
+    let md = std::fs::read_to_string(site.join("content/posts/links/index.md"))
+        .unwrap_or_else(|e| panic!("{e}: the site holds {:?}", crate::util::files(&site, &[])));
+    let target = "/posts/café/";
+    for (n, link) in links.iter().enumerate() {
+        if n < 6 {
+            assert!(
+                md.contains(&format!("[link {n}]({target})")),
+                "link {n} ({link}) should lead to post 1:\n{md}"
+            );
+        } else {
+            assert!(
+                md.contains(&format!("[link {n}]({link})")),
+                "link {n} is not a post and stays as it was:\n{md}"
+            );
+        }
+    }
+}

@@ -360,18 +360,7 @@ impl Scan {
             kind: item.kind.clone(),
             ping_status: item.ping_status.clone(),
         };
-        if let Some(id) = item.id {
-            self.index().add_item(IndexItem {
-                id,
-                kind: item.kind.clone(),
-                status: item.status.clone(),
-                slug: item.slug.clone(),
-                link: item.link.clone(),
-                guid: item.guid.clone(),
-                date: item.date.clone(),
-                parent: item.parent,
-            });
-        }
+        self.index().add_item(IndexItem::of(item));
         self.structure(item, &target);
         for c in &item.comments {
             self.comments += 1;

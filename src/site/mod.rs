@@ -12,21 +12,28 @@
 
 pub mod url;
 
-pub use self::url::{clean_url, extract_urls, host_of, is_private_host, is_reserved_host, normalize_host, source_key};
+pub use self::url::{
+    clean_url, extract_urls, host_of, is_private_host, is_reserved_host, normalize_host, original_size, source_key,
+};
 use self::url::{
     host_key, normalize_slug, parse_http, path_date, path_segments, positive_id, query_id, strip_suffixes,
 };
+use crate::model::Item;
 use std::collections::{BTreeSet, HashMap};
 
-/// One item of the export as the resolver sees it.
+/// One item of the export as the index keeps it: what identifies it on
+/// the old site, and what the site plan needs to place it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IndexItem {
     /// `wp:post_id`.
-    pub id: i64,
+    pub id: Option<i64>,
     /// `wp:post_type`: "post", "page", "attachment", …
     pub kind: String,
     /// `wp:status`: "publish", "draft", "trash", …
     pub status: String,
+    /// Title, kept only when there is no slug to derive one from (a large
+    /// export's titles would otherwise stay in memory for nothing).
+    pub title: String,
     /// `wp:post_name` exactly as exported, often percent-encoded
     /// (`caf%c3%a9`); trashed items end with `__trashed`.
     pub slug: Option<String>,
@@ -38,6 +45,44 @@ pub struct IndexItem {
     pub date: Option<String>,
     /// `wp:post_parent`, when the item has one.
     pub parent: Option<i64>,
+    /// Has a password.
+    pub password: bool,
+    /// The file of an attachment (`wp:attachment_url`, else its guid).
+    pub attachment_url: Option<String>,
+    /// `_wp_old_slug` values: slugs the item had before, which WordPress
+    /// still redirects.
+    pub old_slugs: Vec<String>,
+}
+
+impl IndexItem {
+    /// The index's view of an item.
+    pub fn of(item: &Item) -> IndexItem {
+        IndexItem {
+            id: item.id,
+            kind: item.kind.clone(),
+            status: item.status.clone(),
+            title: if item.slug.as_deref().is_some_and(|s| !s.trim().is_empty()) {
+                String::new()
+            } else {
+                item.title.clone().unwrap_or_default()
+            },
+            slug: item.slug.clone(),
+            link: item.link.clone(),
+            guid: item.guid.clone(),
+            date: item.date.clone(),
+            parent: item.parent,
+            password: item.password.is_some(),
+            attachment_url: (item.kind == "attachment")
+                .then(|| item.attachment_url.clone().or_else(|| item.guid.clone()))
+                .flatten(),
+            old_slugs: item
+                .meta
+                .iter()
+                .filter(|m| m.key == "_wp_old_slug" && !m.value.trim().is_empty())
+                .map(|m| m.value.trim().to_string())
+                .collect(),
+        }
+    }
 }
 
 /// The rule of [`SiteIndex::resolve`] that matched a URL.
@@ -57,6 +102,9 @@ pub enum Rule {
     Slug,
     /// The slug, shared by several items, told apart by the path's date.
     SlugDate,
+    /// The last path segment is one of the item's old slugs
+    /// (`_wp_old_slug`).
+    OldSlug,
     /// `/p/N`.
     PathId,
 }
@@ -72,6 +120,7 @@ impl Rule {
             Rule::PermalinkSuffix => "permalink_suffix",
             Rule::Slug => "slug",
             Rule::SlugDate => "slug_date",
+            Rule::OldSlug => "old_slug",
             Rule::PathId => "path_id",
         }
     }
@@ -94,14 +143,35 @@ pub struct SiteIndex {
     /// Normalized path segments of the home URL (`["blog"]`), stripped
     /// from every path.
     home: Vec<String>,
-    items: HashMap<i64, IndexItem>,
+    /// Every item, in export order.
+    items: Vec<IndexItem>,
+    /// id → the item's place in `items` (the last one with that id).
+    by_id: HashMap<i64, usize>,
     /// Normalized link path → ids.
     permalinks: HashMap<String, Vec<i64>>,
     /// Normalized path of permalink-shaped guids → ids.
     guids: HashMap<String, Vec<i64>>,
     /// Normalized slug → ids.
     slugs: HashMap<String, Vec<i64>>,
+    /// Normalized old slug (`_wp_old_slug`) → ids.
+    old_slugs: HashMap<String, Vec<i64>>,
+    /// Attachment file URL ([`source_key`]) → id.
+    files: HashMap<String, i64>,
 }
+
+/// First path segments of WordPress's own URLs, which never name an item
+/// by their last segment: term and author archives, search, files.
+const NOT_ITEM_BASES: &[&str] = &[
+    "category",
+    "tag",
+    "author",
+    "search",
+    "type",
+    "wp-content",
+    "wp-includes",
+    "wp-admin",
+    "wp-json",
+];
 
 /// What an index lookup found.
 enum Found<T> {
@@ -163,9 +233,19 @@ impl SiteIndex {
 
     /// Adds an item: its link host and the host of a guid of the
     /// `?p=N`/`?page_id=N` shape join the self-domain set; its link,
-    /// permalink-shaped guid and slug are indexed.
+    /// permalink-shaped guid, slug and old slugs are indexed. An item
+    /// without an id is kept (in [`SiteIndex::items`]) but no URL leads to
+    /// it.
     pub fn add_item(&mut self, item: IndexItem) {
-        let id = item.id;
+        let pos = self.items.len();
+        if let Some(id) = item.id {
+            self.index_urls(&item, id);
+            self.by_id.insert(id, pos);
+        }
+        self.items.push(item);
+    }
+
+    fn index_urls(&mut self, item: &IndexItem, id: i64) {
         if let Some(link) = item.link.as_deref().and_then(|l| parse_http(l, None)) {
             if let Some(host) = host_key(&link) {
                 self.hosts.insert(host);
@@ -180,7 +260,8 @@ impl SiteIndex {
                 if let Some(host) = host_key(&guid) {
                     self.hosts.insert(host);
                 }
-            } else {
+            } else if item.kind != "attachment" {
+                // An attachment's guid is the URL of its file, not of a page.
                 let segs = self.site_segments(guid.path());
                 if guid.query().is_none() && !segs.is_empty() {
                     push_unique(&mut self.guids, segs.join("/"), id);
@@ -192,7 +273,27 @@ impl SiteIndex {
         {
             push_unique(&mut self.slugs, slug, id);
         }
-        self.items.insert(id, item);
+        for old in &item.old_slugs {
+            let old = normalize_slug(old);
+            if !old.is_empty() {
+                push_unique(&mut self.old_slugs, old, id);
+            }
+        }
+        if let Some(key) = item.attachment_url.as_deref().and_then(source_key) {
+            self.files.entry(key).or_insert(id);
+        }
+    }
+
+    /// The attachment whose file `url` is, or of which it is a resized copy
+    /// (`photo-300x200.jpg` of `photo.jpg`). URLs compare as [`source_key`]
+    /// does: any scheme, `www.` or not, escapes normalized.
+    pub fn attachment(&self, url: &str) -> Option<&IndexItem> {
+        let find = |u: &str| {
+            source_key(u)
+                .and_then(|k| self.files.get(&k))
+                .and_then(|&id| self.item(id))
+        };
+        find(url).or_else(|| find(&original_size(url)?))
     }
 
     /// True when the URL's host, normalized, is in the self-domain set.
@@ -209,7 +310,12 @@ impl SiteIndex {
 
     /// The item with this id, if indexed.
     pub fn item(&self, id: i64) -> Option<&IndexItem> {
-        self.items.get(&id)
+        self.by_id.get(&id).and_then(|&i| self.items.get(i))
+    }
+
+    /// Every item, in export order.
+    pub fn items(&self) -> &[IndexItem] {
+        &self.items
     }
 
     /// Resolves `url` (absolute, or relative to `base` when given) to an
@@ -226,7 +332,7 @@ impl SiteIndex {
         for (name, value) in url.query_pairs() {
             if matches!(name.as_ref(), "p" | "page_id" | "attachment_id")
                 && let Some(id) = positive_id(&value)
-                && self.items.contains_key(&id)
+                && self.by_id.contains_key(&id)
             {
                 return found(id, Rule::QueryId);
             }
@@ -237,7 +343,7 @@ impl SiteIndex {
             // The home page: only the legacy `/#123`, `/#post-123` forms.
             let frag = url.fragment()?;
             let id = positive_id(frag.strip_prefix("post-").unwrap_or(frag))?;
-            return self.items.contains_key(&id).then_some(Resolved {
+            return self.by_id.contains_key(&id).then_some(Resolved {
                 id,
                 rule: Rule::FragmentId,
             });
@@ -258,20 +364,33 @@ impl SiteIndex {
             }
         }
 
-        // Slug fallback: the full path, else the path without its suffix.
-        let slug_path = std::iter::once(&segs[..])
-            .chain(stripped.iter().map(Vec::as_slice))
-            .find(|p| p.last().is_some_and(|s| self.slugs.contains_key(s)));
-        if let Some(path) = slug_path
-            && let Some(hit) = self.by_slug(path)
-        {
-            return Some(hit);
+        // Slug fallback: the full path, else the path without its suffix;
+        // never under WordPress's own bases (`/category/news/` is the
+        // archive of a term, `/wp-content/…` a file, whatever the slugs).
+        let paths = || std::iter::once(&segs[..]).chain(stripped.iter().map(Vec::as_slice));
+        if !NOT_ITEM_BASES.contains(&segs[0].as_str()) {
+            let slug_path = paths().find(|p| p.last().is_some_and(|s| self.slugs.contains_key(s)));
+            if let Some(path) = slug_path
+                && let Some(hit) = self.by_slug(path)
+            {
+                return Some(hit);
+            }
+            // An old slug, as WordPress redirects it: only when no item has
+            // the slug now.
+            if slug_path.is_none()
+                && let Some(id) = paths().find_map(|p| match lookup(&self.old_slugs, p.last()?) {
+                    Found::One(id) => Some(id),
+                    _ => None,
+                })
+            {
+                return found(id, Rule::OldSlug);
+            }
         }
 
         if let [.., p, n] = &segs[..]
             && p == "p"
             && let Some(id) = positive_id(n)
-            && self.items.contains_key(&id)
+            && self.by_id.contains_key(&id)
         {
             return found(id, Rule::PathId);
         }
@@ -295,14 +414,9 @@ impl SiteIndex {
     /// then by the parent's slug as the previous segment.
     fn by_slug(&self, segs: &[String]) -> Option<Resolved> {
         let (last, before) = segs.split_last()?;
-        let mut cands: Vec<&IndexItem> = self
-            .slugs
-            .get(last)?
-            .iter()
-            .filter_map(|id| self.items.get(id))
-            .collect();
+        let mut cands: Vec<&IndexItem> = self.slugs.get(last)?.iter().filter_map(|&id| self.item(id)).collect();
         let one = |c: &[&IndexItem], rule| match c {
-            [item] => Some(Resolved { id: item.id, rule }),
+            [item] => item.id.map(|id| Resolved { id, rule }),
             _ => None,
         };
         if cands.len() == 1 {
@@ -326,7 +440,7 @@ impl SiteIndex {
             .into_iter()
             .filter(|i| {
                 i.parent
-                    .and_then(|p| self.items.get(&p))
+                    .and_then(|p| self.item(p))
                     .and_then(|p| p.slug.as_deref())
                     .is_some_and(|s| normalize_slug(s) == *prev)
             })
@@ -356,7 +470,7 @@ mod tests {
 
     fn item(id: i64, kind: &str, slug: &str, link: &str) -> IndexItem {
         IndexItem {
-            id,
+            id: Some(id),
             kind: kind.into(),
             status: "publish".into(),
             slug: Some(slug.into()),
@@ -397,6 +511,7 @@ mod tests {
         });
         s.add_item(IndexItem {
             guid: Some("https://blog.example/wp-content/uploads/2010/03/photo.jpg".into()),
+            attachment_url: Some("https://blog.example/wp-content/uploads/2010/03/photo.jpg".into()),
             parent: Some(12),
             ..item(
                 19,
@@ -464,10 +579,18 @@ mod tests {
             Some((19, Rule::Permalink)),
             &["https://blog.example/2010/03/hello-world/photo/"],
         );
-        expect(
-            &s,
-            Some((19, Rule::Guid)),
-            &["https://blog.example/wp-content/uploads/2010/03/photo.jpg"],
+        // Its file is no page (WordPress's `url_to_postid` finds nothing
+        // there either): the attachment is found by its file instead.
+        expect(&s, None, &["https://blog.example/wp-content/uploads/2010/03/photo.jpg"]);
+        for file in [
+            "https://blog.example/wp-content/uploads/2010/03/photo.jpg",
+            "http://www.blog.example/wp-content/uploads/2010/03/photo-300x200.jpg",
+        ] {
+            assert_eq!(s.attachment(file).and_then(|a| a.id), Some(19), "{file}");
+        }
+        assert!(
+            s.attachment("https://blog.example/wp-content/uploads/2010/03/other.jpg")
+                .is_none()
         );
     }
 
@@ -703,6 +826,47 @@ mod tests {
     }
 
     #[test]
+    fn old_slugs_lead_to_the_item_unless_a_slug_is_taken() {
+        let mut s = site();
+        s.add_item(IndexItem {
+            old_slugs: vec!["bonjour".into(), "about".into(), "  ".into()],
+            ..item(22, "post", "hello-again", "https://blog.example/2014/01/hello-again/")
+        });
+        expect(
+            &s,
+            Some((22, Rule::OldSlug)),
+            &[
+                "https://blog.example/2014/01/bonjour/",
+                "https://blog.example/2014/01/Bonjour/amp/",
+                "https://blog.example/bonjour",
+            ],
+        );
+        // "about" is a page's slug now: the page wins, as in WordPress.
+        expect(&s, Some((14, Rule::Slug)), &["https://blog.example/2014/01/about/"]);
+    }
+
+    #[test]
+    fn wordpress_bases_and_files_are_not_items() {
+        let s = site();
+        expect(
+            &s,
+            None,
+            &[
+                "https://blog.example/category/about/",
+                "https://blog.example/tag/caf%C3%A9/",
+                "https://blog.example/author/about/",
+                "https://blog.example/wp-content/uploads/2010/03/photo.jpg",
+            ],
+        );
+        // The attachment page is the attachment; its file is not.
+        expect(
+            &s,
+            Some((19, Rule::Permalink)),
+            &["https://blog.example/2010/03/hello-world/photo/"],
+        );
+    }
+
+    #[test]
     fn rule_names() {
         use Rule::*;
         let names: Vec<&str> = [
@@ -713,6 +877,7 @@ mod tests {
             PermalinkSuffix,
             Slug,
             SlugDate,
+            OldSlug,
             PathId,
         ]
         .into_iter()
@@ -728,6 +893,7 @@ mod tests {
                 "permalink_suffix",
                 "slug",
                 "slug_date",
+                "old_slug",
                 "path_id"
             ]
         );

@@ -49,6 +49,15 @@ pub fn host_of(url: &str) -> Option<String> {
     host_key(&parse_http(url, None)?)
 }
 
+/// The URL without WordPress's resize suffix: `a-300x200.jpg` → `a.jpg`.
+pub fn original_size(url: &str) -> Option<String> {
+    let (stem, ext) = url.rsplit_once('.')?;
+    let (base, size) = stem.rsplit_once('-')?;
+    let (w, h) = size.split_once('x')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
+    (digits(w) && digits(h) && !ext.contains('/')).then(|| format!("{base}.{ext}"))
+}
+
 /// Host normalization: lowercase, IDNA to ASCII, one trailing dot removed,
 /// one leading `www.` removed. A port other than 80 and 443 is kept as
 /// `:port`. Accepts a bare host (`Blog.Example:8080`) or a URL.
@@ -646,5 +655,15 @@ mod tests {
         ] {
             assert!(!is_reserved_host(host), "{host:?} should not be reserved");
         }
+    }
+
+    #[test]
+    fn resized_images_lead_to_their_original() {
+        assert_eq!(
+            original_size("https://s.example/up/cat-300x200.jpg").as_deref(),
+            Some("https://s.example/up/cat.jpg")
+        );
+        assert_eq!(original_size("https://s.example/up/cat.jpg"), None);
+        assert_eq!(original_size("https://s.example/up/a-b.jpg"), None);
     }
 }

@@ -5,7 +5,7 @@
 //! URLs keep their shape), and which file to fetch: the original when a
 //! `-300x200` resized copy of a known attachment is shown.
 
-use super::original_size;
+use crate::site::original_size;
 use crate::transform::slug::safe_component;
 use regex::Regex;
 use std::collections::{BTreeSet, HashSet};
@@ -82,7 +82,7 @@ impl MediaMap {
             ..MediaMap::default()
         };
         for u in site_urls {
-            if let Some(h) = super::host_of(u) {
+            if let Some(h) = crate::site::host_of(u) {
                 if map.origin.is_none() {
                     let scheme = if u.starts_with("https:") { "https" } else { "http" };
                     let raw_host = u.split("://").nth(1).and_then(|r| r.split(['/', '?', '#']).next());
@@ -94,7 +94,7 @@ impl MediaMap {
             }
         }
         for u in attachment_urls {
-            if let Some(h) = super::host_of(u)
+            if let Some(h) = crate::site::host_of(u)
                 && !map.hosts.contains(&h)
             {
                 map.hosts.push(h);
@@ -114,7 +114,7 @@ impl MediaMap {
         } else {
             url.to_string()
         };
-        let host = super::host_of(&absolute)?;
+        let host = crate::site::host_of(&absolute)?;
         if !self.hosts.contains(&host) {
             return None;
         }

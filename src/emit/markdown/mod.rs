@@ -22,10 +22,11 @@ use crate::fetch::{self, Download, Outcome};
 use crate::merge::Merged;
 use crate::model::{Item, Record, Site};
 use crate::read::{ReadOptions, Source};
+use crate::site::{IndexItem, SiteIndex};
 use crate::transform::shortcodes::Attachment;
 use front_matter::{Fields, Syntax, Value};
 use media::{Local, MediaMap};
-use plan::{Entry, Plan, Planned, Policy};
+use plan::{Plan, Planned, Policy};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -294,7 +295,9 @@ const BATCH_BYTES: u64 = 8 << 20;
 /// Everything the second pass needs from the first.
 struct Index {
     site: Site,
-    entries: Vec<Entry>,
+    /// Every item, found by its old URLs: the plan is made from it, and
+    /// internal links are resolved through it.
+    items: SiteIndex,
     authors: HashMap<String, String>,
     /// Category slug → (name, parent slug).
     categories: HashMap<String, (String, Option<String>)>,
@@ -340,17 +343,14 @@ pub struct UsedImage {
 /// Writes the site for `sources`.
 pub fn write_site(sources: &[Source], opts: &Options) -> Result<SiteReport, RunError> {
     let (sources, _spool) = crate::convert::spool_stdin(sources)?;
-    let mut index = first_pass(&sources, opts.read, opts.progress.clone(), opts.download.is_some())?;
-    let plan = Plan::make(&index.entries, &opts.policy, opts.ssg);
-    // The entries served the plan only; on a large export they are a good
-    // part of the memory the second pass would otherwise keep.
-    index.entries = Vec::new();
+    let index = first_pass(&sources, opts.read, opts.progress.clone(), opts.download.is_some())?;
+    let plan = Plan::make(index.items.items(), &opts.policy, opts.ssg);
     let mut report = SiteReport {
         collisions: plan.collisions.clone(),
         orphan_pages: plan.orphan_pages.clone(),
         ..SiteReport::default()
     };
-    let mut links = LinkMap::new(&index, &plan);
+    let mut links = LinkMap::new(&index.items, &plan);
     if let Some(settings) = &opts.download {
         // Downloaded before the pages are written, so that the pages point
         // only at the copies that exist.
@@ -560,17 +560,13 @@ struct Manifest {
 }
 
 fn media_manifest(index: &Index, used: BTreeMap<String, Vec<i64>>) -> Manifest {
-    let by_url: HashMap<&str, Option<i64>> = index.media.iter().map(|m| (m.url.as_str(), m.id)).collect();
     let used = used
         .into_iter()
         .map(|(url, items)| {
-            let original = original_size(&url);
-            let found = by_url
-                .get_key_value(url.as_str())
-                .or_else(|| original.as_deref().and_then(|o| by_url.get_key_value(o)));
+            let found = index.items.attachment(&url);
             UsedImage {
-                attachment: found.and_then(|(_, id)| *id),
-                original: found.map(|(u, _)| u.to_string()).filter(|u| *u != url),
+                attachment: found.and_then(|a| a.id),
+                original: found.and_then(|a| a.attachment_url.clone()).filter(|u| *u != url),
                 url,
                 items,
             }
@@ -582,15 +578,6 @@ fn media_manifest(index: &Index, used: BTreeMap<String, Vec<i64>>) -> Manifest {
     }
 }
 
-/// The URL without WordPress's resize suffix: `a-300x200.jpg` → `a.jpg`.
-fn original_size(url: &str) -> Option<String> {
-    let (stem, ext) = url.rsplit_once('.')?;
-    let (base, size) = stem.rsplit_once('-')?;
-    let (w, h) = size.split_once('x')?;
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
-    (digits(w) && digits(h) && !ext.contains('/')).then(|| format!("{base}.{ext}"))
-}
-
 fn first_pass(
     sources: &[Source],
     read: ReadOptions,
@@ -600,7 +587,7 @@ fn first_pass(
     let mut merged = Merged::open(sources, read, progress)?;
     let mut index = Index {
         site: Site::default(),
-        entries: Vec::new(),
+        items: SiteIndex::default(),
         authors: HashMap::new(),
         categories: HashMap::new(),
         attachments: HashMap::new(),
@@ -609,7 +596,15 @@ fn first_pass(
     };
     while let Some(rec) = merged.next_record()? {
         match rec {
-            Record::Site(s) => index.site = s,
+            Record::Site(s) => {
+                index.items = SiteIndex::new(
+                    s.base_site_url.as_deref(),
+                    s.base_blog_url.as_deref(),
+                    s.link.as_deref(),
+                    &[],
+                );
+                index.site = s;
+            }
             Record::Author(a) => {
                 if let Some(login) = a.login {
                     let name = a
@@ -652,48 +647,29 @@ fn first_pass(
                 if find_media {
                     media::find_urls(&item.content, &mut index.media_urls);
                 }
-                index.entries.push(Entry::of(&item));
+                index.items.add_item(IndexItem::of(&item));
             }
         }
     }
     Ok(index)
 }
 
-/// Old URLs of the site's items → their new URLs, for internal links.
-struct LinkMap {
-    /// Old path (no host) → the new URL's place in `urls` (an item has
-    /// several old URLs and one new one).
-    paths: HashMap<String, u32>,
-    /// The new URL of every written item.
-    urls: Vec<String>,
-    /// Hosts of the old site.
-    hosts: Vec<String>,
+/// Internal links: an old URL resolved to an item of the site index, and
+/// that item's new URL.
+struct LinkMap<'a> {
+    items: &'a SiteIndex,
+    plan: &'a Plan,
     /// The site's media files, with `--download-media`.
     media: Option<MediaMap>,
     /// Their files that are in the site (downloaded now or before).
     available: HashSet<String>,
 }
 
-impl LinkMap {
-    fn new(index: &Index, plan: &Plan) -> LinkMap {
-        let mut paths = HashMap::new();
-        let mut urls = Vec::new();
-        for p in plan.decisions.iter().flatten() {
-            let n = u32::try_from(urls.len()).unwrap_or(u32::MAX);
-            urls.push(p.url.clone());
-            for old in p.aliases.iter().chain(&p.query_urls) {
-                paths.insert(old.trim_end_matches('/').to_string(), n);
-            }
-        }
-        let hosts = [&index.site.link, &index.site.base_site_url, &index.site.base_blog_url]
-            .into_iter()
-            .flatten()
-            .filter_map(|u| host_of(u))
-            .collect();
+impl<'a> LinkMap<'a> {
+    fn new(items: &'a SiteIndex, plan: &'a Plan) -> LinkMap<'a> {
         LinkMap {
-            paths,
-            urls,
-            hosts,
+            items,
+            plan,
             media: None,
             available: HashSet::new(),
         }
@@ -705,23 +681,20 @@ impl LinkMap {
         self.available.contains(&local.file).then_some(local.url)
     }
 
-    /// The new URL of `href` when it points at an item of the old site.
+    /// The new URL of `href` when it points at an item of the old site
+    /// that is written; an attachment page leads to the written item the
+    /// file was uploaded to.
     fn rewrite(&self, href: &str) -> Option<String> {
-        let host = host_of(href)?;
-        if !self.hosts.contains(&host) {
-            return None;
-        }
-        let path = plan::url_path(href);
-        let n = *self.paths.get(path.trim_end_matches('/'))?;
-        self.urls.get(n as usize).cloned()
+        let id = self.items.resolve(href, None)?.id;
+        let written = |id| match self.plan.for_id(id) {
+            Some(Ok(p)) => Some(p.url.clone()),
+            _ => None,
+        };
+        written(id).or_else(|| {
+            let item = self.items.item(id).filter(|i| i.kind == "attachment")?;
+            written(item.parent?)
+        })
     }
-}
-
-/// The host of an absolute http(s) URL, lower-cased, without `www.`.
-fn host_of(url: &str) -> Option<String> {
-    let rest = url.strip_prefix("http://").or_else(|| url.strip_prefix("https://"))?;
-    let host = rest.split(['/', '?', '#']).next()?.to_lowercase();
-    Some(host.strip_prefix("www.").unwrap_or(&host).to_string())
 }
 
 /// One item made ready to write: its report entry and its files.
@@ -1198,16 +1171,6 @@ mod tests {
         let yaml = front_matter::yaml(&Fields(vec![("m".into(), v)])).unwrap();
         assert_eq!(yaml, "m:\n  sizes:\n  - small\n  - large\n  width: 640\n");
         assert_eq!(meta_value("plain"), Value::Str("plain".into()));
-    }
-
-    #[test]
-    fn resized_images_lead_to_their_original() {
-        assert_eq!(
-            original_size("https://s.example/up/cat-300x200.jpg").as_deref(),
-            Some("https://s.example/up/cat.jpg")
-        );
-        assert_eq!(original_size("https://s.example/up/cat.jpg"), None);
-        assert_eq!(original_size("https://s.example/up/a-b.jpg"), None);
     }
 
     #[test]

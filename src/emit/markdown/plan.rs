@@ -1,11 +1,11 @@
 //! The site plan: which items become files, where, under which URL, and
 //! which old URLs must lead to them. Made from a first pass over the export
-//! (an `Index` of every item, small), before any body is converted, so
+//! (the [`SiteIndex`](crate::site::SiteIndex) of every item, small), before any body is converted, so
 //! that pages nest under parents that come later in the file, internal
 //! links can be rewritten, and collisions are settled deterministically.
 
 use super::Ssg;
-use crate::model::Item;
+use crate::site::IndexItem;
 use crate::transform::slug::{ascii_slug, decode_slug, safe_component, sanitize_title};
 use std::collections::{BTreeSet, HashMap};
 
@@ -28,59 +28,6 @@ const INTERNAL_TYPES: &[&str] = &[
 
 /// Longest file name component written, in bytes.
 const MAX_COMPONENT: usize = 120;
-
-/// What the plan needs of one item.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Entry {
-    /// `wp:post_id`.
-    pub id: Option<i64>,
-    /// Post type.
-    pub kind: String,
-    /// Status.
-    pub status: String,
-    /// Title, kept only when there is no slug to derive one from (a large
-    /// export's titles would otherwise stay in memory for nothing).
-    pub title: String,
-    /// `wp:post_name` as exported (maybe percent-encoded).
-    pub slug: Option<String>,
-    /// Site-local date.
-    pub date: Option<String>,
-    /// Parent item.
-    pub parent: Option<i64>,
-    /// The permalink when exported.
-    pub link: Option<String>,
-    /// Has a password.
-    pub password: bool,
-    /// `_wp_old_slug` values.
-    pub old_slugs: Vec<String>,
-}
-
-impl Entry {
-    /// The plan's view of an item.
-    pub fn of(item: &Item) -> Entry {
-        Entry {
-            id: item.id,
-            kind: item.kind.clone(),
-            status: item.status.clone(),
-            title: if item.slug.as_deref().is_some_and(|s| !s.trim().is_empty()) {
-                String::new()
-            } else {
-                item.title.clone().unwrap_or_default()
-            },
-            slug: item.slug.clone(),
-            date: item.date.clone(),
-            parent: item.parent,
-            link: item.link.clone(),
-            password: item.password.is_some(),
-            old_slugs: item
-                .meta
-                .iter()
-                .filter(|m| m.key == "_wp_old_slug" && !m.value.trim().is_empty())
-                .map(|m| m.value.trim().to_string())
-                .collect(),
-        }
-    }
-}
 
 /// Which items are written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -167,7 +114,7 @@ impl Plan {
     }
 
     /// Makes the plan for `entries` (export order).
-    pub fn make(entries: &[Entry], policy: &Policy, ssg: Ssg) -> Plan {
+    pub fn make(entries: &[IndexItem], policy: &Policy, ssg: Ssg) -> Plan {
         let mut plan = Plan::default();
         for (i, e) in entries.iter().enumerate() {
             if let Some(id) = e.id {
@@ -221,7 +168,7 @@ impl Plan {
 
     /// Attachment pages (`/post/photo/`, `/?attachment_id=ID`) lead to the
     /// written item the file was uploaded to, as its aliases.
-    fn attachment_pages(&mut self, entries: &[Entry]) {
+    fn attachment_pages(&mut self, entries: &[IndexItem]) {
         for e in entries.iter().filter(|e| e.kind == "attachment") {
             let Some(&pi) = e.parent.and_then(|p| self.by_id.get(&p)) else {
                 continue;
@@ -246,7 +193,7 @@ impl Plan {
         }
     }
 
-    fn skip(&self, e: &Entry, policy: &Policy) -> Option<Skip> {
+    fn skip(&self, e: &IndexItem, policy: &Policy) -> Option<Skip> {
         if e.kind == "attachment" || INTERNAL_TYPES.contains(&e.kind.as_str()) {
             return Some(Skip::NotContent(e.kind.clone()));
         }
@@ -260,7 +207,7 @@ impl Plan {
     }
 
     /// The slugs of a page's written ancestors, outermost first.
-    fn ancestors(&mut self, entries: &[Entry], slugs: &[String], i: usize, policy: &Policy) -> Vec<String> {
+    fn ancestors(&mut self, entries: &[IndexItem], slugs: &[String], i: usize, policy: &Policy) -> Vec<String> {
         let mut dirs = Vec::new();
         let mut seen = BTreeSet::new();
         let mut cur = entries[i].parent;
@@ -286,7 +233,7 @@ impl Plan {
 
 /// The slug for paths: `post_name` decoded, else WordPress's slug of the
 /// title, else the id; made safe as a path component.
-fn slug_of(e: &Entry, ascii: bool) -> String {
+fn slug_of(e: &IndexItem, ascii: bool) -> String {
     let base = match e.slug.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(s) => decode_slug(s),
         None => decode_slug(&sanitize_title(&e.title)),
@@ -316,7 +263,7 @@ pub fn check_template(t: &str) -> Result<(), String> {
 }
 
 /// A `--path` template filled in; every value is a safe path component.
-fn from_template(t: &str, e: &Entry, dirs: &[String], slug: &str) -> String {
+fn from_template(t: &str, e: &IndexItem, dirs: &[String], slug: &str) -> String {
     let date = e.date.as_deref().unwrap_or("");
     let part = |r: std::ops::Range<usize>, d: &str| {
         date.get(r)
@@ -366,7 +313,7 @@ fn unique(wanted: &str, taken: &mut BTreeSet<String>) -> String {
 
 /// Old URLs of an item: the permalink's path and the old-slug variants
 /// (as aliases), and the query forms WordPress answers (`?p=`, `?page_id=`).
-fn old_urls(e: &Entry, new_url: &str) -> (Vec<String>, Vec<String>) {
+fn old_urls(e: &IndexItem, new_url: &str) -> (Vec<String>, Vec<String>) {
     let mut aliases = Vec::new();
     let mut queries = Vec::new();
     if let Some(link) = e.link.as_deref() {
@@ -422,8 +369,8 @@ pub fn url_path(url: &str) -> String {
 mod tests {
     use super::*;
 
-    fn post(id: i64, slug: &str, title: &str) -> Entry {
-        Entry {
+    fn post(id: i64, slug: &str, title: &str) -> IndexItem {
+        IndexItem {
             id: Some(id),
             kind: "post".into(),
             status: "publish".into(),
@@ -431,7 +378,7 @@ mod tests {
             slug: (!slug.is_empty()).then(|| slug.to_string()),
             date: Some("2010-02-08T09:15:00".into()),
             link: Some(format!("http://blog.example/2010/02/{slug}/")),
-            ..Entry::default()
+            ..IndexItem::default()
         }
     }
 
@@ -523,13 +470,13 @@ mod tests {
 
     #[test]
     fn attachment_pages_lead_to_the_item_they_belong_to() {
-        let attachment = |id: i64, parent: Option<i64>, link: &str| Entry {
+        let attachment = |id: i64, parent: Option<i64>, link: &str| IndexItem {
             id: Some(id),
             kind: "attachment".into(),
             status: "inherit".into(),
             parent,
             link: Some(link.into()),
-            ..Entry::default()
+            ..IndexItem::default()
         };
         let mut draft = post(8, "later", "Later");
         draft.status = "draft".into();
