@@ -12,10 +12,11 @@ use crate::emit::{self, Emitter, Format};
 use crate::info::{InputSummary, Summary};
 use crate::merge::Merged;
 use crate::model::Record;
+use crate::output::{Durability, Output};
 use crate::read::{self, ReadOptions, Source};
 use std::fmt;
 use std::io::{self, BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
@@ -120,23 +121,10 @@ pub fn convert(
                 target: target.clone(),
                 source,
             };
-            // A symbolic link is followed: the file it points to is
-            // replaced, the link kept.
-            let path = &resolve_links(path);
-            // A device or a pipe (`-o /dev/stdout`) is written as it is:
-            // renaming a file over it would replace it.
-            if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
-                let file = std::fs::OpenOptions::new().write(true).open(path).map_err(out_err)?;
-                return emit_all(
-                    &mut merged,
-                    stream(opts.format, BufWriter::with_capacity(256 * 1024, file)),
-                    &target,
-                );
-            }
-            let tmp = temp_beside(path).map_err(out_err)?;
-            let w = BufWriter::with_capacity(256 * 1024, tmp.as_file());
+            let out = Output::create(path, Durability::Synced).map_err(out_err)?;
+            let w = BufWriter::with_capacity(256 * 1024, out.file());
             let outcome = emit_all(&mut merged, stream(opts.format, w), &target)?;
-            persist(tmp, path).map_err(out_err)?;
+            out.commit().map_err(out_err)?;
             Ok(outcome)
         }
     }
@@ -162,17 +150,21 @@ fn write_database(merged: &mut Merged, opts: &ConvertOptions) -> Result<Outcome,
         target: target.clone(),
         source,
     };
-    let path = &resolve_links(path);
     // Appending to a file that is not there is writing a new one (and a
     // failed run must not leave an empty file behind).
     if opts.append && path.exists() {
         let db = SqliteDb::append(path).map_err(|e| out_err(e.into()))?;
         return emit_all(merged, Box::new(db), &target);
     }
-    let tmp = temp_beside(path).map_err(out_err)?;
-    let db = SqliteDb::create(tmp.path()).map_err(|e| out_err(e.into()))?;
+    let out = Output::create(path, Durability::Synced).map_err(out_err)?;
+    let Some(tmp) = out.temp_path() else {
+        return Err(out_err(io::Error::other(
+            "an SQLite database is written to a regular file, not a device or a pipe",
+        )));
+    };
+    let db = SqliteDb::create(tmp).map_err(|e| out_err(e.into()))?;
     let outcome = emit_all(merged, Box::new(db), &target)?;
-    persist(tmp, path).map_err(out_err)?;
+    out.commit().map_err(out_err)?;
     Ok(outcome)
 }
 
@@ -310,61 +302,4 @@ pub fn spool_stdin(sources: &[Source]) -> Result<(Vec<Source>, Option<tempfile::
         })
         .collect();
     Ok((sources, Some(path)))
-}
-
-/// Writes a file through `write`, atomically (a temporary file beside it,
-/// renamed over it on success), following symbolic links as `-o` does.
-pub fn write_atomically(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
-    let path = &resolve_links(path);
-    let tmp = temp_beside(path)?;
-    {
-        let mut w = BufWriter::new(tmp.as_file());
-        write(&mut w)?;
-        w.flush()?;
-    }
-    persist(tmp, path)
-}
-
-/// Follows symbolic links (to where they point, even if nothing is there yet).
-fn resolve_links(path: &Path) -> PathBuf {
-    let mut p = path.to_path_buf();
-    for _ in 0..40 {
-        match std::fs::symlink_metadata(&p) {
-            Ok(m) if m.file_type().is_symlink() => match std::fs::read_link(&p) {
-                Ok(t) if t.is_absolute() => p = t,
-                Ok(t) => p = p.parent().map_or_else(|| t.clone(), |d| d.join(&t)),
-                Err(_) => break,
-            },
-            _ => break,
-        }
-    }
-    p
-}
-
-/// A temporary file in the target's directory, so the final rename stays
-/// on one file system. It is created like any new file (mode 0666 less the
-/// umask), not with a temporary file's private 0600.
-fn temp_beside(path: &Path) -> io::Result<tempfile::NamedTempFile> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut b = tempfile::Builder::new();
-    b.prefix(".wxr-").suffix(".tmp");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        b.permissions(std::fs::Permissions::from_mode(0o666));
-    }
-    b.tempfile_in(dir)
-}
-
-/// Flushes the file to disk and renames it over `path`, keeping the
-/// permissions of a file it replaces.
-fn persist(tmp: tempfile::NamedTempFile, path: &Path) -> io::Result<()> {
-    tmp.as_file().sync_all()?;
-    if let Ok(old) = std::fs::metadata(path) {
-        tmp.as_file().set_permissions(old.permissions())?;
-    }
-    tmp.persist(path).map(|_| ()).map_err(|e| e.error)
 }

@@ -27,6 +27,7 @@ pub mod fetch;
 pub mod info;
 pub mod merge;
 pub mod model;
+pub mod output;
 pub mod read;
 pub mod site;
 pub mod transform;

@@ -372,7 +372,7 @@ fn run_check(cli: &Cli, args: &cli::CheckArgs) -> u8 {
         }
     };
     let written = match &args.output {
-        Some(path) => convert::write_atomically(path, |w| write(w)),
+        Some(path) => wxr::output::write_atomically(path, |w| write(w)),
         None => {
             let stdout = std::io::stdout();
             let mut out = stdout.lock();
@@ -399,7 +399,7 @@ fn run_check(cli: &Cli, args: &cli::CheckArgs) -> u8 {
     let delete = report.delete_ids(opts.fail_on.unwrap_or(Severity::Error));
     if let Some(path) = &args.emit_delete_ids {
         let text: String = delete.iter().map(|id| format!("{id}\n")).collect();
-        if let Err(e) = convert::write_atomically(path, |w| w.write_all(text.as_bytes())) {
+        if let Err(e) = wxr::output::write_atomically(path, |w| w.write_all(text.as_bytes())) {
             return fail(RunError::Output {
                 target: path.display().to_string(),
                 source: e,

@@ -1,0 +1,219 @@
+//! Output files, written one way everywhere: `convert -o`, the SQLite
+//! database, `check -o`, `--emit-delete-ids`, `--write-cleaned`, the cache
+//! of `check` and every file of a Markdown site.
+//!
+//! A regular file is replaced atomically: the output goes to a temporary
+//! file beside it (same file system), which is renamed over the target only
+//! when the run succeeded, so a failed run never leaves a partial or
+//! clobbered file. A replaced file keeps its permissions; a new one gets
+//! the usual ones (0666 less the umask), not a temporary file's private
+//! 0600. A symbolic link is followed: the file it points to is replaced,
+//! the link kept. A device or a pipe (`-o /dev/stdout`) is written in
+//! place: renaming a file over it would replace it.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// Whether a replaced file must be on the disk before the run reports
+/// success.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// Flushed to the disk (`fsync`) before the rename, and the rename
+    /// itself made durable: for one output that a run exists to make.
+    Synced,
+    /// Renamed without waiting for the disk: for the thousands of small
+    /// files of a site, which a crash leaves either old or new, never
+    /// partial.
+    Unsynced,
+}
+
+/// An output file being written: in place (devices, pipes) or as a
+/// temporary file that [`Output::commit`] renames over the target.
+#[derive(Debug)]
+pub enum Output {
+    /// Written where it is.
+    InPlace(File),
+    /// A temporary file beside the target.
+    Replace {
+        /// The temporary file.
+        tmp: tempfile::NamedTempFile,
+        /// The file it replaces (links followed).
+        target: PathBuf,
+        /// Synced before the rename or not.
+        durability: Durability,
+    },
+}
+
+impl Output {
+    /// Starts writing `path`: opens a device or a pipe in place, otherwise
+    /// makes a temporary file beside the target.
+    pub fn create(path: &Path, durability: Durability) -> io::Result<Output> {
+        // Asked of the path itself: `/dev/stdout` leads through
+        // `/proc/self/fd/1` to a pipe that has no name to follow.
+        if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+            return Ok(Output::InPlace(std::fs::OpenOptions::new().write(true).open(path)?));
+        }
+        let target = resolve_links(path);
+        Ok(Output::Replace {
+            tmp: temp_beside(&target)?,
+            target,
+            durability,
+        })
+    }
+
+    /// The file to write to.
+    pub fn file(&self) -> &File {
+        match self {
+            Output::InPlace(f) => f,
+            Output::Replace { tmp, .. } => tmp.as_file(),
+        }
+    }
+
+    /// The path of the file being written, for writers that open it
+    /// themselves (SQLite); `None` in place, where there is no such file.
+    pub fn temp_path(&self) -> Option<&Path> {
+        match self {
+            Output::InPlace(_) => None,
+            Output::Replace { tmp, .. } => Some(tmp.path()),
+        }
+    }
+
+    /// Completes the output: a temporary file replaces the target,
+    /// keeping the permissions of a file it replaces.
+    pub fn commit(self) -> io::Result<()> {
+        match self {
+            Output::InPlace(mut f) => f.flush(),
+            Output::Replace {
+                tmp,
+                target,
+                durability,
+            } => {
+                if durability == Durability::Synced {
+                    tmp.as_file().sync_all()?;
+                }
+                if let Ok(old) = std::fs::metadata(&target) {
+                    tmp.as_file().set_permissions(old.permissions())?;
+                }
+                tmp.persist(&target).map_err(|e| e.error)?;
+                #[cfg(unix)]
+                if durability == Durability::Synced
+                    && let Ok(d) = File::open(parent_dir(&target))
+                {
+                    // Best effort: make the rename itself durable.
+                    let _ = d.sync_all();
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Writes `path` through `write` (buffered), as [`Output`] does: durably,
+/// and only when `write` succeeded.
+pub fn write_atomically<T, E: From<io::Error>>(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> Result<T, E>,
+) -> Result<T, E> {
+    let out = Output::create(path, Durability::Synced)?;
+    let mut w = BufWriter::with_capacity(256 * 1024, out.file());
+    let value = write(&mut w)?;
+    w.flush()?;
+    drop(w);
+    out.commit()?;
+    Ok(value)
+}
+
+/// Follows symbolic links (to where they point, even if nothing is there
+/// yet).
+fn resolve_links(path: &Path) -> PathBuf {
+    let mut p = path.to_path_buf();
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => match std::fs::read_link(&p) {
+                Ok(t) if t.is_absolute() => p = t,
+                Ok(t) => p = p.parent().map_or_else(|| t.clone(), |d| d.join(&t)),
+                Err(_) => break,
+            },
+            _ => break,
+        }
+    }
+    p
+}
+
+/// The directory a file is in (`.` for a bare name).
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+/// A temporary file in the target's directory, so the final rename stays
+/// on one file system. It is created like any new file (mode 0666 less the
+/// umask), not with a temporary file's private 0600.
+fn temp_beside(path: &Path) -> io::Result<tempfile::NamedTempFile> {
+    let mut b = tempfile::Builder::new();
+    b.prefix(".wxr-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        b.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    b.tempfile_in(parent_dir(path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_write_leaves_the_target_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.txt");
+        std::fs::write(&path, "old").unwrap();
+        let r: io::Result<()> = write_atomically(&path, |w| {
+            w.write_all(b"new, partial")?;
+            Err(io::Error::other("failed"))
+        });
+        assert!(r.is_err());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["out.txt"], "no temporary file is left");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_are_followed_and_modes_kept() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.txt");
+        std::fs::write(&real, "old").unwrap();
+        std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
+        let link = dir.path().join("link.txt");
+        std::os::unix::fs::symlink("real.txt", &link).unwrap();
+        write_atomically(&link, |w| w.write_all(b"new")).unwrap();
+        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert_eq!(std::fs::read_to_string(&real).unwrap(), "new");
+        assert_eq!(std::fs::metadata(&real).unwrap().permissions().mode() & 0o777, 0o640);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_pipe_is_written_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+        assert!(made.success());
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+        };
+        write_atomically(&fifo, |w| w.write_all(b"through the pipe")).unwrap();
+        assert_eq!(reader.join().unwrap(), "through the pipe");
+        assert!(!std::fs::metadata(&fifo).unwrap().is_file(), "the pipe is still a pipe");
+    }
+}
