@@ -314,6 +314,44 @@ fn delete_ids_and_cleaned_export() {
     assert!(cleaned.starts_with(&original[..original.windows(6).position(|w| w == b"<item>").unwrap()]));
 }
 
+/// `--write-cleaned` knows WordPress's namespace as the reader does: here
+/// declared without its trailing slash (`xmlns:wp="…/export/1.2"`, a form
+/// of real exports), the same comments go as with the usual form.
+/// (Regression: the cleaner had its own namespace test, removed nothing
+/// and still exited 0.)
+#[test]
+fn cleaned_export_with_the_namespace_written_without_its_slash() {
+    let tmp = tempfile::tempdir().unwrap();
+    let original = std::fs::read_to_string(dir().join("offline.xml")).unwrap();
+    let declared = r#"xmlns:wp="http://wordpress.org/export/1.2/""#;
+    assert!(original.contains(declared));
+    let input = tmp.path().join("no-slash.xml");
+    std::fs::write(
+        &input,
+        original.replace(declared, r#"xmlns:wp="http://wordpress.org/export/1.2""#),
+    )
+    .unwrap();
+    let clean = tmp.path().join("clean.xml");
+    let r = run(
+        tmp.path(),
+        &["check", "no-slash.xml", "--offline", "--write-cleaned", "clean.xml"],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("clean.xml: 8 comment(s) removed, 1 reply(ies) re-parented"),
+        "{}",
+        r.stderr
+    );
+    let cleaned = std::fs::read_to_string(&clean).unwrap();
+    for id in [141, 142, 143, 144, 153, 154, 155, 158] {
+        assert!(
+            !cleaned.contains(&format!("<wp:comment_id>{id}</wp:comment_id>")),
+            "comment {id} must be gone"
+        );
+    }
+}
+
 #[test]
 fn convert_leaves_out_the_pings_a_report_marks() {
     let tmp = tempfile::tempdir().unwrap();

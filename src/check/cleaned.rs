@@ -26,15 +26,15 @@
 //! Element names: `<item>` must be unprefixed (as in RSS). The comment
 //! elements are matched by their exact local names `comment`, `comment_id`
 //! and `comment_parent` (so `<wp:comment_content>` is never a comment), with
-//! any prefix bound to a `http://wordpress.org/export/1.x/` (or `https://`)
-//! namespace, or the literal prefix `wp` when the export forgot to declare
-//! it. A `<wp:comment>` is recognised only as a direct child of `<item>`, and
+//! any prefix bound to a namespace the reader takes for WordPress's
+//! (`http://wordpress.org/export/1.2/`, with or without the trailing slash,
+//! `https`, any version), or the literal prefix `wp` when the export forgot
+//! to declare it. A `<wp:comment>` is recognised only as a direct child of `<item>`, and
 //! its id and parent only as direct children of the comment.
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
-use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -53,6 +53,8 @@ pub struct CleanStats {
     /// Number of `<item>` elements that were changed (at least one comment
     /// removed or re-parented).
     pub items: u64,
+    /// Ids to delete that no `<wp:comment>` of the file has.
+    pub not_found: Vec<i64>,
 }
 
 /// Why writing a cleaned copy failed.
@@ -61,6 +63,9 @@ pub enum CleanError {
     /// Reading the input or writing the output failed (this includes a
     /// corrupt gzip stream).
     Io(io::Error),
+    /// Comments to delete are not in the file: it is not the export the
+    /// ids come from, or the cleaner did not recognize its comments.
+    NotFound(Vec<i64>),
     /// The input is not XML that can be scanned.
     Xml {
         /// Byte offset in the (decompressed) input where the problem was found.
@@ -74,6 +79,12 @@ impl fmt::Display for CleanError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             CleanError::Io(e) => write!(f, "I/O error: {e}"),
+            CleanError::NotFound(ids) => write!(
+                f,
+                "{} comment(s) to delete are not in the file (ids {}…): nothing was written",
+                ids.len(),
+                ids.iter().take(5).map(i64::to_string).collect::<Vec<_>>().join(", ")
+            ),
             CleanError::Xml { offset, message } => {
                 write!(f, "XML error at byte {offset}: {message}")
             }
@@ -85,7 +96,7 @@ impl std::error::Error for CleanError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             CleanError::Io(e) => Some(e),
-            CleanError::Xml { .. } => None,
+            CleanError::NotFound(_) | CleanError::Xml { .. } => None,
         }
     }
 }
@@ -106,53 +117,22 @@ impl From<io::Error> for CleanError {
 ///
 /// The output is written to a temporary file in the directory of `output`,
 /// synced, and renamed over `output` only on success; on failure `output` is
-/// left untouched. Offsets in [`CleanError::Xml`] count bytes of the
-/// decompressed input.
+/// left untouched, and so it is when an id of `delete` is not in the file
+/// ([`CleanError::NotFound`]). Offsets in [`CleanError::Xml`] count bytes
+/// of the decompressed input.
 pub fn write_cleaned(input: &Path, output: &Path, delete: &BTreeSet<i64>) -> Result<CleanStats, CleanError> {
-    let mut file = File::open(input)?;
-    let mut magic = [0u8; 2];
-    let mut have = 0;
-    while have < magic.len() {
-        match file.read(&mut magic[have..]) {
-            Ok(0) => break,
-            Ok(n) => have += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e.into()),
+    // Opened as the reader opens it (gzip recognized by its content,
+    // several members and zero padding read as `gzip -d` reads them).
+    let raw = crate::read::Source::Path(input.to_path_buf()).open(None)?;
+    let reader = BufReader::with_capacity(CHUNK, raw);
+    crate::output::write_atomically(output, |w| {
+        let stats = clean(reader, w, delete)?;
+        if stats.not_found.is_empty() {
+            Ok(stats)
+        } else {
+            Err(CleanError::NotFound(stats.not_found))
         }
-    }
-    let raw = io::Cursor::new(magic[..have].to_vec()).chain(file);
-    let reader: Box<dyn BufRead> = if magic[..have] == [0x1f, 0x8b] {
-        Box::new(BufReader::with_capacity(CHUNK, flate2::read::MultiGzDecoder::new(raw)))
-    } else {
-        Box::new(BufReader::with_capacity(CHUNK, raw))
-    };
-
-    let dir = match output.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".wxr-cleaned-").suffix(".tmp");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        // Like a freshly created file: 0666 minus the umask.
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
-    }
-    let tmp = builder.tempfile_in(dir)?;
-    let mut writer = BufWriter::with_capacity(CHUNK, tmp);
-    let stats = clean(reader, &mut writer, delete)?;
-    let tmp = writer.into_inner().map_err(|e| e.into_error())?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(output).map_err(|e| e.error)?;
-    #[cfg(unix)]
-    {
-        // Best effort: make the rename itself durable.
-        if let Ok(d) = File::open(dir) {
-            let _ = d.sync_all();
-        }
-    }
-    Ok(stats)
+    })
 }
 
 /// The same as [`write_cleaned`] on an in-memory reader and writer (the
@@ -188,6 +168,7 @@ pub fn clean<R: BufRead, W: Write>(input: R, mut output: W, delete: &BTreeSet<i6
     let mut cleaner = Cleaner {
         delete,
         stats: CleanStats::default(),
+        found: BTreeSet::new(),
         base: 0,
         depth: 0,
         seen_root: false,
@@ -214,7 +195,9 @@ pub fn clean<R: BufRead, W: Write>(input: R, mut output: W, delete: &BTreeSet<i6
         }
     }
     output.flush()?;
-    Ok(cleaner.stats)
+    let mut stats = cleaner.stats;
+    stats.not_found = delete.difference(&cleaner.found).copied().collect();
+    Ok(stats)
 }
 
 const CHUNK: usize = 64 * 1024;
@@ -351,16 +334,6 @@ enum Ev {
     Eof,
 }
 
-fn is_wp_namespace(ns: &str) -> bool {
-    let rest = ns
-        .strip_prefix("http://wordpress.org/export/1.")
-        .or_else(|| ns.strip_prefix("https://wordpress.org/export/1."));
-    match rest.and_then(|r| r.strip_suffix('/')) {
-        Some(minor) => !minor.is_empty() && minor.bytes().all(|b| b.is_ascii_digit()),
-        None => false,
-    }
-}
-
 fn name_of(res: &ResolveResult<'_>, name: QName<'_>) -> Name {
     let local = name.local_name();
     let local = local.as_ref();
@@ -368,7 +341,8 @@ fn name_of(res: &ResolveResult<'_>, name: QName<'_>) -> Name {
         return if local == "item" { Name::Item } else { Name::Other };
     }
     let wp = match res {
-        ResolveResult::Bound(ns) => is_wp_namespace(ns.as_ref()),
+        // The namespaces the reader takes for WordPress's.
+        ResolveResult::Bound(ns) => crate::read::is_wp_namespace(ns.as_ref()),
         ResolveResult::Unknown(prefix) => prefix == "wp",
         ResolveResult::Unbound => false,
     };
@@ -456,6 +430,8 @@ struct Item {
 struct Cleaner<'d> {
     delete: &'d BTreeSet<i64>,
     stats: CleanStats,
+    /// Ids of `delete` met in the file.
+    found: BTreeSet<i64>,
     /// Absolute offset of `Source::data[0]`.
     base: u64,
     /// Open elements in the document.
@@ -671,6 +647,7 @@ impl Cleaner<'_> {
                 && self.delete.contains(&id)
             {
                 removed[i] = true;
+                self.found.insert(id);
                 removed_parent
                     .entry(id)
                     .or_insert_with(|| c.parent.as_ref().map_or(0, |p| p.value));
@@ -831,7 +808,8 @@ mod tests {
             CleanStats {
                 removed: 1,
                 reparented: 0,
-                items: 1
+                items: 1,
+                not_found: vec![]
             }
         );
     }
@@ -895,7 +873,8 @@ mod tests {
             CleanStats {
                 removed: 3,
                 reparented: 3,
-                items: 1
+                items: 1,
+                not_found: vec![]
             }
         );
     }
@@ -1018,7 +997,13 @@ mod tests {
 </item></channel></rss>";
         let (out, stats) = run_str(input, &[1]);
         assert_eq!(out, input);
-        assert_eq!(stats, CleanStats::default());
+        assert_eq!(
+            stats,
+            CleanStats {
+                not_found: vec![1],
+                ..CleanStats::default()
+            }
+        );
     }
 
     #[test]
@@ -1100,10 +1085,16 @@ mod tests {
         ]
         .concat();
         // Neither an empty set nor ids that do not occur change anything.
-        for delete in [&[][..], &[99, -1][..]] {
+        for (delete, not_found) in [(&[][..], &[][..]), (&[99, -1][..], &[-1, 99][..])] {
             let (out, stats) = run_str(&input, delete);
             assert_eq!(out, input);
-            assert_eq!(stats, CleanStats::default());
+            assert_eq!(
+                stats,
+                CleanStats {
+                    not_found: not_found.to_vec(),
+                    ..CleanStats::default()
+                }
+            );
         }
     }
 
@@ -1150,7 +1141,8 @@ mod tests {
             CleanStats {
                 removed: 1,
                 reparented: 1,
-                items: 1
+                items: 1,
+                not_found: vec![]
             }
         );
         // Plain input through the file function, replacing an existing file;
@@ -1202,6 +1194,17 @@ mod tests {
         let err = write_cleaned(&dir.path().join("nope.xml"), &out_path, &ids(&[])).unwrap_err();
         assert!(matches!(err, CleanError::Io(_)), "{err}");
         assert!(!out_path.exists());
+
+        // Ids that are not in the file: not its export, or comments the
+        // cleaner did not recognize; a copy without them would look clean.
+        std::fs::write(&in_path, doc(&[comment("1", "0", "a")])).expect("write");
+        let err = write_cleaned(&in_path, &out_path, &ids(&[1, 7, 8])).unwrap_err();
+        assert!(
+            matches!(&err, CleanError::NotFound(missing) if *missing == [7, 8]),
+            "{err}"
+        );
+        assert!(!out_path.exists());
+        assert_eq!(std::fs::read_dir(dir.path()).expect("read_dir").count(), 1);
     }
 
     #[test]

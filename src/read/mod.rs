@@ -27,6 +27,13 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 use xml::{Ev, Ns, Xml, XmlError};
 
+/// True for a namespace URI the reader takes for WordPress's `wp:`
+/// elements: any WXR version, `http` or `https`, with or without `www.`
+/// and the trailing slash.
+pub(crate) fn is_wp_namespace(uri: &str) -> bool {
+    xml::classify_uri(uri) == Ns::Wp
+}
+
 /// How to read.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ReadOptions {
