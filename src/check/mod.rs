@@ -8,9 +8,11 @@
 //! moderation and target state, self-pingbacks (checked against the source
 //! post's own content, read in a second pass) — and, unless `--offline`,
 //! a network family from fetching each external source once ([`net`])
-//! and reading it ([`page`]). [`report`] writes the result; [`cleaned`]
-//! writes a copy of the export without the pings to delete.
+//! and reading it ([`page`]), with [`cache`] keeping fetches between
+//! runs. [`report`] writes the result; [`cleaned`] writes a copy of the
+//! export without the pings to delete.
 
+pub mod cache;
 pub mod cleaned;
 pub mod net;
 pub mod page;
@@ -611,7 +613,7 @@ pub fn run(
             target: opts.cache.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
             source,
         };
-        let mut cache = report::Cache::load(opts.cache.as_deref(), opts.max_cache_age).map_err(cache_err)?;
+        let mut cache = cache::Cache::load(opts.cache.as_deref(), opts.max_cache_age).map_err(cache_err)?;
         let mut to_fetch = Vec::new();
         for u in &urls {
             match cache.get(u) {
