@@ -14,6 +14,7 @@
 
 pub mod cache;
 pub mod cleaned;
+pub mod codes;
 pub mod net;
 pub mod page;
 pub mod report;
@@ -23,6 +24,7 @@ use crate::convert::RunError;
 use crate::merge::Merged;
 use crate::model::{Comment, Item, Record, Site};
 use crate::read::{ReadOptions, Source};
+use codes::{Case, Code};
 use net::{ErrorKind, Fetch, NetOptions, Resolve};
 use resolve::{IndexItem, SiteIndex};
 use serde::{Deserialize, Serialize};
@@ -266,22 +268,15 @@ struct Maker<'a> {
 }
 
 impl Maker<'_> {
-    #[allow(clippy::too_many_arguments)]
-    fn make(
-        &self,
-        code: &str,
-        severity: Severity,
-        confidence: Confidence,
-        phase: Phase,
-        message: String,
-        evidence: Value,
-        action: Action,
-        new_value: Value,
-    ) -> Finding {
+    /// A finding of `code` on this comment, with the catalog's policy for
+    /// it: for a trackback, and in `case` when one is given.
+    fn find(&self, code: Code, phase: Phase, case: Option<Case>, message: String, evidence: Value) -> Finding {
+        let trackback = self.kind == Some("trackback");
+        let policy = code.policy(|c| Some(c) == case || (c == Case::Trackback && trackback));
         Finding {
-            code: code.to_string(),
-            severity,
-            confidence,
+            code: code.as_str().to_string(),
+            severity: policy.severity,
+            confidence: policy.confidence,
             phase,
             item_id: self.item.id,
             item_status: Some(self.item.status.clone()),
@@ -292,21 +287,21 @@ impl Maker<'_> {
             source_url: self.url.map(str::to_string),
             message,
             evidence,
-            fix: Fix { action, new_value },
+            fix: Fix {
+                action: policy.action,
+                new_value: Value::Null,
+            },
         }
     }
 
-    fn offline(&self, code: &str, severity: Severity, message: String, evidence: Value, action: Action) -> Finding {
-        self.make(
-            code,
-            severity,
-            Confidence::Certain,
-            Phase::Offline,
-            message,
-            evidence,
-            action,
-            Value::Null,
-        )
+    /// A finding from the export alone.
+    fn offline(&self, code: Code, message: String, evidence: Value) -> Finding {
+        self.find(code, Phase::Offline, None, message, evidence)
+    }
+
+    /// A finding from fetching the source.
+    fn network(&self, code: Code, message: String, evidence: Value) -> Finding {
+        self.find(code, Phase::Network, None, message, evidence)
     }
 }
 
@@ -419,60 +414,44 @@ impl Scan {
             let Some(parent) = c.parent else { continue };
             if matches!(c.kind.as_str(), "pingback" | "trackback") {
                 self.findings.push(m.offline(
-                    "ping.parent_set",
-                    Severity::Info,
+                    Code::PingParentSet,
                     format!(
                         "this {} has a parent comment (#{parent}); WordPress never sets one",
                         c.kind
                     ),
                     json!({ "parent": parent }),
-                    Action::None,
                 ));
             }
             if Some(parent) == c.id {
                 self.findings.push(m.offline(
-                    "comment.parent_self",
-                    Severity::Warning,
+                    Code::CommentParentSelf,
                     "the comment is its own parent".to_string(),
                     json!({ "parent": parent }),
-                    Action::Reparent,
                 ));
                 continue;
             }
             if !ids.contains_key(&parent) {
-                self.findings.push(Finding {
-                    fix: Fix {
-                        action: Action::Reparent,
-                        new_value: Value::Null,
-                    },
-                    ..m.offline(
-                        "comment.orphan",
-                        Severity::Warning,
-                        format!("replies to comment #{parent}, which is not on this item"),
-                        json!({ "parent": parent }),
-                        Action::Reparent,
-                    )
-                });
+                self.findings.push(m.offline(
+                    Code::CommentOrphan,
+                    format!("replies to comment #{parent}, which is not on this item"),
+                    json!({ "parent": parent }),
+                ));
                 continue;
             }
             let cycle = c.id.is_some_and(|id| in_cycle.contains(&id));
             if cycle {
                 self.findings.push(m.offline(
-                    "comment.parent_cycle",
-                    Severity::Warning,
+                    Code::CommentParentCycle,
                     "following the parents comes back to this comment".to_string(),
                     json!({ "parent": parent }),
-                    Action::Reparent,
                 ));
             } else if c.id.is_some_and(|id| parent > id) {
                 self.findings.push(m.offline(
-                    "comment.parent_after_child",
-                    Severity::Warning,
+                    Code::CommentParentAfterChild,
                     format!(
                         "its parent #{parent} has a higher id: the WordPress importer inserts comments by id and would lose the thread"
                     ),
                     json!({ "parent": parent }),
-                    Action::Review,
                 ));
             }
         }
@@ -571,11 +550,9 @@ pub fn run(
         if is_reserved(&url, opts) {
             let m = maker(p);
             findings.push(m.offline(
-                "ping.source.reserved_domain",
-                Severity::Error,
+                Code::SourceReservedDomain,
                 "the source is on a reserved domain (RFC 2606), which can never be a live page".to_string(),
                 json!({ "host": host_of(&url) }),
-                Action::Delete,
             ));
             *skipped.entry("reserved").or_default() += 1;
             continue;
@@ -583,11 +560,9 @@ pub fn run(
         if is_private(&url) && !opts.net.allow_private {
             let m = maker(p);
             findings.push(m.offline(
-                "ping.source.private_address",
-                Severity::Warning,
+                Code::SourcePrivateAddress,
                 "the source is on a private or loopback address (a staging copy?); not fetched".to_string(),
                 json!({ "host": host_of(&url) }),
-                Action::Delete,
             ));
             *skipped.entry("private").or_default() += 1;
             continue;
@@ -776,14 +751,12 @@ fn duplicate_ids(first: &HashMap<i64, Option<i64>>, repeats: &[(i64, Target)], f
             url: None,
         };
         findings.push(m.offline(
-            "comment.id_duplicate",
-            Severity::Error,
+            Code::CommentIdDuplicate,
             format!(
                 "comment id {id} is used {n} times in the export (first on item {}); importers key on it",
                 id_text(first_item)
             ),
             json!({ "occurrences": n, "first_item_id": first_item }),
-            Action::Review,
         ));
     }
 }
@@ -793,65 +766,51 @@ fn state_findings(p: &Ping, findings: &mut Vec<Finding>) {
     let m = maker(p);
     match p.status.as_str() {
         "spam" => findings.push(m.offline(
-            "ping.status.spam",
-            Severity::Warning,
+            Code::StatusSpam,
             format!("this {} is marked as spam", p.kind),
             json!({}),
-            Action::Delete,
         )),
         "pending" => findings.push(m.offline(
-            "ping.status.pending",
-            Severity::Warning,
+            Code::StatusPending,
             format!("this {} was never moderated: it was never shown", p.kind),
             json!({}),
-            Action::Review,
         )),
         "trash" | "post-trashed" => findings.push(m.offline(
-            "ping.status.trash",
-            Severity::Info,
+            Code::StatusTrash,
             format!("this {} is in the trash", p.kind),
             json!({ "status": p.status }),
-            Action::Delete,
         )),
         _ => {}
     }
     if p.akismet_spam && p.status != "spam" {
         findings.push(m.offline(
-            "ping.akismet_spam",
-            Severity::Warning,
+            Code::AkismetSpam,
             "Akismet judged it spam, but it is not marked as spam".to_string(),
             json!({ "akismet_result": "true" }),
-            Action::MarkSpam,
         ));
     }
     if p.item.status != "publish" {
         findings.push(m.offline(
-            "ping.target.not_published",
-            Severity::Warning,
+            Code::TargetNotPublished,
             format!(
                 "the item it is on is not published ({}): the {} is invisible",
                 p.item.status, p.kind
             ),
             json!({ "item_status": p.item.status }),
-            Action::Review,
         ));
     }
     if p.item.ping_status.as_deref() == Some("closed") {
         findings.push(m.offline(
-            "ping.target.pings_closed",
-            Severity::Info,
+            Code::TargetPingsClosed,
             "pings are closed on this item: a new one would be refused".to_string(),
             json!({}),
-            Action::None,
         ));
     }
     if !matches!(p.item.kind.as_str(), "post" | "page") {
         findings.push(m.offline(
-            "ping.target.unusual_type",
-            Severity::Info,
+            Code::TargetUnusualType,
             format!("the item it is on is of type {}", p.item.kind),
             json!({ "item_type": p.item.kind }),
-            Action::Review,
         ));
     }
 }
@@ -864,11 +823,9 @@ fn syntax_findings(p: &Ping, findings: &mut Vec<Finding>) -> Option<String> {
     let clean = resolve::clean_url(raw);
     if clean.is_empty() {
         findings.push(m.offline(
-            "ping.source.missing",
-            Severity::Error,
+            Code::SourceMissing,
             format!("this {} has no source URL", p.kind),
             json!({}),
-            Action::Delete,
         ));
         return None;
     }
@@ -876,11 +833,9 @@ fn syntax_findings(p: &Ping, findings: &mut Vec<Finding>) -> Option<String> {
         Ok(u) => u,
         Err(e) => {
             findings.push(m.offline(
-                "ping.source.malformed",
-                Severity::Error,
+                Code::SourceMalformed,
                 format!("the source URL is not an absolute URL ({e})"),
                 json!({ "url": raw }),
-                Action::Delete,
             ));
             return None;
         }
@@ -888,40 +843,32 @@ fn syntax_findings(p: &Ping, findings: &mut Vec<Finding>) -> Option<String> {
     if !matches!(parsed.scheme(), "http" | "https") {
         if parsed.cannot_be_a_base() && !parsed.has_host() && clean.contains("://") {
             findings.push(m.offline(
-                "ping.source.malformed",
-                Severity::Error,
+                Code::SourceMalformed,
                 "the source URL is not an absolute URL".to_string(),
                 json!({ "url": raw }),
-                Action::Delete,
             ));
         } else {
             findings.push(m.offline(
-                "ping.source.unsupported_scheme",
-                Severity::Error,
+                Code::SourceUnsupportedScheme,
                 format!("the source is a {}: URL, not a web page", parsed.scheme()),
                 json!({ "scheme": parsed.scheme() }),
-                Action::Delete,
             ));
         }
         return None;
     }
     if parsed.host_str().is_none_or(str::is_empty) {
         findings.push(m.offline(
-            "ping.source.malformed",
-            Severity::Error,
+            Code::SourceMalformed,
             "the source URL has no host".to_string(),
             json!({ "url": raw }),
-            Action::Delete,
         ));
         return None;
     }
     if !parsed.username().is_empty() || parsed.password().is_some() {
         findings.push(m.offline(
-            "ping.source.has_credentials",
-            Severity::Warning,
+            Code::SourceHasCredentials,
             "the source URL holds a user name or password; not fetched".to_string(),
             json!({}),
-            Action::Review,
         ));
         return None;
     }
@@ -934,8 +881,7 @@ fn self_findings(p: &Ping, url: &str, index: &SiteIndex, partial: bool, findings
     let m = maker(p);
     let resolved = index.resolve(url, None);
     findings.push(m.offline(
-        "ping.self",
-        Severity::Info,
+        Code::SelfPing,
         match &resolved {
             Some(r) => format!("a self-ping from item #{}", r.id),
             None => "a self-ping".to_string(),
@@ -944,36 +890,31 @@ fn self_findings(p: &Ping, url: &str, index: &SiteIndex, partial: bool, findings
             "source_item_id": resolved.as_ref().map(|r| r.id),
             "rule": resolved.as_ref().map(|r| r.rule.as_str()),
         }),
-        Action::None,
     ));
     let Some(r) = resolved else {
-        findings.push(m.offline(
-            "ping.self.unresolved",
-            if partial { Severity::Warning } else { Severity::Error },
+        findings.push(m.find(
+            Code::SelfUnresolved,
+            Phase::Offline,
+            partial.then_some(Case::PartialExport),
             "the source is on this site but is no item of the export: the post was deleted, or the export is partial".to_string(),
             json!({ "host": host_of(url), "partial_export": partial }),
-            if partial { Action::Review } else { Action::Delete },
         ));
         return None;
     };
     if Some(r.id) == p.item.id {
         findings.push(m.offline(
-            "ping.self.same_item",
-            Severity::Error,
+            Code::SelfSameItem,
             "the item pings itself".to_string(),
             json!({ "source_item_id": r.id, "rule": r.rule.as_str() }),
-            Action::Delete,
         ));
         return None;
     }
     let status = index.item(r.id).map_or("", |i| i.status.as_str());
     if status != "publish" {
         findings.push(m.offline(
-            "ping.self.source_not_published",
-            Severity::Error,
+            Code::SelfSourceNotPublished,
             format!("the linking item #{} is not published ({status})", r.id),
             json!({ "source_item_id": r.id, "source_status": status }),
-            Action::Delete,
         ));
         return None;
     }
@@ -1012,14 +953,12 @@ fn self_backlinks(
         }
         let m = maker(p);
         findings.push(m.offline(
-            "ping.self.no_backlink",
-            Severity::Error,
+            Code::SelfNoBacklink,
             format!("item #{source} no longer links to this item: the link was edited out"),
             json!({
                 "source_item_id": source,
                 "links_to_items": found.map(|s| s.iter().copied().collect::<Vec<_>>()).unwrap_or_default(),
             }),
-            Action::Delete,
         ));
     }
     Ok(())
@@ -1053,15 +992,13 @@ fn duplicate_findings(pings: &[Ping], findings: &mut Vec<Finding>) {
                 let exact = resolve::clean_url(p.url.as_deref().unwrap_or_default())
                     == resolve::clean_url(kept.url.as_deref().unwrap_or_default());
                 findings.push(maker(p).offline(
-                    "ping.duplicate",
-                    Severity::Warning,
+                    Code::Duplicate,
                     format!(
                         "the same source already pinged this item ({}comment {})",
                         if exact { "" } else { "in another form, " },
                         id_text(kept.comment_id)
                     ),
                     json!({ "variant": if exact { "exact" } else { "normalized" }, "kept_comment_id": kept.comment_id, "key": key }),
-                    Action::Delete,
                 ));
             }
         }
@@ -1070,136 +1007,59 @@ fn duplicate_findings(pings: &[Ping], findings: &mut Vec<Finding>) {
             && let Some(p) = group.iter().find(|p| p.kind == "trackback")
         {
             findings.push(maker(p).offline(
-                "ping.duplicate_cross_type",
-                Severity::Info,
+                Code::DuplicateCrossType,
                 "the same source sent both a pingback and a trackback to this item".to_string(),
                 json!({ "key": key }),
-                Action::Review,
             ));
         }
     }
 }
 
-fn net_finding(
-    p: &Ping,
-    code: &str,
-    severity: Severity,
-    confidence: Confidence,
-    message: String,
-    evidence: Value,
-    fix: Fix,
-) -> Finding {
-    maker(p).make(
-        code,
-        severity,
-        confidence,
-        Phase::Network,
-        message,
-        evidence,
-        fix.action,
-        fix.new_value,
-    )
+/// The code of a fetch that failed before any response.
+fn error_code(kind: ErrorKind) -> Code {
+    use ErrorKind as K;
+    match kind {
+        K::DnsNxdomain => Code::SourceDnsNxdomain,
+        K::DnsError => Code::SourceDnsError,
+        K::ConnectRefused => Code::SourceConnectRefused,
+        K::ConnectTimeout => Code::SourceConnectTimeout,
+        K::ConnectionReset => Code::SourceConnectionReset,
+        K::Tls => Code::SourceTlsError,
+        K::Timeout => Code::SourceTimeout,
+        K::Protocol => Code::SourceProtocolError,
+        K::RedirectLimit => Code::SourceRedirectLimit,
+        K::RedirectLoop => Code::SourceRedirectLoop,
+        K::RedirectInvalid => Code::SourceRedirectInvalid,
+        K::PrivateAddress => Code::SourcePrivateAddress,
+    }
 }
 
-/// A fix without a new value.
-fn fix(action: Action) -> Fix {
-    Fix {
-        action,
-        new_value: Value::Null,
+/// The code of a final response that is no success.
+fn status_code(status: u16) -> Code {
+    match status {
+        404 => Code::SourceHttpNotFound,
+        410 => Code::SourceHttpGone,
+        401 | 403 | 407 => Code::SourceHttpForbidden,
+        429 => Code::SourceHttpRateLimited,
+        500..=599 => Code::SourceHttpServerError,
+        // 4xx, and what is neither a success, a redirect nor an error.
+        _ => Code::SourceHttpClientError,
     }
 }
 
 /// Families E to H for one ping from its source's result.
 fn network_findings(p: &Ping, r: &SourceResult, index: &SiteIndex, findings: &mut Vec<Finding>) {
+    let m = maker(p);
     let f = &r.fetch;
     let hops = || json!(f.hops);
     let attempts = f.attempts;
     if let Some(e) = &f.error
         && f.status.is_none()
     {
-        use ErrorKind as K;
-        let (code, severity, confidence, action) = match e.kind {
-            K::DnsNxdomain => (
-                "ping.source.dns_nxdomain",
-                Severity::Error,
-                Confidence::Certain,
-                Action::Delete,
-            ),
-            K::DnsError => (
-                "ping.source.dns_error",
-                Severity::Warning,
-                Confidence::Likely,
-                Action::Review,
-            ),
-            K::ConnectRefused => (
-                "ping.source.connect_refused",
-                Severity::Warning,
-                Confidence::Likely,
-                Action::Review,
-            ),
-            K::ConnectTimeout => (
-                "ping.source.connect_timeout",
-                Severity::Warning,
-                Confidence::Likely,
-                Action::Review,
-            ),
-            K::ConnectionReset => (
-                "ping.source.connection_reset",
-                Severity::Warning,
-                Confidence::Likely,
-                Action::Review,
-            ),
-            K::Tls => (
-                "ping.source.tls_error",
-                Severity::Warning,
-                Confidence::Likely,
-                Action::Review,
-            ),
-            K::Timeout => (
-                "ping.source.timeout",
-                Severity::Warning,
-                Confidence::Likely,
-                Action::Review,
-            ),
-            K::Protocol => (
-                "ping.source.protocol_error",
-                Severity::Warning,
-                Confidence::Likely,
-                Action::Review,
-            ),
-            K::RedirectLimit => (
-                "ping.source.redirect_limit",
-                Severity::Error,
-                Confidence::Certain,
-                Action::Delete,
-            ),
-            K::RedirectLoop => (
-                "ping.source.redirect_loop",
-                Severity::Error,
-                Confidence::Certain,
-                Action::Delete,
-            ),
-            K::RedirectInvalid => (
-                "ping.source.redirect_invalid",
-                Severity::Error,
-                Confidence::Certain,
-                Action::Delete,
-            ),
-            K::PrivateAddress => (
-                "ping.source.private_address",
-                Severity::Warning,
-                Confidence::Certain,
-                Action::Delete,
-            ),
-        };
-        findings.push(net_finding(
-            p,
-            code,
-            severity,
-            confidence,
+        findings.push(m.network(
+            error_code(e.kind),
             format!("the source could not be fetched: {}", e.detail),
             json!({ "error": e.detail, "attempts": attempts, "hops": hops() }),
-            fix(action),
         ));
         return;
     }
@@ -1208,63 +1068,16 @@ fn network_findings(p: &Ping, r: &SourceResult, index: &SiteIndex, findings: &mu
     let final_url = f.final_url.clone().unwrap_or_default();
     let redirected = f.hops.len() > 1;
     if !(200..300).contains(&status) {
-        let (code, severity, confidence, action) = match status {
-            404 => (
-                "ping.source.http_not_found",
-                Severity::Error,
-                Confidence::Certain,
-                Action::Delete,
-            ),
-            410 => (
-                "ping.source.http_gone",
-                Severity::Error,
-                Confidence::Certain,
-                Action::Delete,
-            ),
-            401 | 403 | 407 => (
-                "ping.source.http_forbidden",
-                Severity::Warning,
-                Confidence::Likely,
-                Action::Review,
-            ),
-            429 => (
-                "ping.source.http_rate_limited",
-                Severity::Warning,
-                Confidence::Likely,
-                Action::Review,
-            ),
-            500..=599 => (
-                "ping.source.http_server_error",
-                Severity::Warning,
-                Confidence::Likely,
-                Action::Review,
-            ),
-            // 4xx, and what is neither a success, a redirect nor an error.
-            _ => (
-                "ping.source.http_client_error",
-                Severity::Warning,
-                Confidence::Likely,
-                Action::Review,
-            ),
-        };
-        findings.push(net_finding(
-            p,
-            code,
-            severity,
-            confidence,
+        findings.push(m.network(
+            status_code(status),
             format!("the source answers HTTP {status}"),
             json!({ "status": status, "final_url": final_url, "attempts": attempts, "hops": hops() }),
-            fix(action),
         ));
         if matches!(status, 401 | 403 | 407 | 429) {
-            findings.push(net_finding(
-                p,
-                "ping.backlink.unverifiable",
-                Severity::Warning,
-                Confidence::Likely,
+            findings.push(m.network(
+                Code::BacklinkUnverifiable,
                 format!("the page could not be read (HTTP {status}), so the link back is unknown"),
                 json!({ "reason": status }),
-                fix(Action::Review),
             ));
         }
         return;
@@ -1272,59 +1085,48 @@ fn network_findings(p: &Ping, r: &SourceResult, index: &SiteIndex, findings: &mu
     // A 2xx, maybe after redirects.
     let path = |u: &str| url::Url::parse(u).map(|u| u.path().to_string()).unwrap_or_default();
     if redirected && path(&final_url) == "/" && path(&original) != "/" {
-        findings.push(net_finding(
-            p,
-            "ping.source.redirect_to_root",
-            Severity::Error,
-            Confidence::Likely,
+        findings.push(m.network(
+            Code::SourceRedirectToRoot,
             format!("the source page redirects to the home page {final_url}: the page is gone"),
             json!({ "final_url": final_url, "hops": hops() }),
-            fix(Action::Delete),
         ));
         return;
     }
     let permanent = f.hops.iter().any(|h| matches!(h.status, 301 | 308));
+    let redirect_code = if permanent {
+        Code::SourceRedirectPermanent
+    } else {
+        Code::SourceRedirectTemporary
+    };
     let Some(page) = &r.page else { return };
     if f.truncated {
-        findings.push(net_finding(
-            p,
-            "ping.source.truncated",
-            Severity::Info,
-            Confidence::Certain,
+        findings.push(m.network(
+            Code::SourceTruncated,
             format!(
                 "the page is larger than the body limit; its first {} bytes were examined",
                 f.bytes_read
             ),
             json!({ "bytes_read": f.bytes_read }),
-            fix(Action::None),
         ));
     }
     if page.charset_fallback {
-        findings.push(net_finding(
-            p,
-            "ping.source.charset_fallback",
-            Severity::Info,
-            Confidence::Certain,
+        findings.push(m.network(
+            Code::SourceCharsetFallback,
             format!(
                 "the page's character set was unknown or its bytes invalid; read as {}",
                 page.charset
             ),
             json!({ "charset": page.charset }),
-            fix(Action::None),
         ));
     }
     if !page.html && !page.plain {
-        findings.push(net_finding(
-            p,
-            "ping.source.not_html",
-            Severity::Warning,
-            Confidence::Certain,
+        findings.push(m.network(
+            Code::SourceNotHtml,
             format!(
                 "the source is not a web page ({})",
                 f.content_type.as_deref().unwrap_or("no Content-Type")
             ),
             json!({ "content_type": f.content_type }),
-            fix(Action::Review),
         ));
     }
     // The backlink.
@@ -1347,61 +1149,37 @@ fn network_findings(p: &Ping, r: &SourceResult, index: &SiteIndex, findings: &mu
     if let Some((link, rule)) = &found {
         let canonical = p.item.link.as_deref().map(fetch_form);
         if canonical.as_deref() != Some(fetch_form(&link.url).as_str()) {
-            findings.push(net_finding(
-                p,
-                "ping.backlink.variant",
-                Severity::Info,
-                Confidence::Certain,
+            findings.push(m.network(
+                Code::BacklinkVariant,
                 "the page links back, in another form than the item's permalink".to_string(),
                 json!({ "href": link.href, "rule": rule.as_str() }),
-                fix(Action::None),
             ));
         }
         if redirected {
-            let (code, msg) = if permanent {
-                (
-                    "ping.source.redirect_permanent",
-                    "the source moved permanently; it still links back",
-                )
+            let msg = if permanent {
+                "the source moved permanently; it still links back"
             } else {
-                (
-                    "ping.source.redirect_temporary",
-                    "the source redirects temporarily; it still links back",
-                )
+                "the source redirects temporarily; it still links back"
             };
-            findings.push(net_finding(
-                p,
-                code,
-                Severity::Info,
-                Confidence::Certain,
+            let mut moved = m.find(
+                redirect_code,
+                Phase::Network,
+                Some(Case::LinksBack),
                 format!("{msg}: {final_url}"),
                 json!({ "final_url": final_url, "hops": hops() }),
-                if permanent {
-                    Fix {
-                        action: Action::RewriteSource,
-                        new_value: json!(final_url),
-                    }
-                } else {
-                    fix(Action::None)
-                },
-            ));
+            );
+            if moved.fix.action == Action::RewriteSource {
+                moved.fix.new_value = json!(final_url);
+            }
+            findings.push(moved);
         }
         return;
     }
     if redirected {
-        let code = if permanent {
-            "ping.source.redirect_permanent"
-        } else {
-            "ping.source.redirect_temporary"
-        };
-        findings.push(net_finding(
-            p,
-            code,
-            Severity::Info,
-            Confidence::Certain,
+        findings.push(m.network(
+            redirect_code,
             format!("the source redirects to {final_url}"),
             json!({ "final_url": final_url, "hops": hops() }),
-            fix(Action::None),
         ));
     }
     let reason = if page.undecodable {
@@ -1420,30 +1198,21 @@ fn network_findings(p: &Ping, r: &SourceResult, index: &SiteIndex, findings: &mu
         None
     };
     if let Some(reason) = reason {
-        findings.push(net_finding(
-            p,
-            "ping.backlink.unverifiable",
-            Severity::Warning,
-            Confidence::Likely,
+        findings.push(m.network(
+            Code::BacklinkUnverifiable,
             format!("no link back was found, but the page could not be read whole ({reason})"),
             json!({ "reason": reason }),
-            fix(Action::Review),
         ));
         return;
     }
-    let pingback = p.kind == "pingback";
-    findings.push(net_finding(
-        p,
-        "ping.backlink.missing",
-        if pingback { Severity::Error } else { Severity::Warning },
-        Confidence::Certain,
+    findings.push(m.network(
+        Code::BacklinkMissing,
         if elsewhere.is_empty() {
             "the source page no longer links to this item".to_string()
         } else {
             "the source page no longer links to this item (it links to other items of the site)".to_string()
         },
         json!({ "links_to_site": links_to_site, "links_to_items": elsewhere, "title": page.title }),
-        fix(if pingback { Action::Delete } else { Action::Review }),
     ));
 }
 
