@@ -140,7 +140,8 @@ catalog! {
     SourceUnsupportedScheme = "ping.source.unsupported_scheme", Source, Error, Certain, Delete;
     /// A source URL holding a user name or password.
     SourceHasCredentials = "ping.source.has_credentials", Source, Warning, Certain, Review;
-    /// A source on a private or loopback address.
+    /// A source on a private or loopback address: seen in the URL, or
+    /// (reported by the network rules) once its name is resolved.
     SourcePrivateAddress = "ping.source.private_address", Source, Warning, Certain, Delete;
     /// A source on a reserved domain (RFC 2606).
     SourceReservedDomain = "ping.source.reserved_domain", Source, Error, Certain, Delete;

@@ -81,7 +81,8 @@ pub struct Fix {
 /// One finding about one comment (or the export).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
-    /// Stable code, such as `ping.source.http_not_found`.
+    /// Stable code, such as `ping.source.http_not_found`: the string of a
+    /// [`Code`](super::codes::Code).
     pub code: String,
     /// Severity, from the code's policy in the catalog
     /// ([`Code::policy`](super::codes::Code::policy)).
