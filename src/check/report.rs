@@ -1,24 +1,18 @@
-//! The report of `wxr check` and its formats, and the fetch cache.
+//! The report of `wxr check` and its formats.
 //!
 //! [`Report`] is the JSON contract (`report_version` 1): every key always
 //! present, `null` or `[]` when absent, keys and lists in a deterministic
 //! order. The human format groups findings by severity and lists the
 //! source hosts with the most findings; JSON Lines writes one record per
 //! line (`source`, `finding`, then `summary`); Markdown is a summary table
-//! and a section per severity.
-//!
-//! `--cache FILE` keeps, per source URL, the successful fetches and the
-//! definitive `404`/`410` answers as JSON Lines; transient failures are
-//! never stored, so they are always tried again.
+//! and a section per severity. The fetch cache is [`super::cache`].
 
 use super::{Action, Finding, Options, Severity, SourceResult, net};
 use crate::model::Site;
 use crate::read::Source;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
-use std::io::{self, BufRead, Write};
-use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::io::{self, Write};
 
 /// A run-level message (`check.network_unavailable`, `check.skipped`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -462,7 +456,12 @@ impl Report {
         }
         let mut hosts: HashMap<String, (u64, BTreeMap<&str, u64>)> = HashMap::new();
         for f in self.findings.iter().filter(|f| f.severity >= Severity::Warning) {
-            if let Some(h) = f.source_url.as_deref().map(super::host_of).filter(|h| !h.is_empty()) {
+            if let Some(h) = f
+                .source_url
+                .as_deref()
+                .map(super::source_host)
+                .filter(|h| !h.is_empty())
+            {
                 let e = hosts.entry(h).or_default();
                 e.0 += 1;
                 *e.1.entry(f.code.as_str()).or_default() += 1;
@@ -558,116 +557,5 @@ fn short_url(u: &str) -> String {
         format!("{}…", s.chars().take(59).collect::<String>())
     } else {
         s.to_string()
-    }
-}
-
-/// One line of the cache file.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct CacheLine {
-    url: String,
-    /// Seconds since the epoch.
-    stored_at: u64,
-    result: SourceResult,
-}
-
-/// `--cache`: fetch results kept between runs.
-#[derive(Debug, Default)]
-pub struct Cache {
-    path: Option<PathBuf>,
-    entries: BTreeMap<String, CacheLine>,
-}
-
-fn not_a_cache() -> io::Error {
-    io::Error::new(
-        io::ErrorKind::InvalidData,
-        "not a wxr check cache (its first line is no cache entry); give --cache another file",
-    )
-}
-
-impl Cache {
-    /// Reads the cache at `path` (a missing file is an empty cache),
-    /// dropping entries older than `max_age` and lines it cannot read. A
-    /// file that is not a cache at all (its first line is no cache entry)
-    /// is refused rather than overwritten.
-    pub fn load(path: Option<&Path>, max_age: Duration) -> io::Result<Cache> {
-        let mut cache = Cache {
-            path: path.map(Path::to_path_buf),
-            entries: BTreeMap::new(),
-        };
-        let Some(path) = path else { return Ok(cache) };
-        let file = match std::fs::File::open(path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(cache),
-            Err(e) => return Err(e),
-        };
-        let now = super::epoch_secs();
-        let mut first = true;
-        for line in io::BufReader::new(file).lines() {
-            let line = match line {
-                Ok(l) => l,
-                Err(_) if first => return Err(not_a_cache()),
-                Err(_) => break,
-            };
-            if line.trim().is_empty() {
-                continue;
-            }
-            let parsed = serde_json::from_str::<CacheLine>(&line);
-            if first && parsed.is_err() {
-                return Err(not_a_cache());
-            }
-            first = false;
-            if let Ok(l) = parsed
-                && now.saturating_sub(l.stored_at) <= max_age.as_secs()
-            {
-                cache.entries.insert(l.url.clone(), l);
-            }
-        }
-        Ok(cache)
-    }
-
-    /// The cached result of `url`.
-    pub fn get(&self, url: &str) -> Option<SourceResult> {
-        self.entries.get(url).map(|l| SourceResult {
-            from_cache: true,
-            ..l.result.clone()
-        })
-    }
-
-    /// Adds the results worth keeping and writes the file (atomically).
-    pub fn store(&mut self, results: &BTreeMap<String, SourceResult>) -> io::Result<()> {
-        let Some(path) = self.path.clone() else {
-            return Ok(());
-        };
-        let now = super::epoch_secs();
-        for (url, r) in results.iter().filter(|(_, r)| !r.from_cache) {
-            let keep = r.fetch.error.is_none()
-                && r.fetch
-                    .status
-                    .is_some_and(|s| (200..300).contains(&s) || s == 404 || s == 410);
-            if keep {
-                self.entries.insert(
-                    url.clone(),
-                    CacheLine {
-                        url: url.clone(),
-                        stored_at: now,
-                        result: r.clone(),
-                    },
-                );
-            }
-        }
-        let dir = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-        {
-            let mut w = io::BufWriter::new(tmp.as_file_mut());
-            for l in self.entries.values() {
-                serde_json::to_writer(&mut w, l)?;
-                w.write_all(b"\n")?;
-            }
-            w.flush()?;
-        }
-        tmp.persist(&path).map(|_| ()).map_err(|e| e.error)
     }
 }
