@@ -9,7 +9,7 @@
 use super::SourceResult;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -107,19 +107,12 @@ impl Cache {
                 );
             }
         }
-        let dir = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-        {
-            let mut w = io::BufWriter::new(tmp.as_file_mut());
+        crate::output::write_atomically(&path, |w| {
             for l in self.entries.values() {
-                serde_json::to_writer(&mut w, l)?;
+                serde_json::to_writer(&mut *w, l)?;
                 w.write_all(b"\n")?;
             }
-            w.flush()?;
-        }
-        tmp.persist(&path).map(|_| ()).map_err(|e| e.error)
+            Ok(())
+        })
     }
 }
