@@ -183,3 +183,27 @@ fn internal_links_resolve_by_identity() {
         }
     }
 }
+
+/// The files of a site get the usual mode (0666 less the umask), like any
+/// file the user creates, so a web server running as another user can read
+/// them. (Regression: they were written with a temporary file's 0600.)
+#[cfg(unix)]
+#[test]
+fn site_files_get_the_usual_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let out = tempfile::tempdir().unwrap();
+    let o = wxr(&root().join("fixtures").join("read"))
+        .args(["convert", "french-blog-post.xml", "--format", "markdown", "-q", "-o"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let usual = out.path().join("usual");
+    std::fs::write(&usual, "").unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let files = crate::util::files(out.path(), &["usual"]);
+    assert!(files.len() > 3);
+    for f in files {
+        assert_eq!(mode(&f), mode(&usual), "{}", f.display());
+    }
+}

@@ -21,6 +21,7 @@ use crate::diag::Diagnostics;
 use crate::fetch::{self, Download, Outcome};
 use crate::merge::Merged;
 use crate::model::{Item, Record, Site};
+use crate::output::{Durability, Output};
 use crate::read::{ReadOptions, Source};
 use crate::site::{IndexItem, SiteIndex};
 use crate::transform::shortcodes::Attachment;
@@ -1142,14 +1143,9 @@ fn write_file(dir: &Path, rel: &str, text: &str) -> Result<(), RunError> {
     let path = dir.join(rel);
     let parent = path.parent().unwrap_or(dir);
     std::fs::create_dir_all(parent).map_err(out_err)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".wxr-")
-        .suffix(".tmp")
-        .tempfile_in(parent)
-        .map_err(out_err)?;
-    tmp.write_all(text.as_bytes()).map_err(out_err)?;
-    tmp.persist(&path).map_err(|e| out_err(e.error))?;
-    Ok(())
+    let out = Output::create(&path, Durability::Unsynced).map_err(out_err)?;
+    out.file().write_all(text.as_bytes()).map_err(out_err)?;
+    out.commit().map_err(out_err)
 }
 
 #[cfg(test)]
