@@ -102,7 +102,7 @@ impl Summary {
             self.comments += 1;
             *self
                 .comments_by_type
-                .entry(c.kind.clone())
+                .entry(c.kind.to_string())
                 .or_default()
                 .entry(c.status.clone())
                 .or_default() += 1;

@@ -166,7 +166,7 @@ impl Merged {
                         let before = item.comments.len();
                         let pings = &self.pings;
                         item.comments.retain(|c| {
-                            !matches!(c.kind.as_str(), "pingback" | "trackback")
+                            !c.kind.is_ping()
                                 || matches!(pings, PingFilter::Except(ids) if c.id.is_none_or(|id| !ids.contains(&id)))
                         });
                         self.pings_dropped += (before - item.comments.len()) as u64;

@@ -97,7 +97,7 @@ pub struct Comment {
     pub id: Option<i64>,
     /// `comment`, `pingback`, `trackback` or another type (`""` becomes `comment`).
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: CommentKind,
     /// `approved`, `pending`, `spam`, `trash` or the exported value.
     pub status: String,
     /// `wp:comment_parent` (`0` becomes `None`).
@@ -120,6 +120,63 @@ pub struct Comment {
     pub user_id: Option<i64>,
     /// `wp:commentmeta` entries in export order.
     pub meta: Vec<Meta>,
+}
+
+/// `wp:comment_type`: what a comment is. Serialized as the exported
+/// string, so the model's `type` field is the same text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub enum CommentKind {
+    /// An ordinary comment (`comment`, or an empty type).
+    #[default]
+    Comment,
+    /// A pingback: another blog's post linked here (`pingback`).
+    Pingback,
+    /// A trackback: another blog announced a link (`trackback`).
+    Trackback,
+    /// Any other type, as exported (plugins' `review`, `webmention`…).
+    Other(String),
+}
+
+impl CommentKind {
+    /// The type as the model writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CommentKind::Comment => "comment",
+            CommentKind::Pingback => "pingback",
+            CommentKind::Trackback => "trackback",
+            CommentKind::Other(s) => s,
+        }
+    }
+
+    /// A pingback or a trackback: a notice from another site, not words
+    /// of a visitor.
+    pub fn is_ping(&self) -> bool {
+        matches!(self, CommentKind::Pingback | CommentKind::Trackback)
+    }
+}
+
+impl From<&str> for CommentKind {
+    /// The exported `wp:comment_type`, trimmed; `""` is a comment.
+    fn from(s: &str) -> CommentKind {
+        match s.trim() {
+            "" | "comment" => CommentKind::Comment,
+            "pingback" => CommentKind::Pingback,
+            "trackback" => CommentKind::Trackback,
+            other => CommentKind::Other(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for CommentKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for CommentKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// One `<item>`: a post, page, attachment, menu item or custom post.

@@ -13,7 +13,7 @@ use super::rules::{Ping, Target, duplicates, network, selfping, source, state, s
 use super::{Finding, Options, Outcome, SourceResult, cache, fetch_form, net, now_utc, page, report, source_host};
 use crate::convert::RunError;
 use crate::merge::Merged;
-use crate::model::{Item, Record, Site};
+use crate::model::{CommentKind, Item, Record, Site};
 use crate::read::Source;
 use crate::site::{self, IndexItem, SiteIndex};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -76,7 +76,7 @@ impl Scan {
                     }
                 }
             }
-            if !matches!(c.kind.as_str(), "pingback" | "trackback") {
+            if !c.kind.is_ping() {
                 continue;
             }
             self.pings.push(Ping {
@@ -224,7 +224,7 @@ pub fn run(
         opts,
         started_at,
         pings: scan.pings.len() as u64,
-        pingbacks: scan.pings.iter().filter(|p| p.kind == "pingback").count() as u64,
+        pingbacks: scan.pings.iter().filter(|p| p.kind == CommentKind::Pingback).count() as u64,
         self_pings,
         sources: source_entries(&scan.pings, &results, &index),
         skipped,

@@ -19,7 +19,7 @@ pub use error::{Error, ItemContext, Malformed};
 pub use input::{InputStats, Source};
 
 use crate::diag::{Diagnostic, Diagnostics, Location, Severity};
-use crate::model::{Author, Comment, Item, ItemTerm, Meta, Record, Site, Term};
+use crate::model::{Author, Comment, CommentKind, Item, ItemTerm, Meta, Record, Site, Term};
 use input::{Decoded, Prefetched};
 use std::collections::{HashMap, VecDeque};
 use std::io::Read;
@@ -898,7 +898,7 @@ impl Reader {
                 F::CommentDateGmt => c.date_gmt = self.date(empty, "wp:comment_date_gmt", true)?,
                 F::CommentContent => c.content = self.text(empty)?,
                 F::CommentApproved => c.status = self.scratch(empty, |_, s| values::comment_status(s))?,
-                F::CommentType => c.kind = self.scratch(empty, |_, s| values::comment_type(s))?,
+                F::CommentType => c.kind = self.scratch(empty, |_, s| CommentKind::from(s))?,
                 F::CommentParent => {
                     c.parent = self.id_field(empty, "wp:comment_parent")?;
                 }

@@ -112,14 +112,6 @@ pub fn comment_status(s: &str) -> String {
     }
 }
 
-/// `wp:comment_type`: `""` is an ordinary comment.
-pub fn comment_type(s: &str) -> String {
-    match s.trim() {
-        "" => "comment".to_string(),
-        other => other.to_string(),
-    }
-}
-
 /// A trimmed value, `None` when empty.
 pub fn non_empty(s: &str) -> Option<String> {
     let t = s.trim();
@@ -170,7 +162,5 @@ mod tests {
         assert_eq!(comment_status("0"), "pending");
         assert_eq!(comment_status("spam"), "spam");
         assert_eq!(comment_status("post-trashed"), "post-trashed");
-        assert_eq!(comment_type(""), "comment");
-        assert_eq!(comment_type("pingback"), "pingback");
     }
 }

@@ -5,6 +5,7 @@
 use super::{Ping, id_text, maker};
 use crate::check::Finding;
 use crate::check::codes::Code;
+use crate::model::CommentKind;
 use crate::site;
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
@@ -22,7 +23,7 @@ pub(crate) fn check(pings: &[Ping], findings: &mut Vec<Finding>) {
         if group.len() < 2 {
             continue;
         }
-        for kind in ["pingback", "trackback"] {
+        for kind in [CommentKind::Pingback, CommentKind::Trackback] {
             let same: Vec<&&Ping> = group.iter().filter(|p| p.kind == kind).collect();
             if same.len() < 2 {
                 continue;
@@ -50,7 +51,7 @@ pub(crate) fn check(pings: &[Ping], findings: &mut Vec<Finding>) {
         }
         let kinds: BTreeSet<&str> = group.iter().map(|p| p.kind.as_str()).collect();
         if kinds.len() > 1
-            && let Some(p) = group.iter().find(|p| p.kind == "trackback")
+            && let Some(p) = group.iter().find(|p| p.kind == CommentKind::Trackback)
         {
             findings.push(maker(p).offline(
                 Code::DuplicateCrossType,

@@ -14,6 +14,7 @@ pub(crate) mod structure;
 
 use super::codes::{Case, Code};
 use super::{Finding, Fix, Phase};
+use crate::model::CommentKind;
 use serde_json::Value;
 
 /// A pingback or trackback, with what the audit needs of its item.
@@ -21,7 +22,7 @@ use serde_json::Value;
 pub(crate) struct Ping {
     pub(crate) item: Target,
     pub(crate) comment_id: Option<i64>,
-    pub(crate) kind: String,
+    pub(crate) kind: CommentKind,
     pub(crate) status: String,
     pub(crate) url: Option<String>,
     pub(crate) akismet_spam: bool,
@@ -43,7 +44,7 @@ pub(crate) struct Target {
 struct Maker<'a> {
     item: &'a Target,
     comment_id: Option<i64>,
-    kind: Option<&'a str>,
+    kind: Option<&'a CommentKind>,
     status: Option<&'a str>,
     url: Option<&'a str>,
 }
@@ -52,7 +53,7 @@ impl Maker<'_> {
     /// A finding of `code` on this comment, with the catalog's policy for
     /// it: for a trackback, and in `case` when one is given.
     fn find(&self, code: Code, phase: Phase, case: Option<Case>, message: String, evidence: Value) -> Finding {
-        let trackback = self.kind == Some("trackback");
+        let trackback = self.kind == Some(&CommentKind::Trackback);
         let policy = code.policy(|c| Some(c) == case || (c == Case::Trackback && trackback));
         Finding {
             code: code.as_str().to_string(),
@@ -63,7 +64,7 @@ impl Maker<'_> {
             item_status: Some(self.item.status.clone()),
             item_link: self.item.link.clone(),
             comment_id: self.comment_id,
-            comment_type: self.kind.map(str::to_string),
+            comment_type: self.kind.map(CommentKind::to_string),
             comment_status: self.status.map(str::to_string),
             source_url: self.url.map(str::to_string),
             message,

@@ -6,7 +6,7 @@
 use super::{Maker, Target, id_text};
 use crate::check::Finding;
 use crate::check::codes::Code;
-use crate::model::{Comment, Item};
+use crate::model::{Comment, CommentKind, Item};
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
 
@@ -21,10 +21,10 @@ pub(crate) fn thread(item: &Item, target: &Target, findings: &mut Vec<Finding>) 
             comment_id: c.id,
             kind: Some(&c.kind),
             status: Some(&c.status),
-            url: c.author_url.as_deref().filter(|_| c.kind != "comment"),
+            url: c.author_url.as_deref().filter(|_| c.kind != CommentKind::Comment),
         };
         let Some(parent) = c.parent else { continue };
-        if matches!(c.kind.as_str(), "pingback" | "trackback") {
+        if c.kind.is_ping() {
             findings.push(m.offline(
                 Code::PingParentSet,
                 format!(

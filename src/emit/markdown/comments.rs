@@ -42,7 +42,7 @@ impl Thread {
         for c in all {
             if c.status != "approved" {
                 *t.skipped.entry(c.status.clone()).or_default() += 1;
-            } else if c.kind == "pingback" || c.kind == "trackback" {
+            } else if c.kind.is_ping() {
                 t.pings.push(c.clone());
             } else {
                 kept.push(c.clone());
@@ -100,7 +100,7 @@ impl Thread {
                     .iter()
                     .map(|c| {
                         let mut p = common(c);
-                        p.put("type", Value::Str(c.kind.clone()));
+                        p.put("type", Value::Str(c.kind.to_string()));
                         Value::Map(p)
                     })
                     .collect(),

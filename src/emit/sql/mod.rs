@@ -903,7 +903,7 @@ impl Rows {
                     Value::Int(pk),
                     Value::Int(item_pk),
                     int(c.id),
-                    Value::Text(&c.kind),
+                    Value::Text(c.kind.as_str()),
                     Value::Text(&c.status),
                     int(c.parent),
                     key(parent),
