@@ -12,10 +12,12 @@
 
 pub mod url;
 
-pub use self::url::{clean_url, extract_urls, host_of, is_private_host, is_reserved_host, normalize_host, source_key};
+pub use self::url::{clean_url, extract_urls, host_of, normalize_host, source_key};
 use self::url::{
     host_key, normalize_slug, parse_http, path_date, path_segments, positive_id, query_id, strip_suffixes,
 };
+/// Kept here for the callers that reach them through the site index.
+pub use crate::http::{is_private_host, is_reserved_host};
 use std::collections::{BTreeSet, HashMap};
 
 /// One item of the export as the resolver sees it.
