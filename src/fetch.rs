@@ -199,3 +199,50 @@ fn is_html_name(p: &Path) -> bool {
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::MapResolver;
+
+    fn one(url: &str, settings: &Settings) -> Outcome {
+        let dir = tempfile::tempdir().unwrap();
+        let list = [Download {
+            url: url.into(),
+            dest: dir.path().join("x.jpg"),
+        }];
+        download_all(&list, settings, &|| ()).remove(0)
+    }
+
+    #[test]
+    fn private_addresses_follow_the_setting_and_names_go_through_the_resolver() {
+        let quick = Retry {
+            retries: 3,
+            backoff: Duration::from_millis(1),
+            max_retry_after: Duration::from_millis(1),
+        };
+        let refusing = Settings {
+            retry: quick.clone(),
+            allow_private: false,
+            ..Settings::default()
+        };
+        let Outcome::Failed { error, attempts } = one("http://127.0.0.1:9/x.jpg", &refusing) else {
+            panic!("a private address is refused when not allowed");
+        };
+        assert!(error.contains("private address 127.0.0.1"), "{error}");
+        assert_eq!(attempts, 1, "a refusal is not retried");
+
+        let resolver = Arc::new(MapResolver::new().nxdomain("old.test"));
+        let mapped = Settings {
+            retry: quick,
+            resolver: resolver.clone(),
+            ..Settings::default()
+        };
+        let Outcome::Failed { error, attempts } = one("http://old.test/x.jpg", &mapped) else {
+            panic!("a missing name fails");
+        };
+        assert!(error.contains("no such host"), "{error}");
+        assert_eq!(attempts, 2, "a missing name gets one confirmation");
+        assert_eq!(*resolver.asked.lock().unwrap(), ["old.test", "old.test"]);
+    }
+}
