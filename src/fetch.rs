@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
 /// One file to fetch.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Download {

@@ -166,15 +166,14 @@ impl Retry {
 
     /// The backoff doubled per attempt with ±20% jitter.
     fn backoff(&self, attempt: u32) -> Duration {
-        let base = self.backoff * 2u32.saturating_pow(attempt.saturating_sub(1)).min(64);
+        let base = self
+            .backoff
+            .saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)).min(64));
         // Jitter from the clock's nanoseconds: no need for a random generator.
-        let nanos = u64::from(
-            SystemTime::now()
-                .duration_since(SystemTime::UNIX_EPOCH)
-                .map_or(0, |d| d.subsec_nanos()),
-        );
-        let jitter = 0.8 + (nanos % 400) as f64 / 1000.0;
-        base.mul_f64(jitter)
+        let nanos = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        base.saturating_mul(800 + nanos % 400) / 1000
     }
 }
 
