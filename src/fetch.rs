@@ -1,14 +1,15 @@
-//! HTTP downloads (`--download-media`): one ureq agent shared by a bounded
-//! pool of worker threads, retries with backoff on network errors, `429` and
-//! `5xx` (honouring `Retry-After`), and each file written to `NAME.part` and
-//! renamed when complete, so an interrupted run resumes by skipping the files
-//! already there.
+//! HTTP downloads (`--download-media`): one [`crate::http`] agent shared by
+//! a bounded pool of worker threads, retries by the HTTP client's policy
+//! (transient failures, `429` and some `5xx`, honouring `Retry-After`), and
+//! each file written to `NAME.part` and renamed when complete, so an
+//! interrupted run resumes by skipping the files already there.
 
+use crate::http::{self, ErrorKind, Resolve, Retry, SystemResolver};
 use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// One file to fetch.
@@ -47,21 +48,27 @@ pub enum Outcome {
 pub struct Settings {
     /// Downloads at the same time.
     pub jobs: usize,
-    /// Retries after the first attempt, for errors that may pass.
-    pub retries: u32,
-    /// The first wait before a retry; it doubles each time.
-    pub backoff: Duration,
-    /// The longest wait a server's `Retry-After` may ask for.
-    pub max_wait: Duration,
+    /// When to try a file again.
+    pub retry: Retry,
+    /// How names are resolved.
+    pub resolver: Arc<dyn Resolve>,
+    /// Connect to private and loopback addresses. On by default: only the
+    /// export's own site is asked for its files, and an old site on the
+    /// local network or this machine is an ordinary migration.
+    pub allow_private: bool,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Settings {
             jobs: 4,
-            retries: 3,
-            backoff: Duration::from_millis(500),
-            max_wait: Duration::from_secs(60),
+            retry: Retry {
+                retries: 3,
+                backoff: Duration::from_millis(500),
+                max_retry_after: Duration::from_secs(60),
+            },
+            resolver: Arc::new(SystemResolver),
+            allow_private: true,
         }
     }
 }
@@ -69,19 +76,17 @@ impl Default for Settings {
 /// Downloads every file of `list`, `settings.jobs` at a time, calling
 /// `done` after each. The outcomes are in the order of `list`.
 pub fn download_all(list: &[Download], settings: &Settings, done: &(dyn Fn() + Sync)) -> Vec<Outcome> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .user_agent(concat!(
-            "wxr/",
-            env!("CARGO_PKG_VERSION"),
-            " (WordPress export migration)"
-        ))
-        .max_redirects(5)
-        .timeout_connect(Some(Duration::from_secs(15)))
-        .timeout_recv_response(Some(Duration::from_secs(60)))
-        .timeout_global(Some(Duration::from_secs(30 * 60)))
-        .build()
-        .into();
+    let agent = http::Agent::new(
+        settings.resolver.clone(),
+        &http::Options {
+            user_agent: http::user_agent("WordPress export migration"),
+            connect_timeout: Duration::from_secs(15),
+            response_timeout: Some(Duration::from_secs(60)),
+            total_timeout: Some(Duration::from_secs(30 * 60)),
+            max_redirects: 5,
+            allow_private: settings.allow_private,
+        },
+    );
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<Outcome>>> = Mutex::new(vec![None; list.len()]);
     std::thread::scope(|scope| {
@@ -90,7 +95,7 @@ pub fn download_all(list: &[Download], settings: &Settings, done: &(dyn Fn() + S
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(d) = list.get(i) else { break };
-                    let outcome = fetch_one(&agent, d, settings);
+                    let outcome = fetch_one(&agent, d, &settings.retry);
                     if let Ok(mut r) = results.lock() {
                         r[i] = Some(outcome);
                     }
@@ -112,51 +117,49 @@ pub fn download_all(list: &[Download], settings: &Settings, done: &(dyn Fn() + S
         .collect()
 }
 
-/// Why one attempt failed, and whether another may succeed (after the
-/// server's `Retry-After`, when it gave one).
+/// Why one attempt failed, with what the retry policy decides on.
 enum Failure {
-    Retry(String, Option<Duration>),
+    /// The request failed.
+    Request(ErrorKind, String),
+    /// The server answered with this status, and maybe a `Retry-After`.
+    Status(u16, Option<Duration>, String),
+    /// Another attempt would fail the same way (a file error, a page).
     Final(String),
 }
 
-fn fetch_one(agent: &ureq::Agent, d: &Download, s: &Settings) -> Outcome {
+fn fetch_one(agent: &http::Agent, d: &Download, retry: &Retry) -> Outcome {
     if d.dest.is_file() {
         return Outcome::Present;
     }
     let mut attempts = 0;
     loop {
         attempts += 1;
-        match attempt(agent, d, s) {
+        let (error, wait) = match attempt(agent, d) {
             Ok(bytes) => return Outcome::Fetched { bytes, attempts },
-            Err(Failure::Retry(_, wait)) if attempts <= s.retries => {
-                let backoff = s.backoff.saturating_mul(1 << (attempts - 1).min(16));
-                std::thread::sleep(wait.unwrap_or(backoff));
-            }
-            Err(Failure::Retry(error, _) | Failure::Final(error)) => return Outcome::Failed { error, attempts },
+            Err(Failure::Request(kind, error)) => (error, retry.after_error(kind, attempts)),
+            Err(Failure::Status(status, after, error)) => (error, retry.after_status(status, after, attempts)),
+            Err(Failure::Final(error)) => (error, None),
+        };
+        match wait {
+            Some(w) => std::thread::sleep(w),
+            None => return Outcome::Failed { error, attempts },
         }
     }
 }
 
-fn attempt(agent: &ureq::Agent, d: &Download, s: &Settings) -> Result<u64, Failure> {
-    let mut resp = agent.get(&d.url).call().map_err(|e| match e {
-        // The network may come back; a bad name, URL or certificate will not.
-        ureq::Error::Io(_) | ureq::Error::Timeout(_) | ureq::Error::ConnectionFailed | ureq::Error::BodyStalled => {
-            Failure::Retry(e.to_string(), None)
-        }
-        e => Failure::Final(e.to_string()),
+fn attempt(agent: &http::Agent, d: &Download) -> Result<u64, Failure> {
+    let mut resp = agent.get(&d.url).call().map_err(|e| {
+        let (kind, detail) = http::classify(&e, &d.url);
+        Failure::Request(kind, detail)
     })?;
     let status = resp.status();
-    if status.as_u16() == 429 || status.is_server_error() {
-        let wait = resp
+    if !status.is_success() {
+        let after = resp
             .headers()
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(|secs| Duration::from_secs(secs).min(s.max_wait));
-        return Err(Failure::Retry(format!("HTTP {status}"), wait));
-    }
-    if !status.is_success() {
-        return Err(Failure::Final(format!("HTTP {status}")));
+            .and_then(http::retry_after);
+        return Err(Failure::Status(status.as_u16(), after, format!("HTTP {status}")));
     }
     // A page instead of the file: the site sends its home or 404 page.
     if resp.body().mime_type() == Some("text/html") && !is_html_name(&d.dest) {
@@ -174,8 +177,9 @@ fn attempt(agent: &ureq::Agent, d: &Download, s: &Settings) -> Result<u64, Failu
         Err(e) => {
             drop(file);
             let _ = std::fs::remove_file(&part);
-            // Cut off mid-body: the network, worth another try.
-            return Err(Failure::Retry(e.to_string(), None));
+            // Cut off mid-body: the network, maybe worth another try.
+            let (kind, detail) = http::classify_io(&e, &d.url);
+            return Err(Failure::Request(kind, detail));
         }
     };
     file.flush().map_err(|e| io("cannot write", e))?;
@@ -195,4 +199,51 @@ fn is_html_name(p: &Path) -> bool {
     p.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::MapResolver;
+
+    fn one(url: &str, settings: &Settings) -> Outcome {
+        let dir = tempfile::tempdir().unwrap();
+        let list = [Download {
+            url: url.into(),
+            dest: dir.path().join("x.jpg"),
+        }];
+        download_all(&list, settings, &|| ()).remove(0)
+    }
+
+    #[test]
+    fn private_addresses_follow_the_setting_and_names_go_through_the_resolver() {
+        let quick = Retry {
+            retries: 3,
+            backoff: Duration::from_millis(1),
+            max_retry_after: Duration::from_millis(1),
+        };
+        let refusing = Settings {
+            retry: quick.clone(),
+            allow_private: false,
+            ..Settings::default()
+        };
+        let Outcome::Failed { error, attempts } = one("http://127.0.0.1:9/x.jpg", &refusing) else {
+            panic!("a private address is refused when not allowed");
+        };
+        assert!(error.contains("private address 127.0.0.1"), "{error}");
+        assert_eq!(attempts, 1, "a refusal is not retried");
+
+        let resolver = Arc::new(MapResolver::new().nxdomain("old.test"));
+        let mapped = Settings {
+            retry: quick,
+            resolver: resolver.clone(),
+            ..Settings::default()
+        };
+        let Outcome::Failed { error, attempts } = one("http://old.test/x.jpg", &mapped) else {
+            panic!("a missing name fails");
+        };
+        assert!(error.contains("no such host"), "{error}");
+        assert_eq!(attempts, 2, "a missing name gets one confirmation");
+        assert_eq!(*resolver.asked.lock().unwrap(), ["old.test", "old.test"]);
+    }
 }

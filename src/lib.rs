@@ -24,6 +24,7 @@ pub mod convert;
 pub mod diag;
 pub mod emit;
 pub mod fetch;
+pub mod http;
 pub mod info;
 pub mod merge;
 pub mod model;

@@ -5,22 +5,24 @@
 //! table here states which codes each comment must get.
 //! `fixtures/check/network.xml` has a ping for every network finding: its
 //! hosts (`alive.test`, `slow.test`, …) are mapped by a test resolver to
-//! servers this file starts on 127.0.0.1 — a tiny_http server for routes
-//! and raw `TcpListener`s for byte-level faults — and any other name is
+//! servers this file starts on 127.0.0.1 — the shared tiny_http server
+//! (`server.rs`) with this file's routes and raw `TcpListener`s for
+//! byte-level faults — and any other name is
 //! recorded and fails, so nothing can leak to a real network. Timeouts,
 //! backoff and body limits are shortened so the suite runs in seconds.
 
+use crate::server::Server;
 use crate::util::{check_file, root, run};
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use wxr::check::net::MapResolver;
 use wxr::check::{self, Options};
+use wxr::http::MapResolver;
 use wxr::read::Source;
 
 fn dir() -> PathBuf {
@@ -401,27 +403,6 @@ fn convert_leaves_out_the_pings_a_report_marks() {
 
 // ---- the network -------------------------------------------------------
 
-/// The routes of the tiny_http server, and how often each was requested.
-struct Server {
-    addr: SocketAddr,
-    hits: Arc<Mutex<HashMap<String, usize>>>,
-    /// Every request: path, arrival, User-Agent.
-    log: Arc<Mutex<Vec<(String, std::time::Instant, String)>>>,
-    stop: Arc<AtomicBool>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-    }
-}
-
-impl Server {
-    fn hits(&self, path: &str) -> usize {
-        self.hits.lock().unwrap().get(path).copied().unwrap_or(0)
-    }
-}
-
 const BACKLINK: &str = r#"<a href="http://blog.test/2009/05/hello/">Hello</a>"#;
 
 fn html(body: &str) -> String {
@@ -469,38 +450,10 @@ static GZIP_BOMB: std::sync::LazyLock<Vec<u8>> = std::sync::LazyLock::new(|| {
     enc.finish().unwrap()
 });
 
+/// The shared server, answering with this file's routes.
 fn start_server() -> Server {
     std::sync::LazyLock::force(&GZIP_BOMB);
-    let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").unwrap());
-    let addr = server.server_addr().to_ip().unwrap();
-    let hits: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
-    let log: Arc<Mutex<Vec<(String, std::time::Instant, String)>>> = Arc::default();
-    let stop = Arc::new(AtomicBool::new(false));
-    let (h, s, l) = (hits.clone(), stop.clone(), log.clone());
-    std::thread::spawn(move || {
-        while !s.load(Ordering::Relaxed) {
-            let Ok(Some(req)) = server.recv_timeout(Duration::from_millis(50)) else {
-                continue;
-            };
-            let path = req.url().split('?').next().unwrap_or("").to_string();
-            let ua = req
-                .headers()
-                .iter()
-                .find(|h| h.field.equiv("User-Agent"))
-                .map(|h| h.value.to_string())
-                .unwrap_or_default();
-            l.lock().unwrap().push((path.clone(), std::time::Instant::now(), ua));
-            let n = {
-                let mut m = h.lock().unwrap();
-                let e = m.entry(path.clone()).or_insert(0);
-                *e += 1;
-                *e
-            };
-            let s = s.clone();
-            std::thread::spawn(move || respond(req, &path, n, s));
-        }
-    });
-    Server { addr, hits, log, stop }
+    Server::start(respond)
 }
 
 fn respond(req: tiny_http::Request, path: &str, hit: usize, stop: Arc<AtomicBool>) {
@@ -1027,7 +980,7 @@ fn deadlines_hold_against_slow_names_and_trickling_bodies() {
         "a hanging resolver held the fetch {:?}",
         t.elapsed()
     );
-    assert_eq!(f.error.unwrap().kind, check::net::ErrorKind::DnsError);
+    assert_eq!(f.error.unwrap().kind, wxr::http::ErrorKind::DnsError);
     let t = std::time::Instant::now();
     let f = client.fetch("http://alive.test/trickle");
     assert!(
@@ -1035,7 +988,7 @@ fn deadlines_hold_against_slow_names_and_trickling_bodies() {
         "a trickling body held the fetch {:?}",
         t.elapsed()
     );
-    assert_eq!(f.error.unwrap().kind, check::net::ErrorKind::Timeout);
+    assert_eq!(f.error.unwrap().kind, wxr::http::ErrorKind::Timeout);
 }
 
 #[test]

@@ -12,6 +12,9 @@
 //!   `tests/with-databases.sh`) PostgreSQL and MariaDB;
 //! * `corpus`: the real exports of `../shared/corpus` (when `WXR_CORPUS`
 //!   is set), with counts checked against the raw files.
+//!
+//! `server` is the mock HTTP server of `check` and `media`; `util` runs the
+//! binary and compares text.
 
 mod cases;
 mod check;
@@ -21,6 +24,7 @@ mod golden;
 mod markdown;
 mod media;
 mod roundtrip;
+mod server;
 mod sql;
 mod ssg;
 mod util;

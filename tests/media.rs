@@ -1,68 +1,31 @@
-//! `--download-media` against a local HTTP server (tiny_http on 127.0.0.1,
-//! started and stopped by the test): what is fetched, what is preferred,
-//! retried, refused and reported, how pages are rewritten, and that a
-//! second run resumes instead of starting over.
+//! `--download-media` against a local HTTP server (the shared one of
+//! `server.rs`, started and stopped by the test): what is fetched, what is
+//! preferred, retried, refused and reported, how pages are rewritten, and
+//! that a second run resumes instead of starting over.
 
+use crate::server::Server;
 use crate::util::run;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
-/// A server answering from a fixed table, logging every path asked for.
-struct Server {
-    port: u16,
-    log: Arc<Mutex<Vec<String>>>,
-    server: Arc<tiny_http::Server>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Server {
-    fn start() -> Server {
-        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("a loopback port"));
-        let port = server.server_addr().to_ip().expect("an IP address").port();
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let (s, l) = (server.clone(), log.clone());
-        let thread = std::thread::spawn(move || {
-            for req in s.incoming_requests() {
-                let path = req.url().to_string();
-                let busy_before = l.lock().unwrap().iter().filter(|p| **p == path).count();
-                l.lock().unwrap().push(path.clone());
-                let header = |k: &str, v: &str| tiny_http::Header::from_bytes(k, v).unwrap();
-                let (status, body, kind) = match path.as_str() {
-                    "/wp-content/uploads/2010/05/photo.jpg" => (200, "photo bytes", "image/jpeg"),
-                    "/wp-content/uploads/2010/05/photo-300x200.jpg" => (200, "thumbnail", "image/jpeg"),
-                    "/wp-content/uploads/2011/01/guide.pdf" => (200, "%PDF guide", "application/pdf"),
-                    "/wp-content/uploads/2011/01/video.mp4" => (200, "video bytes", "video/mp4"),
-                    "/wp-content/uploads/2011/01/busy.gif" if busy_before == 0 => (429, "slow down", "text/plain"),
-                    "/wp-content/uploads/2011/01/busy.gif" => (200, "GIF89a busy", "image/gif"),
-                    "/wp-content/uploads/2011/01/soft.jpg" => (200, "<html>home page</html>", "text/html"),
-                    _ => (404, "not found", "text/plain"),
-                };
-                let resp = tiny_http::Response::from_string(body)
-                    .with_status_code(status)
-                    .with_header(header("Content-Type", kind))
-                    .with_header(header("Retry-After", "0"));
-                let _ = req.respond(resp);
-            }
-        });
-        Server {
-            port,
-            log,
-            server,
-            thread: Some(thread),
-        }
-    }
-
-    fn requests(&self) -> Vec<String> {
-        std::mem::take(&mut *self.log.lock().unwrap())
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.server.unblock();
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
+/// The routes: a fixed table, and a `429` the first time for `busy.gif`.
+fn respond(req: tiny_http::Request, path: &str, hit: usize, _stop: Arc<AtomicBool>) {
+    let header = |k: &str, v: &str| tiny_http::Header::from_bytes(k, v).unwrap();
+    let (status, body, kind) = match path {
+        "/wp-content/uploads/2010/05/photo.jpg" => (200, "photo bytes", "image/jpeg"),
+        "/wp-content/uploads/2010/05/photo-300x200.jpg" => (200, "thumbnail", "image/jpeg"),
+        "/wp-content/uploads/2011/01/guide.pdf" => (200, "%PDF guide", "application/pdf"),
+        "/wp-content/uploads/2011/01/video.mp4" => (200, "video bytes", "video/mp4"),
+        "/wp-content/uploads/2011/01/busy.gif" if hit == 1 => (429, "slow down", "text/plain"),
+        "/wp-content/uploads/2011/01/busy.gif" => (200, "GIF89a busy", "image/gif"),
+        "/wp-content/uploads/2011/01/soft.jpg" => (200, "<html>home page</html>", "text/html"),
+        _ => (404, "not found", "text/plain"),
+    };
+    let resp = tiny_http::Response::from_string(body)
+        .with_status_code(status)
+        .with_header(header("Content-Type", kind))
+        .with_header(header("Retry-After", "0"));
+    let _ = req.respond(resp);
 }
 
 /// A small export of a site served at `origin`.
@@ -134,8 +97,8 @@ fn report(site: &std::path::Path) -> serde_json::Value {
 
 #[test]
 fn download_media_fetches_rewrites_reports_and_resumes() {
-    let server = Server::start();
-    let origin = format!("http://127.0.0.1:{}", server.port);
+    let server = Server::start(respond);
+    let origin = format!("http://{}", server.addr);
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("export.xml"), export(&origin)).unwrap();
     let args = [
@@ -155,7 +118,7 @@ fn download_media_fetches_rewrites_reports_and_resumes() {
         "download {origin}/wp-content/uploads/2010/05/photo.jpg  -> static/wp-content/uploads/2010/05/photo.jpg"
     )));
     assert_eq!(dry.stdout.matches("download ").count(), 6, "{}", dry.stdout);
-    assert!(server.requests().is_empty());
+    assert!(server.take_paths().is_empty());
     assert!(!dir.path().join("site").exists());
 
     let first = run(dir.path(), &args);
@@ -165,7 +128,7 @@ fn download_media_fetches_rewrites_reports_and_resumes() {
         "{}",
         first.stderr
     );
-    let mut asked = server.requests();
+    let mut asked = server.take_paths();
     asked.sort();
     assert_eq!(
         asked,
@@ -244,7 +207,7 @@ fn download_media_fetches_rewrites_reports_and_resumes() {
         "{}",
         second.stderr
     );
-    let mut asked = server.requests();
+    let mut asked = server.take_paths();
     asked.sort();
     assert_eq!(
         asked,
@@ -257,13 +220,13 @@ fn download_media_fetches_rewrites_reports_and_resumes() {
 
 #[test]
 fn without_download_media_nothing_is_fetched_or_rewritten() {
-    let server = Server::start();
-    let origin = format!("http://127.0.0.1:{}", server.port);
+    let server = Server::start(respond);
+    let origin = format!("http://{}", server.addr);
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("export.xml"), export(&origin)).unwrap();
     let r = run(dir.path(), &["convert", "export.xml", "-f", "markdown", "-o", "site"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(server.requests().is_empty());
+    assert!(server.take_paths().is_empty());
     let post = std::fs::read_to_string(dir.path().join("site/content/posts/hello/index.md")).unwrap();
     assert!(post.contains(&format!("({origin}/wp-content/uploads/2010/05/photo-300x200.jpg)")));
     assert!(!dir.path().join("site/static").exists());

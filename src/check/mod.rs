@@ -33,9 +33,10 @@ mod run;
 pub use finding::{Action, Confidence, Finding, Fix, Phase, Severity};
 pub use run::run;
 
+use crate::http::Resolve;
 use crate::read::ReadOptions;
 use crate::site;
-use net::{Fetch, NetOptions, Resolve};
+use net::{Fetch, NetOptions};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -80,7 +81,7 @@ impl Options {
             ignore: Vec::new(),
             self_domains: Vec::new(),
             net: NetOptions::default(),
-            resolver: Arc::new(net::SystemResolver),
+            resolver: Arc::new(crate::http::SystemResolver),
             cache: None,
             max_cache_age: Duration::from_secs(7 * 24 * 3600),
             partial_export: false,

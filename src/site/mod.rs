@@ -12,9 +12,7 @@
 
 pub mod url;
 
-pub use self::url::{
-    clean_url, extract_urls, host_of, is_private_host, is_reserved_host, normalize_host, original_size, source_key,
-};
+pub use self::url::{clean_url, extract_urls, host_of, normalize_host, original_size, source_key};
 use self::url::{
     host_key, normalize_slug, parse_http, path_date, path_segments, positive_id, query_id, strip_suffixes,
 };
@@ -932,7 +930,11 @@ mod tests {
             let _ = s.resolve(input, Some(input));
             let _ = s.is_self_url(input);
             let _ = (normalize_host(input), clean_url(input), source_key(input));
-            let _ = (extract_urls(input), is_private_host(input), is_reserved_host(input));
+            let _ = (
+                extract_urls(input),
+                crate::http::is_private_host(input),
+                crate::http::is_reserved_host(input),
+            );
         }
         assert_eq!(extract_urls(&long), ["http://a.example/"]);
         // An invalid UTF-8 escape is kept as it is, not lost.

@@ -1,11 +1,10 @@
 //! URLs as the site index compares them: the pre-clean of stored URLs
 //! ([`clean_url`]), host and path normalization, the deduplication key of
-//! source URLs ([`source_key`]), the URL extraction WordPress runs on post
-//! content ([`extract_urls`]) and the host classifications that keep the
-//! audit from fetching staging or reserved hosts ([`is_private_host`],
-//! [`is_reserved_host`]).
+//! source URLs ([`source_key`]) and the URL extraction WordPress runs on post
+//! content ([`extract_urls`]). The host classifications that keep the
+//! audit from fetching staging or reserved hosts are the HTTP client's
+//! ([`crate::http::is_private_host`], [`crate::http::is_reserved_host`]).
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -380,86 +379,6 @@ fn entity_char(name: &str) -> Option<char> {
     Some(c)
 }
 
-/// A host without brackets, port or trailing dot, in lowercase.
-fn bare_host(host: &str) -> String {
-    let h = host.trim();
-    let h = if let Some(rest) = h.strip_prefix('[') {
-        rest.split_once(']').map_or(rest, |(inner, _)| inner)
-    } else if h.matches(':').count() == 1 {
-        h.split_once(':').map_or(h, |(name, _)| name)
-    } else {
-        h
-    };
-    let mut h = h.to_ascii_lowercase();
-    if h.ends_with('.') {
-        h.pop();
-    }
-    h
-}
-
-fn private_v4(ip: Ipv4Addr) -> bool {
-    let [a, b, ..] = ip.octets();
-    ip.is_loopback()
-        || ip.is_private()
-        || ip.is_link_local()
-        || ip.is_broadcast()
-        || a == 0
-        || (a == 100 && (64..=127).contains(&b))
-}
-
-fn private_v6(ip: Ipv6Addr) -> bool {
-    let first = ip.segments()[0];
-    ip.is_loopback()
-        || ip.is_unspecified()
-        || first & 0xffc0 == 0xfe80
-        || first & 0xfe00 == 0xfc00
-        || ip.to_ipv4_mapped().is_some_and(private_v4)
-}
-
-/// True for hosts that are `localhost`, end in `.localhost`, or are IP
-/// literals (v4 or v6, brackets and a port allowed) in loopback, private
-/// (10/8, 172.16/12, 192.168/16), link-local (169.254/16, fe80::/10),
-/// unspecified, CGNAT (100.64/10), unique local (fc00::/7), 0.0.0.0/8 or
-/// broadcast. IPv4 forms the URL parser accepts (`0x7f.1`) count too.
-/// Used to refuse fetching staging copies.
-pub fn is_private_host(host: &str) -> bool {
-    let h = bare_host(host);
-    if h.is_empty() {
-        return false;
-    }
-    if let Ok(ip) = h.parse::<IpAddr>() {
-        return match ip {
-            IpAddr::V4(v4) => private_v4(v4),
-            IpAddr::V6(v6) => private_v6(v6),
-        };
-    }
-    match url::Host::parse(&h) {
-        Ok(url::Host::Ipv4(v4)) => private_v4(v4),
-        Ok(url::Host::Ipv6(v6)) => private_v6(v6),
-        Ok(url::Host::Domain(d)) => d == "localhost" || d.ends_with(".localhost"),
-        Err(_) => false,
-    }
-}
-
-/// True for RFC 2606/6761 names: the host is, or ends in, `.test`,
-/// `.example`, `.invalid`, `.localhost`, `example.com`, `example.net`,
-/// `example.org` or `example.edu`.
-pub fn is_reserved_host(host: &str) -> bool {
-    let h = bare_host(host);
-    [
-        "test",
-        "example",
-        "invalid",
-        "localhost",
-        "example.com",
-        "example.net",
-        "example.org",
-        "example.edu",
-    ]
-    .iter()
-    .any(|name| h == *name || h.strip_suffix(name).is_some_and(|r| r.ends_with('.')))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -568,93 +487,6 @@ mod tests {
         );
         assert!(extract_urls("").is_empty());
         assert!(extract_urls("no links & no &amp; entities;").is_empty());
-    }
-
-    #[test]
-    fn private_hosts() {
-        for host in [
-            "localhost",
-            "LOCALHOST.",
-            "dev.localhost",
-            "localhost:8080",
-            "127.0.0.1",
-            "127.1.2.3:8080",
-            "10.0.0.1",
-            "172.16.0.1",
-            "172.31.255.255",
-            "192.168.1.1",
-            "169.254.1.1",
-            "100.64.0.1",
-            "100.127.255.255",
-            "0.0.0.0",
-            "0.1.2.3",
-            "255.255.255.255",
-            "0x7f.1",
-            "2130706433",
-            "::1",
-            "[::1]",
-            "[::1]:8080",
-            "::",
-            "[fe80::1]",
-            "febf::1",
-            "fc00::1",
-            "fd12:3456::1",
-            "::ffff:10.0.0.1",
-        ] {
-            assert!(is_private_host(host), "{host:?} should be private");
-        }
-        for host in [
-            "8.8.8.8",
-            "172.15.0.1",
-            "172.32.0.1",
-            "100.63.255.255",
-            "100.128.0.1",
-            "192.169.0.1",
-            "169.255.0.1",
-            "fec0::1",
-            "fe00::1",
-            "2606:4700::1",
-            "[2606:4700::1]:443",
-            "::ffff:8.8.8.8",
-            "blog.example",
-            "localhost.example.com",
-            "notlocalhost",
-            "",
-        ] {
-            assert!(!is_private_host(host), "{host:?} should not be private");
-        }
-    }
-
-    #[test]
-    fn reserved_hosts() {
-        for host in [
-            "test",
-            "foo.test",
-            "example",
-            "blog.example",
-            "x.invalid",
-            "a.localhost",
-            "example.com",
-            "www.example.com",
-            "EXAMPLE.ORG.",
-            "example.net",
-            "a.example.edu",
-            "blog.example:8080",
-        ] {
-            assert!(is_reserved_host(host), "{host:?} should be reserved");
-        }
-        for host in [
-            "notexample.com",
-            "example.co",
-            "testing.com",
-            "contest",
-            "blog.examples",
-            "wordpress.org",
-            "example.com.au",
-            "",
-        ] {
-            assert!(!is_reserved_host(host), "{host:?} should not be reserved");
-        }
     }
 
     #[test]

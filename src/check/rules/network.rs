@@ -7,8 +7,8 @@
 
 use super::{Ping, maker};
 use crate::check::codes::{Case, Code};
-use crate::check::net::ErrorKind;
 use crate::check::{Action, Finding, Phase, SourceResult, fetch_form};
+use crate::http::ErrorKind;
 use crate::site::SiteIndex;
 use serde_json::json;
 use std::collections::BTreeSet;

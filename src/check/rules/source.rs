@@ -95,9 +95,9 @@ pub(crate) fn unfetchable(p: &Ping, url: &str, opts: &Options, findings: &mut Ve
 
 fn is_reserved(url: &str, opts: &Options) -> bool {
     let host = source_host(url);
-    site::is_reserved_host(&host) && !opts.resolver.serves(&host)
+    crate::http::is_reserved_host(&host) && !opts.resolver.serves(&host)
 }
 
 fn is_private(url: &str) -> bool {
-    site::is_private_host(&source_host(url))
+    crate::http::is_private_host(&source_host(url))
 }
