@@ -22,19 +22,21 @@ fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(body);
     let mut index = SiteIndex::new(Some("https://blog.example"), Some("https://blog.example/sub"), None, &[text.to_string()]);
     index.add_item(IndexItem {
-        id: 12,
+        id: Some(12),
         kind: "post".into(),
         status: "publish".into(),
         slug: Some(text.chars().take(40).collect()),
         link: Some(format!("https://blog.example/sub/{}", text.chars().take(60).collect::<String>())),
         guid: Some("http://blog.example/?p=12".into()),
         date: Some("2010-03-22T08:30:00".into()),
-        parent: None,
+        old_slugs: vec![text.chars().skip(40).take(40).collect()],
+        ..IndexItem::default()
     });
     for u in extract_urls(&text).into_iter().chain([text.to_string(), clean_url(&text)]) {
         let _ = index.resolve(&u, Some("https://blog.example/sub/x/"));
         let _ = index.is_self_url(&u);
         let _ = source_key(&u);
+        let _ = index.attachment(&u);
     }
     let delete: BTreeSet<i64> = [1, 2, 3, 12].into_iter().collect();
     let mut out = Vec::new();
