@@ -1,8 +1,16 @@
-//! The command line: clap definitions and help text. Nothing here does
-//! work; `main` turns these into library options.
+//! The command line: clap definitions and help text, and their
+//! conversion into the library's options (`TryFrom`, with the usage errors
+//! clap cannot express). Nothing here does work.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+use std::time::Duration;
+use wxr::check;
+use wxr::convert::{ConvertOptions, Inputs};
+use wxr::emit::markdown::{self, CommentsMode, Redirects, Ssg, front_matter::Syntax, plan::Policy};
+use wxr::emit::{Format, sql::Dialect};
+use wxr::merge::PingFilter;
+use wxr::read::{ReadOptions, Source};
 
 const MAIN_EXAMPLES: &str = "\
 Examples:
@@ -423,4 +431,193 @@ pub enum InfoFormat {
     Text,
     /// The summary as JSON.
     Json,
+}
+
+/// What `wxr convert` was asked for.
+pub enum ConvertJob {
+    /// Records into one output.
+    Records(ConvertOptions),
+    /// A Markdown site.
+    Site(Box<markdown::Options>),
+}
+
+impl ReadArgs {
+    /// The inputs, read as asked.
+    pub fn inputs(&self) -> Result<Inputs, String> {
+        if self.inputs.iter().filter(|i| *i == "-").count() > 1 {
+            return Err("standard input (-) can be read only once".into());
+        }
+        let read = ReadOptions {
+            salvage: self.salvage,
+            strict: self.strict,
+        };
+        Ok(Inputs::new(
+            self.inputs.iter().map(|a| Source::from_arg(a)).collect(),
+            read,
+        ))
+    }
+}
+
+impl PingArgs {
+    /// `--pingbacks` and `--check-report` as a filter, with the warnings
+    /// about the report.
+    pub fn filter(&self) -> Result<(PingFilter, Vec<String>), String> {
+        match (self.pingbacks, &self.check_report) {
+            (PingsArg::Keep, None) => Ok((PingFilter::Keep, Vec::new())),
+            (PingsArg::Drop, None) => Ok((PingFilter::Drop, Vec::new())),
+            (PingsArg::Verified, Some(path)) => Ok(check::report::Report::load(path)?.ping_filter()),
+            (PingsArg::Verified, None) => Err(
+                "--pingbacks verified needs the report of `wxr check --format json` (--check-report REPORT.json)"
+                    .into(),
+            ),
+            (_, Some(_)) => Err("--check-report goes with --pingbacks verified".into()),
+        }
+    }
+}
+
+impl TryFrom<&ConvertArgs> for ConvertJob {
+    type Error = String;
+
+    fn try_from(args: &ConvertArgs) -> Result<ConvertJob, String> {
+        let format = match (args.format, args.sql.dialect) {
+            (OutputFormat::Markdown, _) => return markdown_options(args).map(|o| ConvertJob::Site(Box::new(o))),
+            (OutputFormat::Sql, None) => return Err("--format sql needs --dialect sqlite, postgres or mysql".into()),
+            (OutputFormat::Sql, Some(d)) => Format::Sql(match d {
+                DialectArg::Sqlite => Dialect::Sqlite,
+                DialectArg::Postgres => Dialect::Postgres,
+                DialectArg::Mysql => Dialect::Mysql,
+            }),
+            (_, Some(_)) => return Err("--dialect is for --format sql".into()),
+            (OutputFormat::Json, None) => Format::Json,
+            (OutputFormat::Jsonl, None) => Format::Jsonl,
+            (OutputFormat::Sqlite, None) => Format::Sqlite,
+        };
+        if format == Format::Sqlite && args.output.is_none() {
+            return Err("--format sqlite writes a database file: name it with -o FILE".into());
+        }
+        if args.sql.append && format != Format::Sqlite {
+            return Err("--append adds to an SQLite database: use it with --format sqlite".into());
+        }
+        let mut opts = ConvertOptions::new(format);
+        opts.output = args.output.clone();
+        opts.append = args.sql.append;
+        Ok(ConvertJob::Records(opts))
+    }
+}
+
+fn markdown_options(args: &ConvertArgs) -> Result<markdown::Options, String> {
+    let Some(out_dir) = args.output.clone() else {
+        return Err("--format markdown writes a site: give its directory with -o DIR".into());
+    };
+    let m = &args.markdown;
+    if let Some(t) = &m.path {
+        markdown::plan::check_template(t)?;
+    }
+    let ssg = match m.ssg {
+        SsgArg::Hugo => Ssg::Hugo,
+        SsgArg::Jekyll => Ssg::Jekyll,
+        SsgArg::Zola => Ssg::Zola,
+        SsgArg::Astro => Ssg::Astro,
+        SsgArg::Eleventy => Ssg::Eleventy,
+        SsgArg::Plain => Ssg::Plain,
+    };
+    Ok(markdown::Options {
+        ssg,
+        syntax: match m.front_matter {
+            Some(FrontMatterArg::Yaml) => Syntax::Yaml,
+            Some(FrontMatterArg::Toml) => Syntax::Toml,
+            Some(FrontMatterArg::Json) => Syntax::Json,
+            None => Syntax::default_for(ssg),
+        },
+        out_dir,
+        policy: Policy {
+            statuses: m.status.iter().map(|s| s.trim().to_string()).collect(),
+            include_private: m.include_private,
+            ascii_slugs: m.ascii_slugs,
+            path_template: m.path.clone(),
+        },
+        comments: match m.comments {
+            CommentsArg::Data => CommentsMode::Data,
+            CommentsArg::Inline => CommentsMode::Inline,
+            CommentsArg::None => CommentsMode::None,
+        },
+        redirects: m
+            .redirects
+            .iter()
+            .map(|r| match r {
+                RedirectsArg::Netlify => Redirects::Netlify,
+                RedirectsArg::Nginx => Redirects::Nginx,
+                RedirectsArg::Apache => Redirects::Apache,
+                RedirectsArg::Csv => Redirects::Csv,
+            })
+            .collect(),
+        dry_run: m.dry_run,
+        meta_keys: m.meta.clone(),
+        download: m.download_media.then(|| wxr::fetch::Settings {
+            jobs: usize::from(m.media_jobs),
+            ..wxr::fetch::Settings::default()
+        }),
+        download_bar: false,
+    })
+}
+
+impl TryFrom<&CheckArgs> for check::Options {
+    type Error = String;
+
+    fn try_from(args: &CheckArgs) -> Result<check::Options, String> {
+        let seconds = |name: &str, v: f64, unit: f64| match Duration::try_from_secs_f64(v * unit) {
+            Ok(d) if !(name == "--timeout" && d.is_zero()) => Ok(d),
+            _ => Err(format!(
+                "{name} must be a positive number{}",
+                if unit > 1.0 { " of days" } else { " of seconds" }
+            )),
+        };
+        let mut opts = check::Options::new();
+        opts.offline = args.offline;
+        opts.fail_on = match args.fail_on {
+            FailOn::Error => Some(check::Severity::Error),
+            FailOn::Warning => Some(check::Severity::Warning),
+            FailOn::Info => Some(check::Severity::Info),
+            FailOn::Never => None,
+        };
+        opts.ignore = args.ignore.clone();
+        opts.self_domains = args.self_domain.clone();
+        opts.partial_export = args.partial_export;
+        opts.net.concurrency = usize::from(args.concurrency);
+        opts.net.timeout = seconds("--timeout", args.timeout, 1.0)?;
+        opts.net.connect_timeout = opts.net.timeout.min(Duration::from_secs(10));
+        opts.net.retries = args.retries;
+        opts.net.max_redirects = args.max_redirects;
+        opts.net.max_body = args.max_body_size;
+        opts.net.host_interval = seconds("--host-interval", args.host_interval, 1.0)?;
+        opts.net.allow_private = args.allow_private;
+        if let Some(ua) = &args.user_agent {
+            opts.net.user_agent = ua.clone();
+        }
+        opts.cache = args.cache.clone();
+        opts.max_cache_age = seconds("--max-cache-age", args.max_cache_age, 86400.0)?;
+        Ok(opts)
+    }
+}
+
+impl CheckArgs {
+    /// The export `--write-cleaned` copies: exactly one input file.
+    pub fn cleaned(&self) -> Result<Option<(PathBuf, PathBuf)>, String> {
+        match (&self.write_cleaned, self.read.inputs.as_slice()) {
+            (None, _) => Ok(None),
+            (Some(out), [input]) if input != "-" => Ok(Some((PathBuf::from(input), out.clone()))),
+            (Some(_), _) => Err("--write-cleaned needs exactly one input file (not standard input)".into()),
+        }
+    }
+}
+
+impl From<CheckFormat> for check::report::ReportFormat {
+    fn from(f: CheckFormat) -> Self {
+        match f {
+            CheckFormat::Human => Self::Human,
+            CheckFormat::Json => Self::Json,
+            CheckFormat::Jsonl => Self::Jsonl,
+            CheckFormat::Markdown => Self::Markdown,
+        }
+    }
 }

@@ -1,38 +1,50 @@
-//! `wxr convert` and `wxr info`, wired: inputs → merged records → emitter
-//! or summary, with atomic output files.
+//! The driver: the one place where a run's inputs are opened and its
+//! passes run. `wxr convert`, `wxr info` and `wxr check` come here with
+//! their [`Inputs`]; each job gets them opened once per pass it needs
+//! (standard input spooled first when it needs two), and every failure
+//! comes back as one [`RunError`].
 //!
-//! Output to a file goes to a temporary file beside it, renamed over the
-//! target only when everything succeeded: a failed run never leaves a
-//! partial file behind. Standard output is streamed (a consumer sees the
-//! records as they are read); its exit code tells whether the stream is
-//! complete.
+//! * [`convert`]: records → an [`Emitter`] of a stream format or SQLite,
+//!   into an [`Output`] (standard output streamed as records are read, a
+//!   file replaced atomically);
+//! * [`site`]: the Markdown site of [`crate::emit::markdown`] (two passes);
+//! * [`check`]: the audit of [`crate::check`] (two passes);
+//! * [`info`]: the summary of [`crate::info`].
 
 use crate::diag::Diagnostics;
 use crate::emit::{self, Emitter, Format};
+pub use crate::error::RunError;
 use crate::info::{InputSummary, Summary};
+pub use crate::merge::Inputs;
 use crate::merge::Merged;
 use crate::model::Record;
 use crate::output::{Durability, Output};
-use crate::read::{self, ReadOptions, Source};
-use std::fmt;
-use std::io::{self, BufWriter, Write};
+use crate::read;
+use std::io;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
 /// What to convert to, and where.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ConvertOptions {
     /// The output format.
     pub format: Format,
     /// The output file; standard output when `None`.
     pub output: Option<PathBuf>,
-    /// How to read the inputs.
-    pub read: ReadOptions,
     /// `--format sqlite`: add to the database instead of replacing it.
     pub append: bool,
-    /// Which pingbacks and trackbacks to keep.
-    pub pings: crate::merge::PingFilter,
+}
+
+impl ConvertOptions {
+    /// `format` to standard output.
+    pub fn new(format: Format) -> ConvertOptions {
+        ConvertOptions {
+            format,
+            output: None,
+            append: false,
+        }
+    }
 }
 
 /// What a successful run did.
@@ -50,122 +62,69 @@ pub struct Outcome {
     pub diagnostics: Diagnostics,
 }
 
-/// Why a run failed.
-#[derive(Debug)]
-pub enum RunError {
-    /// Reading an input failed (exit code 3).
-    Input(read::Error),
-    /// Writing the output failed (exit code 5).
-    Output {
-        /// The output as named (`-` for standard output).
-        target: String,
-        /// The I/O error.
-        source: io::Error,
-    },
-}
-
-impl RunError {
-    /// The process exit code: 3 for input errors, 5 for output errors.
-    pub fn exit_code(&self) -> i32 {
-        match self {
-            RunError::Input(e) => e.exit_code(),
-            RunError::Output { .. } => 5,
+impl Outcome {
+    /// `converted 2 item(s) with 24 comment(s); 1 warning(s)`.
+    pub fn closing_line(&self) -> String {
+        let mut line = format!("converted {} item(s) with {} comment(s)", self.items, self.comments);
+        if self.dropped > 0 {
+            line += &format!("; {} damaged item(s) dropped (--salvage)", self.dropped);
         }
-    }
-
-    /// True when standard output was closed by its reader (`| head`).
-    pub fn is_broken_pipe(&self) -> bool {
-        matches!(self, RunError::Output { source, .. } if source.kind() == io::ErrorKind::BrokenPipe)
-    }
-}
-
-impl fmt::Display for RunError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            RunError::Input(e) => e.fmt(f),
-            RunError::Output { target, source } => {
-                write!(f, "{target}: cannot write the output: {source}")
-            }
+        if self.duplicates_skipped > 0 {
+            line += &format!("; {} repeated item(s) written once", self.duplicates_skipped);
         }
+        line + &self.diagnostics.tally()
     }
 }
 
-impl std::error::Error for RunError {}
-
-impl From<read::Error> for RunError {
-    fn from(e: read::Error) -> Self {
-        RunError::Input(e)
-    }
-}
-
-/// Converts `sources` into one output.
-pub fn convert(
-    sources: &[Source],
-    opts: &ConvertOptions,
-    progress: Option<Arc<AtomicU64>>,
-) -> Result<Outcome, RunError> {
+/// Converts the inputs into one output.
+pub fn convert(inputs: &Inputs, opts: &ConvertOptions) -> Result<Outcome, RunError> {
     // Inputs are opened (and their headers checked) before any output exists.
-    let mut merged = Merged::open(sources, opts.read, progress)?.with_pings(opts.pings.clone());
-    if opts.format == Format::Sqlite {
-        return write_database(&mut merged, opts);
-    }
-    match &opts.output {
-        None => {
-            let stdout = io::stdout();
-            let w = BufWriter::with_capacity(256 * 1024, stdout.lock());
-            emit_all(&mut merged, stream(opts.format, w), "-")
-        }
-        Some(path) => {
-            let target = path.display().to_string();
-            let out_err = |source| RunError::Output {
-                target: target.clone(),
-                source,
-            };
-            let out = Output::create(path, Durability::Synced).map_err(out_err)?;
-            let w = BufWriter::with_capacity(256 * 1024, out.file());
-            let outcome = emit_all(&mut merged, stream(opts.format, w), &target)?;
-            out.commit().map_err(out_err)?;
-            Ok(outcome)
-        }
-    }
-}
-
-/// The emitter of a stream format (any but SQLite).
-fn stream<'w, W: Write + 'w>(format: Format, w: W) -> Box<dyn Emitter + 'w> {
-    emit::emitter(format, w).expect("--format sqlite is written by write_database")
-}
-
-/// `--format sqlite`: a new database in a temporary file renamed over the
-/// target when complete, or `--append` into the target in one transaction.
-fn write_database(merged: &mut Merged, opts: &ConvertOptions) -> Result<Outcome, RunError> {
-    use crate::emit::sql::sqlite::SqliteDb;
-    let Some(path) = &opts.output else {
-        return Err(RunError::Output {
-            target: "-".to_string(),
-            source: io::Error::other("--format sqlite writes a database file: name it with -o FILE"),
-        });
-    };
-    let target = path.display().to_string();
+    let mut merged = inputs.open()?;
+    let target = opts
+        .output
+        .as_ref()
+        .map_or("-".to_string(), |p| p.display().to_string());
     let out_err = |source| RunError::Output {
         target: target.clone(),
         source,
     };
-    // Appending to a file that is not there is writing a new one (and a
-    // failed run must not leave an empty file behind).
-    if opts.append && path.exists() {
-        let db = SqliteDb::append(path).map_err(|e| out_err(e.into()))?;
-        return emit_all(merged, Box::new(db), &target);
+    let out = match &opts.output {
+        None => Ok(Output::Stdout),
+        Some(path) if opts.append => Output::append(path),
+        Some(path) => Output::create(path, Durability::Synced),
     }
-    let out = Output::create(path, Durability::Synced).map_err(out_err)?;
-    let Some(tmp) = out.temp_path() else {
-        return Err(out_err(io::Error::other(
-            "an SQLite database is written to a regular file, not a device or a pipe",
-        )));
-    };
-    let db = SqliteDb::create(tmp).map_err(|e| out_err(e.into()))?;
-    let outcome = emit_all(merged, Box::new(db), &target)?;
+    .map_err(out_err)?;
+    let emitter = emit::emitter(opts.format, &out).map_err(out_err)?;
+    let outcome = emit_all(&mut merged, emitter, &target)?;
     out.commit().map_err(out_err)?;
     Ok(outcome)
+}
+
+/// Writes the Markdown site of the inputs (two passes: the plan, then the
+/// pages).
+pub fn site(inputs: &mut Inputs, opts: &emit::markdown::Options) -> Result<emit::markdown::SiteReport, RunError> {
+    spool(inputs)?;
+    emit::markdown::write_site(inputs, opts)
+}
+
+/// Audits the pingbacks and trackbacks of the inputs (two passes when
+/// self-pings need their source posts); `fetched` counts the sources
+/// fetched, for a progress display.
+pub fn check(
+    inputs: &mut Inputs,
+    opts: &crate::check::Options,
+    fetched: Option<&AtomicU64>,
+) -> Result<crate::check::Outcome, RunError> {
+    spool(inputs)?;
+    crate::check::run(inputs, opts, fetched)
+}
+
+/// Standard input, when it is an input, copied to a temporary file.
+fn spool(inputs: &mut Inputs) -> Result<(), RunError> {
+    inputs.spool_stdin().map_err(|source| RunError::Output {
+        target: "a temporary copy of standard input".into(),
+        source,
+    })
 }
 
 /// Records handed from the reading thread to the writing thread at once.
@@ -257,9 +216,9 @@ fn emit_all(merged: &mut Merged, mut emitter: Box<dyn Emitter + '_>, target: &st
     Ok(outcome)
 }
 
-/// Reads `sources` and summarizes them.
-pub fn info(sources: &[Source], read: ReadOptions, progress: Option<Arc<AtomicU64>>) -> Result<Summary, RunError> {
-    let mut merged = Merged::open(sources, read, progress)?;
+/// Reads the inputs and summarizes them.
+pub fn info(inputs: &Inputs) -> Result<Summary, RunError> {
+    let mut merged = inputs.open()?;
     let mut summary = Summary::default();
     while let Some(rec) = merged.next_record()? {
         summary.add(&rec);
@@ -276,30 +235,4 @@ pub fn info(sources: &[Source], read: ReadOptions, progress: Option<Arc<AtomicU6
         .collect();
     summary.set_diagnostics(&merged.take_diagnostics());
     Ok(summary)
-}
-
-/// Standard input cannot be read twice: copies it to a temporary file and
-/// returns the sources with that file in its place (kept while the path lives).
-pub fn spool_stdin(sources: &[Source]) -> Result<(Vec<Source>, Option<tempfile::TempPath>), RunError> {
-    if !sources.contains(&Source::Stdin) {
-        return Ok((sources.to_vec(), None));
-    }
-    let out_err = |source| RunError::Output {
-        target: "a temporary copy of standard input".into(),
-        source,
-    };
-    let mut tmp = tempfile::NamedTempFile::new().map_err(out_err)?;
-    std::io::copy(&mut std::io::stdin().lock(), &mut tmp).map_err(out_err)?;
-    let path = tmp.into_temp_path();
-    let sources = sources
-        .iter()
-        .map(|s| {
-            if *s == Source::Stdin {
-                Source::Path(path.to_path_buf())
-            } else {
-                s.clone()
-            }
-        })
-        .collect();
-    Ok((sources, Some(path)))
 }

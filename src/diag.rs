@@ -165,6 +165,31 @@ impl Diagnostics {
         }
     }
 
+    /// `; 2 repair(s), 1 warning(s)`: the counts by severity, for a closing
+    /// line (empty when there is nothing).
+    pub fn tally(&self) -> String {
+        let count = |s| {
+            self.groups
+                .iter()
+                .filter(|g| g.severity == s)
+                .map(|g| g.count)
+                .sum::<u64>()
+        };
+        let parts: Vec<String> = [
+            (Severity::Repair, "repair"),
+            (Severity::Warning, "warning"),
+            (Severity::Notice, "notice"),
+        ]
+        .into_iter()
+        .filter_map(|(s, name)| Some(count(s)).filter(|&n| n > 0).map(|n| format!("{n} {name}(s)")))
+        .collect();
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("; {}", parts.join(", "))
+        }
+    }
+
     /// The groups, in first-seen order.
     pub fn groups(&self) -> &[Group] {
         &self.groups

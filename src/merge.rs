@@ -16,8 +16,9 @@ use crate::read::{Error, ReadOptions, Reader, Source};
 use std::collections::hash_map::{DefaultHasher, Entry};
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::hash::{Hash, Hasher};
+use std::io::Read;
 use std::sync::Arc;
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Where an item id was first seen.
 struct Seen {
@@ -39,6 +40,109 @@ pub enum PingFilter {
     Except(Arc<HashSet<i64>>),
 }
 
+/// What every opened input goes through before it is read, as stored
+/// (compressed for a `.gz`): the binary counts the bytes for its progress
+/// bar this way.
+pub type Wrap = Arc<dyn Fn(Box<dyn Read + Send>) -> Box<dyn Read + Send> + Send + Sync>;
+
+/// The inputs of a run: the export (or its parts), how to read them and
+/// which pings to keep, opened once per pass. Standard input is read once:
+/// a run of several passes [`spools`](Inputs::spool_stdin) it to a
+/// temporary file first.
+pub struct Inputs {
+    sources: Vec<Source>,
+    read: ReadOptions,
+    pings: PingFilter,
+    wrap: Option<Wrap>,
+    /// The temporary copy of standard input, removed when dropped.
+    spool: Option<tempfile::TempPath>,
+    stdin_read: AtomicBool,
+}
+
+impl std::fmt::Debug for Inputs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Inputs")
+            .field("sources", &self.sources)
+            .field("read", &self.read)
+            .field("pings", &self.pings)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Inputs {
+    /// The inputs, read with `read`.
+    pub fn new(sources: Vec<Source>, read: ReadOptions) -> Inputs {
+        Inputs {
+            sources,
+            read,
+            pings: PingFilter::Keep,
+            wrap: None,
+            spool: None,
+            stdin_read: AtomicBool::new(false),
+        }
+    }
+
+    /// Keeps only the pingbacks and trackbacks `pings` lets through.
+    pub fn with_pings(mut self, pings: PingFilter) -> Inputs {
+        self.pings = pings;
+        self
+    }
+
+    /// Passes every opened input through `wrap` (a counting reader).
+    pub fn with_wrap(mut self, wrap: Wrap) -> Inputs {
+        self.wrap = Some(wrap);
+        self
+    }
+
+    /// The inputs as given (standard input as `-` even when spooled).
+    pub fn sources(&self) -> &[Source] {
+        &self.sources
+    }
+
+    /// How they are read.
+    pub fn read_options(&self) -> ReadOptions {
+        self.read
+    }
+
+    /// Copies standard input, when it is one of the inputs, to a temporary
+    /// file, so that it can be read once per pass.
+    pub fn spool_stdin(&mut self) -> std::io::Result<()> {
+        if self.spool.is_some() || !self.sources.contains(&Source::Stdin) {
+            return Ok(());
+        }
+        let mut tmp = tempfile::NamedTempFile::new()?;
+        std::io::copy(&mut std::io::stdin().lock(), &mut tmp)?;
+        self.spool = Some(tmp.into_temp_path());
+        Ok(())
+    }
+
+    /// Opens every input for one pass and reads its header.
+    pub fn open(&self) -> Result<Merged, Error> {
+        let mut readers = Vec::with_capacity(self.sources.len());
+        for source in &self.sources {
+            let name = source.display_name();
+            let io_err = |e| Error::Io {
+                file: name.clone(),
+                source: e,
+            };
+            let raw = match (source, &self.spool) {
+                (Source::Stdin, Some(spool)) => Source::Path(spool.to_path_buf()).open_raw(),
+                (Source::Stdin, None) if self.stdin_read.swap(true, Ordering::Relaxed) => Err(std::io::Error::other(
+                    "standard input was read already: it can be read only once",
+                )),
+                _ => source.open_raw(),
+            }
+            .map_err(io_err)?;
+            let raw = match &self.wrap {
+                Some(wrap) => wrap(raw),
+                None => raw,
+            };
+            readers.push(Reader::builder().options(self.read).name(name).build(raw)?);
+        }
+        Ok(Merged::from_readers(readers).with_pings(self.pings.clone()))
+    }
+}
+
 /// A stream of records over one or more inputs. See the module doc.
 pub struct Merged {
     readers: Vec<Reader>,
@@ -52,15 +156,6 @@ pub struct Merged {
 }
 
 impl Merged {
-    /// Opens every input and reads its header.
-    pub fn open(sources: &[Source], opts: ReadOptions, progress: Option<Arc<AtomicU64>>) -> Result<Merged, Error> {
-        let mut readers = Vec::with_capacity(sources.len());
-        for s in sources {
-            readers.push(Reader::open(s, opts, progress.clone())?);
-        }
-        Ok(Merged::from_readers(readers))
-    }
-
     /// Merges readers that are already open.
     pub fn from_readers(mut readers: Vec<Reader>) -> Merged {
         let mut diags = Diagnostics::new();

@@ -1,6 +1,7 @@
-//! Output files, written one way everywhere: `convert -o`, the SQLite
-//! database, `check -o`, `--emit-delete-ids`, `--write-cleaned`, the cache
-//! of `check` and every file of a Markdown site.
+//! Outputs, written one way everywhere: standard output, `convert -o`,
+//! the SQLite database, `check -o`, `--emit-delete-ids`,
+//! `--write-cleaned`, the cache of `check` and every file of a Markdown
+//! site.
 //!
 //! A regular file is replaced atomically: the output goes to a temporary
 //! file beside it (same file system), which is renamed over the target only
@@ -28,12 +29,18 @@ pub enum Durability {
     Unsynced,
 }
 
-/// An output file being written: in place (devices, pipes) or as a
+/// An output being written: standard output, a file in place (devices,
+/// pipes), an existing database that its writer edits (`--append`), or a
 /// temporary file that [`Output::commit`] renames over the target.
 #[derive(Debug)]
 pub enum Output {
+    /// Standard output, streamed as it is written.
+    Stdout,
     /// Written where it is.
     InPlace(File),
+    /// An existing file that a writer opens and edits itself, in its own
+    /// transaction (an SQLite database with `--append`).
+    Existing(PathBuf),
     /// A temporary file beside the target.
     Replace {
         /// The temporary file.
@@ -62,19 +69,37 @@ impl Output {
         })
     }
 
-    /// The file to write to.
-    pub fn file(&self) -> &File {
-        match self {
-            Output::InPlace(f) => f,
-            Output::Replace { tmp, .. } => tmp.as_file(),
+    /// `path` to be added to when it exists (its writer edits it in
+    /// place), else written new as [`Output::create`] does.
+    pub fn append(path: &Path) -> io::Result<Output> {
+        if path.exists() {
+            Ok(Output::Existing(path.to_path_buf()))
+        } else {
+            Output::create(path, Durability::Synced)
         }
     }
 
-    /// The path of the file being written, for writers that open it
-    /// themselves (SQLite); `None` in place, where there is no such file.
-    pub fn temp_path(&self) -> Option<&Path> {
+    /// The stream to write to (unbuffered: writers buffer as suits them).
+    pub fn writer(&self) -> io::Result<Box<dyn Write + '_>> {
         match self {
-            Output::InPlace(_) => None,
+            Output::Stdout => Ok(Box::new(io::stdout().lock())),
+            Output::InPlace(f) => Ok(Box::new(f)),
+            Output::Replace { tmp, .. } => Ok(Box::new(tmp.as_file())),
+            Output::Existing(p) => Err(io::Error::other(format!(
+                "{}: an existing database is added to by its own writer, not streamed into",
+                p.display()
+            ))),
+        }
+    }
+
+    /// The file a writer that opens its file itself (SQLite) works on:
+    /// the temporary file of a replacement, or the existing file it adds
+    /// to. `None` for standard output, a device or a pipe, which such a
+    /// writer cannot use.
+    pub fn file_path(&self) -> Option<&Path> {
+        match self {
+            Output::Stdout | Output::InPlace(_) => None,
+            Output::Existing(p) => Some(p),
             Output::Replace { tmp, .. } => Some(tmp.path()),
         }
     }
@@ -83,7 +108,9 @@ impl Output {
     /// keeping the permissions of a file it replaces.
     pub fn commit(self) -> io::Result<()> {
         match self {
+            Output::Stdout => io::stdout().flush(),
             Output::InPlace(mut f) => f.flush(),
+            Output::Existing(_) => Ok(()),
             Output::Replace {
                 tmp,
                 target,
@@ -116,7 +143,7 @@ pub fn write_atomically<T, E: From<io::Error>>(
     write: impl FnOnce(&mut dyn Write) -> Result<T, E>,
 ) -> Result<T, E> {
     let out = Output::create(path, Durability::Synced)?;
-    let mut w = BufWriter::with_capacity(256 * 1024, out.file());
+    let mut w = BufWriter::with_capacity(256 * 1024, out.writer()?);
     let value = write(&mut w)?;
     w.flush()?;
     drop(w);

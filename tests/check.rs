@@ -23,7 +23,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use wxr::check::{self, Options};
 use wxr::http::MapResolver;
-use wxr::read::Source;
+use wxr::merge::Inputs;
+use wxr::read::{ReadOptions, Source};
 
 fn dir() -> PathBuf {
     root().join("fixtures").join("check")
@@ -729,8 +730,8 @@ const NETWORK: &[(i64, &[&str])] = &[
     (241, &["ping.duplicate"]),
 ];
 
-fn network_input() -> Vec<Source> {
-    vec![Source::Path(dir().join("network.xml"))]
+fn network_input() -> Inputs {
+    Inputs::new(vec![Source::Path(dir().join("network.xml"))], ReadOptions::default())
 }
 
 #[test]
@@ -738,7 +739,7 @@ fn every_network_finding_from_local_servers() {
     let net = network();
     let opts = fast_options(net.resolver.clone());
     let started = std::time::Instant::now();
-    let out = check::run(&network_input(), &opts, None, None).expect("the check runs");
+    let out = check::run(&network_input(), &opts, None).expect("the check runs");
     let elapsed = started.elapsed();
     let got = codes(&out.report.findings);
     let problems = compare(&expect(NETWORK), &got);
@@ -846,7 +847,7 @@ fn offline_makes_no_request() {
     let net = network();
     let mut opts = fast_options(net.resolver.clone());
     opts.offline = true;
-    let out = check::run(&network_input(), &opts, None, None).unwrap();
+    let out = check::run(&network_input(), &opts, None).unwrap();
     assert!(net.resolver.asked.lock().unwrap().is_empty());
     assert!(net.server.hits.lock().unwrap().is_empty());
     assert_eq!(out.report.summary.fetched, 0);
@@ -859,7 +860,7 @@ fn private_addresses_are_not_fetched_unless_allowed() {
     let net = network();
     let mut opts = fast_options(net.resolver.clone());
     opts.net.allow_private = false;
-    let out = check::run(&network_input(), &opts, None, None).unwrap();
+    let out = check::run(&network_input(), &opts, None).unwrap();
     assert!(
         net.server.hits.lock().unwrap().is_empty(),
         "nothing reached the loopback server"
@@ -897,7 +898,7 @@ fn an_offline_machine_is_inconclusive_not_broken() {
         }),
     );
     let opts = fast_options(resolver);
-    let out = check::run(&network_input(), &opts, None, None).unwrap();
+    let out = check::run(&network_input(), &opts, None).unwrap();
     assert_eq!(out.exit_code, 4);
     assert!(
         out.report
@@ -1049,8 +1050,8 @@ fn the_cache_replays_successes_and_404s_only() {
     let tmp = tempfile::tempdir().unwrap();
     let mut opts = fast_options(net.resolver.clone());
     opts.cache = Some(tmp.path().join("cache.jsonl"));
-    let first = check::run(&network_input(), &opts, None, None).unwrap();
-    let second = check::run(&network_input(), &opts, None, None).unwrap();
+    let first = check::run(&network_input(), &opts, None).unwrap();
+    let second = check::run(&network_input(), &opts, None).unwrap();
     let s = &net.server;
     assert_eq!(s.hits("/404"), 1, "a 404 is replayed from the cache");
     assert_eq!(s.hits("/shared"), 1, "a success is replayed");
@@ -1084,8 +1085,11 @@ fn french_blog_post_like_its_author_would_see_it() {
             .nxdomain("www.marketing-notes.example.org"),
     );
     let opts = fast_options(resolver.clone());
-    let input = vec![Source::Path(crate::util::fixtures().join("french-blog-post.xml"))];
-    let out = check::run(&input, &opts, None, None).unwrap();
+    let input = Inputs::new(
+        vec![Source::Path(crate::util::fixtures().join("french-blog-post.xml"))],
+        ReadOptions::default(),
+    );
+    let out = check::run(&input, &opts, None).unwrap();
     let want = expect(&[
         (1191, &["comment.orphan"]),
         (1192, &[]),

@@ -307,3 +307,55 @@ fn gzip_members_and_zero_padding_are_read_like_gzip_does() {
     assert_eq!(r.code, 3);
     assert!(r.stderr.contains("after the end of the gzip stream"), "{}", r.stderr);
 }
+
+/// The jobs of two passes (a Markdown site, `check`) read standard input
+/// as they read a file: the driver spools it once, and the result is the
+/// same as from the file.
+#[test]
+fn two_pass_jobs_read_standard_input() {
+    use std::io::Write;
+    let dir = fixtures();
+    let export = std::fs::read(dir.join("french-blog-post.xml")).unwrap();
+    let piped = |args: &[&str]| {
+        let mut child = crate::util::wxr(&dir)
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(&export).unwrap();
+        let o = child.wait_with_output().unwrap();
+        (o.status.code(), String::from_utf8_lossy(&o.stdout).into_owned())
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let (from_file, from_stdin) = (tmp.path().join("file"), tmp.path().join("stdin"));
+    let site = |input: &str, out: &std::path::Path| {
+        vec!["convert", input, "--format", "markdown", "-q", "-o"]
+            .into_iter()
+            .map(String::from)
+            .chain([out.display().to_string()])
+            .collect::<Vec<_>>()
+    };
+    let args = site("french-blog-post.xml", &from_file);
+    assert_eq!(run(&dir, &args.iter().map(String::as_str).collect::<Vec<_>>()).code, 0);
+    let args = site("-", &from_stdin);
+    assert_eq!(piped(&args.iter().map(String::as_str).collect::<Vec<_>>()).0, Some(0));
+    let files = crate::util::files(&from_file, &[]);
+    assert!(files.len() > 3);
+    for f in files {
+        let rel = f.strip_prefix(&from_file).unwrap();
+        assert_eq!(
+            std::fs::read(&f).unwrap(),
+            std::fs::read(from_stdin.join(rel)).unwrap(),
+            "{}",
+            rel.display()
+        );
+    }
+    let check = ["check", "--offline", "--format", "json", "-q"];
+    let (code, json) = piped(&[&check[..], &["-"]].concat());
+    let file = run(&dir, &[&check[..], &["french-blog-post.xml"]].concat());
+    assert_eq!(code, Some(file.code));
+    let findings = |j: &str| serde_json::from_str::<serde_json::Value>(j).unwrap()["findings"].clone();
+    assert_eq!(findings(&json), findings(&file.stdout));
+}

@@ -123,7 +123,7 @@ impl From<io::Error> for CleanError {
 pub fn write_cleaned(input: &Path, output: &Path, delete: &BTreeSet<i64>) -> Result<CleanStats, CleanError> {
     // Opened as the reader opens it (gzip recognized by its content,
     // several members and zero padding read as `gzip -d` reads them).
-    let raw = crate::read::Source::Path(input.to_path_buf()).open(None)?;
+    let raw = crate::read::Source::Path(input.to_path_buf()).open()?;
     let reader = BufReader::with_capacity(CHUNK, raw);
     crate::output::write_atomically(output, |w| {
         let stats = clean(reader, w, delete)?;

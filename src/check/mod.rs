@@ -33,8 +33,8 @@ mod run;
 pub use finding::{Action, Confidence, Finding, Fix, Phase, Severity};
 pub use run::run;
 
+use crate::error::RunError;
 use crate::http::Resolve;
-use crate::read::ReadOptions;
 use crate::site;
 use net::{Fetch, NetOptions};
 use serde::{Deserialize, Serialize};
@@ -45,11 +45,38 @@ use std::time::Duration;
 /// The version of the JSON report's schema.
 pub const REPORT_VERSION: u32 = 1;
 
+/// The repairs a report asks for: the ids of the comments whose findings
+/// at or above `min` say `delete`, one per line, into `ids`; and a copy of
+/// the export `input` without those comments into `cleaned`. Returns what
+/// the copy changed.
+pub fn repair(
+    report: &report::Report,
+    min: Severity,
+    ids: Option<&std::path::Path>,
+    cleaned: Option<(&std::path::Path, &std::path::Path)>,
+) -> Result<Option<cleaned::CleanStats>, RunError> {
+    let delete = report.delete_ids(min);
+    let out_err = |path: &std::path::Path, e: std::io::Error| RunError::Output {
+        target: path.display().to_string(),
+        source: e,
+    };
+    if let Some(path) = ids {
+        crate::output::write_atomically(path, |w| delete.iter().try_for_each(|id| writeln!(w, "{id}")))
+            .map_err(|e| out_err(path, e))?;
+    }
+    let Some((input, output)) = cleaned else {
+        return Ok(None);
+    };
+    let ids: std::collections::BTreeSet<i64> = delete.into_iter().collect();
+    cleaned::write_cleaned(input, output, &ids)
+        .map(Some)
+        .map_err(|e| out_err(output, std::io::Error::other(e.to_string())))
+}
+
 /// Everything `check` needs to know.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Options {
-    /// How to read the export.
-    pub read: ReadOptions,
     /// No network at all.
     pub offline: bool,
     /// The lowest severity that fails the run (`None`: never).
@@ -75,7 +102,6 @@ impl Options {
     /// The defaults of the command line.
     pub fn new() -> Options {
         Options {
-            read: ReadOptions::default(),
             offline: false,
             fail_on: Some(Severity::Error),
             ignore: Vec::new(),

@@ -226,6 +226,31 @@ pub struct Summary {
     pub exit_code: i32,
 }
 
+impl Summary {
+    /// `12 ping(s) checked: 1 error(s), 2 warning(s), 3 info`.
+    pub fn closing_line(&self) -> String {
+        let f = &self.findings;
+        format!(
+            "{} ping(s) checked: {} error(s), {} warning(s), {} info",
+            self.pings, f.error, f.warning, f.info
+        )
+    }
+}
+
+/// The formats of the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ReportFormat {
+    /// A table for people.
+    Human,
+    /// The versioned JSON document.
+    Json,
+    /// One record per line: sources, findings, summary.
+    Jsonl,
+    /// Markdown.
+    Markdown,
+}
+
 /// The whole report (JSON schema version 1).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
@@ -365,6 +390,47 @@ impl Report {
         ids.sort_unstable();
         ids.dedup();
         ids
+    }
+
+    /// Reads the report `wxr check --format json` wrote to `path`.
+    pub fn load(path: &std::path::Path) -> Result<Report, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        serde_json::from_str(&text)
+            .map_err(|e| format!("{}: not a `wxr check --format json` report: {e}", path.display()))
+    }
+
+    /// The pings a conversion keeps with `--pingbacks verified`: all but
+    /// those the report marks for deletion, at any severity; with what the
+    /// user should know about the report (made offline, inconclusive).
+    pub fn ping_filter(&self) -> (crate::merge::PingFilter, Vec<String>) {
+        let mut warnings = Vec::new();
+        if self.options.offline {
+            warnings.push(
+                "the report was made --offline: external sources were not fetched, so only offline findings leave pings out"
+                    .to_string(),
+            );
+        }
+        if self.summary.exit_code == 4 {
+            warnings.push(
+                "the report is inconclusive (the network looked unavailable): only the pings it could judge are left out"
+                    .to_string(),
+            );
+        }
+        let ids = self.delete_ids(Severity::Info);
+        (
+            crate::merge::PingFilter::Except(std::sync::Arc::new(ids.into_iter().collect())),
+            warnings,
+        )
+    }
+
+    /// The report in `format` (infos in the human format with `verbose`).
+    pub fn write(&self, format: ReportFormat, w: &mut dyn Write, verbose: bool) -> io::Result<()> {
+        match format {
+            ReportFormat::Human => self.write_human(w, verbose),
+            ReportFormat::Json => self.write_json(w),
+            ReportFormat::Jsonl => self.write_jsonl(w),
+            ReportFormat::Markdown => self.write_markdown(w),
+        }
     }
 
     /// The JSON document, pretty-printed.

@@ -11,13 +11,12 @@
 
 use super::rules::{Ping, Target, duplicates, network, selfping, source, state, structure};
 use super::{Finding, Options, Outcome, SourceResult, cache, fetch_form, net, now_utc, page, report, source_host};
-use crate::convert::RunError;
-use crate::merge::Merged;
+use crate::error::RunError;
+use crate::merge::Inputs;
 use crate::model::{CommentKind, Item, Record, Site};
 use crate::read::Source;
 use crate::site::{self, IndexItem, SiteIndex};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
 /// Below this many distinct hosts, failures are reported one by one even
@@ -95,14 +94,11 @@ impl Scan {
     }
 }
 
-/// Runs the audit on `sources`. `progress` counts input bytes read, then
+/// Runs the audit on `inputs` (opened once, or twice when self-pings need
+/// their source posts; standard input must be spooled for that);
 /// `fetched` counts sources fetched.
-pub fn run(
-    sources: &[Source],
-    opts: &Options,
-    progress: Option<Arc<AtomicU64>>,
-    fetched: Option<&AtomicU64>,
-) -> Result<Outcome, RunError> {
+pub fn run(inputs: &Inputs, opts: &Options, fetched: Option<&AtomicU64>) -> Result<Outcome, RunError> {
+    let sources = inputs.sources();
     let started_at = now_utc();
     if let Some(cache) = &opts.cache {
         let same = |p: &std::path::Path| match (std::fs::canonicalize(p), std::fs::canonicalize(cache)) {
@@ -116,12 +112,11 @@ pub fn run(
             });
         }
     }
-    let (sources, _spool) = crate::convert::spool_stdin(sources)?;
     let mut scan = Scan {
         self_domains: opts.self_domains.clone(),
         ..Scan::default()
     };
-    let mut merged = Merged::open(&sources, opts.read, progress)?;
+    let mut merged = inputs.open()?;
     while let Some(rec) = merged.next_record()? {
         match rec {
             Record::Site(s) => scan.site = s,
@@ -161,7 +156,7 @@ pub fn run(
     duplicates::check(&scan.pings, &mut findings);
     if !self_checks.is_empty() {
         let wanted: HashSet<i64> = self_checks.iter().map(|(_, s)| *s).collect();
-        let links = self_links(&sources, opts, &index, &wanted)?;
+        let links = self_links(inputs, &index, &wanted)?;
         selfping::backlinks(&self_checks, &links, &mut findings);
     }
 
@@ -220,7 +215,7 @@ pub fn run(
     };
     let report = report::Report::build(report::Parts {
         site: &scan.site,
-        inputs: &sources,
+        inputs: sources,
         opts,
         started_at,
         pings: scan.pings.len() as u64,
@@ -239,13 +234,12 @@ pub fn run(
 /// The second pass, for the self-pings: each `wanted` source item with
 /// the items its content links to.
 fn self_links(
-    sources: &[Source],
-    opts: &Options,
+    inputs: &Inputs,
     index: &SiteIndex,
     wanted: &HashSet<i64>,
 ) -> Result<HashMap<i64, BTreeSet<i64>>, RunError> {
     let mut links: HashMap<i64, BTreeSet<i64>> = HashMap::new();
-    let mut merged = Merged::open(sources, opts.read, None)?;
+    let mut merged = inputs.open()?;
     while let Some(rec) = merged.next_record()? {
         if let Record::Item(item) = rec
             && let Some(id) = item.id.filter(|id| wanted.contains(id))

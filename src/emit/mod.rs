@@ -10,7 +10,8 @@ pub mod sql;
 
 use crate::diag::Diagnostics;
 use crate::model::Record;
-use std::io;
+use crate::output::Output;
+use std::io::{self, BufWriter};
 
 /// A sink for records.
 pub trait Emitter {
@@ -23,6 +24,7 @@ pub trait Emitter {
 
 /// The output formats of `wxr convert`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Format {
     /// One JSON document of the model.
     Json,
@@ -30,18 +32,29 @@ pub enum Format {
     Jsonl,
     /// An SQL script for a dialect.
     Sql(sql::Dialect),
-    /// An SQLite database file (written by [`sql::sqlite`], not through
-    /// [`emitter`]).
+    /// An SQLite database file.
     Sqlite,
 }
 
-/// An emitter for `format` writing to `w`; `None` for [`Format::Sqlite`],
-/// which writes a database file rather than a stream.
-pub fn emitter<'w, W: io::Write + 'w>(format: Format, w: W) -> Option<Box<dyn Emitter + 'w>> {
-    Some(match format {
-        Format::Json => Box::new(json::JsonDocument::new(w)),
-        Format::Jsonl => Box::new(json::JsonLines::new(w)),
-        Format::Sql(dialect) => Box::new(sql::script::SqlScript::new(w, dialect)),
-        Format::Sqlite => return None,
+/// An emitter for `format` writing to `out`. A stream format writes to any
+/// output, buffered; an SQLite database needs a file (a new one, or an
+/// existing one it adds to), not standard output, a device or a pipe.
+pub fn emitter(format: Format, out: &Output) -> io::Result<Box<dyn Emitter + '_>> {
+    let stream = || out.writer().map(|w| BufWriter::with_capacity(256 * 1024, w));
+    Ok(match format {
+        Format::Json => Box::new(json::JsonDocument::new(stream()?)),
+        Format::Jsonl => Box::new(json::JsonLines::new(stream()?)),
+        Format::Sql(dialect) => Box::new(sql::script::SqlScript::new(stream()?, dialect)),
+        Format::Sqlite => {
+            let Some(path) = out.file_path() else {
+                return Err(io::Error::other(
+                    "an SQLite database is written to a file, not to standard output, a device or a pipe",
+                ));
+            };
+            Box::new(match out {
+                Output::Existing(_) => sql::sqlite::SqliteDb::append(path)?,
+                _ => sql::sqlite::SqliteDb::create(path)?,
+            })
+        }
     })
 }

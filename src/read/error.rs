@@ -85,13 +85,9 @@ impl fmt::Display for Error {
                         write!(f, ", title {title:?}")?;
                     }
                 }
-                write!(f, "\n  {complete_items} complete item(s) were read before it")?;
-                write!(
-                    f,
-                    "\n  hint: the export is damaged (often a download cut short); export it again, or run with --salvage to keep every complete item"
-                )
+                write!(f, "\n  {complete_items} complete item(s) were read before it")
             }
-            Error::Strict(d) => write!(f, "{d}\n  (--strict turns repairs into errors)"),
+            Error::Strict(d) => write!(f, "{d}"),
         }
     }
 }

@@ -23,7 +23,7 @@ use encoding_rs::{Decoder, Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
 use std::collections::VecDeque;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+
 use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -69,27 +69,31 @@ impl Source {
         }
     }
 
-    /// Opens the raw bytes, decompressing gzip (several members too).
-    /// `counter`, when given, is advanced by every byte read from the file
-    /// itself (compressed bytes for a `.gz`), for a progress bar.
-    pub fn open(&self, counter: Option<Arc<AtomicU64>>) -> io::Result<Box<dyn Read + Send>> {
-        let raw: Box<dyn Read + Send> = match self {
+    /// Opens the bytes, decompressing gzip (several members too).
+    pub fn open(&self) -> io::Result<Box<dyn Read + Send>> {
+        decompress(self.open_raw()?)
+    }
+
+    /// Opens the bytes as they are stored (compressed for a `.gz`).
+    pub fn open_raw(&self) -> io::Result<Box<dyn Read + Send>> {
+        Ok(match self {
             Source::Path(p) => Box::new(std::fs::File::open(p)?),
             Source::Stdin => Box::new(io::stdin()),
-        };
-        let raw: Box<dyn Read + Send> = match counter {
-            Some(c) => Box::new(Counting { inner: raw, counter: c }),
-            None => raw,
-        };
-        let mut buffered = BufReader::with_capacity(CHUNK, raw);
-        let head = buffered.fill_buf()?;
-        if head.starts_with(&[0x1f, 0x8b]) {
-            Ok(Box::new(GzMembers {
-                dec: Some(flate2::bufread::GzDecoder::new(buffered)),
-            }))
-        } else {
-            Ok(Box::new(buffered))
-        }
+        })
+    }
+}
+
+/// The bytes of `raw`, decompressed when they are gzip (recognized by
+/// their content, not a name): the one place where wxr tells gzip apart.
+pub fn decompress(raw: Box<dyn Read + Send>) -> io::Result<Box<dyn Read + Send>> {
+    let mut buffered = BufReader::with_capacity(CHUNK, raw);
+    let head = buffered.fill_buf()?;
+    if head.starts_with(&[0x1f, 0x8b]) {
+        Ok(Box::new(GzMembers {
+            dec: Some(flate2::bufread::GzDecoder::new(buffered)),
+        }))
+    } else {
+        Ok(Box::new(buffered))
     }
 }
 
@@ -130,20 +134,6 @@ impl<R: BufRead> Read for GzMembers<R> {
                 inner.consume(n);
             }
         }
-    }
-}
-
-/// Counts bytes read, for a progress bar polled from another thread.
-struct Counting<R> {
-    inner: R,
-    counter: Arc<AtomicU64>,
-}
-
-impl<R: Read> Read for Counting<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.counter.fetch_add(n as u64, Ordering::Relaxed);
-        Ok(n)
     }
 }
 

@@ -23,8 +23,6 @@ use crate::model::{Author, Comment, CommentKind, Item, ItemTerm, Meta, Record, S
 use input::{Decoded, Prefetched};
 use std::collections::{HashMap, VecDeque};
 use std::io::Read;
-use std::sync::Arc;
-use std::sync::atomic::AtomicU64;
 use xml::{Ev, Ns, Xml, XmlError};
 
 /// True for a namespace URI the reader takes for WordPress's `wp:`
@@ -264,21 +262,104 @@ pub struct Reader {
     current: Option<ItemContext>,
     /// Reused buffer for values that are parsed, not kept.
     scratch: String,
+    /// An error was returned by the iterator: it yields nothing more.
+    failed: bool,
 }
 
-impl Reader {
-    /// Opens `source` and reads its channel header.
-    pub fn open(source: &Source, opts: ReadOptions, progress: Option<Arc<AtomicU64>>) -> Result<Reader, Error> {
-        let file = source.display_name();
-        let raw = source.open(progress).map_err(|e| Error::Io {
+/// Builds a [`Reader`] over any byte stream (plain or gzip-compressed XML):
+///
+/// ```
+/// let xml = std::fs::File::open("fixtures/read/wxr-1.2-every-field.xml")?;
+/// let reader = wxr::read::Reader::builder().name("every-field.xml").salvage(true).build(xml)?;
+/// let items = reader.filter(|r| matches!(r, Ok(wxr::model::Record::Item(_)))).count();
+/// assert!(items > 0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct ReaderBuilder {
+    opts: ReadOptions,
+    name: Option<String>,
+}
+
+impl ReaderBuilder {
+    /// How to read (salvage, strict).
+    pub fn options(mut self, opts: ReadOptions) -> Self {
+        self.opts = opts;
+        self
+    }
+
+    /// Keep every complete item of a damaged file instead of failing.
+    pub fn salvage(mut self, on: bool) -> Self {
+        self.opts.salvage = on;
+        self
+    }
+
+    /// Fail on the first repair instead of making it.
+    pub fn strict(mut self, on: bool) -> Self {
+        self.opts.strict = on;
+        self
+    }
+
+    /// The input's name in messages (`-` when none is given).
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Starts reading `input` (gzip recognized by its content) and reads
+    /// its channel header.
+    pub fn build<R: Read + Send + 'static>(self, input: R) -> Result<Reader, Error> {
+        let file = self.name.unwrap_or_else(|| "-".to_string());
+        let raw = input::decompress(Box::new(input)).map_err(|e| Error::Io {
             file: file.clone(),
             source: e,
         })?;
-        Reader::from_read(raw, file, opts)
+        Reader::from_decompressed(raw, file, self.opts)
     }
 
-    /// Reads from any byte stream; `file` names it in messages.
-    pub fn from_read(raw: Box<dyn Read + Send>, file: String, opts: ReadOptions) -> Result<Reader, Error> {
+    /// Opens `source` and reads its channel header; named after it unless
+    /// a name was given.
+    pub fn open(self, source: &Source) -> Result<Reader, Error> {
+        let file = self.name.clone().unwrap_or_else(|| source.display_name());
+        let raw = source.open_raw().map_err(|e| Error::Io {
+            file: file.clone(),
+            source: e,
+        })?;
+        self.name(file).build(raw)
+    }
+}
+
+impl Iterator for Reader {
+    type Item = Result<Record, Error>;
+
+    /// The next record; after an error, nothing more.
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed {
+            return None;
+        }
+        match self.next_record() {
+            Ok(r) => r.map(Ok),
+            Err(e) => {
+                self.failed = true;
+                Some(Err(e))
+            }
+        }
+    }
+}
+
+impl Reader {
+    /// A builder: the options and name of a reader over any byte stream.
+    pub fn builder() -> ReaderBuilder {
+        ReaderBuilder::default()
+    }
+
+    /// Opens `source` and reads its channel header.
+    pub fn open(source: &Source, opts: ReadOptions) -> Result<Reader, Error> {
+        Reader::builder().options(opts).open(source)
+    }
+
+    /// Reads decompressed bytes; `file` names them in messages.
+    fn from_decompressed(raw: Box<dyn Read + Send>, file: String, opts: ReadOptions) -> Result<Reader, Error> {
         let decoded = Decoded::new(raw).map_err(|e| Error::Io {
             file: file.clone(),
             source: e,
@@ -303,6 +384,7 @@ impl Reader {
             item_diags: Vec::new(),
             current: None,
             scratch: String::new(),
+            failed: false,
         };
         r.read_header()?;
         Ok(r)
@@ -1375,10 +1457,11 @@ mod tests {
     /// Reads `items` (XML of `<item>` elements) inside a minimal export.
     fn read(items: &str, opts: ReadOptions) -> (Result<Vec<Item>, Error>, Diagnostics) {
         let xml = format!("{HEAD}{items}</channel></rss>");
-        let mut r = match Reader::from_read(Box::new(std::io::Cursor::new(xml.into_bytes())), "t.xml".into(), opts) {
-            Ok(r) => r,
-            Err(e) => return (Err(e), Diagnostics::new()),
-        };
+        let mut r =
+            match Reader::from_decompressed(Box::new(std::io::Cursor::new(xml.into_bytes())), "t.xml".into(), opts) {
+                Ok(r) => r,
+                Err(e) => return (Err(e), Diagnostics::new()),
+            };
         let mut out = Vec::new();
         loop {
             match r.next_record() {
@@ -1501,13 +1584,13 @@ mod tests {
 
     #[test]
     fn a_file_without_items_or_version_is_not_wxr() {
-        let r = Reader::from_read(
+        let r = Reader::from_decompressed(
             Box::new(std::io::Cursor::new(b"<rss><channel></channel></rss>".to_vec())),
             "x".into(),
             ReadOptions::default(),
         );
         assert!(matches!(r, Err(Error::NotWxr { .. })));
-        let r = Reader::from_read(
+        let r = Reader::from_decompressed(
             Box::new(std::io::Cursor::new(Vec::new())),
             "x".into(),
             ReadOptions::default(),
@@ -1600,7 +1683,7 @@ mod tests {
              <channel><item><wp:post_id>2</wp:post_id></item></channel>\
              <item><wp:post_id>3</wp:post_id></item></rss>"
         );
-        let mut r = Reader::from_read(
+        let mut r = Reader::from_decompressed(
             Box::new(std::io::Cursor::new(xml.into_bytes())),
             "t".into(),
             ReadOptions::default(),
@@ -1642,7 +1725,7 @@ mod tests {
     fn concatenated_exports_are_read_whole() {
         let one = format!("{HEAD}<item><wp:post_id>1</wp:post_id></item></channel></rss>\n");
         let two = format!("{HEAD}<item><wp:post_id>2</wp:post_id></item></channel></rss>\n");
-        let mut r = Reader::from_read(
+        let mut r = Reader::from_decompressed(
             Box::new(std::io::Cursor::new(format!("{one}{two}").into_bytes())),
             "t".into(),
             ReadOptions::default(),

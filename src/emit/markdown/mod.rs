@@ -16,13 +16,12 @@ pub mod html;
 pub mod media;
 pub mod plan;
 
-use crate::convert::RunError;
 use crate::diag::Diagnostics;
+use crate::error::RunError;
 use crate::fetch::{self, Download, Outcome};
-use crate::merge::Merged;
+use crate::merge::{Inputs, Merged};
 use crate::model::{Item, Record, Site};
 use crate::output::{Durability, Output};
-use crate::read::{ReadOptions, Source};
 use crate::site::{IndexItem, SiteIndex};
 use crate::transform::shortcodes::Attachment;
 use front_matter::{Fields, Syntax, Value};
@@ -186,8 +185,6 @@ pub enum Redirects {
 pub struct Options {
     /// The generator.
     pub ssg: Ssg,
-    /// Which pingbacks and trackbacks to keep.
-    pub pings: crate::merge::PingFilter,
     /// The front matter syntax.
     pub syntax: Syntax,
     /// The site directory.
@@ -203,12 +200,8 @@ pub struct Options {
     /// Postmeta keys to copy into the front matter (`wp_meta`), with
     /// PHP-serialized values decoded.
     pub meta_keys: Vec<String>,
-    /// How to read the inputs.
-    pub read: ReadOptions,
     /// Download the site's media and point the site at the local copies.
     pub download: Option<fetch::Settings>,
-    /// Advanced by every byte read, over both passes (a progress bar).
-    pub progress: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
     /// Show a progress bar while downloading.
     pub download_bar: bool,
 }
@@ -274,6 +267,64 @@ pub struct SiteReport {
     pub media: Vec<MediaDownload>,
     /// Repairs and warnings of reading, by code.
     pub diagnostics: Vec<crate::diag::Group>,
+}
+
+impl SiteReport {
+    /// The plan, one line per file written, item skipped, collision and
+    /// download (what `--dry-run` prints).
+    pub fn write_plan(&self, w: &mut dyn Write) -> std::io::Result<()> {
+        for f in &self.written {
+            writeln!(
+                w,
+                "write {}  ({}){}",
+                f.path,
+                f.url,
+                if f.draft { "  draft" } else { "" }
+            )?;
+        }
+        for s in &self.skipped {
+            writeln!(w, "skip  {} {:?}: {}", s.r#type, s.title, s.reason)?;
+        }
+        for (wanted, given) in &self.collisions {
+            writeln!(w, "collision: {wanted} -> {given}")?;
+        }
+        for d in &self.media {
+            writeln!(w, "download {}  -> {}", d.url, d.file)?;
+        }
+        Ok(())
+    }
+
+    /// What was written (or would be, in a dry run), and what became of
+    /// the media downloads (`--download-media`): the closing lines.
+    pub fn closing_lines(&self, opts: &Options) -> Vec<String> {
+        let dry_run = opts.dry_run;
+        let collisions = match self.collisions.len() {
+            0 => String::new(),
+            n => format!(", {n} path collision(s) suffixed"),
+        };
+        let mut lines = vec![format!(
+            "{} {} file(s), skipped {} item(s) (see wxr-report.json){collisions}",
+            if dry_run { "would write" } else { "wrote" },
+            self.written.len(),
+            self.skipped.len(),
+        )];
+        if !dry_run && opts.download.is_some() {
+            let count =
+                |f: fn(&Outcome) -> bool| self.media.iter().filter(|d| d.outcome.as_ref().is_some_and(f)).count();
+            let failed = count(|o| matches!(o, Outcome::Failed { .. }));
+            lines.push(format!(
+                "media: {} downloaded, {} already there, {failed} failed{}",
+                count(|o| matches!(o, Outcome::Fetched { .. })),
+                count(|o| matches!(o, Outcome::Present)),
+                if failed > 0 {
+                    " (listed in wxr-report.json; run again to retry them)"
+                } else {
+                    ""
+                }
+            ));
+        }
+        lines
+    }
 }
 
 /// One media file of `--download-media` in the report.
@@ -342,9 +393,11 @@ pub struct UsedImage {
 }
 
 /// Writes the site for `sources`.
-pub fn write_site(sources: &[Source], opts: &Options) -> Result<SiteReport, RunError> {
-    let (sources, _spool) = crate::convert::spool_stdin(sources)?;
-    let index = first_pass(&sources, opts.read, opts.progress.clone(), opts.download.is_some())?;
+///
+/// The inputs are opened twice: the plan is made from a first pass, the
+/// pages are written in the second (standard input must be spooled).
+pub fn write_site(inputs: &Inputs, opts: &Options) -> Result<SiteReport, RunError> {
+    let index = first_pass(inputs, opts.download.is_some())?;
     let plan = Plan::make(index.items.items(), &opts.policy, opts.ssg);
     let mut report = SiteReport {
         collisions: plan.collisions.clone(),
@@ -377,7 +430,7 @@ pub fn write_site(sources: &[Source], opts: &Options) -> Result<SiteReport, RunE
             .collect();
         links.media = Some(map);
     }
-    let mut merged = Merged::open(&sources, opts.read, opts.progress.clone())?.with_pings(opts.pings.clone());
+    let mut merged = inputs.open()?;
     let mut used: BTreeMap<String, Vec<i64>> = BTreeMap::new();
     // Three stages at once: this thread reads the next batch while the
     // current one is converted on every core, and a writer thread writes
@@ -579,13 +632,8 @@ fn media_manifest(index: &Index, used: BTreeMap<String, Vec<i64>>) -> Manifest {
     }
 }
 
-fn first_pass(
-    sources: &[Source],
-    read: ReadOptions,
-    progress: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
-    find_media: bool,
-) -> Result<Index, RunError> {
-    let mut merged = Merged::open(sources, read, progress)?;
+fn first_pass(inputs: &Inputs, find_media: bool) -> Result<Index, RunError> {
+    let mut merged = inputs.open()?;
     let mut index = Index {
         site: Site::default(),
         items: SiteIndex::default(),
@@ -1144,7 +1192,9 @@ fn write_file(dir: &Path, rel: &str, text: &str) -> Result<(), RunError> {
     let parent = path.parent().unwrap_or(dir);
     std::fs::create_dir_all(parent).map_err(out_err)?;
     let out = Output::create(&path, Durability::Unsynced).map_err(out_err)?;
-    out.file().write_all(text.as_bytes()).map_err(out_err)?;
+    out.writer()
+        .and_then(|mut w| w.write_all(text.as_bytes()))
+        .map_err(out_err)?;
     out.commit().map_err(out_err)
 }
 
