@@ -12,7 +12,6 @@
 pub mod body;
 pub mod comments;
 pub mod front_matter;
-pub mod html;
 pub mod media;
 pub mod plan;
 
