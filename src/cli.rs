@@ -1,8 +1,10 @@
 //! The command line: clap definitions and help text. Nothing here does
 //! work; `main` turns these into library options.
 
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+use wxr::emit::markdown::Ssg;
 
 const MAIN_EXAMPLES: &str = "\
 Examples:
@@ -296,8 +298,8 @@ pub enum DialectArg {
 #[command(next_help_heading = "Markdown (--format markdown)")]
 pub struct MarkdownArgs {
     /// The static site generator to write for.
-    #[arg(long, value_enum, default_value_t = SsgArg::Hugo)]
-    pub ssg: SsgArg,
+    #[arg(long, default_value = "hugo", value_parser = ssg_parser())]
+    pub ssg: Ssg,
     /// Front matter syntax (default: the generator's own; TOML for Zola).
     #[arg(long, value_enum)]
     pub front_matter: Option<FrontMatterArg>,
@@ -339,21 +341,10 @@ pub struct MarkdownArgs {
     pub meta: Vec<String>,
 }
 
-/// `--ssg`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SsgArg {
-    /// Hugo page bundles.
-    Hugo,
-    /// Jekyll _posts and _drafts.
-    Jekyll,
-    /// Zola content with TOML front matter.
-    Zola,
-    /// Astro content collections.
-    Astro,
-    /// Eleventy.
-    Eleventy,
-    /// Plain Markdown files.
-    Plain,
+/// `--ssg`: the generators of the registry, each with what it writes.
+fn ssg_parser() -> impl TypedValueParser<Value = Ssg> {
+    PossibleValuesParser::new(Ssg::all().map(|s| PossibleValue::new(s.name()).help(s.about())))
+        .try_map(|name| Ssg::named(&name).ok_or("not a registered generator"))
 }
 
 /// `--front-matter`.

@@ -128,8 +128,8 @@ fn run_convert(cli: &Cli, args: &cli::ConvertArgs) -> u8 {
 }
 
 fn run_markdown(cli: &Cli, args: &cli::ConvertArgs, sources: &[Source]) -> u8 {
-    use cli::{CommentsArg, FrontMatterArg, RedirectsArg, SsgArg};
-    use wxr::emit::markdown::{self, CommentsMode, Redirects, Ssg, front_matter::Syntax, plan::Policy};
+    use cli::{CommentsArg, FrontMatterArg, RedirectsArg};
+    use wxr::emit::markdown::{self, CommentsMode, Redirects, front_matter::Syntax, plan::Policy};
     let Some(out_dir) = args.output.clone() else {
         say!("wxr: --format markdown writes a site: give its directory with -o DIR");
         return 2;
@@ -139,14 +139,7 @@ fn run_markdown(cli: &Cli, args: &cli::ConvertArgs, sources: &[Source]) -> u8 {
         say!("wxr: {e}");
         return 2;
     }
-    let ssg = match m.ssg {
-        SsgArg::Hugo => Ssg::Hugo,
-        SsgArg::Jekyll => Ssg::Jekyll,
-        SsgArg::Zola => Ssg::Zola,
-        SsgArg::Astro => Ssg::Astro,
-        SsgArg::Eleventy => Ssg::Eleventy,
-        SsgArg::Plain => Ssg::Plain,
-    };
+    let ssg = m.ssg;
     let pings = match ping_filter(&args.pings) {
         Ok(p) => p,
         Err(code) => return code,
@@ -158,7 +151,7 @@ fn run_markdown(cli: &Cli, args: &cli::ConvertArgs, sources: &[Source]) -> u8 {
             Some(FrontMatterArg::Yaml) => Syntax::Yaml,
             Some(FrontMatterArg::Toml) => Syntax::Toml,
             Some(FrontMatterArg::Json) => Syntax::Json,
-            None => Syntax::default_for(ssg),
+            None => ssg.syntax(),
         },
         out_dir,
         policy: Policy {

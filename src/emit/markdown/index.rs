@@ -1,5 +1,5 @@
 //! The first pass over the export: the site-level data the second pass
-//! needs ([`Index`]: the site, its authors, categories and attachments, the
+//! needs (`Index`: the site, its authors, categories and attachments, the
 //! [`SiteIndex`] of every item, media URLs), and `media.json`, the manifest
 //! of the site's attachments and of the images the bodies show.
 

@@ -7,7 +7,8 @@ use super::index::Index;
 use super::links::LinkMap;
 use super::plan::Planned;
 use super::report::Written;
-use super::{CommentsMode, Options, Ssg, body, comments, front_matter};
+use super::ssg::Entry;
+use super::{CommentsMode, Options, body, comments, front_matter};
 use crate::convert::RunError;
 use crate::model::Item;
 use front_matter::{Fields, Value};
@@ -49,13 +50,7 @@ pub(super) fn render_item(
     };
     let body = body::convert(&item.content, &cx);
     let thread = comments::Thread::build(&item.comments);
-    let mut fields = fields(item, planned, index, opts.ssg, body.more, &link);
-    if let Some(meta) = selected_meta(item, &opts.meta_keys) {
-        match (opts.ssg, fields.0.iter_mut().find(|(k, _)| k == "extra")) {
-            (Ssg::Zola, Some((_, Value::Map(extra)))) => extra.put("wp_meta", meta),
-            _ => fields.put("wp_meta", meta),
-        }
-    }
+    let fields = fields(item, planned, index, opts, body.more, &link);
     let mut text = front_matter::render(&fields, opts.syntax).map_err(|e| fail(&planned.path, e))?;
     text.push('\n');
     text.push_str(&body.markdown);
@@ -106,20 +101,14 @@ fn fields(
     item: &Item,
     planned: &Planned,
     index: &Index,
-    ssg: Ssg,
+    opts: &Options,
     more: bool,
     link: &dyn Fn(&str) -> Option<String>,
 ) -> Fields {
-    let mut f = Fields::default();
-    let mut zola_section_extra: Vec<(&str, Option<Value>)> = Vec::new();
-    let title = item.title.clone().unwrap_or_default();
-    let date = front_matter::date_with_offset(item.date.as_deref(), item.date_gmt.as_deref());
-    let modified = front_matter::date_with_offset(item.modified.as_deref(), item.modified_gmt.as_deref());
     let author = item
         .author
         .as_ref()
         .map(|login| index.authors.get(login).cloned().unwrap_or_else(|| login.clone()));
-    let categories = category_names(item, index);
     let tags: Vec<String> = item
         .terms
         .iter()
@@ -134,7 +123,6 @@ fn fields(
     {
         taxonomies.entry(t.taxonomy.clone()).or_default().push(t.name.clone());
     }
-    let summary = (!item.excerpt.trim().is_empty()).then(|| item.excerpt.trim().to_string());
     let featured = item
         .meta
         .iter()
@@ -142,144 +130,27 @@ fn fields(
         .and_then(|m| m.value.trim().parse::<i64>().ok())
         .and_then(|id| index.attachments.get(&id))
         .map(|a| link(&a.url).unwrap_or_else(|| a.url.clone()));
-    let draft = planned.draft;
-    match ssg {
-        Ssg::Hugo => {
-            f.put("title", Value::Str(title));
-            f.put_str("date", date.as_deref());
-            f.put_str("lastmod", modified.as_deref());
-            f.put("draft", Value::Bool(draft));
-            f.put("slug", Value::Str(planned.slug.clone()));
-            f.put_list("aliases", &planned.aliases);
-            f.put_str("summary", summary.as_deref());
-            f.put_list("categories", &categories);
-            f.put_list("tags", &tags);
-            for (tax, names) in &taxonomies {
-                f.put_list(tax, names);
-            }
-            f.put_str("author", author.as_deref());
-            if let Some(img) = &featured {
-                f.put_list("images", std::slice::from_ref(img));
-            }
-        }
-        Ssg::Jekyll => {
-            f.put(
-                "layout",
-                Value::Str(if item.kind == "page" { "page" } else { "post" }.into()),
-            );
-            f.put("title", Value::Str(title));
-            f.put_str("date", date.as_deref());
-            f.put_str("last_modified_at", modified.as_deref());
-            f.put_list("categories", &categories);
-            f.put_list("tags", &tags);
-            for (tax, names) in &taxonomies {
-                f.put_list(tax, names);
-            }
-            f.put_str("author", author.as_deref());
-            f.put_str("excerpt", summary.as_deref());
-            if more {
-                f.put("excerpt_separator", Value::Str(ssg.more().into()));
-            }
-            f.put("permalink", Value::Str(planned.url.clone()));
-            f.put_list("redirect_from", &planned.aliases);
-            f.put_str("image", featured.as_deref());
-        }
-        Ssg::Zola => {
-            // Zola writes an alias's page at the path as given: a
-            // percent-encoded one would land in a directory named `%ce%b5…`,
-            // which no server maps the URL to.
-            let aliases: Vec<String> = planned
-                .aliases
-                .iter()
-                .map(|a| crate::transform::slug::decode_slug(a))
-                .collect();
-            let mut tax = Fields::default();
-            tax.put_list("categories", &categories);
-            tax.put_list("tags", &tags);
-            for (t, names) in &taxonomies {
-                tax.put_list(t, names);
-            }
-            f.put("title", Value::Str(title));
-            if planned.path.ends_with("/_index.md") {
-                // A page with child pages is a Zola section, whose front
-                // matter refuses page fields: its URL is its directory, and
-                // its dates and terms go under `extra` (below).
-                f.put("draft", Value::Bool(draft));
-                f.put_list("aliases", &aliases);
-                f.put_str("description", summary.as_deref());
-                zola_section_extra = vec![
-                    ("wp_date", date.map(Value::Str)),
-                    ("wp_updated", modified.map(Value::Str)),
-                    ("wp_taxonomies", (!tax.0.is_empty()).then_some(Value::Map(tax))),
-                ];
-            } else {
-                f.put_str("date", date.as_deref());
-                f.put_str("updated", modified.as_deref());
-                f.put("draft", Value::Bool(draft));
-                f.put("slug", Value::Str(planned.slug.clone()));
-                f.put_list("aliases", &aliases);
-                f.put_str("description", summary.as_deref());
-                if !tax.0.is_empty() {
-                    f.put("taxonomies", Value::Map(tax));
-                }
-            }
-        }
-        Ssg::Astro => {
-            f.put("title", Value::Str(title));
-            f.put_str("description", summary.as_deref());
-            f.put_str("pubDate", date.as_deref());
-            f.put_str("updatedDate", modified.as_deref());
-            f.put("draft", Value::Bool(draft));
-            f.put_list("categories", &categories);
-            f.put_list("tags", &tags);
-            f.put_str("author", author.as_deref());
-            f.put_str("heroImage", featured.as_deref());
-        }
-        Ssg::Eleventy => {
-            f.put("title", Value::Str(title));
-            f.put_str("date", date.as_deref());
-            f.put("permalink", Value::Str(planned.url.clone()));
-            f.put_list("tags", &tags);
-            f.put_list("categories", &categories);
-            f.put_str("author", author.as_deref());
-            f.put_str("excerpt", summary.as_deref());
-            if draft {
-                f.put("draft", Value::Bool(true));
-                f.put("eleventyExcludeFromCollections", Value::Bool(true));
-            }
-        }
-        Ssg::Plain => {
-            f.put("title", Value::Str(title));
-            f.put_str("date", date.as_deref());
-            f.put_str("updated", modified.as_deref());
-            f.put("draft", Value::Bool(draft));
-            f.put("slug", Value::Str(planned.slug.clone()));
-            f.put_list("categories", &categories);
-            f.put_list("tags", &tags);
-            f.put_str("author", author.as_deref());
-            f.put_str("excerpt", summary.as_deref());
-            f.put_list("aliases", &planned.aliases);
-        }
-    }
-    // Where the item came from; Zola only allows its own keys at the top.
     let mut origin = Fields::default();
     if let Some(id) = item.id {
         origin.put("wp_id", Value::Int(id));
     }
     origin.put_str("wp_link", item.link.as_deref());
-    for (key, value) in zola_section_extra {
-        if let Some(v) = value {
-            origin.put(key, v);
-        }
-    }
-    if ssg == Ssg::Zola {
-        if !origin.0.is_empty() {
-            f.put("extra", Value::Map(origin));
-        }
-    } else {
-        f.0.extend(origin.0);
-    }
-    f
+    opts.ssg.front_matter(Entry {
+        kind: &item.kind,
+        planned,
+        title: item.title.clone().unwrap_or_default(),
+        date: front_matter::date_with_offset(item.date.as_deref(), item.date_gmt.as_deref()),
+        modified: front_matter::date_with_offset(item.modified.as_deref(), item.modified_gmt.as_deref()),
+        author,
+        categories: category_names(item, index),
+        tags,
+        taxonomies,
+        summary: (!item.excerpt.trim().is_empty()).then(|| item.excerpt.trim().to_string()),
+        featured,
+        more,
+        origin,
+        meta: selected_meta(item, &opts.meta_keys),
+    })
 }
 
 /// The postmeta asked for with `--meta`, PHP-serialized values decoded;

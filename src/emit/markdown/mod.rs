@@ -26,6 +26,7 @@ pub mod media;
 pub mod plan;
 mod redirects;
 pub mod report;
+pub mod ssg;
 
 use crate::convert::RunError;
 use crate::diag::Diagnostics;
@@ -45,128 +46,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// The static site generators wxr writes for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ssg {
-    /// Hugo: page bundles under `content/`.
-    Hugo,
-    /// Jekyll: `_posts/YYYY-MM-DD-slug.md`, `_drafts/`.
-    Jekyll,
-    /// Zola: `content/`, TOML front matter.
-    Zola,
-    /// Astro content collections: `src/content/`.
-    Astro,
-    /// Eleventy: `posts/`, pages at their paths.
-    Eleventy,
-    /// Plain Markdown files: `posts/`, `pages/`.
-    Plain,
-}
-
-impl Ssg {
-    /// Where an item goes, relative to the site directory.
-    /// `parent` says the page has child pages under it: Hugo and Zola then
-    /// need a section (`_index.md`), since a page cannot hold pages.
-    pub fn path(
-        self,
-        kind: &str,
-        dirs: &[String],
-        slug: &str,
-        date: Option<&str>,
-        draft: bool,
-        parent: bool,
-    ) -> String {
-        let nested = |root: &str| {
-            let mut p = root.to_string();
-            for d in dirs {
-                p.push_str(d);
-                p.push('/');
-            }
-            p
-        };
-        match (self, kind) {
-            (Ssg::Hugo, "post") => format!("content/posts/{slug}/index.md"),
-            (Ssg::Hugo, "page") if parent => format!("{}{slug}/_index.md", nested("content/")),
-            (Ssg::Hugo, "page") => format!("{}{slug}/index.md", nested("content/")),
-            (Ssg::Hugo, k) => format!("content/{k}/{slug}/index.md"),
-            (Ssg::Jekyll, "post") if draft => format!("_drafts/{slug}.md"),
-            (Ssg::Jekyll, "post") => {
-                let day = date.and_then(|d| d.get(..10)).unwrap_or("1970-01-01");
-                format!("_posts/{day}-{slug}.md")
-            }
-            (Ssg::Jekyll, "page") => format!("{}{slug}/index.md", nested("")),
-            // Collections need configuration; pages render as they are.
-            (Ssg::Jekyll, k) => format!("{k}/{slug}/index.md"),
-            (Ssg::Zola, "post") => format!("content/posts/{slug}.md"),
-            (Ssg::Zola, "page") if parent => format!("{}{slug}/_index.md", nested("content/pages/")),
-            (Ssg::Zola, "page") => format!("{}{slug}.md", nested("content/pages/")),
-            (Ssg::Zola, k) => format!("content/{k}/{slug}.md"),
-            (Ssg::Astro, "post") => format!("src/content/blog/{slug}.md"),
-            (Ssg::Astro, "page") => format!("{}{slug}.md", nested("src/content/pages/")),
-            (Ssg::Astro, k) => format!("src/content/{k}/{slug}.md"),
-            (Ssg::Eleventy, "post") => format!("posts/{slug}.md"),
-            (Ssg::Eleventy, "page") => format!("{}{slug}/index.md", nested("")),
-            (Ssg::Eleventy, k) => format!("{k}/{slug}.md"),
-            (Ssg::Plain, "post") => format!("posts/{slug}.md"),
-            (Ssg::Plain, "page") => format!("{}{slug}.md", nested("pages/")),
-            (Ssg::Plain, k) => format!("{k}/{slug}.md"),
-        }
-    }
-
-    /// The URL path a file gets on the built site.
-    pub fn url(self, path: &str) -> String {
-        let p = path
-            .strip_suffix("_index.md")
-            .or_else(|| path.strip_suffix("index.md"))
-            .or_else(|| path.strip_suffix(".md"))
-            .unwrap_or(path);
-        let p = match self {
-            Ssg::Hugo => p.strip_prefix("content").unwrap_or(p),
-            Ssg::Zola => p.strip_prefix("content").unwrap_or(p),
-            Ssg::Astro => p.strip_prefix("src/content").unwrap_or(p),
-            Ssg::Jekyll => {
-                // `_posts/2010-02-08-slug` is served as `/2010/02/08/slug/`.
-                if let Some(rest) = p.strip_prefix("_posts/").filter(|r| r.len() > 11) {
-                    let (day, slug) = rest.split_at(11);
-                    return format!("/{}/{}/", day.trim_end_matches('-').replace('-', "/"), slug);
-                }
-                p.strip_prefix("_drafts").unwrap_or(p)
-            }
-            Ssg::Eleventy | Ssg::Plain => p,
-        };
-        let p = p.trim_matches('/');
-        if p.is_empty() {
-            "/".to_string()
-        } else {
-            format!("/{p}/")
-        }
-    }
-
-    /// What `<!--more-->` becomes.
-    pub fn more(self) -> &'static str {
-        match self {
-            Ssg::Zola => "<!-- more -->",
-            _ => "<!--more-->",
-        }
-    }
-
-    /// Where comment data files go.
-    /// Where files served as they are go (media, redirect files).
-    fn static_dir(self) -> &'static str {
-        match self {
-            Ssg::Hugo | Ssg::Zola => "static/",
-            Ssg::Astro | Ssg::Eleventy => "public/",
-            Ssg::Jekyll | Ssg::Plain => "",
-        }
-    }
-
-    fn data_dir(self) -> &'static str {
-        match self {
-            Ssg::Hugo | Ssg::Zola | Ssg::Plain => "data/comments",
-            Ssg::Jekyll | Ssg::Eleventy => "_data/comments",
-            Ssg::Astro => "src/data/comments",
-        }
-    }
-}
+pub use ssg::Ssg;
 
 /// Where comments go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -463,15 +343,6 @@ fn write_file(dir: &Path, rel: &str, text: &str) -> Result<(), RunError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn urls_follow_each_generator() {
-        assert_eq!(Ssg::Hugo.url("content/posts/café/index.md"), "/posts/café/");
-        assert_eq!(Ssg::Jekyll.url("_posts/2010-02-08-slug.md"), "/2010/02/08/slug/");
-        assert_eq!(Ssg::Zola.url("content/posts/s.md"), "/posts/s/");
-        assert_eq!(Ssg::Astro.url("src/content/blog/s.md"), "/blog/s/");
-        assert_eq!(Ssg::Eleventy.url("about/index.md"), "/about/");
-    }
 
     #[test]
     fn write_file_refuses_escapes() {
