@@ -31,8 +31,13 @@ impl Generator for Jekyll {
     fn url(&self, path: &str) -> String {
         let p = file_stem(path);
         // `_posts/2010-02-08-slug` is served as `/2010/02/08/slug/`.
-        if let Some(rest) = p.strip_prefix("_posts/").filter(|r| r.len() > 11) {
-            let (day, slug) = rest.split_at(11);
+        // With a `--path` template the name may be anything: one whose
+        // first 11 bytes end inside a character is not taken as dated.
+        if let Some((day, slug)) = p
+            .strip_prefix("_posts/")
+            .filter(|r| r.len() > 11)
+            .and_then(|r| r.split_at_checked(11))
+        {
             return format!("/{}/{}/", day.trim_end_matches('-').replace('-', "/"), slug);
         }
         dir_url(p.strip_prefix("_drafts").unwrap_or(p))

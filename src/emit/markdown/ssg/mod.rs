@@ -214,6 +214,7 @@ mod tests {
         assert_eq!(ssg("zola").url("content/posts/s.md"), "/posts/s/");
         assert_eq!(ssg("astro").url("src/content/blog/s.md"), "/blog/s/");
         assert_eq!(ssg("eleventy").url("about/index.md"), "/about/");
+        assert_eq!(ssg("jekyll").url("_posts/éééééé.md"), "/_posts/éééééé/");
     }
 
     #[test]
