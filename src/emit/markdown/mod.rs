@@ -11,10 +11,11 @@
 //!
 //! This module owns the options and the driver, [`write_site`]: the two
 //! passes, the batches converted on every core, the writer thread, and the
-//! site's own files. The first pass is [`index`], the plan [`plan`], one
-//! item's conversion `item` (with [`body`], [`comments`] and
-//! [`front_matter`]), internal links `links`, media [`media`], redirect
-//! files `redirects`, and the report [`report`].
+//! site's own files. What differs between generators is in [`ssg`]; the
+//! first pass is [`index`], the plan [`plan`], one item's conversion `item`
+//! (with [`body`], [`comments`] and [`front_matter`]), internal links
+//! `links`, media [`media`], redirect files `redirects`, and the report
+//! [`report`].
 
 pub mod body;
 pub mod comments;
