@@ -2,6 +2,7 @@
 //! conversion into the library's options (`TryFrom`, with the usage errors
 //! clap cannot express). Nothing here does work.
 
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -304,8 +305,8 @@ pub enum DialectArg {
 #[command(next_help_heading = "Markdown (--format markdown)")]
 pub struct MarkdownArgs {
     /// The static site generator to write for.
-    #[arg(long, value_enum, default_value_t = SsgArg::Hugo)]
-    pub ssg: SsgArg,
+    #[arg(long, default_value = "hugo", value_parser = ssg_parser())]
+    pub ssg: Ssg,
     /// Front matter syntax (default: the generator's own; TOML for Zola).
     #[arg(long, value_enum)]
     pub front_matter: Option<FrontMatterArg>,
@@ -347,21 +348,10 @@ pub struct MarkdownArgs {
     pub meta: Vec<String>,
 }
 
-/// `--ssg`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SsgArg {
-    /// Hugo page bundles.
-    Hugo,
-    /// Jekyll _posts and _drafts.
-    Jekyll,
-    /// Zola content with TOML front matter.
-    Zola,
-    /// Astro content collections.
-    Astro,
-    /// Eleventy.
-    Eleventy,
-    /// Plain Markdown files.
-    Plain,
+/// `--ssg`: the generators of the registry, each with what it writes.
+fn ssg_parser() -> impl TypedValueParser<Value = Ssg> {
+    PossibleValuesParser::new(Ssg::all().map(|s| PossibleValue::new(s.name()).help(s.about())))
+        .try_map(|name| Ssg::named(&name).ok_or("not a registered generator"))
 }
 
 /// `--front-matter`.
@@ -513,21 +503,14 @@ fn markdown_options(args: &ConvertArgs) -> Result<markdown::Options, String> {
     if let Some(t) = &m.path {
         markdown::plan::check_template(t)?;
     }
-    let ssg = match m.ssg {
-        SsgArg::Hugo => Ssg::Hugo,
-        SsgArg::Jekyll => Ssg::Jekyll,
-        SsgArg::Zola => Ssg::Zola,
-        SsgArg::Astro => Ssg::Astro,
-        SsgArg::Eleventy => Ssg::Eleventy,
-        SsgArg::Plain => Ssg::Plain,
-    };
+    let ssg = m.ssg;
     Ok(markdown::Options {
         ssg,
         syntax: match m.front_matter {
             Some(FrontMatterArg::Yaml) => Syntax::Yaml,
             Some(FrontMatterArg::Toml) => Syntax::Toml,
             Some(FrontMatterArg::Json) => Syntax::Json,
-            None => Syntax::default_for(ssg),
+            None => ssg.syntax(),
         },
         out_dir,
         policy: Policy {

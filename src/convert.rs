@@ -102,7 +102,10 @@ pub fn convert(inputs: &Inputs, opts: &ConvertOptions) -> Result<Outcome, RunErr
 
 /// Writes the Markdown site of the inputs (two passes: the plan, then the
 /// pages).
-pub fn site(inputs: &mut Inputs, opts: &emit::markdown::Options) -> Result<emit::markdown::SiteReport, RunError> {
+pub fn site(
+    inputs: &mut Inputs,
+    opts: &emit::markdown::Options,
+) -> Result<emit::markdown::report::SiteReport, RunError> {
     spool(inputs)?;
     emit::markdown::write_site(inputs, opts)
 }

@@ -6,7 +6,7 @@
 //!   [`wxr::transform::autop::shortcode_unautop`];
 //! * `shortcodes.txt`: [`wxr::transform::shortcodes::expand`], with the
 //!   attachments declared by the file's `@attachment` lines;
-//! * `html.txt`: [`wxr::emit::markdown::html::html_to_markdown_with`].
+//! * `html.txt`: [`wxr::transform::html::html_to_markdown_with`].
 //!
 //! Every failing case is listed with its name, line, input, expected and
 //! actual output. A case flagged `[todo]` holds the *right* output for a
@@ -16,8 +16,8 @@
 
 use crate::util::{bless, root};
 use std::collections::BTreeMap;
-use wxr::emit::markdown::html::{MORE, html_to_markdown_with};
 use wxr::transform::autop::{shortcode_unautop, wpautop};
+use wxr::transform::html::{MORE, html_to_markdown_with};
 use wxr::transform::shortcodes::{Attachment, HANDLED, expand, expand_after_autop, expand_before_autop};
 
 /// One case of a case file.

@@ -10,7 +10,7 @@
 use crate::util::{fixtures, root, run};
 use scraper::{Html, Node};
 use wxr::emit::markdown::body::{Context, filtered_html};
-use wxr::emit::markdown::html::html_to_markdown;
+use wxr::transform::html::html_to_markdown;
 
 #[derive(Debug, PartialEq)]
 struct Shape {

@@ -16,9 +16,9 @@
 //! reported as dynamic; the converter turns the list and the references
 //! into GFM footnotes.
 
-use super::html;
 use crate::transform::autop::{shortcode_unautop, wpautop};
 use crate::transform::blocks;
+use crate::transform::html;
 use crate::transform::shortcodes::{self, Attachment};
 use std::collections::BTreeMap;
 

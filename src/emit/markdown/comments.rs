@@ -7,9 +7,9 @@
 //! addresses and IP addresses are never written.
 
 use super::front_matter::{Fields, Value};
-use super::html::html_to_markdown;
 use crate::model::Comment;
 use crate::transform::autop::wpautop;
+use crate::transform::html::html_to_markdown;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// A post's published discussion.

@@ -1,12 +1,11 @@
-//! Front matter: the fields each generator reads, in a stable order, as
-//! YAML (serde-saphyr, which quotes `yes`, `no`, `null`, dates and numbers
-//! that must stay strings), TOML or JSON.
+//! Front matter: ordered fields (each generator names and places them, in
+//! [`super::ssg`]) written as YAML (serde-saphyr, which quotes `yes`, `no`,
+//! `null`, dates and numbers that must stay strings), TOML or JSON.
 //!
 //! Dates carry the post's real UTC offset, `post_date` minus
 //! `post_date_gmt`; a draft without a GMT date gets its wall-clock time
 //! without an offset rather than a guessed one.
 
-use super::Ssg;
 use chrono::NaiveDateTime;
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
@@ -87,16 +86,6 @@ pub enum Syntax {
     Toml,
     /// A JSON object (Hugo, Eleventy).
     Json,
-}
-
-impl Syntax {
-    /// The generator's usual syntax.
-    pub fn default_for(ssg: Ssg) -> Syntax {
-        match ssg {
-            Ssg::Zola => Syntax::Toml,
-            _ => Syntax::Yaml,
-        }
-    }
 }
 
 /// Writes `fields` as front matter, delimiters included, ending with a

@@ -5,6 +5,7 @@
 //! links can be rewritten, and collisions are settled deterministically.
 
 use super::Ssg;
+use super::ssg::Place;
 use crate::site::IndexItem;
 use crate::transform::slug::{ascii_slug, decode_slug, safe_component, sanitize_title};
 use std::collections::{BTreeSet, HashMap};
@@ -142,7 +143,14 @@ impl Plan {
                     let parent = e.kind == "page" && e.id.is_some_and(|id| parents.contains(&id));
                     let wanted = match &policy.path_template {
                         Some(t) => from_template(t, e, &dirs, &slugs[i]),
-                        None => ssg.path(&e.kind, &dirs, &slugs[i], e.date.as_deref(), draft, parent),
+                        None => ssg.path(&Place {
+                            kind: &e.kind,
+                            dirs: &dirs,
+                            slug: &slugs[i],
+                            date: e.date.as_deref(),
+                            draft,
+                            parent,
+                        }),
                     };
                     let path = unique(&wanted, &mut taken);
                     if path != wanted {
@@ -369,6 +377,10 @@ pub fn url_path(url: &str) -> String {
 mod tests {
     use super::*;
 
+    fn ssg(name: &str) -> Ssg {
+        Ssg::named(name).unwrap()
+    }
+
     fn post(id: i64, slug: &str, title: &str) -> IndexItem {
         IndexItem {
             id: Some(id),
@@ -391,7 +403,7 @@ mod tests {
             statuses: ["publish".into(), "draft".into()].into(),
             ..Policy::default()
         };
-        let plan = Plan::make(&entries, &policy, Ssg::Hugo);
+        let plan = Plan::make(&entries, &policy, ssg("hugo"));
         let paths: Vec<_> = plan
             .decisions
             .iter()
@@ -419,7 +431,7 @@ mod tests {
         trash.status = "trash".into();
         let mut menu = post(4, "d", "D");
         menu.kind = "nav_menu_item".into();
-        let plan = Plan::make(&[private, locked, trash, menu], &Policy::default(), Ssg::Hugo);
+        let plan = Plan::make(&[private, locked, trash, menu], &Policy::default(), ssg("hugo"));
         assert_eq!(plan.decisions[0], Err(Skip::Private));
         assert_eq!(plan.decisions[1], Err(Skip::Private));
         assert_eq!(plan.decisions[2], Err(Skip::Status("trash".into())));
@@ -433,7 +445,7 @@ mod tests {
         child.parent = Some(10);
         let mut parent = post(10, "parent", "Parent");
         parent.kind = "page".into();
-        let plan = Plan::make(&[child, parent], &Policy::default(), Ssg::Hugo);
+        let plan = Plan::make(&[child, parent], &Policy::default(), ssg("hugo"));
         assert_eq!(
             plan.decisions[0].as_ref().unwrap().path,
             "content/parent/child/index.md"
@@ -447,7 +459,7 @@ mod tests {
             path_template: Some("{type}/{year}/{month}/{slug}.md".into()),
             ..Policy::default()
         };
-        let plan = Plan::make(&[post(5, "hello", "Hello")], &policy, Ssg::Plain);
+        let plan = Plan::make(&[post(5, "hello", "Hello")], &policy, ssg("plain"));
         assert_eq!(plan.decisions[0].as_ref().unwrap().path, "post/2010/02/hello.md");
         assert!(check_template("../{slug}.md").is_err());
         assert!(check_template("/abs/{slug}.md").is_err());
@@ -460,7 +472,7 @@ mod tests {
     fn old_urls_become_aliases_and_redirects() {
         let mut e = post(7, "new-slug", "T");
         e.old_slugs = vec!["old-slug".into()];
-        let plan = Plan::make(&[e], &Policy::default(), Ssg::Hugo);
+        let plan = Plan::make(&[e], &Policy::default(), ssg("hugo"));
         let p = plan.decisions[0].as_ref().unwrap();
         assert_eq!(p.aliases, ["/2010/02/new-slug/", "/2010/02/old-slug/"]);
         assert_eq!(p.query_urls, ["/?p=7"]);
@@ -488,7 +500,7 @@ mod tests {
             attachment(23, None, "http://blog.example/loose/"),
             draft,
         ];
-        let plan = Plan::make(&entries, &Policy::default(), Ssg::Hugo);
+        let plan = Plan::make(&entries, &Policy::default(), ssg("hugo"));
         let p = plan.decisions[0].as_ref().unwrap();
         assert_eq!(p.aliases, ["/2010/02/hello/", "/2010/02/hello/photo/"]);
         assert_eq!(

@@ -1,0 +1,163 @@
+//! The first pass over the export: the site-level data the second pass
+//! needs (`Index`: the site, its authors, categories and attachments, the
+//! [`SiteIndex`] of every item, media URLs), and `media.json`, the manifest
+//! of the site's attachments and of the images the bodies show.
+
+use crate::error::RunError;
+use crate::merge::Inputs;
+use crate::model::{Record, Site};
+use crate::site::{IndexItem, SiteIndex};
+use crate::transform::shortcodes::Attachment;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Everything the second pass needs from the first.
+pub(super) struct Index {
+    /// The channel: the site's title and URLs.
+    pub(super) site: Site,
+    /// Every item, found by its old URLs: the plan is made from it, and
+    /// internal links are resolved through it.
+    pub(super) items: SiteIndex,
+    /// Author login → display name.
+    pub(super) authors: HashMap<String, String>,
+    /// Category slug → (name, parent slug).
+    pub(super) categories: HashMap<String, (String, Option<String>)>,
+    /// Attachments by id, for `[gallery]` and featured images.
+    pub(super) attachments: HashMap<i64, Attachment>,
+    /// Every attachment, for the media manifest.
+    pub(super) media: Vec<MediaEntry>,
+    /// URLs in the bodies that may be media files (`--download-media`).
+    pub(super) media_urls: BTreeSet<String>,
+}
+
+/// An attachment in `media.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct MediaEntry {
+    /// `wp:post_id`.
+    pub id: Option<i64>,
+    /// The file's URL.
+    pub url: String,
+    /// `_wp_attached_file`: the path under the uploads directory.
+    pub file: Option<String>,
+    /// The item it was uploaded to.
+    pub parent: Option<i64>,
+    /// Title.
+    pub title: Option<String>,
+    /// Alternative text.
+    pub alt: Option<String>,
+    /// Caption.
+    pub caption: Option<String>,
+}
+
+/// An image a body shows, in `media.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct UsedImage {
+    /// As written in the body.
+    pub url: String,
+    /// The attachment it is a size of (`-300x200` removed), if any.
+    pub attachment: Option<i64>,
+    /// That attachment's original file, to prefer over a resized copy.
+    pub original: Option<String>,
+    /// Items showing it.
+    pub items: Vec<i64>,
+}
+
+/// `media.json`: every attachment, and every image the bodies show with
+/// the attachment it is a resized copy of.
+#[derive(Debug, Serialize)]
+pub(super) struct Manifest {
+    attachments: Vec<MediaEntry>,
+    used: Vec<UsedImage>,
+}
+
+pub(super) fn media_manifest(index: &Index, used: BTreeMap<String, Vec<i64>>) -> Manifest {
+    let used = used
+        .into_iter()
+        .map(|(url, items)| {
+            let found = index.items.attachment(&url);
+            UsedImage {
+                attachment: found.and_then(|a| a.id),
+                original: found.and_then(|a| a.attachment_url.clone()).filter(|u| *u != url),
+                url,
+                items,
+            }
+        })
+        .collect();
+    Manifest {
+        attachments: index.media.clone(),
+        used,
+    }
+}
+
+/// Reads the inputs once and keeps what the second pass needs; with
+/// `find_media`, also the URLs in the bodies that may be media files.
+pub(super) fn first_pass(inputs: &Inputs, find_media: bool) -> Result<Index, RunError> {
+    let mut merged = inputs.open()?;
+    let mut index = Index {
+        site: Site::default(),
+        items: SiteIndex::default(),
+        authors: HashMap::new(),
+        categories: HashMap::new(),
+        attachments: HashMap::new(),
+        media: Vec::new(),
+        media_urls: BTreeSet::new(),
+    };
+    while let Some(rec) = merged.next_record()? {
+        match rec {
+            Record::Site(s) => {
+                index.items = SiteIndex::new(
+                    s.base_site_url.as_deref(),
+                    s.base_blog_url.as_deref(),
+                    s.link.as_deref(),
+                    &[],
+                );
+                index.site = s;
+            }
+            Record::Author(a) => {
+                if let Some(login) = a.login {
+                    let name = a
+                        .display_name
+                        .filter(|n| !n.trim().is_empty())
+                        .unwrap_or_else(|| login.clone());
+                    index.authors.insert(login, name);
+                }
+            }
+            Record::Term(t) if t.taxonomy == "category" => {
+                if let (Some(slug), Some(name)) = (t.slug, t.name) {
+                    index.categories.insert(slug, (name, t.parent));
+                }
+            }
+            Record::Term(_) => {}
+            Record::Item(item) => {
+                if item.kind == "attachment"
+                    && let (Some(id), Some(url)) = (item.id, item.attachment_url.clone().or(item.guid.clone()))
+                {
+                    let meta = |k: &str| item.meta.iter().find(|m| m.key == k).map(|m| m.value.clone());
+                    let alt = meta("_wp_attachment_image_alt");
+                    index.media.push(MediaEntry {
+                        id: Some(id),
+                        url: url.clone(),
+                        file: meta("_wp_attached_file"),
+                        parent: item.parent,
+                        title: item.title.clone(),
+                        alt: alt.clone(),
+                        caption: (!item.excerpt.is_empty()).then(|| item.excerpt.clone()),
+                    });
+                    index.attachments.insert(
+                        id,
+                        Attachment {
+                            url,
+                            alt: alt.unwrap_or_default(),
+                            caption: item.excerpt.clone(),
+                        },
+                    );
+                }
+                if find_media {
+                    super::media::find_urls(&item.content, &mut index.media_urls);
+                }
+                index.items.add_item(IndexItem::of(&item));
+            }
+        }
+    }
+    Ok(index)
+}

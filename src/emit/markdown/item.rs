@@ -1,0 +1,249 @@
+//! One item made ready to write: its body converted, its front matter
+//! (the generator's fields, the categories with their ancestors, the
+//! `--meta` postmeta decoded), its comments inline or as a data file, and
+//! its entry in the report.
+
+use super::index::Index;
+use super::links::LinkMap;
+use super::plan::Planned;
+use super::report::Written;
+use super::ssg::Entry;
+use super::{CommentsMode, Options, body, comments, front_matter};
+use crate::error::RunError;
+use crate::model::Item;
+use front_matter::{Fields, Value};
+use std::collections::BTreeMap;
+
+/// One item made ready to write: its report entry and its files.
+pub(super) struct Rendered {
+    /// Its entry in the report.
+    pub(super) written: Written,
+    /// Its files: (path in the site, text).
+    pub(super) files: Vec<(String, String)>,
+    /// The images its body shows, for `media.json`.
+    pub(super) images: Vec<String>,
+}
+
+/// Converts one item (body, front matter, comments) without writing.
+pub(super) fn render_item(
+    item: &Item,
+    planned: &Planned,
+    index: &Index,
+    links: &LinkMap,
+    opts: &Options,
+) -> Result<Rendered, RunError> {
+    let fail = |target: &str, e: String| RunError::Output {
+        target: target.to_string(),
+        source: std::io::Error::other(e),
+    };
+    let attachment = |id: i64| index.attachments.get(&id).cloned();
+    let link = |href: &str| links.rewrite(href).or_else(|| links.local_media(href));
+    let cx = body::Context {
+        attachment: &attachment,
+        link: &link,
+        more: opts.ssg.more(),
+        footnotes: item
+            .meta
+            .iter()
+            .find(|m| m.key == "footnotes")
+            .map(|m| m.value.as_str()),
+    };
+    let body = body::convert(&item.content, &cx);
+    let thread = comments::Thread::build(&item.comments);
+    let fields = fields(item, planned, index, opts, body.more, &link);
+    let mut text = front_matter::render(&fields, opts.syntax).map_err(|e| fail(&planned.path, e))?;
+    text.push('\n');
+    text.push_str(&body.markdown);
+    if opts.comments == CommentsMode::Inline && !thread.is_empty() {
+        text.push_str("\n\n");
+        text.push_str(thread.markdown().trim_end());
+    }
+    text.push('\n');
+    let mut files = vec![(planned.path.clone(), text)];
+    if opts.comments == CommentsMode::Data && !thread.is_empty() {
+        let name = format!(
+            "{}/{}.yaml",
+            opts.ssg.data_dir(),
+            item.id.map_or_else(|| planned.slug.clone(), |id| id.to_string())
+        );
+        let yaml = front_matter::yaml(&thread.data(item.id)).map_err(|e| fail(&name, e))?;
+        files.push((name, yaml));
+    }
+    let written = Written {
+        id: item.id,
+        path: planned.path.clone(),
+        url: planned.url.clone(),
+        draft: planned.draft,
+        comments: thread.pings.len() as u64 + count_nodes(&thread.comments),
+        unknown_shortcodes: body.unknown_shortcodes,
+        raw_html: body.raw_html,
+        dynamic_blocks: body.dynamic_blocks,
+        missing_attachments: body.missing_attachments,
+        missing_footnotes: body.missing_footnotes,
+        unreferenced_footnotes: body.unreferenced_footnotes,
+        comments_skipped: thread.skipped,
+        orphan_comments: thread.orphans,
+    };
+    Ok(Rendered {
+        written,
+        files,
+        images: body.images,
+    })
+}
+
+fn count_nodes(nodes: &[comments::Node]) -> u64 {
+    nodes.iter().map(|n| 1 + count_nodes(&n.replies)).sum()
+}
+
+/// The front matter of one item, with the generator's own field names.
+/// `link` gives the new URL of an old one (the featured image's local copy).
+fn fields(
+    item: &Item,
+    planned: &Planned,
+    index: &Index,
+    opts: &Options,
+    more: bool,
+    link: &dyn Fn(&str) -> Option<String>,
+) -> Fields {
+    let author = item
+        .author
+        .as_ref()
+        .map(|login| index.authors.get(login).cloned().unwrap_or_else(|| login.clone()));
+    let tags: Vec<String> = item
+        .terms
+        .iter()
+        .filter(|t| t.taxonomy == "post_tag")
+        .map(|t| t.name.clone())
+        .collect();
+    let mut taxonomies: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for t in item
+        .terms
+        .iter()
+        .filter(|t| !matches!(t.taxonomy.as_str(), "category" | "post_tag" | "nav_menu"))
+    {
+        taxonomies.entry(t.taxonomy.clone()).or_default().push(t.name.clone());
+    }
+    let featured = item
+        .meta
+        .iter()
+        .find(|m| m.key == "_thumbnail_id")
+        .and_then(|m| m.value.trim().parse::<i64>().ok())
+        .and_then(|id| index.attachments.get(&id))
+        .map(|a| link(&a.url).unwrap_or_else(|| a.url.clone()));
+    let mut origin = Fields::default();
+    if let Some(id) = item.id {
+        origin.put("wp_id", Value::Int(id));
+    }
+    origin.put_str("wp_link", item.link.as_deref());
+    opts.ssg.front_matter(Entry {
+        kind: &item.kind,
+        planned,
+        title: item.title.clone().unwrap_or_default(),
+        date: front_matter::date_with_offset(item.date.as_deref(), item.date_gmt.as_deref()),
+        modified: front_matter::date_with_offset(item.modified.as_deref(), item.modified_gmt.as_deref()),
+        author,
+        categories: category_names(item, index),
+        tags,
+        taxonomies,
+        summary: (!item.excerpt.trim().is_empty()).then(|| item.excerpt.trim().to_string()),
+        featured,
+        more,
+        origin,
+        meta: selected_meta(item, &opts.meta_keys),
+    })
+}
+
+/// The postmeta asked for with `--meta`, PHP-serialized values decoded;
+/// a key given several times is a list.
+fn selected_meta(item: &Item, keys: &[String]) -> Option<Value> {
+    let mut f = Fields::default();
+    for key in keys {
+        let values: Vec<Value> = item
+            .meta
+            .iter()
+            .filter(|m| &m.key == key)
+            .map(|m| meta_value(&m.value))
+            .collect();
+        match values.len() {
+            0 => {}
+            1 => f.put(key, values.into_iter().next().unwrap_or(Value::Str(String::new()))),
+            _ => f.put(key, Value::List(values)),
+        }
+    }
+    (!f.0.is_empty()).then_some(Value::Map(f))
+}
+
+fn meta_value(raw: &str) -> Value {
+    use crate::transform::php::{self, Php};
+    fn convert(v: Php) -> Value {
+        match v {
+            Php::Null => Value::Str(String::new()),
+            Php::Bool(b) => Value::Bool(b),
+            Php::Int(i) => Value::Int(i),
+            Php::Float(x) => Value::Str(x.to_string()),
+            Php::Str(s) => Value::Str(s),
+            m @ Php::Map(_) if m.is_list() => match m {
+                Php::Map(entries) => Value::List(entries.into_iter().map(|(_, v)| convert(v)).collect()),
+                other => convert(other),
+            },
+            Php::Map(entries) => {
+                let mut f = Fields::default();
+                for (k, v) in entries {
+                    f.put(&k, convert(v));
+                }
+                Value::Map(f)
+            }
+        }
+    }
+    match php::looks_serialized(raw).then(|| php::unserialize(raw)).flatten() {
+        Some((v, _)) => convert(v),
+        None => Value::Str(raw.to_string()),
+    }
+}
+
+/// Category names of an item, each preceded by its ancestors (WordPress
+/// lists a post in its categories' parents' archives too).
+fn category_names(item: &Item, index: &Index) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for t in item.terms.iter().filter(|t| t.taxonomy == "category") {
+        let mut chain = vec![t.name.clone()];
+        let mut parent = t
+            .slug
+            .as_ref()
+            .and_then(|s| index.categories.get(s))
+            .and_then(|(_, p)| p.clone());
+        let mut guard = 0;
+        while let Some(p) = parent {
+            guard += 1;
+            if guard > 16 {
+                break;
+            }
+            match index.categories.get(&p) {
+                Some((name, pp)) => {
+                    chain.push(name.clone());
+                    parent = pp.clone();
+                }
+                None => break,
+            }
+        }
+        for name in chain.into_iter().rev() {
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serialized_meta_becomes_data() {
+        let v = meta_value(r#"a:2:{s:5:"sizes";a:2:{i:0;s:5:"small";i:1;s:5:"large";}s:5:"width";i:640;}"#);
+        let yaml = front_matter::yaml(&Fields(vec![("m".into(), v)])).unwrap();
+        assert_eq!(yaml, "m:\n  sizes:\n  - small\n  - large\n  width: 640\n");
+        assert_eq!(meta_value("plain"), Value::Str("plain".into()));
+    }
+}

@@ -1,0 +1,51 @@
+//! Internal links: an old URL of the site resolved through the
+//! [`SiteIndex`] to the new URL of the written item, or to the local copy
+//! of a media file (`--download-media`).
+
+use super::media::MediaMap;
+use super::plan::Plan;
+use crate::site::SiteIndex;
+use std::collections::HashSet;
+
+/// Internal links: an old URL resolved to an item of the site index, and
+/// that item's new URL.
+pub(super) struct LinkMap<'a> {
+    items: &'a SiteIndex,
+    plan: &'a Plan,
+    /// The site's media files, with `--download-media`.
+    pub(super) media: Option<MediaMap>,
+    /// Their files that are in the site (downloaded now or before).
+    pub(super) available: HashSet<String>,
+}
+
+impl<'a> LinkMap<'a> {
+    pub(super) fn new(items: &'a SiteIndex, plan: &'a Plan) -> LinkMap<'a> {
+        LinkMap {
+            items,
+            plan,
+            media: None,
+            available: HashSet::new(),
+        }
+    }
+
+    /// The URL of the local copy of a media file of the old site.
+    pub(super) fn local_media(&self, href: &str) -> Option<String> {
+        let local = self.media.as_ref()?.local(href)?;
+        self.available.contains(&local.file).then_some(local.url)
+    }
+
+    /// The new URL of `href` when it points at an item of the old site
+    /// that is written; an attachment page leads to the written item the
+    /// file was uploaded to.
+    pub(super) fn rewrite(&self, href: &str) -> Option<String> {
+        let id = self.items.resolve(href, None)?.id;
+        let written = |id| match self.plan.for_id(id) {
+            Some(Ok(p)) => Some(p.url.clone()),
+            _ => None,
+        };
+        written(id).or_else(|| {
+            let item = self.items.item(id).filter(|i| i.kind == "attachment")?;
+            written(item.parent?)
+        })
+    }
+}

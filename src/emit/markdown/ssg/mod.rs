@@ -1,0 +1,232 @@
+//! The static site generators: what differs between them, behind the
+//! [`Generator`] trait, one file each, and the [`REGISTRY`] that `--ssg`
+//! lists and parses.
+//!
+//! A generator decides where an item goes and the URL it is served at,
+//! the names and placement of its front matter fields and their usual
+//! syntax, its summary divider, and where static files and comment data
+//! go. Adding one is a file here, its `mod` line and its registry line.
+
+mod astro;
+mod eleventy;
+mod hugo;
+mod jekyll;
+mod plain;
+mod zola;
+
+use super::front_matter::{Fields, Syntax, Value};
+use super::plan::Planned;
+use std::collections::BTreeMap;
+
+/// What differs between static site generators.
+pub trait Generator: Sync {
+    /// What it writes, in a few words (the help of `--ssg`).
+    fn about(&self) -> &'static str;
+
+    /// Where an item goes, relative to the site directory, `/`-separated.
+    fn path(&self, place: &Place<'_>) -> String;
+
+    /// The URL path the file at `path` is served at (`/posts/slug/`).
+    fn url(&self, path: &str) -> String;
+
+    /// The front matter syntax the generator reads by default.
+    fn syntax(&self) -> Syntax {
+        Syntax::Yaml
+    }
+
+    /// The front matter of an item: the generator's field names, in its
+    /// order, with wxr's own fields (`wp_id`, `wp_link`, `wp_meta`) where
+    /// the generator allows them.
+    fn front_matter(&self, entry: Entry<'_>) -> Fields;
+
+    /// What `<!--more-->` becomes.
+    fn more(&self) -> &'static str {
+        "<!--more-->"
+    }
+
+    /// Where files served as they are go (media, redirect files), with a
+    /// trailing `/`; empty for the site directory itself.
+    fn static_dir(&self) -> &'static str;
+
+    /// Where comment data files go.
+    fn data_dir(&self) -> &'static str;
+}
+
+/// Every generator, by its `--ssg` name, in the order `--help` lists them.
+pub static REGISTRY: &[(&str, &dyn Generator)] = &[
+    ("hugo", &hugo::Hugo),
+    ("jekyll", &jekyll::Jekyll),
+    ("zola", &zola::Zola),
+    ("astro", &astro::Astro),
+    ("eleventy", &eleventy::Eleventy),
+    ("plain", &plain::Plain),
+];
+
+/// A generator of the [`REGISTRY`]: the handle the writer passes around.
+/// It dereferences to the [`Generator`].
+#[derive(Clone, Copy)]
+pub struct Ssg {
+    name: &'static str,
+    generator: &'static dyn Generator,
+}
+
+impl Ssg {
+    /// The generator registered as `name`.
+    pub fn named(name: &str) -> Option<Ssg> {
+        Ssg::all().find(|s| s.name == name)
+    }
+
+    /// Every registered generator, in the registry's order.
+    pub fn all() -> impl Iterator<Item = Ssg> {
+        REGISTRY.iter().map(|&(name, generator)| Ssg { name, generator })
+    }
+
+    /// Its `--ssg` name.
+    pub fn name(self) -> &'static str {
+        self.name
+    }
+}
+
+impl std::ops::Deref for Ssg {
+    type Target = dyn Generator;
+
+    fn deref(&self) -> &Self::Target {
+        self.generator
+    }
+}
+
+impl std::fmt::Debug for Ssg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Ssg").field(&self.name).finish()
+    }
+}
+
+/// What decides where an item goes.
+#[derive(Debug, Clone, Copy)]
+pub struct Place<'a> {
+    /// The post type: `post`, `page`, or a custom type.
+    pub kind: &'a str,
+    /// The slugs of a page's written ancestors, outermost first.
+    pub dirs: &'a [String],
+    /// The item's slug, safe as a path component.
+    pub slug: &'a str,
+    /// `post_date`, `YYYY-MM-DDTHH:MM:SS`.
+    pub date: Option<&'a str>,
+    /// Written as a draft.
+    pub draft: bool,
+    /// A page with written child pages: Hugo and Zola then need a section
+    /// (`_index.md`), since a page cannot hold pages.
+    pub parent: bool,
+}
+
+impl Place<'_> {
+    /// `root` followed by the directories of the page's ancestors.
+    fn nested(&self, root: &str) -> String {
+        let mut p = root.to_string();
+        for d in self.dirs {
+            p.push_str(d);
+            p.push('/');
+        }
+        p
+    }
+}
+
+/// An item's front matter before a generator names and places its fields.
+#[derive(Debug)]
+pub struct Entry<'a> {
+    /// The post type.
+    pub kind: &'a str,
+    /// Where it goes: path, URL, slug, draft, old URLs.
+    pub planned: &'a Planned,
+    /// The title.
+    pub title: String,
+    /// Published, with the UTC offset when known.
+    pub date: Option<String>,
+    /// Last modified, with the UTC offset when known.
+    pub modified: Option<String>,
+    /// The author's display name.
+    pub author: Option<String>,
+    /// Category names, each preceded by its ancestors.
+    pub categories: Vec<String>,
+    /// Tag names.
+    pub tags: Vec<String>,
+    /// Term names of the other taxonomies, by taxonomy.
+    pub taxonomies: BTreeMap<String, Vec<String>>,
+    /// The excerpt.
+    pub summary: Option<String>,
+    /// The featured image's URL.
+    pub featured: Option<String>,
+    /// The body has a summary divider.
+    pub more: bool,
+    /// Where the item came from: `wp_id`, `wp_link`.
+    pub origin: Fields,
+    /// The postmeta of `--meta`, written as `wp_meta`.
+    pub meta: Option<Value>,
+}
+
+/// Appends wxr's own fields at the top level, after the generator's:
+/// where every generator but Zola takes them.
+fn origin_at_top(f: &mut Fields, origin: Fields, meta: Option<Value>) {
+    f.0.extend(origin.0);
+    if let Some(meta) = meta {
+        f.put("wp_meta", meta);
+    }
+}
+
+/// The URL of the file at `path` served from under `root`:
+/// `root/a/b.md`, `root/a/b/index.md` and `root/a/b/_index.md` are `/a/b/`.
+fn url_under(path: &str, root: &str) -> String {
+    let p = file_stem(path);
+    dir_url(p.strip_prefix(root).unwrap_or(p))
+}
+
+/// `path` without its file name when that is `index.md` or `_index.md`,
+/// else without `.md`.
+fn file_stem(path: &str) -> &str {
+    path.strip_suffix("_index.md")
+        .or_else(|| path.strip_suffix("index.md"))
+        .or_else(|| path.strip_suffix(".md"))
+        .unwrap_or(path)
+}
+
+/// `p` as a directory URL: `/p/`, or `/` for nothing.
+fn dir_url(p: &str) -> String {
+    let p = p.trim_matches('/');
+    if p.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/{p}/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ssg(name: &str) -> Ssg {
+        Ssg::named(name).unwrap()
+    }
+
+    #[test]
+    fn urls_follow_each_generator() {
+        assert_eq!(ssg("hugo").url("content/posts/café/index.md"), "/posts/café/");
+        assert_eq!(ssg("jekyll").url("_posts/2010-02-08-slug.md"), "/2010/02/08/slug/");
+        assert_eq!(ssg("zola").url("content/posts/s.md"), "/posts/s/");
+        assert_eq!(ssg("astro").url("src/content/blog/s.md"), "/blog/s/");
+        assert_eq!(ssg("eleventy").url("about/index.md"), "/about/");
+        assert_eq!(ssg("jekyll").url("_posts/éééééé.md"), "/_posts/éééééé/");
+    }
+
+    #[test]
+    fn the_registry_names_each_generator_once() {
+        let names: Vec<&str> = Ssg::all().map(Ssg::name).collect();
+        let unique: std::collections::BTreeSet<&str> = names.iter().copied().collect();
+        assert_eq!(unique.len(), names.len(), "{names:?}");
+        for name in names {
+            assert_eq!(ssg(name).name(), name);
+        }
+        // `--ssg`'s default.
+        assert!(Ssg::named("hugo").is_some());
+        assert!(Ssg::named("").is_none());
+    }
+}
