@@ -138,8 +138,7 @@ const BATCH_BYTES: u64 = 1 << 20;
 const BATCHES_IN_FLIGHT: usize = 4;
 
 /// Reads on one thread and writes on another (serializing JSON costs about
-/// as much as parsing XML), through a small bounded channel: the output is
-/// the same, in the same order, as a single-threaded run.
+/// as much as parsing XML), through the [`pipeline`](crate::pipeline).
 fn emit_all(merged: &mut Merged, mut emitter: Box<dyn Emitter + '_>, target: &str) -> Result<Outcome, RunError> {
     let out_err = |source| RunError::Output {
         target: target.to_string(),
@@ -147,67 +146,50 @@ fn emit_all(merged: &mut Merged, mut emitter: Box<dyn Emitter + '_>, target: &st
     };
     let mut outcome = Outcome::default();
     let reader = &mut *merged;
-    let (read_result, write_result) = std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Record>>(BATCHES_IN_FLIGHT);
-        // Written batches come back to be freed by the thread that
-        // allocated them: freeing across threads makes the allocator contend.
-        let (done_tx, done_rx) = std::sync::mpsc::channel::<Vec<Record>>();
-        let producer = scope.spawn(move || -> Result<(), read::Error> {
-            let mut batch = Vec::with_capacity(BATCH_RECORDS);
-            let mut bytes = 0;
-            loop {
-                let rec = match reader.next_record() {
-                    Ok(Some(rec)) => rec,
-                    Ok(None) => break,
-                    Err(e) => {
-                        // What was read before the error is written first.
-                        if !batch.is_empty() {
-                            let _ = tx.send(batch);
-                        }
-                        return Err(e);
+    let produce = move |feed: &crate::pipeline::Feed<Vec<Record>>| -> Result<(), read::Error> {
+        let mut batch = Vec::with_capacity(BATCH_RECORDS);
+        let mut bytes = 0;
+        loop {
+            let rec = match reader.next_record() {
+                Ok(Some(rec)) => rec,
+                Ok(None) => break,
+                Err(e) => {
+                    // What was read before the error is written first.
+                    if !batch.is_empty() {
+                        feed.send(batch);
                     }
-                };
-                while let Ok(done) = done_rx.try_recv() {
-                    drop(done);
+                    return Err(e);
                 }
-                if let Record::Item(i) = &rec {
-                    bytes += crate::info::item_bytes(i);
-                }
-                batch.push(rec);
-                if batch.len() >= BATCH_RECORDS || bytes >= BATCH_BYTES {
-                    bytes = 0;
-                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_RECORDS));
-                    if tx.send(full).is_err() {
-                        // The writer stopped on an output error.
-                        return Ok(());
-                    }
-                }
+            };
+            if let Record::Item(i) = &rec {
+                bytes += crate::info::item_bytes(i);
             }
-            if !batch.is_empty() {
-                let _ = tx.send(batch);
-            }
-            Ok(())
-        });
-        let mut written: io::Result<()> = Ok(());
-        'batches: for batch in rx {
-            for rec in &batch {
-                if let Record::Item(i) = rec {
-                    outcome.items += 1;
-                    outcome.comments += i.comments.len() as u64;
+            batch.push(rec);
+            if batch.len() >= BATCH_RECORDS || bytes >= BATCH_BYTES {
+                bytes = 0;
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_RECORDS));
+                if !feed.send(full) {
+                    // The writer stopped on an output error.
+                    return Ok(());
                 }
-                if let Err(e) = emitter.record(rec) {
-                    written = Err(e);
-                    break 'batches;
-                }
-            }
-            // If the reader has finished, it frees nothing more: drop here.
-            if let Err(std::sync::mpsc::SendError(batch)) = done_tx.send(batch) {
-                drop(batch);
             }
         }
-        let read = producer.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
-        (read, written)
-    });
+        if !batch.is_empty() {
+            feed.send(batch);
+        }
+        Ok(())
+    };
+    let consume = |batch: &Vec<Record>| -> io::Result<()> {
+        for rec in batch {
+            if let Record::Item(i) = rec {
+                outcome.items += 1;
+                outcome.comments += i.comments.len() as u64;
+            }
+            emitter.record(rec)?;
+        }
+        Ok(())
+    };
+    let (read_result, write_result) = crate::pipeline::run(BATCHES_IN_FLIGHT, produce, consume);
     read_result?;
     write_result.map_err(out_err)?;
     let reported = emitter.finish().map_err(out_err)?;

@@ -62,6 +62,7 @@ pub mod info;
 pub mod merge;
 pub mod model;
 pub mod output;
+pub mod pipeline;
 pub mod read;
 pub mod site;
 pub mod transform;

@@ -35,6 +35,7 @@ use crate::fetch::{self, Download, Outcome};
 use crate::merge::{Inputs, Merged};
 use crate::model::{Item, Record};
 use crate::output::{Durability, Output};
+use crate::pipeline::Feed;
 use front_matter::Syntax;
 use item::Rendered;
 use links::LinkMap;
@@ -142,71 +143,60 @@ pub fn write_site(inputs: &Inputs, opts: &Options) -> Result<SiteReport, RunErro
     }
     let mut merged = inputs.open()?;
     let mut used: BTreeMap<String, Vec<i64>> = BTreeMap::new();
-    // Three stages at once: this thread reads the next batch while the
-    // current one is converted on every core, and a writer thread writes
-    // the files of the one before. Files are written in export order, so
-    // the output does not depend on the threads.
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(String, String)>>(2);
-    std::thread::scope(|scope| -> Result<(), RunError> {
-        let writer = scope.spawn(move || -> Result<(), RunError> {
-            for files in rx {
-                for (path, text) in &files {
-                    write_file(&opts.out_dir, path, text)?;
-                }
-            }
-            Ok(())
-        });
-        let mut batches = Batches {
-            merged: &mut merged,
-            plan: &plan,
-            next: 0,
-            done: false,
-        };
-        let converted = (|| -> Result<(), RunError> {
-            let mut batch = batches.next(&mut report.skipped)?;
-            while !batch.is_empty() {
-                let mut skipped = Vec::new();
-                let (rendered, next) = rayon::join(
-                    || {
-                        batch
-                            .par_iter()
-                            .map(|(item, planned)| item::render_item(item, planned, &index, &links, opts))
-                            .collect::<Result<Vec<Rendered>, _>>()
-                    },
-                    || batches.next(&mut skipped),
-                );
-                let mut files = Vec::new();
-                for r in rendered? {
-                    for img in &r.images {
-                        let ids = used.entry(img.clone()).or_default();
-                        if let Some(id) = r.written.id
-                            && !ids.contains(&id)
-                        {
-                            ids.push(id);
-                        }
+    // Three stages at once, through the pipeline: the reading thread
+    // reads the next batch while the current one is converted on every
+    // core, and this thread writes the files of the one before. Files are
+    // written in export order, so the output does not depend on the
+    // threads.
+    let mut batches = Batches {
+        merged: &mut merged,
+        plan: &plan,
+        next: 0,
+        done: false,
+    };
+    let (index_ref, links, report_ref, used_ref) = (&index, &links, &mut report, &mut used);
+    let produce = move |feed: &Feed<Vec<(String, String)>>| -> Result<(), RunError> {
+        let mut batch = batches.next(&mut report_ref.skipped)?;
+        while !batch.is_empty() {
+            let mut skipped = Vec::new();
+            let (rendered, next) = rayon::join(
+                || {
+                    batch
+                        .par_iter()
+                        .map(|(item, planned)| item::render_item(item, planned, index_ref, links, opts))
+                        .collect::<Result<Vec<Rendered>, _>>()
+                },
+                || batches.next(&mut skipped),
+            );
+            let mut files = Vec::new();
+            for r in rendered? {
+                for img in &r.images {
+                    let ids = used_ref.entry(img.clone()).or_default();
+                    if let Some(id) = r.written.id
+                        && !ids.contains(&id)
+                    {
+                        ids.push(id);
                     }
-                    files.extend(r.files);
-                    report.written.push(r.written);
                 }
-                report.skipped.append(&mut skipped);
-                // A closed channel means the writer failed: its error is
-                // the one to report.
-                if !opts.dry_run && tx.send(files).is_err() {
-                    break;
-                }
-                batch = next?;
+                files.extend(r.files);
+                report_ref.written.push(r.written);
             }
-            Ok(())
-        })();
-        drop(tx);
-        let written = writer.join().unwrap_or_else(|_| {
-            Err(RunError::Output {
-                target: opts.out_dir.display().to_string(),
-                source: std::io::Error::other("the writer thread failed"),
-            })
-        });
-        written.and(converted)
-    })?;
+            report_ref.skipped.append(&mut skipped);
+            // A stopped writer failed: its error is the one to report.
+            if !opts.dry_run && !feed.send(files) {
+                break;
+            }
+            batch = next?;
+        }
+        Ok(())
+    };
+    let write = |files: &Vec<(String, String)>| {
+        files
+            .iter()
+            .try_for_each(|(path, text)| write_file(&opts.out_dir, path, text))
+    };
+    let (converted, written) = crate::pipeline::run(2, produce, write);
+    written.and(converted)?;
     if !opts.dry_run {
         for r in &opts.redirects {
             let (name, text) = redirects::redirect_file(*r, opts.ssg, &plan);
