@@ -14,7 +14,10 @@ fuzz_target!(|data: &[u8]| {
         ReadOptions { salvage: true, strict: false },
         ReadOptions { salvage: false, strict: true },
     ] {
-        let Ok(mut reader) = Reader::from_read(Box::new(std::io::Cursor::new(data.to_vec())), "fuzz".into(), opts)
+        let Ok(mut reader) = Reader::builder()
+            .options(opts)
+            .name("fuzz")
+            .build(std::io::Cursor::new(data.to_vec()))
         else {
             continue;
         };
