@@ -11,8 +11,8 @@ use wxr::read::{ReadOptions, Reader};
 fuzz_target!(|data: &[u8]| {
     for opts in [
         ReadOptions::default(),
-        ReadOptions { salvage: true, strict: false },
-        ReadOptions { salvage: false, strict: true },
+        ReadOptions::default().with_salvage(true),
+        ReadOptions::default().with_strict(true),
     ] {
         let Ok(mut reader) = Reader::builder()
             .options(opts)

@@ -4,7 +4,7 @@
 //! authors, terms, gathered up to the first `<item>`), then each item with
 //! its postmeta and comments. Memory is bounded by the largest single item.
 //!
-//! The layers, bottom up: [`input`] turns bytes into clean UTF-8; `xml`
+//! The layers, bottom up: `input` turns bytes into clean UTF-8; `xml`
 //! resolves namespaces and reads text values the way WordPress's importer
 //! does; the rest of this module knows the WXR vocabulary (every version
 //! since 1.0) and normalizes values per the model contract. Problems become
@@ -22,18 +22,18 @@
 //! * `recovery`: `--salvage`, dropping a damaged item and resuming at the
 //!   next `<item>`;
 //! * `diagnostics`: repairs, warnings, `--strict` and the errors;
-//! * [`error`], [`values`]: the error type, and the normalization of values.
+//! * `error`, `values`: the error type, and the normalization of values.
 
 mod channel;
 mod diagnostics;
 mod element;
-pub mod error;
-pub mod input;
+mod error;
+mod input;
 mod item;
 mod recovery;
 #[cfg(test)]
 mod testing;
-pub mod values;
+mod values;
 mod vocabulary;
 mod xml;
 
@@ -57,11 +57,26 @@ pub(crate) fn is_wp_namespace(uri: &str) -> bool {
 
 /// How to read.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ReadOptions {
     /// Keep every complete item of a damaged file instead of failing.
     pub salvage: bool,
     /// Fail on the first repair.
     pub strict: bool,
+}
+
+impl ReadOptions {
+    /// These options with `--salvage` on or off.
+    pub fn with_salvage(mut self, on: bool) -> Self {
+        self.salvage = on;
+        self
+    }
+
+    /// These options with `--strict` on or off.
+    pub fn with_strict(mut self, on: bool) -> Self {
+        self.strict = on;
+        self
+    }
 }
 
 /// Streams one WXR input into records. See the module doc.
