@@ -437,10 +437,9 @@ impl ReadArgs {
         if self.inputs.iter().filter(|i| *i == "-").count() > 1 {
             return Err("standard input (-) can be read only once".into());
         }
-        let read = ReadOptions {
-            salvage: self.salvage,
-            strict: self.strict,
-        };
+        let read = ReadOptions::default()
+            .with_salvage(self.salvage)
+            .with_strict(self.strict);
         Ok(Inputs::new(
             self.inputs.iter().map(|a| Source::from_arg(a)).collect(),
             read,

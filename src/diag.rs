@@ -21,6 +21,7 @@ pub const MAX_EXAMPLES: usize = 5;
 /// How serious a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Severity {
     /// Something was skipped or reported but the data is intact.
     Notice,

@@ -235,6 +235,7 @@ pub struct Item {
 
 /// One record of the stream a reader produces, in export order.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Record {
     /// The channel header, once, before the first author, term or item.
     Site(Site),

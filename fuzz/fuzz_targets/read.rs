@@ -11,10 +11,13 @@ use wxr::read::{ReadOptions, Reader};
 fuzz_target!(|data: &[u8]| {
     for opts in [
         ReadOptions::default(),
-        ReadOptions { salvage: true, strict: false },
-        ReadOptions { salvage: false, strict: true },
+        ReadOptions::default().with_salvage(true),
+        ReadOptions::default().with_strict(true),
     ] {
-        let Ok(mut reader) = Reader::from_read(Box::new(std::io::Cursor::new(data.to_vec())), "fuzz".into(), opts)
+        let Ok(mut reader) = Reader::builder()
+            .options(opts)
+            .name("fuzz")
+            .build(std::io::Cursor::new(data.to_vec()))
         else {
             continue;
         };

@@ -5,6 +5,7 @@ use std::fmt;
 
 /// The item being read when an error happened.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ItemContext {
     /// `wp:post_id`, when it had been read.
     pub id: Option<i64>,
@@ -42,6 +43,7 @@ pub enum Error {
 
 /// Where and why the XML stopped being well-formed.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Malformed {
     /// Where.
     pub location: Location,

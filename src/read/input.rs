@@ -85,7 +85,7 @@ impl Source {
 
 /// The bytes of `raw`, decompressed when they are gzip (recognized by
 /// their content, not a name): the one place where wxr tells gzip apart.
-pub fn decompress(raw: Box<dyn Read + Send>) -> io::Result<Box<dyn Read + Send>> {
+pub(crate) fn decompress(raw: Box<dyn Read + Send>) -> io::Result<Box<dyn Read + Send>> {
     let mut buffered = BufReader::with_capacity(CHUNK, raw);
     let head = buffered.fill_buf()?;
     if head.starts_with(&[0x1f, 0x8b]) {
@@ -170,7 +170,7 @@ enum Mode {
 }
 
 /// A [`BufRead`] of clean UTF-8 over raw export bytes. See the module doc.
-pub struct Decoded {
+pub(crate) struct Decoded {
     inner: Box<dyn Read + Send>,
     raw: Vec<u8>,
     /// Bytes of `raw` not yet decoded (an incomplete UTF-8 sequence, or the
@@ -400,7 +400,7 @@ const CHUNKS_AHEAD: usize = 4;
 /// It also keeps the chunks already read since a point the parser chose
 /// ([`Prefetched::release_before`]), so that positions can be computed from
 /// the text afterwards ([`Prefetched::scan`]).
-pub struct Prefetched {
+pub(crate) struct Prefetched {
     rx: Receiver<io::Result<Vec<u8>>>,
     back: Sender<Vec<u8>>,
     cur: Vec<u8>,

@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 
 /// A value that cannot be read as what it should be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Invalid;
+pub(crate) struct Invalid;
 
 /// The wall-clock formats WordPress has written for `post_date` and friends.
 const DATE_FORMATS: [&str; 3] = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"];
@@ -15,7 +15,7 @@ const DATE_FORMATS: [&str; 3] = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%
 /// `0000-00-00 00:00:00` (drafts); `Err` for anything unparseable, and for
 /// a year outside 1–9999 (WordPress's MySQL `DATETIME` cannot hold one, and
 /// neither can PostgreSQL's year 0 or a five-digit year in MariaDB).
-pub fn parse_date(s: &str) -> Result<Option<NaiveDateTime>, Invalid> {
+pub(crate) fn parse_date(s: &str) -> Result<Option<NaiveDateTime>, Invalid> {
     use chrono::Datelike;
     let s = s.trim();
     if s.is_empty() || s.starts_with("0000-00-00") {
@@ -53,12 +53,12 @@ fn parse_date_fast(b: &[u8]) -> Option<NaiveDateTime> {
 }
 
 /// Site-local form: `YYYY-MM-DDTHH:MM:SS`.
-pub fn local_form(d: NaiveDateTime) -> String {
+pub(crate) fn local_form(d: NaiveDateTime) -> String {
     form(d, "")
 }
 
 /// UTC form: `YYYY-MM-DDTHH:MM:SSZ`.
-pub fn utc_form(d: NaiveDateTime) -> String {
+pub(crate) fn utc_form(d: NaiveDateTime) -> String {
     form(d, "Z")
 }
 
@@ -90,7 +90,7 @@ fn form(d: NaiveDateTime, suffix: &str) -> String {
 }
 
 /// Parses an integer. `Ok(None)` for an empty value; `Err` when not a number.
-pub fn parse_int(s: &str) -> Result<Option<i64>, Invalid> {
+pub(crate) fn parse_int(s: &str) -> Result<Option<i64>, Invalid> {
     let s = s.trim();
     if s.is_empty() {
         return Ok(None);
@@ -99,12 +99,12 @@ pub fn parse_int(s: &str) -> Result<Option<i64>, Invalid> {
 }
 
 /// An id: like [`parse_int`], and `0` (WordPress's "none") becomes `None`.
-pub fn parse_id(s: &str) -> Result<Option<i64>, Invalid> {
+pub(crate) fn parse_id(s: &str) -> Result<Option<i64>, Invalid> {
     parse_int(s).map(|v| v.filter(|&n| n != 0))
 }
 
 /// `wp:comment_approved` in words.
-pub fn comment_status(s: &str) -> String {
+pub(crate) fn comment_status(s: &str) -> String {
     match s.trim() {
         "1" | "approve" | "approved" => "approved".to_string(),
         "0" | "hold" | "" => "pending".to_string(),
@@ -113,13 +113,13 @@ pub fn comment_status(s: &str) -> String {
 }
 
 /// A trimmed value, `None` when empty.
-pub fn non_empty(s: &str) -> Option<String> {
+pub(crate) fn non_empty(s: &str) -> Option<String> {
     let t = s.trim();
     (!t.is_empty()).then(|| t.to_string())
 }
 
 /// A value kept exactly as exported, `None` when it is empty.
-pub fn exact(s: String) -> Option<String> {
+pub(crate) fn exact(s: String) -> Option<String> {
     (!s.is_empty()).then_some(s)
 }
 
