@@ -18,7 +18,7 @@ use crate::util::{bless, root};
 use std::collections::BTreeMap;
 use wxr::transform::autop::{shortcode_unautop, wpautop};
 use wxr::transform::html::{MORE, html_to_markdown_with};
-use wxr::transform::shortcodes::{Attachment, HANDLED, expand, expand_after_autop, expand_before_autop};
+use wxr::transform::shortcodes::{Attachment, expand, expand_after_autop, expand_before_autop, handled};
 
 /// One case of a case file.
 #[derive(Debug)]
@@ -338,7 +338,7 @@ fn shortcodes_cases() {
         // shortcodes and embeds, wpautop, shortcode_unautop, the rest.
         let e = if case.has("autop") {
             let early = expand_before_autop(&case.input);
-            let html = shortcode_unautop(&wpautop(&early.html, true), HANDLED);
+            let html = shortcode_unautop(&wpautop(&early.html, true), handled());
             let mut e = expand_after_autop(&html, &lookup);
             e.html = early.restore(std::mem::take(&mut e.html));
             e

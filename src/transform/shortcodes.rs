@@ -30,24 +30,167 @@
 use memchr::memmem;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::LazyLock;
 
-/// The shortcodes this module expands.
-pub const HANDLED: &[&str] = &[
-    "caption",
-    "wp_caption",
-    "gallery",
-    "embed",
-    "youtube",
-    "vimeo",
-    "audio",
-    "video",
-    "code",
-    "sourcecode",
+/// When a handled shortcode is expanded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Round {
+    /// Before wpautop, as a placeholder that wpautop cannot touch (the
+    /// code shortcodes: their content is code, never read for shortcodes).
+    Code,
+    /// Before wpautop, in place (`[embed]`).
+    Early,
+    /// After wpautop (`do_shortcode()`).
+    Late,
+}
+
+/// A shortcode this module expands: one entry of [`HANDLERS`].
+struct Handler {
+    /// The names it answers to.
+    names: &'static [&'static str],
+    /// When it is expanded.
+    round: Round,
+    /// Its HTML.
+    expand: fn(&Call<'_>, &mut Vec<i64>) -> String,
+    /// The attributes that name a media file (the candidates of
+    /// `--download-media`).
+    media: &'static [&'static str],
+}
+
+/// The shortcodes this module expands. A new one is an entry here and its
+/// handler: the name lists ([`handled`], [`media_attributes`]) and the
+/// dispatch come from this table.
+static HANDLERS: &[Handler] = &[
+    Handler {
+        names: &["caption", "wp_caption"],
+        round: Round::Late,
+        expand: |c, _| caption(&c.atts, c.content),
+        media: &[],
+    },
+    Handler {
+        names: &["gallery"],
+        round: Round::Late,
+        expand: |c, missing| gallery(&c.atts, c.attachment, missing),
+        media: &[],
+    },
+    Handler {
+        names: &["embed"],
+        round: Round::Early,
+        expand: |c, _| embed(c.content.trim(), &c.atts, c.placement()),
+        media: &[],
+    },
+    Handler {
+        names: &["youtube", "vimeo"],
+        round: Round::Late,
+        expand: player,
+        media: &[],
+    },
+    Handler {
+        names: &["audio"],
+        round: Round::Late,
+        expand: media,
+        media: &["src", "mp3", "m4a", "ogg", "wav", "wma", "poster"],
+    },
+    Handler {
+        names: &["video"],
+        round: Round::Late,
+        expand: media,
+        media: &["src", "mp4", "m4v", "webm", "ogv", "wmv", "flv", "poster"],
+    },
+    Handler {
+        names: &["code", "sourcecode"],
+        round: Round::Code,
+        expand: |c, _| code(&c.atts, c.content),
+        media: &[],
+    },
 ];
 
-/// The code shortcodes: their content is code, expanded before wpautop and
-/// never read for shortcodes.
-pub const CODE: &[&str] = &["code", "sourcecode"];
+/// The entry of [`HANDLERS`] for `name`.
+fn handler(name: &str) -> Option<&'static Handler> {
+    HANDLERS.iter().find(|h| h.names.contains(&name))
+}
+
+/// Whether `name` is a shortcode this module expands.
+fn is_handled(name: &str) -> bool {
+    handler(name).is_some()
+}
+
+/// Whether `name` is a code shortcode, whose content is never read for
+/// shortcodes.
+fn is_code(name: &str) -> bool {
+    handler(name).is_some_and(|h| h.round == Round::Code)
+}
+
+/// The names of the shortcodes this module expands (for
+/// [`crate::transform::autop::shortcode_unautop`]), in table order.
+pub fn handled() -> &'static [&'static str] {
+    static NAMES: LazyLock<Vec<&'static str>> =
+        LazyLock::new(|| HANDLERS.iter().flat_map(|h| h.names.iter().copied()).collect());
+    &NAMES
+}
+
+/// The attributes of the handled shortcodes that name a media file
+/// (`[audio mp3="…"]`, `[video poster="…"]`…), without duplicates, in
+/// table order.
+pub fn media_attributes() -> &'static [&'static str] {
+    static ATTRS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+        let mut attrs: Vec<&'static str> = Vec::new();
+        for a in HANDLERS.iter().flat_map(|h| h.media.iter().copied()) {
+            if !attrs.contains(&a) {
+                attrs.push(a);
+            }
+        }
+        attrs
+    });
+    &ATTRS
+}
+
+/// What a handler gets: one shortcode, where it stands, and the export's
+/// attachments (none before wpautop). It also gets the list of the
+/// attachment ids it could not find.
+struct Call<'a> {
+    /// The entry that handles it.
+    handler: &'static Handler,
+    /// Its name, as written.
+    name: &'a str,
+    /// Its attributes ([`parse_atts`]).
+    atts: BTreeMap<String, String>,
+    /// Its content (empty when self-closing).
+    content: &'a str,
+    /// The text it is in, and its range there.
+    text: &'a str,
+    start: usize,
+    end: usize,
+    /// The attachments, by id.
+    attachment: &'a dyn Fn(i64) -> Option<Attachment>,
+}
+
+impl<'a> Call<'a> {
+    /// The call of `handler` for `sc`, found in `text`.
+    fn new(
+        handler: &'static Handler,
+        sc: &Shortcode<'a>,
+        text: &'a str,
+        attachment: &'a dyn Fn(i64) -> Option<Attachment>,
+    ) -> Call<'a> {
+        Call {
+            handler,
+            name: sc.name,
+            atts: parse_atts(sc.attrs),
+            content: sc.content.unwrap_or(""),
+            text,
+            start: sc.start,
+            end: sc.end,
+            attachment,
+        }
+    }
+
+    /// Whether the shortcode is alone on its line (measured only by the
+    /// handlers that need it: it reads the line).
+    fn placement(&self) -> Placement {
+        placement(self.text, self.start, self.end)
+    }
+}
 
 /// One shortcode found in a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -322,27 +465,32 @@ pub fn expand_before_autop(text: &str) -> Protected<'_> {
         marker: String::new(),
     };
     if memchr::memchr(b'[', text.as_bytes()).is_some() {
-        let found = find(text, &|n| n == "embed" || CODE.contains(&n));
-        if found.iter().any(|sc| !sc.escaped) {
+        let early = |n: &str| handler(n).is_some_and(|h| h.round != Round::Late);
+        let found: Vec<_> = find(text, &early)
+            .into_iter()
+            .filter(|sc| !sc.escaped)
+            .filter_map(|sc| Some((handler(sc.name)?, sc)))
+            .collect();
+        if !found.is_empty() {
             let mut marker = String::from("wxr-code-");
             while text.contains(&marker) {
                 marker.insert(4, 'x');
             }
             let mut html = String::with_capacity(text.len());
             let mut last = 0;
-            for sc in found.iter().filter(|sc| !sc.escaped) {
+            for (h, sc) in &found {
                 html.push_str(&text[last..sc.start]);
                 last = sc.end;
                 if sc.keeps_bracket(text) {
                     html.push('[');
                 }
-                let atts = parse_atts(sc.attrs);
-                let content = sc.content.unwrap_or("");
-                if sc.name == "embed" {
-                    html.push_str(&embed(content.trim(), &atts, placement(text, sc.start, sc.end)));
-                } else {
+                let call = Call::new(h, sc, text, &|_| None);
+                let expanded = (h.expand)(&call, &mut Vec::new());
+                if h.round == Round::Code {
                     html.push_str(&format!("<pre {marker}{}></pre>", out.codes.len()));
-                    out.codes.push(code(&atts, content));
+                    out.codes.push(expanded);
+                } else {
+                    html.push_str(&expanded);
                 }
             }
             html.push_str(&text[last..]);
@@ -367,7 +515,10 @@ pub fn expand_after_autop(text: &str, attachment: &dyn Fn(i64) -> Option<Attachm
     count_unknown(text, &mut out.unknown);
     let mut html = String::with_capacity(text.len());
     let mut last = 0;
-    for sc in find(text, &|n| HANDLED.contains(&n)) {
+    for sc in find(text, &is_handled) {
+        let Some(h) = handler(sc.name) else {
+            continue;
+        };
         html.push_str(&text[last..sc.start]);
         last = sc.end;
         if sc.escaped {
@@ -378,34 +529,8 @@ pub fn expand_after_autop(text: &str, attachment: &dyn Fn(i64) -> Option<Attachm
         if sc.keeps_bracket(text) {
             html.push('[');
         }
-        let atts = parse_atts(sc.attrs);
-        let content = sc.content.unwrap_or("");
-        match sc.name {
-            "caption" | "wp_caption" => html.push_str(&caption(&atts, content)),
-            "gallery" => html.push_str(&gallery(&atts, attachment, &mut out.missing_attachments)),
-            "embed" => html.push_str(&embed(content.trim(), &atts, placement(text, sc.start, sc.end))),
-            "youtube" | "vimeo" => {
-                let target = atts
-                    .get("0")
-                    .or_else(|| atts.get("id"))
-                    .map_or(content.trim(), String::as_str);
-                // Jetpack's `[youtube=URL]`.
-                let target = target.strip_prefix('=').unwrap_or(target).trim();
-                // Nothing to show: Jetpack shows nothing either.
-                if target.is_empty() {
-                    continue;
-                }
-                // A bare id is the shortcode's own provider's.
-                let target = match (sc.name, target.contains('/')) {
-                    ("vimeo", false) => format!("https://vimeo.com/{target}"),
-                    (_, false) => format!("https://youtu.be/{target}"),
-                    _ => target.to_string(),
-                };
-                html.push_str(&embed(&target, &atts, placement(text, sc.start, sc.end)));
-            }
-            "audio" | "video" => html.push_str(&media(sc.name, &atts)),
-            _ => html.push_str(&code(&atts, content)),
-        }
+        let call = Call::new(h, &sc, text, attachment);
+        html.push_str(&(h.expand)(&call, &mut out.missing_attachments));
     }
     html.push_str(&text[last..]);
     out.html = html;
@@ -424,12 +549,11 @@ fn count_unknown(text: &str, unknown: &mut BTreeMap<String, u64>) {
             if sc.escaped {
                 continue;
             }
-            if !HANDLED.contains(&sc.name) && (sc.content.is_some() || sc.attrs.is_empty() || sc.attrs.starts_with(' '))
-            {
+            if !is_handled(sc.name) && (sc.content.is_some() || sc.attrs.is_empty() || sc.attrs.starts_with(' ')) {
                 *unknown.entry(sc.name.to_string()).or_default() += 1;
             }
             if let Some(content) = sc.content
-                && !CODE.contains(&sc.name)
+                && !is_code(sc.name)
                 && depth < MAX_DEPTH
                 && content.contains('[')
             {
@@ -883,25 +1007,44 @@ fn autoembed_paragraphs(text: &str) -> Cow<'_, str> {
     }
 }
 
-/// `[audio]` and `[video]`: the HTML media element with its sources.
-fn media(kind: &str, atts: &BTreeMap<String, String>) -> String {
-    let exts: &[&str] = if kind == "audio" {
-        &["src", "mp3", "m4a", "ogg", "wav", "wma"]
-    } else {
-        &["src", "mp4", "m4v", "webm", "ogv", "wmv", "flv"]
-    };
+/// `[audio]` and `[video]`: the HTML media element with its poster and
+/// its sources (the entry's media attributes but `poster`, in order).
+fn media(c: &Call<'_>, _: &mut Vec<i64>) -> String {
+    let kind = c.name;
     let mut s = format!("<{kind} controls");
-    if let Some(p) = atts.get("poster") {
+    if let Some(p) = c.atts.get("poster") {
         s.push_str(&format!(" poster=\"{}\"", esc_attr(p)));
     }
     s.push('>');
-    for k in exts {
-        if let Some(src) = atts.get(*k).filter(|v| !v.is_empty()) {
+    for k in c.handler.media.iter().filter(|k| **k != "poster") {
+        if let Some(src) = c.atts.get(*k).filter(|v| !v.is_empty()) {
             s.push_str(&format!("<source src=\"{}\">", esc_attr(src)));
         }
     }
     s.push_str(&format!("</{kind}>"));
     s
+}
+
+/// `[youtube]` and `[vimeo]` (Jetpack's): the player of the URL or id.
+fn player(c: &Call<'_>, _: &mut Vec<i64>) -> String {
+    let target = c
+        .atts
+        .get("0")
+        .or_else(|| c.atts.get("id"))
+        .map_or(c.content.trim(), String::as_str);
+    // Jetpack's `[youtube=URL]`.
+    let target = target.strip_prefix('=').unwrap_or(target).trim();
+    // Nothing to show: Jetpack shows nothing either.
+    if target.is_empty() {
+        return String::new();
+    }
+    // A bare id is the shortcode's own provider's.
+    let target = match (c.name, target.contains('/')) {
+        ("vimeo", false) => format!("https://vimeo.com/{target}"),
+        (_, false) => format!("https://youtu.be/{target}"),
+        _ => target.to_string(),
+    };
+    embed(&target, &c.atts, c.placement())
 }
 
 /// `[code lang="x"]` and `[sourcecode language="x"]`: a code block whose
@@ -934,7 +1077,7 @@ mod tests {
     #[test]
     fn finds_like_wordpress() {
         let t = "a [caption id=\"x\"]<img src=\"a.jpg\"> Cap[/caption] b [gallery ids=\"1,2\"] [[embed]] [embedded] [code/]";
-        let found: Vec<_> = find(t, &|n| HANDLED.contains(&n))
+        let found: Vec<_> = find(t, &is_handled)
             .into_iter()
             .map(|s| (s.name, s.content, s.escaped))
             .collect();
@@ -947,6 +1090,32 @@ mod tests {
                 ("code", None, false),
             ]
         );
+    }
+
+    #[test]
+    fn every_entry_dispatches_to_its_own_handler() {
+        let mut seen = Vec::new();
+        for h in HANDLERS {
+            assert!(!h.names.is_empty());
+            for name in h.names {
+                assert!(!seen.contains(name), "{name} has two entries");
+                seen.push(*name);
+                assert!(std::ptr::eq(handler(name).unwrap(), h), "{name}");
+                let text = format!(
+                    "[{name} 0=\"https://vimeo.com/1\" mp3=\"a.mp3\" width=\"9\"]<img src=\"a.jpg\"> x[/{name}]"
+                );
+                let sc = find(&text, &is_handled).remove(0);
+                let own = (h.expand)(&Call::new(h, &sc, &text, &none), &mut Vec::new());
+                assert_eq!(expand(&text, &none).html, own, "{name}");
+                // Only a code shortcode becomes a code block.
+                assert_eq!(own.starts_with("<pre><code"), h.round == Round::Code, "{name}: {own}");
+                assert_eq!(is_code(name), h.round == Round::Code, "{name}");
+            }
+        }
+        assert_eq!(handled(), seen);
+        for h in HANDLERS {
+            assert!(h.media.iter().all(|a| media_attributes().contains(a)));
+        }
     }
 
     #[test]

@@ -116,7 +116,7 @@ pub fn filtered_html(content: &str, cx: &Context<'_>) -> (String, Body) {
         html.push('\n');
         html.push_str(&footnotes_list(&notes));
     }
-    let html = shortcode_unautop(&html, shortcodes::HANDLED);
+    let html = shortcode_unautop(&html, shortcodes::handled());
     let expanded = shortcodes::expand_after_autop(&html, cx.attachment);
     body.unknown_shortcodes = expanded.unknown;
     body.missing_attachments = expanded.missing_attachments;

@@ -6,17 +6,29 @@
 //! `-300x200` resized copy of a known attachment is shown.
 
 use crate::site::original_size;
+use crate::transform::shortcodes;
 use crate::transform::slug::safe_component;
 use regex::Regex;
 use std::collections::{BTreeSet, HashSet};
 use std::sync::LazyLock;
 
-/// URLs in attributes (HTML and shortcodes such as `[audio mp3="…"]`) and
-/// bare http(s) URLs in text.
+/// The HTML attributes whose values may be media files.
+const HTML_ATTRIBUTES: &[&str] = &["src", "href", "poster", "srcset", "data-src"];
+
+/// URLs in attributes (HTML, and the handled shortcodes' media attributes
+/// such as `[audio mp3="…"]`) and bare http(s) URLs in text.
 static URLS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r#"(?i)\b(?:src|href|poster|srcset|data-src|mp3|m4a|ogg|wav|mp4|m4v|webm|ogv|wmv|flv)\s*=\s*(?:"([^"]*)"|'([^']*)')|(https?://[^\s"'<>\[\]()]+)"#,
-    )
+    let mut names: Vec<String> = HTML_ATTRIBUTES.iter().map(|a| regex::escape(a)).collect();
+    for a in shortcodes::media_attributes()
+        .iter()
+        .filter(|a| !HTML_ATTRIBUTES.contains(a))
+    {
+        names.push(regex::escape(a));
+    }
+    Regex::new(&format!(
+        r#"(?i)\b(?:{})\s*=\s*(?:"([^"]*)"|'([^']*)')|(https?://[^\s"'<>\[\]()]+)"#,
+        names.join("|")
+    ))
     .expect("a valid regex")
 });
 
@@ -216,6 +228,25 @@ see https://x.example/doc.pdf, (or https://x.example/b.png) <a href="#top">top</
             "https://x.example/s.mp3",
         ];
         assert_eq!(found.iter().map(String::as_str).collect::<Vec<_>>(), want);
+    }
+
+    #[test]
+    fn every_media_attribute_of_a_handled_shortcode_is_a_candidate() {
+        // `wma` was missing from the list written apart from the handlers.
+        let mut found = BTreeSet::new();
+        find_urls(
+            r#"[audio wma="/up/s.wma"][video wmv='/up/v.wmv' poster="/up/p.jpg"]"#,
+            &mut found,
+        );
+        assert_eq!(
+            found.iter().map(String::as_str).collect::<Vec<_>>(),
+            ["/up/p.jpg", "/up/s.wma", "/up/v.wmv"]
+        );
+        for a in shortcodes::media_attributes() {
+            let mut found = BTreeSet::new();
+            find_urls(&format!("[x {a}=\"/up/f\"]"), &mut found);
+            assert!(found.contains("/up/f"), "{a}");
+        }
     }
 
     #[test]
