@@ -57,9 +57,10 @@ impl Progress {
 
     /// A spinner over a count (`{pos}` in `template`), when `wanted`.
     pub fn spinner(cli: &Cli, wanted: bool, template: &str) -> Progress {
-        match wanted {
-            true => Progress::start(cli, indicatif::ProgressBar::new_spinner(), template),
-            false => Progress::none(),
+        if wanted {
+            Progress::start(cli, indicatif::ProgressBar::new_spinner(), template)
+        } else {
+            Progress::none()
         }
     }
 
