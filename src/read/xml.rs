@@ -890,13 +890,23 @@ fn resolve_ref(r: &str) -> Resolved {
     }
 }
 
-/// Decodes references in an attribute value (unknown ones kept as written).
+/// The longest reference name looked for after a `&`: HTML's longest
+/// (`CounterClockwiseContourIntegral`) with room for numeric references
+/// with leading zeros. The bound keeps a text of many `&`s linear.
+const MAX_REFERENCE: usize = 40;
+
+/// Decodes the character references of markup text: numeric ones, XML's
+/// five and HTML's named ones, once (`&amp;amp;` → `&amp;`). Unknown or
+/// invalid ones are kept as written; references to characters XML forbids
+/// (controls other than tab and line ends) are dropped. The one decoder of
+/// attribute values, for the reader and for URLs found in post HTML.
 pub(crate) fn decode_entities(s: &str, out: &mut String) {
     let mut rest = s;
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         let after = &rest[amp + 1..];
-        match after.find(';') {
+        let semi = after.bytes().take(MAX_REFERENCE + 1).position(|b| b == b';');
+        match semi {
             Some(semi) if semi > 0 && !after[..semi].contains(['&', ' ']) => {
                 match resolve_ref(&after[..semi]) {
                     Resolved::Text(t) => out.push_str(t),
@@ -938,5 +948,20 @@ mod tests {
         let mut s = String::new();
         decode_entities("a &amp;amp; &#233;&eacute; &bogus; AT&T", &mut s);
         assert_eq!(s, "a &amp; éé &bogus; AT&T");
+    }
+
+    #[test]
+    fn references_are_bounded_and_forbidden_characters_dropped() {
+        let mut s = String::new();
+        decode_entities(
+            "&CounterClockwiseContourIntegral;&#0;&#1;&#x9;&#x0000000000000000000000000000000000000041;",
+            &mut s,
+        );
+        assert_eq!(s, "\u{2233}\t&#x0000000000000000000000000000000000000041;");
+        // Many `&` before one `;`: each is kept, in one pass.
+        let text = format!("{};", "&".repeat(100_000));
+        let mut s = String::new();
+        decode_entities(&text, &mut s);
+        assert_eq!(s, text);
     }
 }

@@ -243,31 +243,58 @@ pub fn source_key(url: &str) -> Option<String> {
     Some(key)
 }
 
+/// The HTML attributes whose values are URLs: links, images and their
+/// `srcset`s, lazy-loaded sources, video posters.
+const URL_ATTRIBUTES: &[&str] = &["href", "src", "srcset", "data-src", "poster"];
+
+/// An attribute naming a URL, in HTML or in a handled shortcode
+/// (`[audio mp3="…"]`): its name, then its value quoted or bare.
 static ATTR_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>`]+))"#).expect("constant regex")
+    let mut names: Vec<&str> = URL_ATTRIBUTES.to_vec();
+    for a in crate::transform::shortcodes::media_attributes() {
+        if !names.contains(a) {
+            names.push(a);
+        }
+    }
+    let names: Vec<String> = names.iter().map(|a| regex::escape(a)).collect();
+    Regex::new(&format!(
+        r#"(?i)\b({})\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>`]+))"#,
+        names.join("|")
+    ))
+    .expect("constant regex")
 });
 
 static BARE_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r##"(?i)\bhttps?://[^\s<>"'`{}|\\^\[\]«»“”‘’]+"##).expect("constant regex"));
 
 /// Port of WordPress's `wp_extract_urls()`: every URL in a post's raw HTML,
-/// quoted (`href=".."`, `src='..'`) or bare in the text, entity-decoded
-/// (`&amp;` → `&`), in order of appearance, without duplicates. Absolute
-/// URLs only when `http(s)`; relative and root-relative attribute values
-/// are returned as written (the caller resolves them). Fragment-only
-/// values and other schemes (`mailto:`, `javascript:`…) are left out.
+/// in an attribute (`href`, `src`, each URL of a `srcset`, `data-src`,
+/// `poster`, and the media attributes of the handled shortcodes such as
+/// `[audio mp3="…"]`; quoted or not) or bare in the text, its character
+/// references decoded (`&amp;` → `&`), in order of appearance, without
+/// duplicates. Absolute URLs only when `http(s)`; relative and
+/// root-relative attribute values are returned as written (the caller
+/// resolves them). Fragment-only values and other schemes (`mailto:`,
+/// `javascript:`…) are left out. The pingback audit and the media
+/// download both find a post's URLs here.
 pub fn extract_urls(html: &str) -> Vec<String> {
     let mut found: Vec<(usize, String)> = Vec::new();
     let mut spans = Vec::new();
     for caps in ATTR_RE.captures_iter(html) {
-        let Some(m) = caps.get(1).or_else(|| caps.get(2)).or_else(|| caps.get(3)) else {
+        let Some(m) = caps.get(2).or_else(|| caps.get(3)).or_else(|| caps.get(4)) else {
             continue;
         };
         spans.push(m.range());
-        let value = decode_entities(m.as_str());
-        let value = value.trim();
-        if keep_href(value) {
-            found.push((m.start(), value.to_string()));
+        let value = decoded(m.as_str());
+        if caps[1].eq_ignore_ascii_case("srcset") {
+            // `a.jpg 300w, b.jpg 2x`: each URL before its descriptor.
+            for candidate in value.split(',').filter_map(|c| c.split_whitespace().next()) {
+                if keep_href(candidate) {
+                    found.push((m.start(), candidate.to_string()));
+                }
+            }
+        } else if keep_href(value.trim()) {
+            found.push((m.start(), value.trim().to_string()));
         }
     }
     // Attribute values and bare matches both come in order of position.
@@ -277,7 +304,7 @@ pub fn extract_urls(html: &str) -> Vec<String> {
         if span.peek().is_some_and(|r| r.contains(&m.start())) {
             continue;
         }
-        if let Some(url) = trim_bare(&decode_entities(m.as_str())) {
+        if let Some(url) = trim_bare(&decoded(m.as_str())) {
             found.push((m.start(), url));
         }
     }
@@ -287,6 +314,13 @@ pub fn extract_urls(html: &str) -> Vec<String> {
         .into_iter()
         .filter_map(|(_, url)| seen.insert(url.clone()).then_some(url))
         .collect()
+}
+
+/// `s` with its character references decoded ([`crate::read::decode_entities`]).
+fn decoded(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    crate::read::decode_entities(s, &mut out);
+    out
 }
 
 /// An attribute value worth returning: `http(s)`, or relative.
@@ -329,54 +363,6 @@ fn trim_bare(s: &str) -> Option<String> {
         .ok()
         .filter(|u| u.host_str().is_some_and(|h| !h.is_empty()))
         .map(|_| url.to_string())
-}
-
-/// Character references decoded once: `&amp;`, `&lt;`, `&gt;`, `&quot;`,
-/// `&apos;`, `&nbsp;` and numeric ones.
-fn decode_entities(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(pos) = rest.find('&') {
-        out.push_str(&rest[..pos]);
-        let tail = &rest[pos + 1..];
-        let decoded = tail
-            .bytes()
-            .take(12)
-            .position(|b| b == b';')
-            .and_then(|end| Some((entity_char(&tail[..end])?, end)));
-        match decoded {
-            Some((c, end)) => {
-                out.push(c);
-                rest = &tail[end + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = tail;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-fn entity_char(name: &str) -> Option<char> {
-    let c = match name {
-        "amp" => '&',
-        "lt" => '<',
-        "gt" => '>',
-        "quot" => '"',
-        "apos" => '\'',
-        "nbsp" => '\u{a0}',
-        _ => {
-            let num = name.strip_prefix('#')?;
-            let code = match num.strip_prefix(['x', 'X']) {
-                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                None => num.parse().ok()?,
-            };
-            char::from_u32(code).filter(|&c| c != '\0')?
-        }
-    };
-    Some(c)
 }
 
 #[cfg(test)]
@@ -487,6 +473,35 @@ mod tests {
         );
         assert!(extract_urls("").is_empty());
         assert!(extract_urls("no links & no &amp; entities;").is_empty());
+    }
+
+    #[test]
+    fn urls_of_media_attributes_srcsets_and_shortcodes() {
+        let html = r##"<img src="/a.jpg" srcset="/a-300x200.jpg 300w, /a-1024x768.jpg 1024w,/a.jpg 2x">
+            [audio mp3='https://x.example/s.mp3'] <img data-src=/lazy.png>
+            see https://x.example/doc.pdf, (or https://x.example/b.png) <a href="#top">top</a>
+            <a href="/caf&eacute;/?a=1&#038;b=2">e</a>"##;
+        assert_eq!(
+            extract_urls(html),
+            [
+                "/a.jpg",
+                "/a-300x200.jpg",
+                "/a-1024x768.jpg",
+                "https://x.example/s.mp3",
+                "/lazy.png",
+                "https://x.example/doc.pdf",
+                "https://x.example/b.png",
+                "/café/?a=1&b=2",
+            ]
+        );
+        // `wma` was missing from a list written apart from the handlers.
+        assert_eq!(
+            extract_urls(r#"[audio wma="/up/s.wma"][video wmv='/up/v.wmv' poster="/up/p.jpg"]"#),
+            ["/up/s.wma", "/up/v.wmv", "/up/p.jpg"]
+        );
+        for a in crate::transform::shortcodes::media_attributes() {
+            assert_eq!(extract_urls(&format!("[x {a}=\"/up/f\"]")), ["/up/f"], "{a}");
+        }
     }
 
     #[test]
