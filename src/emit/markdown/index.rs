@@ -153,7 +153,7 @@ pub(super) fn first_pass(inputs: &Inputs, find_media: bool) -> Result<Index, Run
                     );
                 }
                 if find_media {
-                    super::media::find_urls(&item.content, &mut index.media_urls);
+                    index.media_urls.extend(crate::site::extract_urls(&item.content));
                 }
                 index.items.add_item(IndexItem::of(&item));
             }

@@ -13,7 +13,7 @@ pub(super) struct LinkMap<'a> {
     items: &'a SiteIndex,
     plan: &'a Plan,
     /// The site's media files, with `--download-media`.
-    pub(super) media: Option<MediaMap>,
+    pub(super) media: Option<MediaMap<'a>>,
     /// Their files that are in the site (downloaded now or before).
     pub(super) available: HashSet<String>,
 }

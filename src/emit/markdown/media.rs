@@ -5,50 +5,9 @@
 //! URLs keep their shape), and which file to fetch: the original when a
 //! `-300x200` resized copy of a known attachment is shown.
 
-use crate::site::original_size;
-use crate::transform::shortcodes;
+use crate::site::{SiteIndex, clean_url, host_of};
 use crate::transform::slug::safe_component;
-use regex::Regex;
-use std::collections::{BTreeSet, HashSet};
-use std::sync::LazyLock;
-
-/// The HTML attributes whose values may be media files.
-const HTML_ATTRIBUTES: &[&str] = &["src", "href", "poster", "srcset", "data-src"];
-
-/// URLs in attributes (HTML, and the handled shortcodes' media attributes
-/// such as `[audio mp3="…"]`) and bare http(s) URLs in text.
-static URLS: LazyLock<Regex> = LazyLock::new(|| {
-    let mut names: Vec<String> = HTML_ATTRIBUTES.iter().map(|a| regex::escape(a)).collect();
-    for a in shortcodes::media_attributes()
-        .iter()
-        .filter(|a| !HTML_ATTRIBUTES.contains(a))
-    {
-        names.push(regex::escape(a));
-    }
-    Regex::new(&format!(
-        r#"(?i)\b(?:{})\s*=\s*(?:"([^"]*)"|'([^']*)')|(https?://[^\s"'<>\[\]()]+)"#,
-        names.join("|")
-    ))
-    .expect("a valid regex")
-});
-
-/// Adds to `out` every URL of `content` that may be a media file: the
-/// candidates for [`MediaMap::local`], found before the bodies are converted.
-pub fn find_urls(content: &str, out: &mut BTreeSet<String>) {
-    for c in URLS.captures_iter(content) {
-        let Some(m) = c.get(1).or(c.get(2)).or(c.get(3)) else {
-            continue;
-        };
-        // A srcset lists URLs with their sizes.
-        for part in m.as_str().split(',') {
-            if let Some(url) = part.split_whitespace().next()
-                && url.contains('/')
-            {
-                out.insert(url.replace("&amp;", "&"));
-            }
-        }
-    }
-}
+use std::collections::HashSet;
 
 /// A media file of the old site, as it will be on the new one.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -62,14 +21,15 @@ pub struct Local {
 }
 
 /// Maps the old site's media URLs to local files.
-#[derive(Debug, Clone, Default)]
-pub struct MediaMap {
-    /// Hosts whose files are downloaded, lower-cased, without `www.`.
-    hosts: Vec<String>,
+#[derive(Debug, Clone)]
+pub struct MediaMap<'a> {
+    /// The site's items: its hosts, and its attachments by file URL.
+    index: &'a SiteIndex,
+    /// Hosts of attachment files that are not the site's (a CDN),
+    /// normalized as the index's are.
+    file_hosts: HashSet<String>,
     /// `scheme://host` of the site, for root-relative URLs.
     origin: Option<String>,
-    /// Attachment URLs without scheme, `www.` or query: the originals.
-    attachments: HashSet<String>,
     /// The generator's static directory (`static/`, `public/`, or none).
     static_dir: &'static str,
 }
@@ -81,39 +41,34 @@ const MEDIA_EXTENSIONS: &[&str] = &[
     "xlsx", "ppt", "pptx", "odt", "ods", "odp", "epub", "txt", "csv", "key",
 ];
 
-impl MediaMap {
-    /// A map for a site at `site_urls` (link, base URLs) with these
-    /// attachment URLs, writing under `static_dir`.
-    pub fn new<'a>(
-        site_urls: impl IntoIterator<Item = &'a str>,
-        attachment_urls: impl IntoIterator<Item = &'a str>,
+impl<'a> MediaMap<'a> {
+    /// A map for the site of `index`, whose root-relative URLs are on the
+    /// first of `site_urls` (link, base URLs) with a host, writing under
+    /// `static_dir`.
+    pub fn new<'u>(
+        index: &'a SiteIndex,
+        site_urls: impl IntoIterator<Item = &'u str>,
         static_dir: &'static str,
-    ) -> MediaMap {
-        let mut map = MediaMap {
+    ) -> MediaMap<'a> {
+        let origin = site_urls.into_iter().find_map(|u| {
+            host_of(u)?;
+            let scheme = if u.starts_with("https:") { "https" } else { "http" };
+            let raw_host = u.split("://").nth(1)?.split(['/', '?', '#']).next()?;
+            Some(format!("{scheme}://{raw_host}"))
+        });
+        let file_hosts = index
+            .items()
+            .iter()
+            .filter_map(|i| i.attachment_url.as_deref())
+            .filter(|u| !index.is_self_url(u))
+            .filter_map(host_of)
+            .collect();
+        MediaMap {
+            index,
+            file_hosts,
+            origin,
             static_dir,
-            ..MediaMap::default()
-        };
-        for u in site_urls {
-            if let Some(h) = crate::site::host_of(u) {
-                if map.origin.is_none() {
-                    let scheme = if u.starts_with("https:") { "https" } else { "http" };
-                    let raw_host = u.split("://").nth(1).and_then(|r| r.split(['/', '?', '#']).next());
-                    map.origin = raw_host.map(|rh| format!("{scheme}://{rh}"));
-                }
-                if !map.hosts.contains(&h) {
-                    map.hosts.push(h);
-                }
-            }
         }
-        for u in attachment_urls {
-            if let Some(h) = crate::site::host_of(u)
-                && !map.hosts.contains(&h)
-            {
-                map.hosts.push(h);
-            }
-            map.attachments.insert(key(u));
-        }
-        map
     }
 
     /// The local file for `url` when it is a media file of the site.
@@ -126,27 +81,32 @@ impl MediaMap {
         } else {
             url.to_string()
         };
-        let host = crate::site::host_of(&absolute)?;
-        if !self.hosts.contains(&host) {
+        if !(self.index.is_self_url(&absolute) || self.file_hosts.contains(&host_of(&absolute)?)) {
             return None;
         }
         let bare = absolute.split(['?', '#']).next().unwrap_or("");
         let path = super::plan::url_path(bare);
-        let is_attachment = self.attachments.contains(&key(bare));
+        // The attachment this file is, or is a resized copy of.
+        let original = self
+            .index
+            .attachment(bare)
+            .and_then(|a| a.attachment_url.as_deref())
+            .map(clean_url);
         let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
         let is_media = ext
             .as_deref()
             .is_some_and(|e| !e.contains('/') && MEDIA_EXTENSIONS.contains(&e));
-        if !(is_attachment || is_media || path.contains("/wp-content/uploads/")) || path.ends_with('/') {
+        if !(original.is_some() || is_media || path.contains("/wp-content/uploads/")) || path.ends_with('/') {
             return None;
         }
-        // Prefer the original over a resized copy of a known attachment.
-        let (source, path) = match original_size(bare) {
-            Some(orig) if self.attachments.contains(&key(&orig)) => {
+        // The attachment's own file: the original of a resized copy.
+        let (source, path) = match original {
+            Some(orig) => {
+                let orig = orig.split(['?', '#']).next().unwrap_or("").to_string();
                 let p = super::plan::url_path(&orig);
                 (orig, p)
             }
-            _ => (bare.to_string(), path),
+            None => (bare.to_string(), path),
         };
         let segments: Vec<String> = path
             .split('/')
@@ -163,17 +123,6 @@ impl MediaMap {
             acc
         });
         Some(Local { file, url, source })
-    }
-}
-
-/// An attachment URL compared without scheme, `www.` and query.
-fn key(url: &str) -> String {
-    let bare = url.split(['?', '#']).next().unwrap_or("");
-    let rest = bare.split_once("://").map_or(bare, |(_, r)| r);
-    let rest = rest.strip_prefix("www.").unwrap_or(rest);
-    match rest.split_once('/') {
-        Some((host, path)) => format!("{}/{path}", host.to_lowercase()),
-        None => rest.to_lowercase(),
     }
 }
 
@@ -199,59 +148,32 @@ fn encode_segment(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::site::IndexItem;
 
-    fn map() -> MediaMap {
-        MediaMap::new(
-            ["https://blog.example/"],
-            [
-                "https://blog.example/wp-content/uploads/2010/05/photo.jpg",
-                "https://cdn.example/files/2011/report.pdf",
-            ],
-            "static/",
-        )
-    }
-
-    #[test]
-    fn candidate_urls_in_attributes_shortcodes_srcsets_and_text() {
-        let mut found = BTreeSet::new();
-        find_urls(
-            r##"<img src="/a.jpg" srcset="/a-300x200.jpg 300w, /a-1024x768.jpg 1024w"> [audio mp3='https://x.example/s.mp3']
-see https://x.example/doc.pdf, (or https://x.example/b.png) <a href="#top">top</a>"##,
-            &mut found,
-        );
-        let want = [
-            "/a-1024x768.jpg",
-            "/a-300x200.jpg",
-            "/a.jpg",
-            "https://x.example/b.png",
-            "https://x.example/doc.pdf",
-            "https://x.example/s.mp3",
-        ];
-        assert_eq!(found.iter().map(String::as_str).collect::<Vec<_>>(), want);
-    }
-
-    #[test]
-    fn every_media_attribute_of_a_handled_shortcode_is_a_candidate() {
-        // `wma` was missing from the list written apart from the handlers.
-        let mut found = BTreeSet::new();
-        find_urls(
-            r#"[audio wma="/up/s.wma"][video wmv='/up/v.wmv' poster="/up/p.jpg"]"#,
-            &mut found,
-        );
-        assert_eq!(
-            found.iter().map(String::as_str).collect::<Vec<_>>(),
-            ["/up/p.jpg", "/up/s.wma", "/up/v.wmv"]
-        );
-        for a in shortcodes::media_attributes() {
-            let mut found = BTreeSet::new();
-            find_urls(&format!("[x {a}=\"/up/f\"]"), &mut found);
-            assert!(found.contains("/up/f"), "{a}");
+    fn index() -> SiteIndex {
+        let mut index = SiteIndex::new(Some("https://blog.example/"), None, None, &[]);
+        for (id, url) in [
+            (1, "https://blog.example/wp-content/uploads/2010/05/photo.jpg"),
+            (2, "https://cdn.example/files/2011/report.pdf"),
+            (3, "http://www.blog.example/wp-content/uploads/2012/caf%C3%A9.png"),
+        ] {
+            index.add_item(IndexItem {
+                id: Some(id),
+                kind: "attachment".into(),
+                attachment_url: Some(url.into()),
+                ..IndexItem::default()
+            });
         }
+        index
+    }
+
+    fn map(index: &SiteIndex) -> MediaMap<'_> {
+        MediaMap::new(index, ["https://blog.example/"], "static/")
     }
 
     #[test]
     fn site_files_keep_their_path_under_the_static_dir() {
-        let l = map()
+        let l = map(&index())
             .local("http://www.blog.example/wp-content/uploads/2010/05/other.png?w=1024")
             .unwrap();
         assert_eq!(l.file, "static/wp-content/uploads/2010/05/other.png");
@@ -261,21 +183,32 @@ see https://x.example/doc.pdf, (or https://x.example/b.png) <a href="#top">top</
 
     #[test]
     fn resized_copies_of_attachments_become_the_original() {
-        let l = map()
+        let l = map(&index())
             .local("https://blog.example/wp-content/uploads/2010/05/photo-300x200.jpg")
             .unwrap();
         assert_eq!(l.url, "/wp-content/uploads/2010/05/photo.jpg");
         assert_eq!(l.source, "https://blog.example/wp-content/uploads/2010/05/photo.jpg");
         // Not an attachment's copy: kept as it is.
-        let l = map()
+        let l = map(&index())
             .local("https://blog.example/wp-content/uploads/2010/05/x-300x200.jpg")
             .unwrap();
         assert_eq!(l.url, "/wp-content/uploads/2010/05/x-300x200.jpg");
+        // Attachments are found as the site index finds them: any scheme,
+        // `www.` or not, escapes normalized; the file is the attachment's.
+        let l = map(&index())
+            .local("https://blog.example/wp-content/uploads/2012/café-300x200.png")
+            .unwrap();
+        assert_eq!(
+            l.source,
+            "http://www.blog.example/wp-content/uploads/2012/caf%C3%A9.png"
+        );
+        assert_eq!(l.file, "static/wp-content/uploads/2012/café.png");
     }
 
     #[test]
     fn attachment_hosts_root_relative_and_other_hosts() {
-        let m = map();
+        let index = index();
+        let m = map(&index);
         assert_eq!(
             m.local("https://cdn.example/files/2011/report.pdf").unwrap().file,
             "static/files/2011/report.pdf"
@@ -290,7 +223,8 @@ see https://x.example/doc.pdf, (or https://x.example/b.png) <a href="#top">top</
 
     #[test]
     fn names_are_decoded_made_safe_and_cannot_climb() {
-        let m = map();
+        let index = index();
+        let m = map(&index);
         let l = m
             .local("https://blog.example/wp-content/uploads/%C3%A9t%C3%A9%20(1).jpg")
             .unwrap();

@@ -122,8 +122,8 @@ pub fn write_site(inputs: &Inputs, opts: &Options) -> Result<SiteReport, RunErro
         let site = &index.site;
         let site_urls = [&site.link, &site.base_site_url, &site.base_blog_url];
         let map = MediaMap::new(
+            &index.items,
             site_urls.into_iter().flatten().map(String::as_str),
-            index.media.iter().map(|m| m.url.as_str()),
             opts.ssg.static_dir(),
         );
         let mut files: BTreeMap<String, Local> = BTreeMap::new();
