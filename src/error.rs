@@ -1,7 +1,10 @@
 //! The error of a run, at the library's boundary: the input could not be
-//! read (exit code 3) or the output could not be written (exit code 5).
-//! Every stage (conversion, Markdown site, check) fails with it.
+//! read (exit code 3), the output could not be written (exit code 5), or
+//! `check --write-cleaned` could not make its copy of the export (3 when
+//! the input is not XML it can scan, else 5). Every stage (conversion,
+//! Markdown site, check) fails with it.
 
+use crate::check::cleaned::CleanError;
 use crate::read;
 use std::fmt;
 use std::io;
@@ -18,14 +21,30 @@ pub enum RunError {
         /// The I/O error.
         source: io::Error,
     },
+    /// Writing the cleaned copy of the export failed (exit code 3 when the
+    /// export is not XML that can be scanned, else 5).
+    Clean {
+        /// The export copied, as named.
+        input: String,
+        /// The copy, as named.
+        output: String,
+        /// Why, as [`write_cleaned`](crate::check::cleaned::write_cleaned)
+        /// says it.
+        source: CleanError,
+    },
 }
 
 impl RunError {
-    /// The process exit code: 3 for input errors, 5 for output errors.
+    /// The process exit code: 3 for input errors (an export the cleaned
+    /// copy cannot scan is one), 5 for output errors.
     pub fn exit_code(&self) -> i32 {
         match self {
             RunError::Input(e) => e.exit_code(),
-            RunError::Output { .. } => 5,
+            RunError::Clean {
+                source: CleanError::Xml { .. },
+                ..
+            } => 3,
+            RunError::Output { .. } | RunError::Clean { .. } => 5,
         }
     }
 
@@ -41,6 +60,9 @@ impl fmt::Display for RunError {
             RunError::Input(e) => e.fmt(f),
             RunError::Output { target, source } => {
                 write!(f, "{target}: cannot write the output: {source}")
+            }
+            RunError::Clean { input, output, source } => {
+                write!(f, "{output}: cannot write the cleaned copy of {input}: {source}")
             }
         }
     }

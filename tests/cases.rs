@@ -13,12 +13,17 @@
 //! behaviour the code gets wrong today: it must fail (and says so once it
 //! passes, so that the flag is removed). `WXR_BLESS=1` rewrites the expected
 //! outputs (and result flags) of the other cases with what the code gives.
+//!
+//! `slug.txt`, for [`wxr::transform::slug::sanitize_title`], has one case a
+//! line (`input<TAB>expected`, format in the file's header) with the same
+//! escapes. Its expected values are WordPress's, so it is never blessed.
 
 use crate::util::{bless, root};
 use std::collections::BTreeMap;
 use wxr::transform::autop::{shortcode_unautop, wpautop};
 use wxr::transform::html::{MORE, html_to_markdown_with};
 use wxr::transform::shortcodes::{Attachment, expand, expand_after_autop, expand_before_autop, handled};
+use wxr::transform::slug::sanitize_title;
 
 /// One case of a case file.
 #[derive(Debug)]
@@ -56,7 +61,9 @@ struct File {
     attachments: BTreeMap<i64, Attachment>,
 }
 
-/// Undoes the `[esc]` escapes: `\\`, `\n`, `\r`, `\t`, `\v`, `\f`, `\0`, `\u{HEX}`.
+/// Undoes the `[esc]` escapes (and those of `slug.txt`): `\\`, `\n`, `\r`,
+/// `\t`, `\v`, `\f`, `\0`, `\u{HEX}`. `line` is the 1-based line named
+/// when an escape is malformed.
 fn unescape(text: &str, line: usize) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars();
@@ -380,4 +387,38 @@ fn html_cases() {
             flags,
         }
     });
+}
+
+#[test]
+fn slug_cases() {
+    let path = root().join("fixtures").join("transform").join("slug.txt");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut cases = 0;
+    let mut failures = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let n = n + 1;
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let fields: Vec<&str> = line.split('\t').collect();
+        let [input, expected] = fields[..] else {
+            failures.push(format!("line {n}: want exactly one TAB: {line:?}"));
+            continue;
+        };
+        let (input, expected) = (unescape(input, n), unescape(expected, n));
+        cases += 1;
+        let got = sanitize_title(&input);
+        if got != expected {
+            failures.push(format!(
+                "line {n}: {input:?}\n    expected {expected:?}\n    got      {got:?}"
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {cases} slug.txt cases fail:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(cases >= 250, "only {cases} cases read from slug.txt");
 }

@@ -22,6 +22,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use wxr::check::{self, Options};
+use wxr::convert::RunError;
 use wxr::http::MapResolver;
 use wxr::merge::Inputs;
 use wxr::read::{ReadOptions, Source};
@@ -353,6 +354,69 @@ fn cleaned_export_with_the_namespace_written_without_its_slash() {
             "comment {id} must be gone"
         );
     }
+}
+
+/// A cleaned copy that cannot be made says why, in the cleaner's words,
+/// and writes nothing. Here the export is cut short inside its last item:
+/// `--salvage` lets the check read the complete items, but the copy of a
+/// damaged export is refused, as an input error (exit code 3).
+#[test]
+fn cleaned_export_errors_reach_the_user() {
+    let tmp = tempfile::tempdir().unwrap();
+    let original = std::fs::read_to_string(dir().join("offline.xml")).unwrap();
+    let cut = original.rfind("<item>").unwrap() + "<item>".len();
+    let input = tmp.path().join("damaged.xml");
+    std::fs::write(&input, &original[..cut]).unwrap();
+    let none = std::collections::BTreeSet::new();
+    let why = check::cleaned::write_cleaned(&input, &tmp.path().join("probe.xml"), &none).unwrap_err();
+    assert!(matches!(why, check::cleaned::CleanError::Xml { .. }), "{why}");
+    assert!(why.to_string().starts_with("XML error at byte "), "{why}");
+    let r = run(
+        tmp.path(),
+        &[
+            "check",
+            "damaged.xml",
+            "--offline",
+            "-q",
+            "--salvage",
+            "--write-cleaned",
+            "clean.xml",
+        ],
+    );
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    let line = format!("wxr: error: clean.xml: cannot write the cleaned copy of damaged.xml: {why}\n");
+    assert!(r.stderr.contains(&line), "want {line:?} in:\n{}", r.stderr);
+    assert!(!tmp.path().join("clean.xml").exists());
+}
+
+/// Ids to delete that are not in the export given (not the one the report
+/// comes from): the copy is refused with the ids, an output error.
+#[test]
+fn a_cleaned_copy_of_another_export_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut opts = Options::new();
+    opts.offline = true;
+    let input = Inputs::new(vec![Source::Path(dir().join("offline.xml"))], ReadOptions::default());
+    let report = check::run(&input, &opts, None).unwrap().report;
+    let other = tmp.path().join("other.xml");
+    std::fs::write(&other, "<rss><channel><item><title>x</title></item></channel></rss>").unwrap();
+    let clean = tmp.path().join("clean.xml");
+    let err = check::repair(&report, check::Severity::Error, None, Some((&other, &clean))).unwrap_err();
+    assert!(
+        matches!(&err, RunError::Clean { source: check::cleaned::CleanError::NotFound(ids), .. }
+            if *ids == [141, 142, 143, 144, 153, 154, 155, 158]),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{}: cannot write the cleaned copy of {}: 8 comment(s) to delete are not in the file (ids 141, 142, 143, 144, 153…): nothing was written",
+            clean.display(),
+            other.display()
+        )
+    );
+    assert_eq!(err.exit_code(), 5);
+    assert!(!clean.exists());
 }
 
 #[test]

@@ -6,8 +6,9 @@
 //! * `cli`: exit codes, standard input, gzip, atomic output, `info`;
 //! * `markdown`: the Markdown site writer, as whole trees per generator;
 //! * `media`: `--download-media` against a local HTTP server;
-//! * `cases`: the case files of `fixtures/transform/` for shortcode
-//!   expansion and HTML → Markdown (`WXR_BLESS=1` rewrites them);
+//! * `cases`: the case files of `fixtures/transform/` for wpautop,
+//!   shortcode expansion, HTML → Markdown (`WXR_BLESS=1` rewrites them)
+//!   and WordPress's slugs;
 //! * `sql`: SQL scripts and SQLite databases, loaded into SQLite and (with
 //!   `tests/with-databases.sh`) PostgreSQL and MariaDB;
 //! * `corpus`: the real exports of `../shared/corpus` (when `WXR_CORPUS`

@@ -48,7 +48,8 @@ pub const REPORT_VERSION: u32 = 1;
 /// The repairs a report asks for: the ids of the comments whose findings
 /// at or above `min` say `delete`, one per line, into `ids`; and a copy of
 /// the export `input` without those comments into `cleaned`. Returns what
-/// the copy changed.
+/// the copy changed; a copy that cannot be made is a [`RunError::Clean`]
+/// carrying the [`cleaned::CleanError`], and `cleaned` is left as it was.
 pub fn repair(
     report: &report::Report,
     min: Severity,
@@ -56,13 +57,13 @@ pub fn repair(
     cleaned: Option<(&std::path::Path, &std::path::Path)>,
 ) -> Result<Option<cleaned::CleanStats>, RunError> {
     let delete = report.delete_ids(min);
-    let out_err = |path: &std::path::Path, e: std::io::Error| RunError::Output {
-        target: path.display().to_string(),
-        source: e,
-    };
     if let Some(path) = ids {
-        crate::output::write_atomically(path, |w| delete.iter().try_for_each(|id| writeln!(w, "{id}")))
-            .map_err(|e| out_err(path, e))?;
+        crate::output::write_atomically(path, |w| delete.iter().try_for_each(|id| writeln!(w, "{id}"))).map_err(
+            |source| RunError::Output {
+                target: path.display().to_string(),
+                source,
+            },
+        )?;
     }
     let Some((input, output)) = cleaned else {
         return Ok(None);
@@ -70,7 +71,11 @@ pub fn repair(
     let ids: std::collections::BTreeSet<i64> = delete.into_iter().collect();
     cleaned::write_cleaned(input, output, &ids)
         .map(Some)
-        .map_err(|e| out_err(output, std::io::Error::other(e.to_string())))
+        .map_err(|source| RunError::Clean {
+            input: input.display().to_string(),
+            output: output.display().to_string(),
+            source,
+        })
 }
 
 /// Everything `check` needs to know.

@@ -21,7 +21,7 @@
 //! as on a WordPress site.
 //!
 //! The fixture `fixtures/transform/slug.txt` holds the cases of WordPress's unit tests and
-//! many more, each checked against WordPress's PHP.
+//! many more, each checked against WordPress's PHP; `tests/cases.rs` runs it.
 //!
 //! # Deviations from WordPress
 //!
@@ -893,81 +893,6 @@ fn is_windows_device(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const FIXTURE: &str = include_str!("../../fixtures/transform/slug.txt");
-
-    /// Undoes the fixture's escapes: `\t`, `\n`, `\r`, `\0`, `\\`, `\u{…}`.
-    fn unescape(s: &str) -> Result<String, String> {
-        let mut out = String::with_capacity(s.len());
-        let mut chars = s.chars();
-        while let Some(c) = chars.next() {
-            if c != '\\' {
-                out.push(c);
-                continue;
-            }
-            match chars.next() {
-                Some('t') => out.push('\t'),
-                Some('n') => out.push('\n'),
-                Some('r') => out.push('\r'),
-                Some('0') => out.push('\0'),
-                Some('\\') => out.push('\\'),
-                Some('u') => {
-                    let rest = chars.as_str();
-                    let hex = rest
-                        .strip_prefix('{')
-                        .and_then(|r| r.split_once('}'))
-                        .map(|(hex, _)| hex)
-                        .ok_or_else(|| format!("bad \\u escape in {s:?}"))?;
-                    let c = u32::from_str_radix(hex, 16)
-                        .ok()
-                        .and_then(char::from_u32)
-                        .ok_or_else(|| format!("bad \\u{{{hex}}} in {s:?}"))?;
-                    out.push(c);
-                    chars = rest[hex.len() + 2..].chars();
-                }
-                other => return Err(format!("unknown escape \\{} in {s:?}", other.unwrap_or(' '))),
-            }
-        }
-        Ok(out)
-    }
-
-    #[test]
-    fn fixture_matches_wordpress() {
-        let mut cases = 0;
-        let mut failures = Vec::new();
-        for (n, line) in FIXTURE.lines().enumerate() {
-            let n = n + 1;
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let fields: Vec<&str> = line.split('\t').collect();
-            let [input, expected] = fields[..] else {
-                failures.push(format!("line {n}: want exactly one TAB: {line:?}"));
-                continue;
-            };
-            let (input, expected) = match (unescape(input), unescape(expected)) {
-                (Ok(i), Ok(e)) => (i, e),
-                (Err(e), _) | (_, Err(e)) => {
-                    failures.push(format!("line {n}: {e}"));
-                    continue;
-                }
-            };
-            cases += 1;
-            let got = sanitize_title(&input);
-            if got != expected {
-                failures.push(format!(
-                    "line {n}: {input:?}\n    expected {expected:?}\n    got      {got:?}"
-                ));
-            }
-        }
-        assert!(
-            failures.is_empty(),
-            "{} of {cases} fixture cases failed:\n{}",
-            failures.len(),
-            failures.join("\n")
-        );
-        assert!(cases >= 150, "only {cases} cases read from the fixture");
-    }
 
     #[test]
     fn remove_accents_locales_like_wordpress() {

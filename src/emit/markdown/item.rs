@@ -137,7 +137,11 @@ fn fields(
     origin.put_str("wp_link", item.link.as_deref());
     opts.ssg.front_matter(Entry {
         kind: &item.kind,
-        planned,
+        path: &planned.path,
+        url: &planned.url,
+        slug: &planned.slug,
+        draft: planned.draft,
+        aliases: &planned.aliases,
         title: item.title.clone().unwrap_or_default(),
         date: front_matter::date_with_offset(item.date.as_deref(), item.date_gmt.as_deref()),
         modified: front_matter::date_with_offset(item.modified.as_deref(), item.modified_gmt.as_deref()),

@@ -4,8 +4,7 @@
 //! that pages nest under parents that come later in the file, internal
 //! links can be rewritten, and collisions are settled deterministically.
 
-use super::Ssg;
-use super::ssg::Place;
+use super::ssg::{Place, Ssg};
 use crate::site::IndexItem;
 use crate::transform::slug::{ascii_slug, decode_slug, safe_component, sanitize_title};
 use std::collections::{BTreeSet, HashMap};

@@ -33,7 +33,7 @@ impl Generator for Astro {
         f.put_str("description", e.summary.as_deref());
         f.put_str("pubDate", e.date.as_deref());
         f.put_str("updatedDate", e.modified.as_deref());
-        f.put("draft", Value::Bool(e.planned.draft));
+        f.put("draft", Value::Bool(e.draft));
         f.put_list("categories", &e.categories);
         f.put_list("tags", &e.tags);
         f.put_str("author", e.author.as_deref());

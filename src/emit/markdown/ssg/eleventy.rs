@@ -30,12 +30,12 @@ impl Generator for Eleventy {
         let mut f = Fields::default();
         f.put("title", Value::Str(e.title));
         f.put_str("date", e.date.as_deref());
-        f.put("permalink", Value::Str(e.planned.url.clone()));
+        f.put("permalink", Value::Str(e.url.to_string()));
         f.put_list("tags", &e.tags);
         f.put_list("categories", &e.categories);
         f.put_str("author", e.author.as_deref());
         f.put_str("excerpt", e.summary.as_deref());
-        if e.planned.draft {
+        if e.draft {
             f.put("draft", Value::Bool(true));
             f.put("eleventyExcludeFromCollections", Value::Bool(true));
         }

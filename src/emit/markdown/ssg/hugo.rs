@@ -32,9 +32,9 @@ impl Generator for Hugo {
         f.put("title", Value::Str(e.title));
         f.put_str("date", e.date.as_deref());
         f.put_str("lastmod", e.modified.as_deref());
-        f.put("draft", Value::Bool(e.planned.draft));
-        f.put("slug", Value::Str(e.planned.slug.clone()));
-        f.put_list("aliases", &e.planned.aliases);
+        f.put("draft", Value::Bool(e.draft));
+        f.put("slug", Value::Str(e.slug.to_string()));
+        f.put_list("aliases", e.aliases);
         f.put_str("summary", e.summary.as_deref());
         f.put_list("categories", &e.categories);
         f.put_list("tags", &e.tags);

@@ -62,8 +62,8 @@ impl Generator for Jekyll {
         if e.more {
             f.put("excerpt_separator", Value::Str(self.more().into()));
         }
-        f.put("permalink", Value::Str(e.planned.url.clone()));
-        f.put_list("redirect_from", &e.planned.aliases);
+        f.put("permalink", Value::Str(e.url.to_string()));
+        f.put_list("redirect_from", e.aliases);
         f.put_str("image", e.featured.as_deref());
         origin_at_top(&mut f, e.origin, e.meta);
         f

@@ -6,6 +6,10 @@
 //! the names and placement of its front matter fields and their usual
 //! syntax, its summary divider, and where static files and comment data
 //! go. Adding one is a file here, its `mod` line and its registry line.
+//!
+//! The generators know nothing of the site plan: the plan asks them where
+//! an item goes (a [`Place`] in, a path and URL out), and the item's
+//! [`Entry`] carries the path, URL, slug and old URLs the plan settled.
 
 mod astro;
 mod eleventy;
@@ -15,7 +19,6 @@ mod plain;
 mod zola;
 
 use super::front_matter::{Fields, Syntax, Value};
-use super::plan::Planned;
 use std::collections::BTreeMap;
 
 /// What differs between static site generators.
@@ -136,8 +139,16 @@ impl Place<'_> {
 pub struct Entry<'a> {
     /// The post type.
     pub kind: &'a str,
-    /// Where it goes: path, URL, slug, draft, old URLs.
-    pub planned: &'a Planned,
+    /// Its file, relative to the site directory, `/`-separated.
+    pub path: &'a str,
+    /// The URL path it is served at (`/posts/slug/`).
+    pub url: &'a str,
+    /// The slug (decoded).
+    pub slug: &'a str,
+    /// Written as a draft.
+    pub draft: bool,
+    /// Old URL paths that must lead here (permalink, old slugs).
+    pub aliases: &'a [String],
     /// The title.
     pub title: String,
     /// Published, with the UTC offset when known.

@@ -30,13 +30,13 @@ impl Generator for Plain {
         f.put("title", Value::Str(e.title));
         f.put_str("date", e.date.as_deref());
         f.put_str("updated", e.modified.as_deref());
-        f.put("draft", Value::Bool(e.planned.draft));
-        f.put("slug", Value::Str(e.planned.slug.clone()));
+        f.put("draft", Value::Bool(e.draft));
+        f.put("slug", Value::Str(e.slug.to_string()));
         f.put_list("categories", &e.categories);
         f.put_list("tags", &e.tags);
         f.put_str("author", e.author.as_deref());
         f.put_str("excerpt", e.summary.as_deref());
-        f.put_list("aliases", &e.planned.aliases);
+        f.put_list("aliases", e.aliases);
         origin_at_top(&mut f, e.origin, e.meta);
         f
     }

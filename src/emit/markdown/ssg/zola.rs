@@ -36,11 +36,11 @@ impl Generator for Zola {
 
     fn front_matter(&self, e: Entry<'_>) -> Fields {
         let mut f = Fields::default();
-        let draft = e.planned.draft;
+        let draft = e.draft;
         // Zola writes an alias's page at the path as given: a
         // percent-encoded one would land in a directory named `%ce%b5…`,
         // which no server maps the URL to.
-        let aliases: Vec<String> = e.planned.aliases.iter().map(|a| decode_slug(a)).collect();
+        let aliases: Vec<String> = e.aliases.iter().map(|a| decode_slug(a)).collect();
         let mut tax = Fields::default();
         tax.put_list("categories", &e.categories);
         tax.put_list("tags", &e.tags);
@@ -50,7 +50,7 @@ impl Generator for Zola {
         // Where the item came from; Zola only allows its own keys at the top.
         let mut extra = e.origin;
         f.put("title", Value::Str(e.title));
-        if e.planned.path.ends_with("/_index.md") {
+        if e.path.ends_with("/_index.md") {
             // A page with child pages is a Zola section, whose front
             // matter refuses page fields: its URL is its directory, and
             // its dates and terms go under `extra`.
@@ -66,7 +66,7 @@ impl Generator for Zola {
             f.put_str("date", e.date.as_deref());
             f.put_str("updated", e.modified.as_deref());
             f.put("draft", Value::Bool(draft));
-            f.put("slug", Value::Str(e.planned.slug.clone()));
+            f.put("slug", Value::Str(e.slug.to_string()));
             f.put_list("aliases", &aliases);
             f.put_str("description", e.summary.as_deref());
             if !tax.0.is_empty() {
