@@ -356,6 +356,37 @@ fn cleaned_export_with_the_namespace_written_without_its_slash() {
     }
 }
 
+/// A comment written with two `<wp:comment_id>`s is the comment of the last
+/// one, for the reader that makes the report and for the cleaner that
+/// removes what it lists (the cleaner kept the first, found none of the
+/// ids and wrote nothing).
+#[test]
+fn cleaned_export_takes_the_comment_id_the_report_took() {
+    let tmp = tempfile::tempdir().unwrap();
+    let original = std::fs::read_to_string(dir().join("offline.xml")).unwrap();
+    let id = "<wp:comment_id>141</wp:comment_id>";
+    assert_eq!(original.matches(id).count(), 1);
+    let input = tmp.path().join("two-ids.xml");
+    std::fs::write(
+        &input,
+        original.replace(id, &format!("<wp:comment_id>9141</wp:comment_id>{id}")),
+    )
+    .unwrap();
+    let r = run(
+        tmp.path(),
+        &["check", "two-ids.xml", "--offline", "--write-cleaned", "clean.xml"],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("clean.xml: 8 comment(s) removed, 1 reply(ies) re-parented"),
+        "{}",
+        r.stderr
+    );
+    let cleaned = std::fs::read_to_string(tmp.path().join("clean.xml")).unwrap();
+    assert!(!cleaned.contains(id) && !cleaned.contains("9141"));
+}
+
 /// A cleaned copy that cannot be made says why, in the cleaner's words,
 /// and writes nothing. Here the export is cut short inside its last item:
 /// `--salvage` lets the check read the complete items, but the copy of a

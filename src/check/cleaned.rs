@@ -410,11 +410,10 @@ struct Comment {
     start: u64,
     /// Absolute offset just after `</wp:comment>`.
     end: u64,
+    /// The last `<wp:comment_id>`, as the reader keeps it.
     id: Option<i64>,
-    /// Whether a `<wp:comment_id>` was seen (the first one counts).
-    id_seen: bool,
+    /// The last `<wp:comment_parent>`, as the reader keeps it.
     parent: Option<Parent>,
-    parent_seen: bool,
 }
 
 /// State while inside one `<item>`.
@@ -600,18 +599,15 @@ impl Cleaner<'_> {
                         }
                         let number = if field.bad { None } else { parse_number(&value) };
                         match field.kind {
-                            FieldKind::Id if !comment.id_seen => {
-                                comment.id_seen = true;
-                                comment.id = number;
-                            }
-                            FieldKind::Parent if !comment.parent_seen => {
-                                comment.parent_seen = true;
+                            // The last one counts, as in the reader that
+                            // made the report.
+                            FieldKind::Id => comment.id = number,
+                            FieldKind::Parent => {
                                 comment.parent = number.map(|value| Parent {
                                     value,
                                     pieces: field.pieces,
                                 });
                             }
-                            _ => {}
                         }
                     }
                 } else if item.depth == 0
