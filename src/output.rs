@@ -49,6 +49,8 @@ pub enum Output {
         target: PathBuf,
         /// Synced before the rename or not.
         durability: Durability,
+        /// The permissions of the file it replaces, kept.
+        keep: Option<std::fs::Permissions>,
     },
 }
 
@@ -56,16 +58,23 @@ impl Output {
     /// Starts writing `path`: opens a device or a pipe in place, otherwise
     /// makes a temporary file beside the target.
     pub fn create(path: &Path, durability: Durability) -> io::Result<Output> {
-        // Asked of the path itself: `/dev/stdout` leads through
-        // `/proc/self/fd/1` to a pipe that has no name to follow.
-        if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        // One look at the path in the common case, a new file (a site
+        // writes thousands). A link is asked about where it leads:
+        // `/dev/stdout` leads through `/proc/self/fd/1` to a pipe that has
+        // no name to follow.
+        let (target, found) = match std::fs::symlink_metadata(path) {
+            Ok(m) if m.file_type().is_symlink() => (resolve_links(path), std::fs::metadata(path).ok()),
+            Ok(m) => (path.to_path_buf(), Some(m)),
+            Err(_) => (path.to_path_buf(), None),
+        };
+        if found.as_ref().is_some_and(|m| !m.is_file() && !m.is_dir()) {
             return Ok(Output::InPlace(std::fs::OpenOptions::new().write(true).open(path)?));
         }
-        let target = resolve_links(path);
         Ok(Output::Replace {
             tmp: temp_beside(&target)?,
             target,
             durability,
+            keep: found.filter(|m| m.is_file()).map(|m| m.permissions()),
         })
     }
 
@@ -115,12 +124,13 @@ impl Output {
                 tmp,
                 target,
                 durability,
+                keep,
             } => {
                 if durability == Durability::Synced {
                     tmp.as_file().sync_all()?;
                 }
-                if let Ok(old) = std::fs::metadata(&target) {
-                    tmp.as_file().set_permissions(old.permissions())?;
+                if let Some(permissions) = keep {
+                    tmp.as_file().set_permissions(permissions)?;
                 }
                 tmp.persist(&target).map_err(|e| e.error)?;
                 #[cfg(unix)]
