@@ -145,16 +145,66 @@ pub struct SiteIndex {
     items: Vec<IndexItem>,
     /// id → the item's place in `items` (the last one with that id).
     by_id: HashMap<i64, usize>,
-    /// Normalized link path → ids.
-    permalinks: HashMap<String, Vec<i64>>,
-    /// Normalized path of permalink-shaped guids → ids.
-    guids: HashMap<String, Vec<i64>>,
-    /// Normalized slug → ids.
-    slugs: HashMap<String, Vec<i64>>,
-    /// Normalized old slug (`_wp_old_slug`) → ids.
-    old_slugs: HashMap<String, Vec<i64>>,
-    /// Attachment file URL ([`source_key`]) → id.
-    files: HashMap<String, i64>,
+    /// Normalized link path → items ([`SiteIndex::permalink_key`]).
+    permalinks: KeyMap,
+    /// Normalized path of permalink-shaped guids → items.
+    guids: KeyMap,
+    /// Normalized slug → items.
+    slugs: KeyMap,
+    /// Normalized old slug (`_wp_old_slug`) → items.
+    old_slugs: KeyMap,
+    /// Attachment file URL ([`source_key`]) → items, the first counting.
+    files: KeyMap,
+}
+
+/// Items by a text key: a link path, a slug, a file URL. A key is held as
+/// its 64-bit hash under this run's random hash key, not as text (each
+/// item keeps the text its keys come from, and a large export's keys
+/// would be held twice). Hashes may collide, so every candidate is
+/// checked against the key its item gives ([`SiteIndex::find`]).
+#[derive(Debug, Clone, Default)]
+struct KeyMap {
+    hasher: std::hash::RandomState,
+    map: HashMap<u64, Places>,
+}
+
+/// Places in [`SiteIndex::items`] under one hash, in export order; one
+/// place needs no allocation.
+#[derive(Debug, Clone)]
+enum Places {
+    One(usize),
+    Many(Vec<usize>),
+}
+
+impl KeyMap {
+    fn insert(&mut self, key: &str, pos: usize) {
+        use std::collections::hash_map::Entry;
+        use std::hash::BuildHasher;
+        match self.map.entry(self.hasher.hash_one(key)) {
+            Entry::Vacant(e) => {
+                e.insert(Places::One(pos));
+            }
+            Entry::Occupied(mut e) => {
+                let places = e.get_mut();
+                match places {
+                    Places::One(p) if *p == pos => {}
+                    Places::One(p) => *places = Places::Many(vec![*p, pos]),
+                    // Items are added in order: a repeat is the last one.
+                    Places::Many(v) if v.last() == Some(&pos) => {}
+                    Places::Many(v) => v.push(pos),
+                }
+            }
+        }
+    }
+
+    fn candidates(&self, key: &str) -> &[usize] {
+        use std::hash::BuildHasher;
+        match self.map.get(&self.hasher.hash_one(key)) {
+            None => &[],
+            Some(Places::One(p)) => std::slice::from_ref(p),
+            Some(Places::Many(v)) => v,
+        }
+    }
 }
 
 /// First path segments of WordPress's own URLs, which never name an item
@@ -178,19 +228,32 @@ enum Found<T> {
     Ambiguous,
 }
 
-fn lookup(map: &HashMap<String, Vec<i64>>, key: &str) -> Found<i64> {
-    match map.get(key).map(Vec::as_slice) {
-        None | Some([]) => Found::None,
-        Some([id]) => Found::One(*id),
-        Some(_) => Found::Ambiguous,
-    }
+/// Which key of an item a [`KeyMap`] holds.
+#[derive(Clone, Copy)]
+enum Key {
+    Permalink,
+    Guid,
+    Slug,
+    OldSlug,
+    File,
 }
 
-fn push_unique(map: &mut HashMap<String, Vec<i64>>, key: String, id: i64) {
-    let ids = map.entry(key).or_default();
-    if !ids.contains(&id) {
-        ids.push(id);
-    }
+/// The item's slug as the slug index holds it ([`normalize_slug`]).
+fn slug_key(item: &IndexItem) -> Option<String> {
+    item.slug.as_deref().map(normalize_slug).filter(|s| !s.is_empty())
+}
+
+/// The item's old slugs, normalized as its slug is.
+fn old_slug_keys(item: &IndexItem) -> impl Iterator<Item = String> + '_ {
+    item.old_slugs
+        .iter()
+        .map(|s| normalize_slug(s))
+        .filter(|s| !s.is_empty())
+}
+
+/// An attachment's file URL as [`source_key`] compares it.
+fn file_key(item: &IndexItem) -> Option<String> {
+    item.attachment_url.as_deref().and_then(source_key)
 }
 
 impl SiteIndex {
@@ -237,48 +300,115 @@ impl SiteIndex {
     pub fn add_item(&mut self, item: IndexItem) {
         let pos = self.items.len();
         if let Some(id) = item.id {
-            self.index_urls(&item, id);
+            self.index_urls(&item, pos);
             self.by_id.insert(id, pos);
         }
         self.items.push(item);
     }
 
-    fn index_urls(&mut self, item: &IndexItem, id: i64) {
-        if let Some(link) = item.link.as_deref().and_then(|l| parse_http(l, None)) {
-            if let Some(host) = host_key(&link) {
-                self.hosts.insert(host);
-            }
-            let segs = self.site_segments(link.path());
-            if link.query().is_none() && !segs.is_empty() {
-                push_unique(&mut self.permalinks, segs.join("/"), id);
-            }
-        }
-        if let Some(guid) = item.guid.as_deref().and_then(|g| parse_http(g, None)) {
-            if query_id(&guid).is_some() {
-                if let Some(host) = host_key(&guid) {
-                    self.hosts.insert(host);
-                }
-            } else if item.kind != "attachment" {
-                // An attachment's guid is the URL of its file, not of a page.
-                let segs = self.site_segments(guid.path());
-                if guid.query().is_none() && !segs.is_empty() {
-                    push_unique(&mut self.guids, segs.join("/"), id);
-                }
-            }
-        }
-        if let Some(slug) = item.slug.as_deref().map(normalize_slug)
-            && !slug.is_empty()
+    fn index_urls(&mut self, item: &IndexItem, pos: usize) {
+        // The link's host, and a `?p=N` guid's, are the site's.
+        if let Some(link) = item.link.as_deref().and_then(|l| parse_http(l, None))
+            && let Some(host) = host_key(&link)
         {
-            push_unique(&mut self.slugs, slug, id);
+            self.hosts.insert(host);
         }
-        for old in &item.old_slugs {
-            let old = normalize_slug(old);
-            if !old.is_empty() {
-                push_unique(&mut self.old_slugs, old, id);
+        if let Some(guid) = item.guid.as_deref().and_then(|g| parse_http(g, None))
+            && query_id(&guid).is_some()
+            && let Some(host) = host_key(&guid)
+        {
+            self.hosts.insert(host);
+        }
+        let keys = [
+            (Key::Permalink, self.permalink_key(item)),
+            (Key::Guid, self.guid_key(item)),
+            (Key::Slug, slug_key(item)),
+            (Key::File, file_key(item)),
+        ];
+        for (which, key) in keys {
+            if let Some(key) = key {
+                self.map_mut(which).insert(&key, pos);
             }
         }
-        if let Some(key) = item.attachment_url.as_deref().and_then(source_key) {
-            self.files.entry(key).or_insert(id);
+        for old in old_slug_keys(item) {
+            self.old_slugs.insert(&old, pos);
+        }
+    }
+
+    fn map(&self, which: Key) -> &KeyMap {
+        match which {
+            Key::Permalink => &self.permalinks,
+            Key::Guid => &self.guids,
+            Key::Slug => &self.slugs,
+            Key::OldSlug => &self.old_slugs,
+            Key::File => &self.files,
+        }
+    }
+
+    fn map_mut(&mut self, which: Key) -> &mut KeyMap {
+        match which {
+            Key::Permalink => &mut self.permalinks,
+            Key::Guid => &mut self.guids,
+            Key::Slug => &mut self.slugs,
+            Key::OldSlug => &mut self.old_slugs,
+            Key::File => &mut self.files,
+        }
+    }
+
+    /// The item's permalink as the index compares paths: its link's
+    /// segments relative to the home path (links with a query are not
+    /// paths).
+    fn permalink_key(&self, item: &IndexItem) -> Option<String> {
+        let link = parse_http(item.link.as_deref()?, None)?;
+        let segs = self.site_segments(link.path());
+        (link.query().is_none() && !segs.is_empty()).then(|| segs.join("/"))
+    }
+
+    /// A permalink-shaped guid, as [`SiteIndex::permalink_key`]. An
+    /// attachment's guid is the URL of its file, not of a page.
+    fn guid_key(&self, item: &IndexItem) -> Option<String> {
+        if item.kind == "attachment" {
+            return None;
+        }
+        let guid = parse_http(item.guid.as_deref()?, None)?;
+        if query_id(&guid).is_some() {
+            return None;
+        }
+        let segs = self.site_segments(guid.path());
+        (guid.query().is_none() && !segs.is_empty()).then(|| segs.join("/"))
+    }
+
+    /// The items that give `key` in map `which`, without repeating an id,
+    /// each as the last item with its id (as [`SiteIndex::item`] finds it).
+    fn find(&self, which: Key, key: &str) -> Vec<&IndexItem> {
+        let candidates = self.map(which).candidates(key);
+        let mut found: Vec<&IndexItem> = Vec::with_capacity(candidates.len().min(8));
+        let mut seen = std::collections::HashSet::new();
+        for &pos in candidates {
+            let Some(item) = self.items.get(pos) else { continue };
+            let gives = match which {
+                Key::Permalink => self.permalink_key(item).as_deref() == Some(key),
+                Key::Guid => self.guid_key(item).as_deref() == Some(key),
+                Key::Slug => slug_key(item).as_deref() == Some(key),
+                Key::OldSlug => old_slug_keys(item).any(|k| k == key),
+                Key::File => file_key(item).as_deref() == Some(key),
+            };
+            if let (true, Some(id)) = (gives, item.id)
+                && let Some(current) = self.item(id)
+                && seen.insert(id)
+            {
+                found.push(current);
+            }
+        }
+        found
+    }
+
+    /// One item under `key`, or none, or several.
+    fn lookup(&self, which: Key, key: &str) -> Found<i64> {
+        match self.find(which, key).as_slice() {
+            [] => Found::None,
+            [item] => item.id.map_or(Found::None, Found::One),
+            _ => Found::Ambiguous,
         }
     }
 
@@ -287,9 +417,8 @@ impl SiteIndex {
     /// does: any scheme, `www.` or not, escapes normalized.
     pub fn attachment(&self, url: &str) -> Option<&IndexItem> {
         let find = |u: &str| {
-            source_key(u)
-                .and_then(|k| self.files.get(&k))
-                .and_then(|&id| self.item(id))
+            let key = source_key(u)?;
+            self.find(Key::File, &key).first().copied()
         };
         find(url).or_else(|| find(&original_size(url)?))
     }
@@ -367,7 +496,7 @@ impl SiteIndex {
         // archive of a term, `/wp-content/…` a file, whatever the slugs).
         let paths = || std::iter::once(&segs[..]).chain(stripped.iter().map(Vec::as_slice));
         if !NOT_ITEM_BASES.contains(&segs[0].as_str()) {
-            let slug_path = paths().find(|p| p.last().is_some_and(|s| self.slugs.contains_key(s)));
+            let slug_path = paths().find(|p| p.last().is_some_and(|s| !self.find(Key::Slug, s).is_empty()));
             if let Some(path) = slug_path
                 && let Some(hit) = self.by_slug(path)
             {
@@ -376,7 +505,7 @@ impl SiteIndex {
             // An old slug, as WordPress redirects it: only when no item has
             // the slug now.
             if slug_path.is_none()
-                && let Some(id) = paths().find_map(|p| match lookup(&self.old_slugs, p.last()?) {
+                && let Some(id) = paths().find_map(|p| match self.lookup(Key::OldSlug, p.last()?) {
                     Found::One(id) => Some(id),
                     _ => None,
                 })
@@ -397,10 +526,10 @@ impl SiteIndex {
 
     /// Rule 5: the permalink index, then the guid index.
     fn exact(&self, key: &str) -> Found<(i64, Rule)> {
-        match lookup(&self.permalinks, key) {
+        match self.lookup(Key::Permalink, key) {
             Found::One(id) => Found::One((id, Rule::Permalink)),
             Found::Ambiguous => Found::Ambiguous,
-            Found::None => match lookup(&self.guids, key) {
+            Found::None => match self.lookup(Key::Guid, key) {
                 Found::One(id) => Found::One((id, Rule::Guid)),
                 Found::Ambiguous => Found::Ambiguous,
                 Found::None => Found::None,
@@ -412,7 +541,7 @@ impl SiteIndex {
     /// then by the parent's slug as the previous segment.
     fn by_slug(&self, segs: &[String]) -> Option<Resolved> {
         let (last, before) = segs.split_last()?;
-        let mut cands: Vec<&IndexItem> = self.slugs.get(last)?.iter().filter_map(|&id| self.item(id)).collect();
+        let mut cands = self.find(Key::Slug, last);
         let one = |c: &[&IndexItem], rule| match c {
             [item] => item.id.map(|id| Resolved { id, rule }),
             _ => None,
@@ -862,6 +991,26 @@ mod tests {
             Some((19, Rule::Permalink)),
             &["https://blog.example/2010/03/hello-world/photo/"],
         );
+    }
+
+    #[test]
+    fn a_hash_that_collides_finds_nothing() {
+        // The maps hold hashes: a place filed under a key its item does
+        // not give (what a collision would look like) is not a match.
+        let mut s = site();
+        let pos = s.items().iter().position(|i| i.id == Some(14)).unwrap();
+        for which in [Key::Permalink, Key::Guid, Key::Slug, Key::OldSlug, Key::File] {
+            s.map_mut(which).insert("2010/03/hello-world", pos);
+        }
+        expect(
+            &s,
+            Some((12, Rule::Permalink)),
+            &["https://blog.example/2010/03/hello-world/"],
+        );
+        s.slugs.insert("nobody", pos);
+        expect(&s, None, &["https://blog.example/nobody/"]);
+        assert!(s.find(Key::Slug, "nobody").is_empty());
+        assert_eq!(s.find(Key::Slug, "about").len(), 1);
     }
 
     #[test]
