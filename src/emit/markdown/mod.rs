@@ -206,14 +206,12 @@ pub fn write_site(inputs: &Inputs, opts: &Options) -> Result<SiteReport, RunErro
     }
     if !opts.dry_run {
         let manifest = index::media_manifest(&index, used);
-        let json = serde_json::to_string_pretty(&manifest).unwrap_or_default();
-        write_file(&opts.out_dir, "media.json", &(json + "\n"))?;
+        write_file_with(&opts.out_dir, "media.json", |w| write_json(w, &manifest))?;
     }
     let diags: Diagnostics = merged.take_diagnostics();
     report.diagnostics = diags.groups().to_vec();
     if !opts.dry_run {
-        let json = serde_json::to_string_pretty(&report).unwrap_or_default();
-        write_file(&opts.out_dir, "wxr-report.json", &(json + "\n"))?;
+        write_file_with(&opts.out_dir, "wxr-report.json", |w| write_json(w, &report))?;
     }
     Ok(report)
 }
@@ -305,8 +303,24 @@ impl<'a> Batches<'a> {
     }
 }
 
+/// `value` as pretty JSON and a newline.
+fn write_json(w: &mut dyn Write, value: &impl serde::Serialize) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, value)?;
+    w.write_all(b"\n")
+}
+
 /// Writes `rel` (a path made of safe components) under `dir`, atomically.
 fn write_file(dir: &Path, rel: &str, text: &str) -> Result<(), RunError> {
+    write_file_with(dir, rel, |w| w.write_all(text.as_bytes()))
+}
+
+/// Writes `rel` under `dir` as [`write_file`] does, streamed through
+/// `write` (buffered): a large report is never held as one string.
+fn write_file_with(
+    dir: &Path,
+    rel: &str,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), RunError> {
     let out_err = |source| RunError::Output {
         target: format!("{}/{rel}", dir.display()),
         source,
@@ -322,7 +336,11 @@ fn write_file(dir: &Path, rel: &str, text: &str) -> Result<(), RunError> {
     std::fs::create_dir_all(parent).map_err(out_err)?;
     let out = Output::create(&path, Durability::Unsynced).map_err(out_err)?;
     out.writer()
-        .and_then(|mut w| w.write_all(text.as_bytes()))
+        .and_then(|w| {
+            let mut w = std::io::BufWriter::with_capacity(64 * 1024, w);
+            write(&mut w)?;
+            w.flush()
+        })
         .map_err(out_err)?;
     out.commit().map_err(out_err)
 }
