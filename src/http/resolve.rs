@@ -176,8 +176,10 @@ impl std::error::Error for PrivateRefused {}
 
 /// True for loopback, private (10/8, 172.16/12, 192.168/16), link-local
 /// (169.254/16, fe80::/10), unspecified, CGNAT (100.64/10), unique local
-/// (fc00::/7), 0.0.0.0/8 and broadcast addresses, and IPv4-mapped IPv6
-/// forms of them.
+/// (fc00::/7), 0.0.0.0/8 and broadcast addresses, local-use NAT64
+/// (64:ff9b:1::/48), and the IPv6 forms that carry an IPv4 address to one
+/// of them: IPv4-mapped (`::ffff:a.b.c.d`), IPv4-compatible (`::a.b.c.d`),
+/// NAT64 (64:ff9b::/96) and 6to4 (2002::/16).
 pub fn is_private_ip(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
@@ -190,12 +192,20 @@ pub fn is_private_ip(ip: IpAddr) -> bool {
                 || (a == 100 && (64..=127).contains(&b))
         }
         IpAddr::V6(v6) => {
-            let first = v6.segments()[0];
+            let s = v6.segments();
+            let v4 = |hi: u16, lo: u16| std::net::Ipv4Addr::from((u32::from(hi) << 16) | u32::from(lo));
+            let carried = match s {
+                [0, 0, 0, 0, 0, 0xffff | 0, hi, lo] | [0x64, 0xff9b, 0, 0, 0, 0, hi, lo] | [0x2002, hi, lo, ..] => {
+                    Some(v4(hi, lo))
+                }
+                _ => None,
+            };
             v6.is_loopback()
                 || v6.is_unspecified()
-                || first & 0xfe00 == 0xfc00
-                || first & 0xffc0 == 0xfe80
-                || v6.to_ipv4_mapped().is_some_and(|v4| is_private_ip(IpAddr::V4(v4)))
+                || s[0] & 0xfe00 == 0xfc00
+                || s[0] & 0xffc0 == 0xfe80
+                || s[..3] == [0x64, 0xff9b, 1]
+                || carried.is_some_and(|v4| is_private_ip(IpAddr::V4(v4)))
         }
     }
 }
@@ -348,10 +358,26 @@ mod tests {
             "fd00::1",
             "fe80::1",
             "::ffff:127.0.0.1",
+            // IPv4 carried in IPv6: compatible, NAT64, 6to4; local NAT64.
+            "::127.0.0.1",
+            "::10.0.0.1",
+            "64:ff9b::127.0.0.1",
+            "64:ff9b::c0a8:101",
+            "2002:7f00:1::",
+            "2002:a9fe:a9fe::1",
+            "64:ff9b:1::5db8:d822",
         ] {
             assert!(is_private_ip(ip.parse().unwrap()), "{ip}");
         }
-        for ip in ["93.184.216.34", "100.128.0.1", "2606:2800:220:1::1", "172.32.0.1"] {
+        for ip in [
+            "93.184.216.34",
+            "100.128.0.1",
+            "2606:2800:220:1::1",
+            "172.32.0.1",
+            "64:ff9b::93.184.216.34",
+            "2002:5db8:d822::1",
+            "::ffff:93.184.216.34",
+        ] {
             assert!(!is_private_ip(ip.parse().unwrap()), "{ip}");
         }
     }
