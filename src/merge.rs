@@ -35,9 +35,9 @@ pub enum PingFilter {
     Keep,
     /// None.
     Drop,
-    /// All but these comment ids (the ones a check report marks for
+    /// All but these comments (the ones a check report marks for
     /// deletion).
-    Except(Arc<HashSet<i64>>),
+    Except(Arc<HashSet<crate::model::CommentRef>>),
 }
 
 /// What every opened input goes through before it is read, as stored
@@ -260,9 +260,10 @@ impl Merged {
                     if self.pings != PingFilter::Keep {
                         let before = item.comments.len();
                         let pings = &self.pings;
+                        let of = |comment| crate::model::CommentRef { item: item.id, comment };
                         item.comments.retain(|c| {
                             !c.kind.is_ping()
-                                || matches!(pings, PingFilter::Except(ids) if c.id.is_none_or(|id| !ids.contains(&id)))
+                                || matches!(pings, PingFilter::Except(refs) if c.id.is_none_or(|id| !refs.contains(&of(id))))
                         });
                         self.pings_dropped += (before - item.comments.len()) as u64;
                     }

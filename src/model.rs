@@ -90,6 +90,26 @@ pub struct ItemTerm {
     pub name: String,
 }
 
+/// A comment of the export named by its item's id and its own: comment ids
+/// are unique in one WordPress database, not across merged exports or in a
+/// crafted file, so a deletion is keyed by both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CommentRef {
+    /// `wp:post_id` of the item (none when the item has no id).
+    pub item: Option<i64>,
+    /// `wp:comment_id`.
+    pub comment: i64,
+}
+
+impl std::fmt::Display for CommentRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.item {
+            Some(item) => write!(f, "{} on item {item}", self.comment),
+            None => write!(f, "{} on an item without id", self.comment),
+        }
+    }
+}
+
 /// One `wp:comment` of an item: a comment, pingback or trackback.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct Comment {

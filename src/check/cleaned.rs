@@ -32,6 +32,7 @@
 //! to declare it. A `<wp:comment>` is recognised only as a direct child of `<item>`, and
 //! its id and parent only as direct children of the comment.
 
+use crate::model::CommentRef;
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::io::{self, BufRead, BufReader, Read, Write};
@@ -53,8 +54,8 @@ pub struct CleanStats {
     /// Number of `<item>` elements that were changed (at least one comment
     /// removed or re-parented).
     pub items: u64,
-    /// Ids to delete that no `<wp:comment>` of the file has.
-    pub not_found: Vec<i64>,
+    /// Comments to delete that the file does not have.
+    pub not_found: Vec<CommentRef>,
 }
 
 /// Why writing a cleaned copy failed.
@@ -65,7 +66,7 @@ pub enum CleanError {
     Io(io::Error),
     /// Comments to delete are not in the file: it is not the export the
     /// ids come from, or the cleaner did not recognize its comments.
-    NotFound(Vec<i64>),
+    NotFound(Vec<CommentRef>),
     /// The input is not XML that can be scanned.
     Xml {
         /// Byte offset in the (decompressed) input where the problem was found.
@@ -81,9 +82,14 @@ impl fmt::Display for CleanError {
             CleanError::Io(e) => write!(f, "I/O error: {e}"),
             CleanError::NotFound(ids) => write!(
                 f,
-                "{} comment(s) to delete are not in the file (ids {}…): nothing was written",
+                "{} comment(s) to delete are not in the file ({}{}): nothing was written",
                 ids.len(),
-                ids.iter().take(5).map(i64::to_string).collect::<Vec<_>>().join(", ")
+                ids.iter()
+                    .take(5)
+                    .map(CommentRef::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if ids.len() > 5 { "…" } else { "" }
             ),
             CleanError::Xml { offset, message } => {
                 write!(f, "XML error at byte {offset}: {message}")
@@ -120,7 +126,7 @@ impl From<io::Error> for CleanError {
 /// left untouched, and so it is when an id of `delete` is not in the file
 /// ([`CleanError::NotFound`]). Offsets in [`CleanError::Xml`] count bytes
 /// of the decompressed input.
-pub fn write_cleaned(input: &Path, output: &Path, delete: &BTreeSet<i64>) -> Result<CleanStats, CleanError> {
+pub fn write_cleaned(input: &Path, output: &Path, delete: &BTreeSet<CommentRef>) -> Result<CleanStats, CleanError> {
     // Opened as the reader opens it (gzip recognized by its content,
     // several members and zero padding read as `gzip -d` reads them).
     let raw = crate::read::Source::Path(input.to_path_buf()).open()?;
@@ -139,7 +145,11 @@ pub fn write_cleaned(input: &Path, output: &Path, delete: &BTreeSet<i64>) -> Res
 /// input must be plain XML here; no gzip detection).
 ///
 /// On error, part of the output may already have been written.
-pub fn clean<R: BufRead, W: Write>(input: R, mut output: W, delete: &BTreeSet<i64>) -> Result<CleanStats, CleanError> {
+pub fn clean<R: BufRead, W: Write>(
+    input: R,
+    mut output: W,
+    delete: &BTreeSet<CommentRef>,
+) -> Result<CleanStats, CleanError> {
     let mut src = Source::new(input);
     // quick-xml silently skips a UTF-8 byte order mark without counting it
     // in its positions; copy it ourselves so that positions stay exact.
@@ -316,6 +326,7 @@ enum Name {
     Comment,
     CommentId,
     CommentParent,
+    PostId,
     Other,
 }
 
@@ -353,6 +364,7 @@ fn name_of(res: &ResolveResult<'_>, name: QName<'_>) -> Name {
         "comment" => Name::Comment,
         "comment_id" => Name::CommentId,
         "comment_parent" => Name::CommentParent,
+        "post_id" => Name::PostId,
         _ => Name::Other,
     }
 }
@@ -383,11 +395,13 @@ struct Piece {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum FieldKind {
+    /// The item's `<wp:post_id>`.
+    PostId,
     Id,
     Parent,
 }
 
-/// An open `<wp:comment_id>` or `<wp:comment_parent>`.
+/// An open `<wp:comment_id>`, `<wp:comment_parent>` or `<wp:post_id>`.
 #[derive(Debug)]
 struct Field {
     kind: FieldKind,
@@ -421,16 +435,18 @@ struct Comment {
 struct Item {
     /// Open elements below `<item>`.
     depth: usize,
+    /// The last `<wp:post_id>`, as the reader keeps it.
+    post_id: Option<i64>,
     comments: Vec<Comment>,
     current: Option<Comment>,
     field: Option<Field>,
 }
 
 struct Cleaner<'d> {
-    delete: &'d BTreeSet<i64>,
+    delete: &'d BTreeSet<CommentRef>,
     stats: CleanStats,
-    /// Ids of `delete` met in the file.
-    found: BTreeSet<i64>,
+    /// Comments of `delete` met in the file.
+    found: BTreeSet<CommentRef>,
     /// Absolute offset of `Source::data[0]`.
     base: u64,
     /// Open elements in the document.
@@ -455,6 +471,18 @@ fn trim_range(bytes: &[u8]) -> Option<(usize, usize)> {
     let start = bytes.iter().position(|&b| !is_xml_space(b))?;
     let end = bytes.iter().rposition(|&b| !is_xml_space(b))? + 1;
     Some((start, end))
+}
+
+/// The number a field holds, its pieces read from the source buffer whose
+/// first byte is at absolute offset `base`.
+fn field_number<R>(field: &Field, src: &Source<R>, base: u64) -> Option<i64> {
+    let mut value = Vec::new();
+    for piece in &field.pieces {
+        let a = usize::try_from(piece.value.0.saturating_sub(base)).ok()?;
+        let b = usize::try_from(piece.value.1.saturating_sub(base)).ok()?;
+        value.extend_from_slice(src.data.get(a..b).unwrap_or(&[]));
+    }
+    parse_number(&value)
 }
 
 fn parse_number(bytes: &[u8]) -> Option<i64> {
@@ -531,6 +559,12 @@ impl Cleaner<'_> {
             Ev::Start(name) => {
                 if let Some(field) = item.field.as_mut() {
                     field.bad = true;
+                } else if item.depth == 0 && name == Name::PostId {
+                    item.field = Some(Field {
+                        kind: FieldKind::PostId,
+                        pieces: Vec::new(),
+                        bad: false,
+                    });
                 } else if item.depth == 0 && name == Name::Comment {
                     item.current = Some(Comment {
                         start: p0,
@@ -587,28 +621,30 @@ impl Cleaner<'_> {
                     return self.finish_item(item, src, p1, out);
                 }
                 item.depth -= 1;
-                if item.depth == 1 {
-                    if let (Some(field), Some(comment)) = (item.field.take(), item.current.as_mut()) {
-                        let mut value = Vec::new();
-                        for piece in &field.pieces {
-                            let a = usize::try_from(piece.value.0.saturating_sub(self.base)).ok();
-                            let b = usize::try_from(piece.value.1.saturating_sub(self.base)).ok();
-                            if let (Some(a), Some(b)) = (a, b) {
-                                value.extend_from_slice(src.data.get(a..b).unwrap_or(&[]));
-                            }
+                // A field ends where it began: `<wp:post_id>` under `<item>`, the
+                // others under `<wp:comment>`.
+                let depth = item.depth;
+                if let Some(field) = item
+                    .field
+                    .take_if(|f| depth == usize::from(f.kind != FieldKind::PostId))
+                {
+                    let number = if field.bad {
+                        None
+                    } else {
+                        field_number(&field, src, self.base)
+                    };
+                    match (field.kind, item.current.as_mut()) {
+                        // The last one counts, as in the reader that made
+                        // the report.
+                        (FieldKind::PostId, _) => item.post_id = number,
+                        (FieldKind::Id, Some(comment)) => comment.id = number,
+                        (FieldKind::Parent, Some(comment)) => {
+                            comment.parent = number.map(|value| Parent {
+                                value,
+                                pieces: field.pieces,
+                            });
                         }
-                        let number = if field.bad { None } else { parse_number(&value) };
-                        match field.kind {
-                            // The last one counts, as in the reader that
-                            // made the report.
-                            FieldKind::Id => comment.id = number,
-                            FieldKind::Parent => {
-                                comment.parent = number.map(|value| Parent {
-                                    value,
-                                    pieces: field.pieces,
-                                });
-                            }
-                        }
+                        (_, None) => {}
                     }
                 } else if item.depth == 0
                     && let Some(mut comment) = item.current.take()
@@ -640,10 +676,14 @@ impl Cleaner<'_> {
         let mut removed = vec![false; item.comments.len()];
         for (i, c) in item.comments.iter().enumerate() {
             if let Some(id) = c.id
-                && self.delete.contains(&id)
+                && let target = (CommentRef {
+                    item: item.post_id,
+                    comment: id,
+                })
+                && self.delete.contains(&target)
             {
                 removed[i] = true;
-                self.found.insert(id);
+                self.found.insert(target);
                 removed_parent
                     .entry(id)
                     .or_insert_with(|| c.parent.as_ref().map_or(0, |p| p.value));
@@ -744,8 +784,13 @@ impl Cleaner<'_> {
 mod tests {
     use super::*;
 
-    fn ids(v: &[i64]) -> BTreeSet<i64> {
-        v.iter().copied().collect()
+    /// Comments of items without an id (the test exports' items have none).
+    fn refs(v: &[i64]) -> Vec<CommentRef> {
+        v.iter().map(|&comment| CommentRef { item: None, comment }).collect()
+    }
+
+    fn ids(v: &[i64]) -> BTreeSet<CommentRef> {
+        refs(v).into_iter().collect()
     }
 
     fn run(input: &[u8], delete: &[i64]) -> (Vec<u8>, CleanStats) {
@@ -942,6 +987,29 @@ mod tests {
     }
 
     #[test]
+    fn a_comment_is_found_by_its_item_and_its_id() {
+        let input = "<rss xmlns:wp=\"http://wordpress.org/export/1.2/\"><channel>\
+<item><wp:post_id>1</wp:post_id><wp:post_id><![CDATA[ 2 ]]></wp:post_id>\
+<wp:comment><wp:comment_id>5</wp:comment_id></wp:comment></item>\
+<item><wp:post_id>3</wp:post_id><wp:comment><wp:comment_id>5</wp:comment_id><wp:post_id>9</wp:post_id></wp:comment></item>\
+</channel></rss>";
+        let at = |item| CommentRef {
+            item: Some(item),
+            comment: 5,
+        };
+        let mut out = Vec::new();
+        // The last `<wp:post_id>` of the item counts, as in the reader; one
+        // inside a comment is not the item's.
+        let stats = clean(input.as_bytes(), &mut out, &[at(2)].into()).expect("clean");
+        assert_eq!((stats.removed, stats.not_found.as_slice()), (1, &[][..]));
+        let out = String::from_utf8(out).unwrap();
+        assert_eq!(out.matches("<wp:comment_id>5</wp:comment_id>").count(), 1);
+        assert!(out.contains("<wp:post_id>9</wp:post_id>"));
+        let stats = clean(input.as_bytes(), &mut Vec::new(), &[at(1), at(9)].into()).expect("clean");
+        assert_eq!((stats.removed, stats.not_found), (0, vec![at(1), at(9)]));
+    }
+
+    #[test]
     fn split_parent_value_is_rewritten_whole() {
         // A parent written in two CDATA pieces reads as 12; it is replaced
         // by one CDATA section.
@@ -996,7 +1064,7 @@ mod tests {
         assert_eq!(
             stats,
             CleanStats {
-                not_found: vec![1],
+                not_found: refs(&[1]),
                 ..CleanStats::default()
             }
         );
@@ -1087,7 +1155,7 @@ mod tests {
             assert_eq!(
                 stats,
                 CleanStats {
-                    not_found: not_found.to_vec(),
+                    not_found: refs(not_found),
                     ..CleanStats::default()
                 }
             );
@@ -1196,7 +1264,7 @@ mod tests {
         std::fs::write(&in_path, doc(&[comment("1", "0", "a")])).expect("write");
         let err = write_cleaned(&in_path, &out_path, &ids(&[1, 7, 8])).unwrap_err();
         assert!(
-            matches!(&err, CleanError::NotFound(missing) if *missing == [7, 8]),
+            matches!(&err, CleanError::NotFound(missing) if *missing == refs(&[7, 8])),
             "{err}"
         );
         assert!(!out_path.exists());

@@ -56,9 +56,10 @@ pub fn repair(
     ids: Option<&std::path::Path>,
     cleaned: Option<(&std::path::Path, &std::path::Path)>,
 ) -> Result<Option<cleaned::CleanStats>, RunError> {
-    let delete = report.delete_ids(min);
+    let delete = report.to_delete(min);
     if let Some(path) = ids {
-        crate::output::write_atomically(path, |w| delete.iter().try_for_each(|id| writeln!(w, "{id}"))).map_err(
+        let ids = report.delete_ids(min);
+        crate::output::write_atomically(path, |w| ids.iter().try_for_each(|id| writeln!(w, "{id}"))).map_err(
             |source| RunError::Output {
                 target: path.display().to_string(),
                 source,
@@ -68,8 +69,8 @@ pub fn repair(
     let Some((input, output)) = cleaned else {
         return Ok(None);
     };
-    let ids: std::collections::BTreeSet<i64> = delete.into_iter().collect();
-    cleaned::write_cleaned(input, output, &ids)
+    let refs: std::collections::BTreeSet<_> = delete.into_iter().collect();
+    cleaned::write_cleaned(input, output, &refs)
         .map(Some)
         .map_err(|source| RunError::Clean {
             input: input.display().to_string(),

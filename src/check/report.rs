@@ -379,14 +379,29 @@ impl Report {
         }
     }
 
-    /// Comment ids whose findings at or above `min` say `delete`, sorted.
-    pub fn delete_ids(&self, min: Severity) -> Vec<i64> {
-        let mut ids: Vec<i64> = self
+    /// The comments whose findings at or above `min` say `delete`, by item
+    /// and comment id, sorted.
+    pub fn to_delete(&self, min: Severity) -> Vec<crate::model::CommentRef> {
+        let mut refs: Vec<crate::model::CommentRef> = self
             .findings
             .iter()
             .filter(|f| f.severity >= min && f.fix.action == Action::Delete)
-            .filter_map(|f| f.comment_id)
+            .filter_map(|f| {
+                Some(crate::model::CommentRef {
+                    item: f.item_id,
+                    comment: f.comment_id?,
+                })
+            })
             .collect();
+        refs.sort_unstable();
+        refs.dedup();
+        refs
+    }
+
+    /// The ids of [`Report::to_delete`], sorted (WordPress's own comment
+    /// ids, as `wp comment delete` takes them).
+    pub fn delete_ids(&self, min: Severity) -> Vec<i64> {
+        let mut ids: Vec<i64> = self.to_delete(min).iter().map(|r| r.comment).collect();
         ids.sort_unstable();
         ids.dedup();
         ids
@@ -416,9 +431,9 @@ impl Report {
                     .to_string(),
             );
         }
-        let ids = self.delete_ids(Severity::Info);
+        let refs = self.to_delete(Severity::Info);
         (
-            crate::merge::PingFilter::Except(std::sync::Arc::new(ids.into_iter().collect())),
+            crate::merge::PingFilter::Except(std::sync::Arc::new(refs.into_iter().collect())),
             warnings,
         )
     }
