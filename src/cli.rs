@@ -139,7 +139,7 @@ pub struct CheckArgs {
     #[arg(long)]
     pub allow_private: bool,
     /// The User-Agent sent.
-    #[arg(long, value_name = "STRING")]
+    #[arg(long, value_name = "STRING", value_parser = header_value)]
     pub user_agent: Option<String>,
     /// Keep fetch results in FILE (`--cache=FILE`; `.wxr-check-cache.jsonl`
     /// when no file is named) between runs: successes and 404/410 only,
@@ -189,6 +189,11 @@ pub enum FailOn {
     Info,
     /// Never: a pure report.
     Never,
+}
+
+/// The value of an option that is sent as an HTTP header.
+fn header_value(s: &str) -> Result<String, String> {
+    wxr::http::check_header_value(s).map(|()| s.to_string())
 }
 
 /// A size such as `1MiB`, `500KB`, `2M` or `65536`.
