@@ -452,6 +452,14 @@ impl ReadArgs {
     }
 }
 
+impl ConvertArgs {
+    /// The files the run writes: the output (the site's folder with
+    /// --format markdown).
+    pub fn outputs(&self) -> Vec<PathBuf> {
+        self.output.iter().cloned().collect()
+    }
+}
+
 impl PingArgs {
     /// `--pingbacks` and `--check-report` as a filter, with the warnings
     /// about the report.
@@ -588,6 +596,16 @@ impl TryFrom<&CheckArgs> for check::Options {
 }
 
 impl CheckArgs {
+    /// The files the run writes: the report, the ids, the cleaned copy and
+    /// the cache.
+    pub fn outputs(&self) -> Vec<PathBuf> {
+        [&self.output, &self.emit_delete_ids, &self.write_cleaned, &self.cache]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect()
+    }
+
     /// The export `--write-cleaned` copies: exactly one input file.
     pub fn cleaned(&self) -> Result<Option<(PathBuf, PathBuf)>, String> {
         match (&self.write_cleaned, self.read.inputs.as_slice()) {

@@ -44,7 +44,12 @@ fn run_convert(cli: &Cli, args: &cli::ConvertArgs) -> Result<u8, u8> {
     for w in warnings {
         say!("wxr: warning: {w}");
     }
-    let inputs = args.read.inputs().map_err(usage)?.with_pings(pings);
+    let inputs = args
+        .read
+        .inputs()
+        .map_err(usage)?
+        .with_pings(pings)
+        .with_outputs(args.outputs());
     match job {
         ConvertJob::Records(opts) => {
             let (inputs, progress) = Progress::bar(cli, inputs, 1);
@@ -92,7 +97,8 @@ fn run_check(cli: &Cli, args: &cli::CheckArgs) -> Result<u8, u8> {
     let opts = wxr::check::Options::try_from(args).map_err(usage)?;
     // Checked before any network: the cleaned copy is of one file.
     let cleaned = args.cleaned().map_err(usage)?;
-    let (mut inputs, progress) = Progress::bar(cli, args.read.inputs().map_err(usage)?, 1);
+    let inputs = args.read.inputs().map_err(usage)?.with_outputs(args.outputs());
+    let (mut inputs, progress) = Progress::bar(cli, inputs, 1);
     let fetching = Progress::spinner(cli, !args.offline, "{spinner} {pos} source(s) fetched {elapsed}");
     let fetched = fetching.counter.clone().unwrap_or_default();
     let outcome = convert::check(&mut inputs, &opts, Some(&fetched)).map_err(fail);

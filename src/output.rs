@@ -10,7 +10,10 @@
 //! the usual ones (0666 less the umask), not a temporary file's private
 //! 0600. A symbolic link is followed: the file it points to is replaced,
 //! the link kept. A device or a pipe (`-o /dev/stdout`) is written in
-//! place: renaming a file over it would replace it.
+//! place: renaming a file over it would replace it. No output replaces an
+//! input of the run ([`ReadFiles`]): the outputs named on the command line
+//! are refused before anything is read, the files of a site as each is
+//! made.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -27,6 +30,59 @@ pub enum Durability {
     /// files of a site, which a crash leaves either old or new, never
     /// partial.
     Unsynced,
+}
+
+/// The files a run reads, by device and inode: an output that is one of
+/// them, by whatever name (`./x`, a symbolic or a hard link), is refused
+/// rather than written over its input. Only regular files count: devices
+/// and pipes are written in place, never replaced.
+#[derive(Debug, Clone, Default)]
+pub struct ReadFiles {
+    #[cfg(unix)]
+    files: Vec<(u64, u64, String)>,
+}
+
+impl ReadFiles {
+    /// Adds the file `meta` describes, read under `name`.
+    pub fn add(&mut self, meta: &std::fs::Metadata, name: String) {
+        #[cfg(unix)]
+        if meta.is_file() {
+            use std::os::unix::fs::MetadataExt;
+            self.files.push((meta.dev(), meta.ino(), name));
+        }
+        #[cfg(not(unix))]
+        let _ = (meta, name);
+    }
+
+    /// Refuses `output` when it leads to one of the files read (nothing
+    /// there is a new file, which is fine).
+    pub fn refuse(&self, output: &Path) -> io::Result<()> {
+        match std::fs::metadata(output) {
+            Ok(m) => self.check(&m),
+            Err(_) => Ok(()),
+        }
+    }
+
+    /// Refuses the existing output `meta` describes when it is one of the
+    /// files read.
+    fn check(&self, meta: &std::fs::Metadata) -> io::Result<()> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            if let Some((_, _, name)) = self
+                .files
+                .iter()
+                .find(|(dev, ino, _)| meta.is_file() && (*dev, *ino) == (meta.dev(), meta.ino()))
+            {
+                return Err(io::Error::other(format!(
+                    "it is the input {name} (the same file): an output never replaces an input"
+                )));
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = meta;
+        Ok(())
+    }
 }
 
 /// An output being written: standard output, a file in place (devices,
@@ -58,6 +114,13 @@ impl Output {
     /// Starts writing `path`: opens a device or a pipe in place, otherwise
     /// makes a temporary file beside the target.
     pub fn create(path: &Path, durability: Durability) -> io::Result<Output> {
+        Output::create_sparing(path, durability, &ReadFiles::default())
+    }
+
+    /// [`Output::create`], refusing a `path` that is one of `inputs` (with
+    /// the look at the path it makes anyway): for outputs only known once
+    /// the inputs are read, such as the files of a site.
+    pub fn create_sparing(path: &Path, durability: Durability, inputs: &ReadFiles) -> io::Result<Output> {
         // One look at the path in the common case, a new file (a site
         // writes thousands). A link is asked about where it leads:
         // `/dev/stdout` leads through `/proc/self/fd/1` to a pipe that has
@@ -67,6 +130,9 @@ impl Output {
             Ok(m) => (path.to_path_buf(), Some(m)),
             Err(_) => (path.to_path_buf(), None),
         };
+        if let Some(m) = &found {
+            inputs.check(m)?;
+        }
         if found.as_ref().is_some_and(|m| !m.is_file() && !m.is_dir()) {
             return Ok(Output::InPlace(std::fs::OpenOptions::new().write(true).open(path)?));
         }

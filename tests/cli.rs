@@ -359,3 +359,232 @@ fn two_pass_jobs_read_standard_input() {
     let findings = |j: &str| serde_json::from_str::<serde_json::Value>(j).unwrap()["findings"].clone();
     assert_eq!(findings(&json), findings(&file.stdout));
 }
+
+/// Runs `wxr` in `dir` and gives up after 20 seconds (a run that waits on
+/// a pipe nobody writes).
+fn run_within(dir: &std::path::Path, args: &[&str]) -> Option<crate::util::Run> {
+    use std::process::Stdio;
+    let mut child = crate::util::wxr(dir)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    Some(child.wait_with_output().unwrap().into())
+}
+
+/// The names in `dir`, sorted.
+fn names(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// An output that is one of the inputs (by any name: `./`, a symbolic or
+/// a hard link, standard input redirected from it) is refused before any
+/// input is read, naming both; the export is left as it was.
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_an_input_is_refused_before_anything_is_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let export = std::fs::read(fixtures().join("french-blog-post.xml")).unwrap();
+    std::fs::write(dir.join("export.xml"), &export).unwrap();
+    std::fs::hard_link(dir.join("export.xml"), dir.join("hard.xml")).unwrap();
+    std::os::unix::fs::symlink("export.xml", dir.join("link.xml")).unwrap();
+    // A first input that nobody writes: a run that opened it would wait.
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.join("fifo"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let before = names(dir);
+    // (arguments, the output, the input it is)
+    let cases: &[(&[&str], &str, &str)] = &[
+        (
+            &["convert", "fifo", "export.xml", "-o", "export.xml"],
+            "export.xml",
+            "export.xml",
+        ),
+        (
+            &["convert", "fifo", "export.xml", "-o", "./export.xml"],
+            "./export.xml",
+            "export.xml",
+        ),
+        (
+            &["convert", "fifo", "export.xml", "-o", "link.xml"],
+            "link.xml",
+            "export.xml",
+        ),
+        (
+            &["convert", "fifo", "export.xml", "-o", "hard.xml"],
+            "hard.xml",
+            "export.xml",
+        ),
+        (
+            &["convert", "fifo", "link.xml", "-o", "export.xml"],
+            "export.xml",
+            "link.xml",
+        ),
+        (
+            &["convert", "fifo", "export.xml", "--format", "jsonl", "-o", "link.xml"],
+            "link.xml",
+            "export.xml",
+        ),
+        (
+            &[
+                "convert",
+                "fifo",
+                "export.xml",
+                "--format",
+                "sqlite",
+                "-o",
+                "export.xml",
+            ],
+            "export.xml",
+            "export.xml",
+        ),
+        (
+            &[
+                "convert",
+                "fifo",
+                "export.xml",
+                "--format",
+                "sqlite",
+                "--append",
+                "-o",
+                "hard.xml",
+            ],
+            "hard.xml",
+            "export.xml",
+        ),
+        (
+            &[
+                "convert",
+                "fifo",
+                "export.xml",
+                "--format",
+                "markdown",
+                "-o",
+                "export.xml",
+            ],
+            "export.xml",
+            "export.xml",
+        ),
+        (
+            &["check", "--offline", "fifo", "export.xml", "-o", "export.xml"],
+            "export.xml",
+            "export.xml",
+        ),
+        (
+            &[
+                "check",
+                "--offline",
+                "fifo",
+                "hard.xml",
+                "--emit-delete-ids",
+                "link.xml",
+            ],
+            "link.xml",
+            "hard.xml",
+        ),
+        (
+            &["check", "--offline", "fifo", "export.xml", "--cache=hard.xml"],
+            "hard.xml",
+            "export.xml",
+        ),
+    ];
+    for &(args, output, input) in cases {
+        let r = run_within(dir, args).unwrap_or_else(|| panic!("{args:?}: the run read its inputs first"));
+        assert_eq!(r.code, 5, "{args:?}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!("{output}: cannot write the output")),
+            "{args:?}: {}",
+            r.stderr
+        );
+        assert!(
+            r.stderr.contains(&format!("is the input {input} ")),
+            "{args:?}: {}",
+            r.stderr
+        );
+        assert_eq!(std::fs::read(dir.join("export.xml")).unwrap(), export, "{args:?}");
+        assert_eq!(names(dir), before, "{args:?}: nothing left behind");
+    }
+    // --write-cleaned takes one input: the copy may not be it.
+    let r = run_within(
+        dir,
+        &["check", "--offline", "export.xml", "--write-cleaned", "./export.xml"],
+    )
+    .unwrap();
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("./export.xml: cannot write the output"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("is the input export.xml"), "{}", r.stderr);
+    assert_eq!(std::fs::read(dir.join("export.xml")).unwrap(), export);
+
+    // Standard input redirected from the export.
+    let r: crate::util::Run = crate::util::wxr(dir)
+        .args(["convert", "-", "-o", "hard.xml"])
+        .stdin(std::fs::File::open(dir.join("export.xml")).unwrap())
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("hard.xml: cannot write the output: it is the input -"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(std::fs::read(dir.join("export.xml")).unwrap(), export);
+
+    // Another file is written as usual.
+    let r = run(dir, &["convert", "export.xml", "-o", "blog.json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+/// A file of the Markdown site that would replace an input is refused:
+/// the site can be written into the export's own folder.
+#[test]
+fn a_site_file_that_is_an_input_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    std::fs::create_dir(&site).unwrap();
+    let export = std::fs::read(fixtures().join("french-blog-post.xml")).unwrap();
+    // The name of the report the site writes last.
+    let input = site.join("wxr-report.json");
+    std::fs::write(&input, &export).unwrap();
+    let r = run(
+        tmp.path(),
+        &["convert", "site/wxr-report.json", "--format", "markdown", "-o", "site"],
+    );
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("site/wxr-report.json: cannot write the output: it is the input site/wxr-report.json"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(std::fs::read(&input).unwrap(), export);
+    std::fs::rename(&input, tmp.path().join("export.xml")).unwrap();
+    let r = run(
+        tmp.path(),
+        &["convert", "export.xml", "--format", "markdown", "-o", "."],
+    );
+    assert_eq!(r.code, 0, "the export's folder as the site: {}", r.stderr);
+}
