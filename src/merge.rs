@@ -13,7 +13,7 @@
 use crate::diag::{Diagnostic, Diagnostics, Location, Severity};
 use crate::error::RunError;
 use crate::model::{Author, Item, Record, Site, Term};
-use crate::output::ReadFiles;
+use crate::output::{ReadFiles, Unfinished};
 use crate::read::{Error, ReadOptions, Reader, Source};
 use std::collections::hash_map::{DefaultHasher, Entry};
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -69,8 +69,9 @@ pub struct Inputs {
     read: ReadOptions,
     pings: PingFilter,
     wrap: Option<Wrap>,
-    /// The temporary copy of standard input, removed when dropped.
-    spool: Option<tempfile::TempPath>,
+    /// The temporary copy of standard input, removed when dropped, and
+    /// its place in the list of unfinished files.
+    spool: Option<(tempfile::TempPath, Unfinished)>,
     stdin_read: AtomicBool,
     /// The files the run writes, none of which may be an input.
     outputs: Vec<PathBuf>,
@@ -171,9 +172,14 @@ impl Inputs {
         if self.spool.is_some() || !self.sources.contains(&Source::Stdin) {
             return Ok(());
         }
-        let mut tmp = tempfile::NamedTempFile::new()?;
-        std::io::copy(&mut std::io::stdin().lock(), &mut tmp)?;
-        self.spool = Some(tmp.into_temp_path());
+        let (mut tmp, unfinished) = Unfinished::make(tempfile::NamedTempFile::new, |t| t.path())?;
+        if let Err(e) = std::io::copy(&mut std::io::stdin().lock(), &mut tmp) {
+            // The file is removed before it leaves the list.
+            drop(tmp);
+            drop(unfinished);
+            return Err(e);
+        }
+        self.spool = Some((tmp.into_temp_path(), unfinished));
         Ok(())
     }
 
@@ -187,7 +193,7 @@ impl Inputs {
                 source: e,
             };
             let raw = match (source, &self.spool) {
-                (Source::Stdin, Some(spool)) => Source::Path(spool.to_path_buf()).open_raw(),
+                (Source::Stdin, Some((spool, _))) => Source::Path(spool.to_path_buf()).open_raw(),
                 (Source::Stdin, None) if self.stdin_read.swap(true, Ordering::Relaxed) => Err(std::io::Error::other(
                     "standard input was read already: it can be read only once",
                 )),

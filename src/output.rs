@@ -10,7 +10,10 @@
 //! the usual ones (0666 less the umask), not a temporary file's private
 //! 0600. A symbolic link is followed: the file it points to is replaced,
 //! the link kept. A device or a pipe (`-o /dev/stdout`) is written in
-//! place: renaming a file over it would replace it. No output replaces an
+//! place: renaming a file over it would replace it. Every temporary file
+//! a run makes (these, and the copy of standard input) is listed while it
+//! exists, so that a run interrupted by a signal removes them on its way
+//! out ([`remove_unfinished`]). No output replaces an
 //! input of the run ([`ReadFiles`]): the outputs named on the command line
 //! are refused before anything is read, the files of a site as each is
 //! made.
@@ -18,6 +21,69 @@
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+/// The temporary files that exist, and whether they are being removed.
+struct Listing {
+    stopping: bool,
+    paths: Vec<PathBuf>,
+}
+
+static UNFINISHED: Mutex<Listing> = Mutex::new(Listing {
+    stopping: false,
+    paths: Vec::new(),
+});
+
+fn listing() -> MutexGuard<'static, Listing> {
+    UNFINISHED.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// A temporary file's place in the list of unfinished files; dropping it
+/// takes the file off the list, so it is dropped after the file is renamed
+/// or removed.
+#[derive(Debug)]
+pub struct Unfinished(PathBuf);
+
+impl Unfinished {
+    /// Makes a temporary file with `make` and lists it at once (under the
+    /// list's lock: an interruption finds every file that exists). Refused
+    /// once [`remove_unfinished`] has run.
+    pub(crate) fn make<T>(
+        make: impl FnOnce() -> io::Result<T>,
+        path: impl FnOnce(&T) -> &Path,
+    ) -> io::Result<(T, Unfinished)> {
+        let mut list = listing();
+        if list.stopping {
+            return Err(io::Error::other("the run is being stopped"));
+        }
+        let made = make()?;
+        let path = path(&made).to_path_buf();
+        list.paths.push(path.clone());
+        Ok((made, Unfinished(path)))
+    }
+}
+
+impl Drop for Unfinished {
+    fn drop(&mut self) {
+        let mut list = listing();
+        if let Some(i) = list.paths.iter().position(|p| *p == self.0) {
+            list.paths.swap_remove(i);
+        }
+    }
+}
+
+/// Removes every temporary file of the run that is still listed, for a
+/// process about to end (the binary calls it on SIGINT and SIGTERM): no
+/// temporary file can be made after it. A target is never touched; a
+/// temporary file whose rename is under way is either renamed already
+/// (the target is complete) or removed (the target is as it was).
+pub fn remove_unfinished() {
+    let mut list = listing();
+    list.stopping = true;
+    for path in list.paths.drain(..) {
+        let _ = std::fs::remove_file(path);
+    }
+}
 
 /// Whether a replaced file must be on the disk before the run reports
 /// success.
@@ -107,6 +173,9 @@ pub enum Output {
         durability: Durability,
         /// The permissions of the file it replaces, kept.
         keep: Option<std::fs::Permissions>,
+        /// Its place in the list of unfinished files (after `tmp`: the
+        /// file goes first).
+        unfinished: Unfinished,
     },
 }
 
@@ -136,11 +205,13 @@ impl Output {
         if found.as_ref().is_some_and(|m| !m.is_file() && !m.is_dir()) {
             return Ok(Output::InPlace(std::fs::OpenOptions::new().write(true).open(path)?));
         }
+        let (tmp, unfinished) = Unfinished::make(|| temp_beside(&target), |t| t.path())?;
         Ok(Output::Replace {
-            tmp: temp_beside(&target)?,
+            tmp,
             target,
             durability,
             keep: found.filter(|m| m.is_file()).map(|m| m.permissions()),
+            unfinished,
         })
     }
 
@@ -191,6 +262,7 @@ impl Output {
                 target,
                 durability,
                 keep,
+                unfinished,
             } => {
                 if durability == Durability::Synced {
                     tmp.as_file().sync_all()?;
@@ -199,6 +271,7 @@ impl Output {
                     tmp.as_file().set_permissions(permissions)?;
                 }
                 tmp.persist(&target).map_err(|e| e.error)?;
+                drop(unfinished);
                 #[cfg(unix)]
                 if durability == Durability::Synced
                     && let Ok(d) = File::open(parent_dir(&target))

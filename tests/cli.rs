@@ -588,3 +588,140 @@ fn a_site_file_that_is_an_input_is_refused() {
     );
     assert_eq!(r.code, 0, "the export's folder as the site: {}", r.stderr);
 }
+
+/// A run stopped by SIGINT or SIGTERM while it writes removes its
+/// temporary files (the output's, the SQLite database's, the copy of
+/// standard input) and ends by the signal (exit status 130 or 143 in a
+/// shell); the file it would have replaced is untouched. Standard input
+/// is kept open, so each run is stopped in the middle.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_run_leaves_no_temporary_file() {
+    use std::io::Write;
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::Stdio;
+    let export = std::fs::read_to_string(fixtures().join("french-blog-post.xml")).unwrap();
+    let (first, end) = (export.find("<item>").unwrap(), export.rfind("</channel>").unwrap());
+    let (head, items) = (&export[..first], &export[first..end]);
+    let cases: &[(i32, &str, &[&str], &str)] = &[
+        (2, "INT", &["convert", "-", "-o", "out.json"], "out.json"),
+        (
+            15,
+            "TERM",
+            &["convert", "-", "--format", "jsonl", "-o", "out.json"],
+            "out.json",
+        ),
+        (
+            2,
+            "INT",
+            &["convert", "-", "--format", "sqlite", "-o", "blog.db"],
+            "blog.db",
+        ),
+        (
+            15,
+            "TERM",
+            &["convert", "-", "--format", "markdown", "-o", "site"],
+            "site/wxr-report.json",
+        ),
+        (2, "INT", &["check", "--offline", "-", "-o", "report.txt"], "report.txt"),
+    ];
+    for &(signal, name, args, target) in cases {
+        let tmp = tempfile::tempdir().unwrap();
+        let (dir, spool) = (tmp.path().join("work"), tmp.path().join("spool"));
+        std::fs::create_dir_all(dir.join("site")).unwrap();
+        std::fs::create_dir(&spool).unwrap();
+        std::fs::write(dir.join(target), "old").unwrap();
+        let before = crate::util::files(&dir, &[]);
+        let mut child = crate::util::wxr(&dir)
+            .args(args)
+            .env("TMPDIR", &spool)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(head.as_bytes()).unwrap();
+        for _ in 0..50 {
+            stdin.write_all(items.as_bytes()).unwrap();
+        }
+        stdin.flush().unwrap();
+        // Waits until the run has its temporary file.
+        let temporary = || {
+            let listed = |d: &std::path::Path| std::fs::read_dir(d).unwrap().count();
+            listed(&spool) > 0 || crate::util::files(&dir, &[]).iter().any(|f| !before.contains(f))
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while !temporary() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{args:?}: no temporary file appeared"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        let sent = std::process::Command::new("kill")
+            .args(["-s", name, &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let out = child.wait_with_output().unwrap();
+        drop(stdin);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.signal(), Some(signal), "{args:?}: {:?} {stderr}", out.status);
+        assert_eq!(
+            crate::util::files(&dir, &[]),
+            before,
+            "{args:?}: a temporary file is left"
+        );
+        assert_eq!(
+            std::fs::read_dir(&spool).unwrap().count(),
+            0,
+            "{args:?}: the copy of stdin is left"
+        );
+        assert_eq!(std::fs::read_to_string(dir.join(target)).unwrap(), "old", "{args:?}");
+    }
+}
+
+/// A signal ignored when wxr starts (a background job of a script,
+/// `nohup`) stays ignored: the run goes on and completes.
+#[cfg(unix)]
+#[test]
+fn a_signal_ignored_at_start_stays_ignored() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let tmp = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new("sh")
+        .args(["-c", "trap '' INT; exec \"$0\" \"$@\"", env!("CARGO_BIN_EXE_wxr")])
+        .args(["convert", "-", "-o", "out.json"])
+        .current_dir(tmp.path())
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let export = std::fs::read(fixtures().join("french-blog-post.xml")).unwrap();
+    let first = export.windows(10).rposition(|w| w == b"</channel>").unwrap();
+    stdin.write_all(&export[..first]).unwrap();
+    stdin.flush().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::fs::read_dir(tmp.path()).unwrap().count() == 0 {
+        assert!(std::time::Instant::now() < deadline, "no temporary file appeared");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let sent = std::process::Command::new("kill")
+        .args(["-s", "INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(child.try_wait().unwrap().is_none(), "the run goes on");
+    stdin.write_all(&export[first..]).unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        std::fs::read_to_string(tmp.path().join("out.json"))
+            .unwrap()
+            .starts_with('{')
+    );
+}
