@@ -92,7 +92,7 @@ pub fn convert(inputs: &Inputs, opts: &ConvertOptions) -> Result<Outcome, RunErr
     };
     let out = match &opts.output {
         None => Ok(Output::Stdout),
-        Some(path) if opts.append => Output::append(path),
+        Some(path) if opts.format == Format::Sqlite => Output::database(path, opts.append),
         Some(path) => Output::create(path, Durability::Synced),
     }
     .map_err(out_err)?;

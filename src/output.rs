@@ -215,13 +215,18 @@ impl Output {
         })
     }
 
-    /// `path` to be added to when it exists (its writer edits it in
-    /// place), else written new as [`Output::create`] does.
-    pub fn append(path: &Path) -> io::Result<Output> {
-        if path.exists() {
-            Ok(Output::Existing(path.to_path_buf()))
-        } else {
-            Output::create(path, Durability::Synced)
+    /// A database file at `path`, for a writer that opens it itself
+    /// (SQLite): with `append`, an existing file to add to in place; else
+    /// a temporary file that replaces `path`, as [`Output::create`] makes
+    /// it. A device or a pipe is refused without being opened: a database
+    /// needs a file it can seek in.
+    pub fn database(path: &Path, append: bool) -> io::Result<Output> {
+        match std::fs::metadata(path) {
+            Ok(m) if !m.is_file() && !m.is_dir() => Err(io::Error::other(
+                "an SQLite database is written to a file, not to a device or a pipe",
+            )),
+            Ok(m) if append && m.is_file() => Ok(Output::Existing(path.to_path_buf())),
+            _ => Output::create(path, Durability::Synced),
         }
     }
 

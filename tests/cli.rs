@@ -725,3 +725,85 @@ fn a_signal_ignored_at_start_stays_ignored() {
             .starts_with('{')
     );
 }
+
+/// Devices and pipes are written in place, never replaced by a file:
+/// `check -o`, `--emit-delete-ids`, `--write-cleaned` (through a link to a
+/// pipe here; `/dev/null` is such a device), and `convert -o /dev/stdout`
+/// into a pipe. An SQLite database needs a file it can seek in: a pipe or
+/// a device is refused for it without being opened (nothing waits for a
+/// reader), with `--append` too.
+#[cfg(unix)]
+#[test]
+fn pipes_are_written_in_place_and_refused_where_a_file_is_needed() {
+    use std::os::unix::fs::FileTypeExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let export = crate::util::root().join("fixtures/check/offline.xml");
+    let export = export.to_str().unwrap();
+    let fifo = dir.join("fifo");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    std::os::unix::fs::symlink("fifo", dir.join("link")).unwrap();
+    let still_a_pipe = |what: &str| {
+        assert!(
+            std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo(),
+            "{what}: the pipe is replaced"
+        );
+        assert!(
+            std::fs::symlink_metadata(dir.join("link"))
+                .unwrap()
+                .file_type()
+                .is_symlink(),
+            "{what}"
+        );
+        assert_eq!(names(dir), ["fifo", "link"], "{what}: nothing else is made");
+    };
+    for option in ["-o", "--emit-delete-ids", "--write-cleaned"] {
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read(fifo).unwrap())
+        };
+        let r = run_within(dir, &["check", "--offline", "-q", export, option, "link"]).expect("the run ends");
+        assert_eq!(r.code, 1, "{option}: {}", r.stderr);
+        let through_the_pipe = reader.join().unwrap();
+        still_a_pipe(option);
+        let file = tempfile::tempdir().unwrap();
+        let out = file.path().join("out");
+        let r = run(
+            dir,
+            &["check", "--offline", "-q", export, option, out.to_str().unwrap()],
+        );
+        assert_eq!(r.code, 1, "{option}: {}", r.stderr);
+        assert_eq!(
+            through_the_pipe,
+            std::fs::read(&out).unwrap(),
+            "{option}: the pipe gets what a file gets"
+        );
+    }
+
+    let post = fixtures().join("french-blog-post.xml");
+    let post = post.to_str().unwrap();
+    let r = run(dir, &["convert", post, "-o", "/dev/stdout"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        run(dir, &["convert", post]).stdout,
+        "-o /dev/stdout into a pipe"
+    );
+
+    for args in [
+        &["-o", "link"][..],
+        &["--append", "-o", "link"],
+        &["--append", "-o", "fifo"],
+    ] {
+        let r = run_within(dir, &[&["convert", post, "--format", "sqlite"][..], args].concat())
+            .unwrap_or_else(|| panic!("{args:?}: the run waits on the pipe"));
+        assert_eq!(r.code, 5, "{args:?}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("an SQLite database is written to a file"),
+            "{args:?}: {}",
+            r.stderr
+        );
+        still_a_pipe(&format!("{args:?}"));
+    }
+}
