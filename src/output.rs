@@ -10,13 +10,14 @@
 //! the usual ones (0666 less the umask), not a temporary file's private
 //! 0600. A symbolic link is followed: the file it points to is replaced,
 //! the link kept. A device or a pipe (`-o /dev/stdout`) is written in
-//! place: renaming a file over it would replace it. Every temporary file
-//! a run makes (these, and the copy of standard input) is listed while it
-//! exists, so that a run interrupted by a signal removes them on its way
-//! out ([`remove_unfinished`]). No output replaces an
-//! input of the run ([`ReadFiles`]): the outputs named on the command line
-//! are refused before anything is read, the files of a site as each is
-//! made.
+//! place: renaming a file over it would replace it.
+//!
+//! Every temporary file of a run (an output's, and the copy of standard
+//! input that [`crate::merge`] makes) is listed while it exists, so that a
+//! run stopped by a signal removes them on its way out
+//! ([`remove_unfinished`]). No output replaces an input of the run
+//! ([`ReadFiles`]): the outputs named on the command line are refused
+//! before anything is read, the files of a site as each is made.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};

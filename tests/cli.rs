@@ -1,5 +1,6 @@
-//! The command line end to end: exit codes, atomic output, `info`,
-//! `--strict`, `--salvage` and usage errors.
+//! The command line end to end: exit codes, atomic output (an output
+//! that is an input refused, devices and pipes written in place, a run
+//! stopped by a signal), `info`, `--strict`, `--salvage` and usage errors.
 
 use crate::util::{fixtures, run};
 
