@@ -139,7 +139,7 @@ pub struct CheckArgs {
     #[arg(long)]
     pub allow_private: bool,
     /// The User-Agent sent.
-    #[arg(long, value_name = "STRING")]
+    #[arg(long, value_name = "STRING", value_parser = header_value)]
     pub user_agent: Option<String>,
     /// Keep fetch results in FILE (`--cache=FILE`; `.wxr-check-cache.jsonl`
     /// when no file is named) between runs: successes and 404/410 only,
@@ -189,6 +189,11 @@ pub enum FailOn {
     Info,
     /// Never: a pure report.
     Never,
+}
+
+/// The value of an option that is sent as an HTTP header.
+fn header_value(s: &str) -> Result<String, String> {
+    wxr::http::check_header_value(s).map(|()| s.to_string())
 }
 
 /// A size such as `1MiB`, `500KB`, `2M` or `65536`.
@@ -447,6 +452,14 @@ impl ReadArgs {
     }
 }
 
+impl ConvertArgs {
+    /// The files the run writes: the output (the site's folder with
+    /// --format markdown).
+    pub fn outputs(&self) -> Vec<PathBuf> {
+        self.output.iter().cloned().collect()
+    }
+}
+
 impl PingArgs {
     /// `--pingbacks` and `--check-report` as a filter, with the warnings
     /// about the report.
@@ -583,6 +596,16 @@ impl TryFrom<&CheckArgs> for check::Options {
 }
 
 impl CheckArgs {
+    /// The files the run writes: the report, the ids, the cleaned copy and
+    /// the cache.
+    pub fn outputs(&self) -> Vec<PathBuf> {
+        [&self.output, &self.emit_delete_ids, &self.write_cleaned, &self.cache]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect()
+    }
+
     /// The export `--write-cleaned` copies: exactly one input file.
     pub fn cleaned(&self) -> Result<Option<(PathBuf, PathBuf)>, String> {
         match (&self.write_cleaned, self.read.inputs.as_slice()) {

@@ -2,7 +2,8 @@
 //! passes run. `wxr convert`, `wxr info` and `wxr check` come here with
 //! their [`Inputs`]; each job gets them opened once per pass it needs
 //! (standard input spooled first when it needs two), and every failure
-//! comes back as one [`RunError`].
+//! comes back as one [`RunError`]. Before anything is read, a job whose
+//! outputs ([`Inputs::with_outputs`]) include one of its inputs is refused.
 //!
 //! * [`convert`]: records → an [`Emitter`] of a stream format or SQLite,
 //!   into an [`Output`] (standard output streamed as records are read, a
@@ -78,6 +79,7 @@ impl Outcome {
 
 /// Converts the inputs into one output.
 pub fn convert(inputs: &Inputs, opts: &ConvertOptions) -> Result<Outcome, RunError> {
+    inputs.refuse_outputs()?;
     // Inputs are opened (and their headers checked) before any output exists.
     let mut merged = inputs.open()?;
     let target = opts
@@ -90,7 +92,7 @@ pub fn convert(inputs: &Inputs, opts: &ConvertOptions) -> Result<Outcome, RunErr
     };
     let out = match &opts.output {
         None => Ok(Output::Stdout),
-        Some(path) if opts.append => Output::append(path),
+        Some(path) if opts.format == Format::Sqlite => Output::database(path, opts.append),
         Some(path) => Output::create(path, Durability::Synced),
     }
     .map_err(out_err)?;
@@ -106,6 +108,7 @@ pub fn site(
     inputs: &mut Inputs,
     opts: &emit::markdown::Options,
 ) -> Result<emit::markdown::report::SiteReport, RunError> {
+    inputs.refuse_outputs()?;
     spool(inputs)?;
     emit::markdown::write_site(inputs, opts)
 }
@@ -118,6 +121,7 @@ pub fn check(
     opts: &crate::check::Options,
     fetched: Option<&AtomicU64>,
 ) -> Result<crate::check::Outcome, RunError> {
+    inputs.refuse_outputs()?;
     spool(inputs)?;
     crate::check::run(inputs, opts, fetched)
 }

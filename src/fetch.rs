@@ -1,10 +1,12 @@
 //! HTTP downloads (`--download-media`): one [`crate::http`] agent shared by
 //! a bounded pool of worker threads, retries by the HTTP client's policy
 //! (transient failures, `429` and some `5xx`, honouring `Retry-After`), and
-//! each file written to `NAME.part` and renamed when complete, so an
-//! interrupted run resumes by skipping the files already there.
+//! each file written as every output is ([`crate::output`]: a temporary
+//! file beside it, renamed when complete), so an interrupted run resumes by
+//! skipping the files already there.
 
 use crate::http::{self, ErrorKind, Resolve, Retry, SystemResolver};
+use crate::output::{Durability, Output};
 use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -169,30 +171,21 @@ fn attempt(agent: &http::Agent, d: &Download) -> Result<u64, Failure> {
     if let Some(dir) = d.dest.parent() {
         std::fs::create_dir_all(dir).map_err(|e| io("cannot create the directory of", e))?;
     }
-    let part = part_path(&d.dest);
-    let mut file = std::io::BufWriter::new(std::fs::File::create(&part).map_err(|e| io("cannot create", e))?);
-    let copied = std::io::copy(&mut resp.body_mut().as_reader(), &mut file);
-    let bytes = match copied {
+    let out = Output::create(&d.dest, Durability::Unsynced).map_err(|e| io("cannot create", e))?;
+    let mut file = std::io::BufWriter::new(out.writer().map_err(|e| io("cannot create", e))?);
+    let bytes = match std::io::copy(&mut resp.body_mut().as_reader(), &mut file) {
         Ok(n) => n,
         Err(e) => {
-            drop(file);
-            let _ = std::fs::remove_file(&part);
-            // Cut off mid-body: the network, maybe worth another try.
+            // Cut off mid-body: the network, maybe worth another try (the
+            // temporary file goes with `out`).
             let (kind, detail) = http::classify_io(&e, &d.url);
             return Err(Failure::Request(kind, detail));
         }
     };
     file.flush().map_err(|e| io("cannot write", e))?;
     drop(file);
-    std::fs::rename(&part, &d.dest).map_err(|e| io("cannot rename to", e))?;
+    out.commit().map_err(|e| io("cannot rename to", e))?;
     Ok(bytes)
-}
-
-/// `NAME.part`, beside `dest`.
-fn part_path(dest: &Path) -> PathBuf {
-    let mut name = dest.file_name().unwrap_or_default().to_os_string();
-    name.push(".part");
-    dest.with_file_name(name)
 }
 
 fn is_html_name(p: &Path) -> bool {

@@ -1,6 +1,8 @@
 //! The `wxr` binary: parses arguments, turns them into library options
 //! (`cli`), calls the driver (`wxr::convert`), prints, and maps the result
-//! to an exit code. Progress bars count the bytes the inputs give.
+//! to an exit code. Progress bars count the bytes the inputs give. On
+//! SIGINT or SIGTERM the run's temporary files are removed before the
+//! process ends by the signal.
 
 mod cli;
 mod progress;
@@ -24,12 +26,55 @@ use wxr::diag::{Diagnostics, Severity};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    #[cfg(unix)]
+    stop_cleanly_on_signals();
     let code = match &cli.command {
         Command::Convert(args) => run_convert(&cli, args),
         Command::Info(args) => run_info(&cli, args),
         Command::Check(args) => run_check(&cli, args),
     };
     ExitCode::from(code.unwrap_or_else(|e| e))
+}
+
+/// On SIGINT or SIGTERM, removes the run's temporary files (a partial
+/// output may be gigabytes) and ends the process by the signal, as if it
+/// had not been caught: a shell shows exit status 130 or 143, and a
+/// script's loop stops. A signal ignored when wxr starts (a background job
+/// of a script, `nohup`) stays ignored.
+#[cfg(unix)]
+fn stop_cleanly_on_signals() {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let caught: Vec<i32> = [SIGINT, SIGTERM]
+        .into_iter()
+        .filter(|&s| !ignored_at_start(s))
+        .collect();
+    if caught.is_empty() {
+        return;
+    }
+    let Ok(mut signals) = signal_hook::iterator::Signals::new(&caught) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            wxr::output::remove_unfinished();
+            let _ = signal_hook::low_level::emulate_default_handler(signal);
+            std::process::exit(128 + signal);
+        }
+    });
+}
+
+/// Whether `signal` was ignored when the process started, as Linux shows
+/// it (`SigIgn` in `/proc/self/status`); elsewhere none is taken to be.
+#[cfg(unix)]
+fn ignored_at_start(signal: i32) -> bool {
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+        return false;
+    };
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("SigIgn:"))
+        .and_then(|mask| u64::from_str_radix(mask.trim(), 16).ok())
+        .is_some_and(|mask| (1..=64).contains(&signal) && mask & (1 << (signal - 1)) != 0)
 }
 
 /// A usage error: the message, exit code 2.
@@ -44,7 +89,12 @@ fn run_convert(cli: &Cli, args: &cli::ConvertArgs) -> Result<u8, u8> {
     for w in warnings {
         say!("wxr: warning: {w}");
     }
-    let inputs = args.read.inputs().map_err(usage)?.with_pings(pings);
+    let inputs = args
+        .read
+        .inputs()
+        .map_err(usage)?
+        .with_pings(pings)
+        .with_outputs(args.outputs());
     match job {
         ConvertJob::Records(opts) => {
             let (inputs, progress) = Progress::bar(cli, inputs, 1);
@@ -92,7 +142,8 @@ fn run_check(cli: &Cli, args: &cli::CheckArgs) -> Result<u8, u8> {
     let opts = wxr::check::Options::try_from(args).map_err(usage)?;
     // Checked before any network: the cleaned copy is of one file.
     let cleaned = args.cleaned().map_err(usage)?;
-    let (mut inputs, progress) = Progress::bar(cli, args.read.inputs().map_err(usage)?, 1);
+    let inputs = args.read.inputs().map_err(usage)?.with_outputs(args.outputs());
+    let (mut inputs, progress) = Progress::bar(cli, inputs, 1);
     let fetching = Progress::spinner(cli, !args.offline, "{spinner} {pos} source(s) fetched {elapsed}");
     let fetched = fetching.counter.clone().unwrap_or_default();
     let outcome = convert::check(&mut inputs, &opts, Some(&fetched)).map_err(fail);

@@ -11,12 +11,15 @@
 //! and reported as a warning.
 
 use crate::diag::{Diagnostic, Diagnostics, Location, Severity};
+use crate::error::RunError;
 use crate::model::{Author, Item, Record, Site, Term};
+use crate::output::{ReadFiles, Unfinished};
 use crate::read::{Error, ReadOptions, Reader, Source};
 use std::collections::hash_map::{DefaultHasher, Entry};
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::hash::{Hash, Hasher};
 use std::io::Read;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -40,13 +43,25 @@ pub enum PingFilter {
     Except(Arc<HashSet<crate::model::CommentRef>>),
 }
 
+/// The metadata of the file standard input reads, without reading it.
+fn stdin_metadata() -> std::io::Result<std::fs::Metadata> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        std::fs::File::from(std::io::stdin().as_fd().try_clone_to_owned()?).metadata()
+    }
+    #[cfg(not(unix))]
+    Err(std::io::Error::other("not looked at"))
+}
+
 /// What every opened input goes through before it is read, as stored
 /// (compressed for a `.gz`): the binary counts the bytes for its progress
 /// bar this way.
 pub type Wrap = Arc<dyn Fn(Box<dyn Read + Send>) -> Box<dyn Read + Send> + Send + Sync>;
 
-/// The inputs of a run: the export (or its parts), how to read them and
-/// which pings to keep, opened once per pass. Standard input is read once:
+/// The inputs of a run: the export (or its parts), how to read them,
+/// which pings to keep and the files the run writes (none of which may be
+/// an input), opened once per pass. Standard input is read once:
 /// a run of several passes [`spools`](Inputs::spool_stdin) it to a
 /// temporary file first.
 pub struct Inputs {
@@ -54,9 +69,12 @@ pub struct Inputs {
     read: ReadOptions,
     pings: PingFilter,
     wrap: Option<Wrap>,
-    /// The temporary copy of standard input, removed when dropped.
-    spool: Option<tempfile::TempPath>,
+    /// The temporary copy of standard input, removed when dropped, and
+    /// its place in the list of unfinished files.
+    spool: Option<(tempfile::TempPath, Unfinished)>,
     stdin_read: AtomicBool,
+    /// The files the run writes, none of which may be an input.
+    outputs: Vec<PathBuf>,
 }
 
 impl std::fmt::Debug for Inputs {
@@ -65,6 +83,7 @@ impl std::fmt::Debug for Inputs {
             .field("sources", &self.sources)
             .field("read", &self.read)
             .field("pings", &self.pings)
+            .field("outputs", &self.outputs)
             .finish_non_exhaustive()
     }
 }
@@ -79,7 +98,50 @@ impl Inputs {
             wrap: None,
             spool: None,
             stdin_read: AtomicBool::new(false),
+            outputs: Vec::new(),
         }
+    }
+
+    /// Names the files the run will write (`-o`, `--cache`…), so that
+    /// [`Inputs::refuse_outputs`] refuses the run when one of them is one
+    /// of the inputs.
+    pub fn with_outputs(mut self, outputs: Vec<PathBuf>) -> Inputs {
+        self.outputs = outputs;
+        self
+    }
+
+    /// The input files, by device and inode (standard input's too, when it
+    /// is redirected from a file); one that cannot be looked at is left
+    /// for opening it to fail.
+    pub fn files(&self) -> ReadFiles {
+        let mut files = ReadFiles::default();
+        for source in &self.sources {
+            let meta = match source {
+                Source::Path(p) => std::fs::metadata(p),
+                Source::Stdin => stdin_metadata(),
+            };
+            if let Ok(m) = meta {
+                files.add(&m, source.display_name());
+            }
+        }
+        files
+    }
+
+    /// Refuses a run one of whose outputs ([`Inputs::with_outputs`]) is one
+    /// of its inputs, before anything is read: the output would replace
+    /// the export.
+    pub fn refuse_outputs(&self) -> Result<(), RunError> {
+        if self.outputs.is_empty() {
+            return Ok(());
+        }
+        let files = self.files();
+        for output in &self.outputs {
+            files.refuse(output).map_err(|source| RunError::Output {
+                target: output.display().to_string(),
+                source,
+            })?;
+        }
+        Ok(())
     }
 
     /// Keeps only the pingbacks and trackbacks `pings` lets through.
@@ -110,9 +172,14 @@ impl Inputs {
         if self.spool.is_some() || !self.sources.contains(&Source::Stdin) {
             return Ok(());
         }
-        let mut tmp = tempfile::NamedTempFile::new()?;
-        std::io::copy(&mut std::io::stdin().lock(), &mut tmp)?;
-        self.spool = Some(tmp.into_temp_path());
+        let (mut tmp, unfinished) = Unfinished::make(tempfile::NamedTempFile::new, |t| t.path())?;
+        if let Err(e) = std::io::copy(&mut std::io::stdin().lock(), &mut tmp) {
+            // The file is removed before it leaves the list.
+            drop(tmp);
+            drop(unfinished);
+            return Err(e);
+        }
+        self.spool = Some((tmp.into_temp_path(), unfinished));
         Ok(())
     }
 
@@ -126,7 +193,7 @@ impl Inputs {
                 source: e,
             };
             let raw = match (source, &self.spool) {
-                (Source::Stdin, Some(spool)) => Source::Path(spool.to_path_buf()).open_raw(),
+                (Source::Stdin, Some((spool, _))) => Source::Path(spool.to_path_buf()).open_raw(),
                 (Source::Stdin, None) if self.stdin_read.swap(true, Ordering::Relaxed) => Err(std::io::Error::other(
                     "standard input was read already: it can be read only once",
                 )),

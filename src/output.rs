@@ -11,10 +11,80 @@
 //! 0600. A symbolic link is followed: the file it points to is replaced,
 //! the link kept. A device or a pipe (`-o /dev/stdout`) is written in
 //! place: renaming a file over it would replace it.
+//!
+//! Every temporary file of a run (an output's, and the copy of standard
+//! input that [`crate::merge`] makes) is listed while it exists, so that a
+//! run stopped by a signal removes them on its way out
+//! ([`remove_unfinished`]). No output replaces an input of the run
+//! ([`ReadFiles`]): the outputs named on the command line are refused
+//! before anything is read, the files of a site as each is made.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+/// The temporary files that exist, and whether they are being removed.
+struct Listing {
+    stopping: bool,
+    paths: Vec<PathBuf>,
+}
+
+static UNFINISHED: Mutex<Listing> = Mutex::new(Listing {
+    stopping: false,
+    paths: Vec::new(),
+});
+
+fn listing() -> MutexGuard<'static, Listing> {
+    UNFINISHED.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// A temporary file's place in the list of unfinished files; dropping it
+/// takes the file off the list, so it is dropped after the file is renamed
+/// or removed.
+#[derive(Debug)]
+pub struct Unfinished(PathBuf);
+
+impl Unfinished {
+    /// Makes a temporary file with `make` and lists it at once (under the
+    /// list's lock: an interruption finds every file that exists). Refused
+    /// once [`remove_unfinished`] has run.
+    pub(crate) fn make<T>(
+        make: impl FnOnce() -> io::Result<T>,
+        path: impl FnOnce(&T) -> &Path,
+    ) -> io::Result<(T, Unfinished)> {
+        let mut list = listing();
+        if list.stopping {
+            return Err(io::Error::other("the run is being stopped"));
+        }
+        let made = make()?;
+        let path = path(&made).to_path_buf();
+        list.paths.push(path.clone());
+        Ok((made, Unfinished(path)))
+    }
+}
+
+impl Drop for Unfinished {
+    fn drop(&mut self) {
+        let mut list = listing();
+        if let Some(i) = list.paths.iter().position(|p| *p == self.0) {
+            list.paths.swap_remove(i);
+        }
+    }
+}
+
+/// Removes every temporary file of the run that is still listed, for a
+/// process about to end (the binary calls it on SIGINT and SIGTERM): no
+/// temporary file can be made after it. A target is never touched; a
+/// temporary file whose rename is under way is either renamed already
+/// (the target is complete) or removed (the target is as it was).
+pub fn remove_unfinished() {
+    let mut list = listing();
+    list.stopping = true;
+    for path in list.paths.drain(..) {
+        let _ = std::fs::remove_file(path);
+    }
+}
 
 /// Whether a replaced file must be on the disk before the run reports
 /// success.
@@ -27,6 +97,59 @@ pub enum Durability {
     /// files of a site, which a crash leaves either old or new, never
     /// partial.
     Unsynced,
+}
+
+/// The files a run reads, by device and inode: an output that is one of
+/// them, by whatever name (`./x`, a symbolic or a hard link), is refused
+/// rather than written over its input. Only regular files count: devices
+/// and pipes are written in place, never replaced.
+#[derive(Debug, Clone, Default)]
+pub struct ReadFiles {
+    #[cfg(unix)]
+    files: Vec<(u64, u64, String)>,
+}
+
+impl ReadFiles {
+    /// Adds the file `meta` describes, read under `name`.
+    pub fn add(&mut self, meta: &std::fs::Metadata, name: String) {
+        #[cfg(unix)]
+        if meta.is_file() {
+            use std::os::unix::fs::MetadataExt;
+            self.files.push((meta.dev(), meta.ino(), name));
+        }
+        #[cfg(not(unix))]
+        let _ = (meta, name);
+    }
+
+    /// Refuses `output` when it leads to one of the files read (nothing
+    /// there is a new file, which is fine).
+    pub fn refuse(&self, output: &Path) -> io::Result<()> {
+        match std::fs::metadata(output) {
+            Ok(m) => self.check(&m),
+            Err(_) => Ok(()),
+        }
+    }
+
+    /// Refuses the existing output `meta` describes when it is one of the
+    /// files read.
+    fn check(&self, meta: &std::fs::Metadata) -> io::Result<()> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            if let Some((_, _, name)) = self
+                .files
+                .iter()
+                .find(|(dev, ino, _)| meta.is_file() && (*dev, *ino) == (meta.dev(), meta.ino()))
+            {
+                return Err(io::Error::other(format!(
+                    "it is the input {name} (the same file): an output never replaces an input"
+                )));
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = meta;
+        Ok(())
+    }
 }
 
 /// An output being written: standard output, a file in place (devices,
@@ -51,6 +174,9 @@ pub enum Output {
         durability: Durability,
         /// The permissions of the file it replaces, kept.
         keep: Option<std::fs::Permissions>,
+        /// Its place in the list of unfinished files (after `tmp`: the
+        /// file goes first).
+        unfinished: Unfinished,
     },
 }
 
@@ -58,6 +184,13 @@ impl Output {
     /// Starts writing `path`: opens a device or a pipe in place, otherwise
     /// makes a temporary file beside the target.
     pub fn create(path: &Path, durability: Durability) -> io::Result<Output> {
+        Output::create_sparing(path, durability, &ReadFiles::default())
+    }
+
+    /// [`Output::create`], refusing a `path` that is one of `inputs` (with
+    /// the look at the path it makes anyway): for outputs only known once
+    /// the inputs are read, such as the files of a site.
+    pub fn create_sparing(path: &Path, durability: Durability, inputs: &ReadFiles) -> io::Result<Output> {
         // One look at the path in the common case, a new file (a site
         // writes thousands). A link is asked about where it leads:
         // `/dev/stdout` leads through `/proc/self/fd/1` to a pipe that has
@@ -67,24 +200,34 @@ impl Output {
             Ok(m) => (path.to_path_buf(), Some(m)),
             Err(_) => (path.to_path_buf(), None),
         };
+        if let Some(m) = &found {
+            inputs.check(m)?;
+        }
         if found.as_ref().is_some_and(|m| !m.is_file() && !m.is_dir()) {
             return Ok(Output::InPlace(std::fs::OpenOptions::new().write(true).open(path)?));
         }
+        let (tmp, unfinished) = Unfinished::make(|| temp_beside(&target), |t| t.path())?;
         Ok(Output::Replace {
-            tmp: temp_beside(&target)?,
+            tmp,
             target,
             durability,
             keep: found.filter(|m| m.is_file()).map(|m| m.permissions()),
+            unfinished,
         })
     }
 
-    /// `path` to be added to when it exists (its writer edits it in
-    /// place), else written new as [`Output::create`] does.
-    pub fn append(path: &Path) -> io::Result<Output> {
-        if path.exists() {
-            Ok(Output::Existing(path.to_path_buf()))
-        } else {
-            Output::create(path, Durability::Synced)
+    /// A database file at `path`, for a writer that opens it itself
+    /// (SQLite): with `append`, an existing file to add to in place; else
+    /// a temporary file that replaces `path`, as [`Output::create`] makes
+    /// it. A device or a pipe is refused without being opened: a database
+    /// needs a file it can seek in.
+    pub fn database(path: &Path, append: bool) -> io::Result<Output> {
+        match std::fs::metadata(path) {
+            Ok(m) if !m.is_file() && !m.is_dir() => Err(io::Error::other(
+                "an SQLite database is written to a file, not to a device or a pipe",
+            )),
+            Ok(m) if append && m.is_file() => Ok(Output::Existing(path.to_path_buf())),
+            _ => Output::create(path, Durability::Synced),
         }
     }
 
@@ -125,6 +268,7 @@ impl Output {
                 target,
                 durability,
                 keep,
+                unfinished,
             } => {
                 if durability == Durability::Synced {
                     tmp.as_file().sync_all()?;
@@ -133,6 +277,7 @@ impl Output {
                     tmp.as_file().set_permissions(permissions)?;
                 }
                 tmp.persist(&target).map_err(|e| e.error)?;
+                drop(unfinished);
                 #[cfg(unix)]
                 if durability == Durability::Synced
                     && let Ok(d) = File::open(parent_dir(&target))

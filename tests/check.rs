@@ -1167,17 +1167,7 @@ fn a_file_that_is_not_a_cache_is_refused_not_overwritten() {
     let tmp = tempfile::tempdir().unwrap();
     let precious = tmp.path().join("notes.txt");
     std::fs::write(&precious, "my notes\n").unwrap();
-    // One ping from a loopback page (port 9, discard: nothing answers).
-    let export = std::fs::read_to_string(dir().join("network.xml")).unwrap();
-    let first = export.find("\t\t<wp:comment>").unwrap();
-    let last = export.find("\t</item>").unwrap();
-    let one = format!(
-        "{}\t\t<wp:comment><wp:comment_id>1</wp:comment_id><wp:comment_author_url>http://127.0.0.1:9/x</wp:comment_author_url>\
-         <wp:comment_approved>1</wp:comment_approved><wp:comment_type>pingback</wp:comment_type></wp:comment>\n{}",
-        &export[..first],
-        &export[last..]
-    );
-    std::fs::write(tmp.path().join("one.xml"), one).unwrap();
+    one_ping_export(tmp.path());
     let notes = precious.to_str().unwrap();
     // `--cache FILE` (no `=`): FILE is an input, not the cache.
     let r = run(tmp.path(), &["check", "one.xml", "--cache", notes, "--offline"]);
@@ -1195,6 +1185,59 @@ fn a_file_that_is_not_a_cache_is_refused_not_overwritten() {
     let arg = format!("--cache={}", tmp.path().join("one.xml").display());
     let r = run(tmp.path(), &["check", "one.xml", &arg, "--offline"]);
     assert_eq!(r.code, 5, "{}", r.stderr);
+}
+
+/// An export with one ping from a loopback page (port 9, discard:
+/// nothing answers), written into `dir` as `one.xml`.
+fn one_ping_export(dir: &std::path::Path) {
+    let export = std::fs::read_to_string(self::dir().join("network.xml")).unwrap();
+    let first = export.find("\t\t<wp:comment>").unwrap();
+    let last = export.find("\t</item>").unwrap();
+    let one = format!(
+        "{}\t\t<wp:comment><wp:comment_id>1</wp:comment_id><wp:comment_author_url>http://127.0.0.1:9/x</wp:comment_author_url>\
+         <wp:comment_approved>1</wp:comment_approved><wp:comment_type>pingback</wp:comment_type></wp:comment>\n{}",
+        &export[..first],
+        &export[last..]
+    );
+    std::fs::write(dir.join("one.xml"), one).unwrap();
+}
+
+#[test]
+fn a_user_agent_that_cannot_be_a_header_is_a_usage_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    one_ping_export(tmp.path());
+    for ua in ["x\r\ny", "x\ny", "bell\u{7}", "del\u{7f}"] {
+        let r = run(
+            tmp.path(),
+            &[
+                "check",
+                "one.xml",
+                "--allow-private",
+                "--retries",
+                "0",
+                "--user-agent",
+                ua,
+            ],
+        );
+        assert_eq!(r.code, 2, "{ua:?}: {}", r.stderr);
+        assert!(r.stderr.contains("invalid value"), "{ua:?}: {}", r.stderr);
+        assert!(r.stderr.contains("--user-agent"), "{ua:?}: {}", r.stderr);
+        assert!(!r.stderr.contains("panicked"), "{ua:?}: {}", r.stderr);
+    }
+    // Any other text is sent as it is, tabs and non-ASCII letters included.
+    let r = run(
+        tmp.path(),
+        &[
+            "check",
+            "one.xml",
+            "--allow-private",
+            "--retries",
+            "0",
+            "--user-agent",
+            "wxr\tcafé",
+        ],
+    );
+    assert_eq!(r.code, 1, "the ping is reported broken, not refused: {}", r.stderr);
 }
 
 #[test]

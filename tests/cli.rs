@@ -1,5 +1,6 @@
-//! The command line end to end: exit codes, atomic output, `info`,
-//! `--strict`, `--salvage` and usage errors.
+//! The command line end to end: exit codes, atomic output (an output
+//! that is an input refused, devices and pipes written in place, a run
+//! stopped by a signal), `info`, `--strict`, `--salvage` and usage errors.
 
 use crate::util::{fixtures, run};
 
@@ -358,4 +359,452 @@ fn two_pass_jobs_read_standard_input() {
     assert_eq!(code, Some(file.code));
     let findings = |j: &str| serde_json::from_str::<serde_json::Value>(j).unwrap()["findings"].clone();
     assert_eq!(findings(&json), findings(&file.stdout));
+}
+
+/// Runs `wxr` in `dir` and gives up after 20 seconds (a run that waits on
+/// a pipe nobody writes).
+fn run_within(dir: &std::path::Path, args: &[&str]) -> Option<crate::util::Run> {
+    use std::process::Stdio;
+    let mut child = crate::util::wxr(dir)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    Some(child.wait_with_output().unwrap().into())
+}
+
+/// The names in `dir`, sorted.
+fn names(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// An output that is one of the inputs (by any name: `./`, a symbolic or
+/// a hard link, standard input redirected from it) is refused before any
+/// input is read, naming both; the export is left as it was.
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_an_input_is_refused_before_anything_is_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let export = std::fs::read(fixtures().join("french-blog-post.xml")).unwrap();
+    std::fs::write(dir.join("export.xml"), &export).unwrap();
+    std::fs::hard_link(dir.join("export.xml"), dir.join("hard.xml")).unwrap();
+    std::os::unix::fs::symlink("export.xml", dir.join("link.xml")).unwrap();
+    // A first input that nobody writes: a run that opened it would wait.
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.join("fifo"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let before = names(dir);
+    // (arguments, the output, the input it is)
+    let cases: &[(&[&str], &str, &str)] = &[
+        (
+            &["convert", "fifo", "export.xml", "-o", "export.xml"],
+            "export.xml",
+            "export.xml",
+        ),
+        (
+            &["convert", "fifo", "export.xml", "-o", "./export.xml"],
+            "./export.xml",
+            "export.xml",
+        ),
+        (
+            &["convert", "fifo", "export.xml", "-o", "link.xml"],
+            "link.xml",
+            "export.xml",
+        ),
+        (
+            &["convert", "fifo", "export.xml", "-o", "hard.xml"],
+            "hard.xml",
+            "export.xml",
+        ),
+        (
+            &["convert", "fifo", "link.xml", "-o", "export.xml"],
+            "export.xml",
+            "link.xml",
+        ),
+        (
+            &["convert", "fifo", "export.xml", "--format", "jsonl", "-o", "link.xml"],
+            "link.xml",
+            "export.xml",
+        ),
+        (
+            &[
+                "convert",
+                "fifo",
+                "export.xml",
+                "--format",
+                "sqlite",
+                "-o",
+                "export.xml",
+            ],
+            "export.xml",
+            "export.xml",
+        ),
+        (
+            &[
+                "convert",
+                "fifo",
+                "export.xml",
+                "--format",
+                "sqlite",
+                "--append",
+                "-o",
+                "hard.xml",
+            ],
+            "hard.xml",
+            "export.xml",
+        ),
+        (
+            &[
+                "convert",
+                "fifo",
+                "export.xml",
+                "--format",
+                "markdown",
+                "-o",
+                "export.xml",
+            ],
+            "export.xml",
+            "export.xml",
+        ),
+        (
+            &["check", "--offline", "fifo", "export.xml", "-o", "export.xml"],
+            "export.xml",
+            "export.xml",
+        ),
+        (
+            &[
+                "check",
+                "--offline",
+                "fifo",
+                "hard.xml",
+                "--emit-delete-ids",
+                "link.xml",
+            ],
+            "link.xml",
+            "hard.xml",
+        ),
+        (
+            &["check", "--offline", "fifo", "export.xml", "--cache=hard.xml"],
+            "hard.xml",
+            "export.xml",
+        ),
+    ];
+    for &(args, output, input) in cases {
+        let r = run_within(dir, args).unwrap_or_else(|| panic!("{args:?}: the run read its inputs first"));
+        assert_eq!(r.code, 5, "{args:?}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!("{output}: cannot write the output")),
+            "{args:?}: {}",
+            r.stderr
+        );
+        assert!(
+            r.stderr.contains(&format!("is the input {input} ")),
+            "{args:?}: {}",
+            r.stderr
+        );
+        assert_eq!(std::fs::read(dir.join("export.xml")).unwrap(), export, "{args:?}");
+        assert_eq!(names(dir), before, "{args:?}: nothing left behind");
+    }
+    // --write-cleaned takes one input: the copy may not be it.
+    let r = run_within(
+        dir,
+        &["check", "--offline", "export.xml", "--write-cleaned", "./export.xml"],
+    )
+    .unwrap();
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("./export.xml: cannot write the output"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("is the input export.xml"), "{}", r.stderr);
+    assert_eq!(std::fs::read(dir.join("export.xml")).unwrap(), export);
+
+    // Standard input redirected from the export.
+    let r: crate::util::Run = crate::util::wxr(dir)
+        .args(["convert", "-", "-o", "hard.xml"])
+        .stdin(std::fs::File::open(dir.join("export.xml")).unwrap())
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("hard.xml: cannot write the output: it is the input -"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(std::fs::read(dir.join("export.xml")).unwrap(), export);
+
+    // Another file is written as usual.
+    let r = run(dir, &["convert", "export.xml", "-o", "blog.json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+/// A file of the Markdown site that would replace an input is refused:
+/// the site can be written into the export's own folder.
+#[test]
+fn a_site_file_that_is_an_input_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    std::fs::create_dir(&site).unwrap();
+    let export = std::fs::read(fixtures().join("french-blog-post.xml")).unwrap();
+    // The name of the report the site writes last.
+    let input = site.join("wxr-report.json");
+    std::fs::write(&input, &export).unwrap();
+    let r = run(
+        tmp.path(),
+        &["convert", "site/wxr-report.json", "--format", "markdown", "-o", "site"],
+    );
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("site/wxr-report.json: cannot write the output: it is the input site/wxr-report.json"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(std::fs::read(&input).unwrap(), export);
+    std::fs::rename(&input, tmp.path().join("export.xml")).unwrap();
+    let r = run(
+        tmp.path(),
+        &["convert", "export.xml", "--format", "markdown", "-o", "."],
+    );
+    assert_eq!(r.code, 0, "the export's folder as the site: {}", r.stderr);
+}
+
+/// A run stopped by SIGINT or SIGTERM while it writes removes its
+/// temporary files (the output's, the SQLite database's, the copy of
+/// standard input) and ends by the signal (exit status 130 or 143 in a
+/// shell); the file it would have replaced is untouched. Standard input
+/// is kept open, so each run is stopped in the middle.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_run_leaves_no_temporary_file() {
+    use std::io::Write;
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::Stdio;
+    let export = std::fs::read_to_string(fixtures().join("french-blog-post.xml")).unwrap();
+    let (first, end) = (export.find("<item>").unwrap(), export.rfind("</channel>").unwrap());
+    let (head, items) = (&export[..first], &export[first..end]);
+    let cases: &[(i32, &str, &[&str], &str)] = &[
+        (2, "INT", &["convert", "-", "-o", "out.json"], "out.json"),
+        (
+            15,
+            "TERM",
+            &["convert", "-", "--format", "jsonl", "-o", "out.json"],
+            "out.json",
+        ),
+        (
+            2,
+            "INT",
+            &["convert", "-", "--format", "sqlite", "-o", "blog.db"],
+            "blog.db",
+        ),
+        (
+            15,
+            "TERM",
+            &["convert", "-", "--format", "markdown", "-o", "site"],
+            "site/wxr-report.json",
+        ),
+        (2, "INT", &["check", "--offline", "-", "-o", "report.txt"], "report.txt"),
+    ];
+    for &(signal, name, args, target) in cases {
+        let tmp = tempfile::tempdir().unwrap();
+        let (dir, spool) = (tmp.path().join("work"), tmp.path().join("spool"));
+        std::fs::create_dir_all(dir.join("site")).unwrap();
+        std::fs::create_dir(&spool).unwrap();
+        std::fs::write(dir.join(target), "old").unwrap();
+        let before = crate::util::files(&dir, &[]);
+        let mut child = crate::util::wxr(&dir)
+            .args(args)
+            .env("TMPDIR", &spool)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(head.as_bytes()).unwrap();
+        for _ in 0..50 {
+            stdin.write_all(items.as_bytes()).unwrap();
+        }
+        stdin.flush().unwrap();
+        // Waits until the run has its temporary file.
+        let temporary = || {
+            let listed = |d: &std::path::Path| std::fs::read_dir(d).unwrap().count();
+            listed(&spool) > 0 || crate::util::files(&dir, &[]).iter().any(|f| !before.contains(f))
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while !temporary() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{args:?}: no temporary file appeared"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        let sent = std::process::Command::new("kill")
+            .args(["-s", name, &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let out = child.wait_with_output().unwrap();
+        drop(stdin);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.signal(), Some(signal), "{args:?}: {:?} {stderr}", out.status);
+        assert_eq!(
+            crate::util::files(&dir, &[]),
+            before,
+            "{args:?}: a temporary file is left"
+        );
+        assert_eq!(
+            std::fs::read_dir(&spool).unwrap().count(),
+            0,
+            "{args:?}: the copy of stdin is left"
+        );
+        assert_eq!(std::fs::read_to_string(dir.join(target)).unwrap(), "old", "{args:?}");
+    }
+}
+
+/// A signal ignored when wxr starts (a background job of a script,
+/// `nohup`) stays ignored: the run goes on and completes.
+#[cfg(unix)]
+#[test]
+fn a_signal_ignored_at_start_stays_ignored() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let tmp = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new("sh")
+        .args(["-c", "trap '' INT; exec \"$0\" \"$@\"", env!("CARGO_BIN_EXE_wxr")])
+        .args(["convert", "-", "-o", "out.json"])
+        .current_dir(tmp.path())
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let export = std::fs::read(fixtures().join("french-blog-post.xml")).unwrap();
+    let first = export.windows(10).rposition(|w| w == b"</channel>").unwrap();
+    stdin.write_all(&export[..first]).unwrap();
+    stdin.flush().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::fs::read_dir(tmp.path()).unwrap().count() == 0 {
+        assert!(std::time::Instant::now() < deadline, "no temporary file appeared");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let sent = std::process::Command::new("kill")
+        .args(["-s", "INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(child.try_wait().unwrap().is_none(), "the run goes on");
+    stdin.write_all(&export[first..]).unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        std::fs::read_to_string(tmp.path().join("out.json"))
+            .unwrap()
+            .starts_with('{')
+    );
+}
+
+/// Devices and pipes are written in place, never replaced by a file:
+/// `check -o`, `--emit-delete-ids`, `--write-cleaned` (through a link to a
+/// pipe here; `/dev/null` is such a device), and `convert -o /dev/stdout`
+/// into a pipe. An SQLite database needs a file it can seek in: a pipe or
+/// a device is refused for it without being opened (nothing waits for a
+/// reader), with `--append` too.
+#[cfg(unix)]
+#[test]
+fn pipes_are_written_in_place_and_refused_where_a_file_is_needed() {
+    use std::os::unix::fs::FileTypeExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let export = crate::util::root().join("fixtures/check/offline.xml");
+    let export = export.to_str().unwrap();
+    let fifo = dir.join("fifo");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    std::os::unix::fs::symlink("fifo", dir.join("link")).unwrap();
+    let still_a_pipe = |what: &str| {
+        assert!(
+            std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo(),
+            "{what}: the pipe is replaced"
+        );
+        assert!(
+            std::fs::symlink_metadata(dir.join("link"))
+                .unwrap()
+                .file_type()
+                .is_symlink(),
+            "{what}"
+        );
+        assert_eq!(names(dir), ["fifo", "link"], "{what}: nothing else is made");
+    };
+    for option in ["-o", "--emit-delete-ids", "--write-cleaned"] {
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read(fifo).unwrap())
+        };
+        let r = run_within(dir, &["check", "--offline", "-q", export, option, "link"]).expect("the run ends");
+        assert_eq!(r.code, 1, "{option}: {}", r.stderr);
+        let through_the_pipe = reader.join().unwrap();
+        still_a_pipe(option);
+        let file = tempfile::tempdir().unwrap();
+        let out = file.path().join("out");
+        let r = run(
+            dir,
+            &["check", "--offline", "-q", export, option, out.to_str().unwrap()],
+        );
+        assert_eq!(r.code, 1, "{option}: {}", r.stderr);
+        assert_eq!(
+            through_the_pipe,
+            std::fs::read(&out).unwrap(),
+            "{option}: the pipe gets what a file gets"
+        );
+    }
+
+    let post = fixtures().join("french-blog-post.xml");
+    let post = post.to_str().unwrap();
+    let r = run(dir, &["convert", post, "-o", "/dev/stdout"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        run(dir, &["convert", post]).stdout,
+        "-o /dev/stdout into a pipe"
+    );
+
+    for args in [
+        &["-o", "link"][..],
+        &["--append", "-o", "link"],
+        &["--append", "-o", "fifo"],
+    ] {
+        let r = run_within(dir, &[&["convert", post, "--format", "sqlite"][..], args].concat())
+            .unwrap_or_else(|| panic!("{args:?}: the run waits on the pipe"));
+        assert_eq!(r.code, 5, "{args:?}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("an SQLite database is written to a file"),
+            "{args:?}: {}",
+            r.stderr
+        );
+        still_a_pipe(&format!("{args:?}"));
+    }
 }

@@ -3,7 +3,8 @@
 //! * `golden`: every fixture in `fixtures/read/` through `wxr convert`,
 //!   compared with its expected output (`WXR_BLESS=1` rewrites them);
 //! * `check`: `wxr check` on its fixtures, offline and against local servers;
-//! * `cli`: exit codes, standard input, gzip, atomic output, `info`;
+//! * `cli`: exit codes, standard input, gzip, atomic output (outputs that
+//!   are inputs refused, pipes written in place, interrupted runs), `info`;
 //! * `markdown`: the Markdown site writer, as whole trees per generator;
 //! * `media`: `--download-media` against a local HTTP server;
 //! * `cases`: the case files of `fixtures/transform/` for wpautop,

@@ -14,7 +14,6 @@ use super::{Finding, Options, Outcome, SourceResult, cache, fetch_form, net, now
 use crate::error::RunError;
 use crate::merge::Inputs;
 use crate::model::{CommentKind, Item, Record, Site};
-use crate::read::Source;
 use crate::site::{self, IndexItem, SiteIndex};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::atomic::AtomicU64;
@@ -100,18 +99,6 @@ impl Scan {
 pub fn run(inputs: &Inputs, opts: &Options, fetched: Option<&AtomicU64>) -> Result<Outcome, RunError> {
     let sources = inputs.sources();
     let started_at = now_utc();
-    if let Some(cache) = &opts.cache {
-        let same = |p: &std::path::Path| match (std::fs::canonicalize(p), std::fs::canonicalize(cache)) {
-            (Ok(a), Ok(b)) => a == b,
-            _ => false,
-        };
-        if sources.iter().any(|s| matches!(s, Source::Path(p) if same(p))) {
-            return Err(RunError::Output {
-                target: cache.display().to_string(),
-                source: std::io::Error::other("the cache file is an input; give --cache another file"),
-            });
-        }
-    }
     let mut scan = Scan {
         self_domains: opts.self_domains.clone(),
         ..Scan::default()

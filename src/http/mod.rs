@@ -2,8 +2,10 @@
 //! ([`crate::fetch`]) and `wxr check`'s fetcher ([`crate::check::net`]).
 //!
 //! It owns the ureq [`Agent`] (user agent, timeouts, no proxy from the
-//! environment, wxr's own resolver), name resolution behind the [`Resolve`]
-//! trait (the system's, or a [`MapResolver`] in tests) with the one
+//! environment, wxr's own resolver), the one check of a header value
+//! ([`check_header_value`], for the options sent as headers), name
+//! resolution behind the [`Resolve`] trait (the system's, or a
+//! [`MapResolver`] in tests) with the one
 //! private-address rule, applied to every address connected to, redirects
 //! included, unless [`Options::allow_private`]; the host classifications
 //! made before any lookup ([`is_private_host`], [`is_reserved_host`]); the
@@ -31,6 +33,16 @@ pub fn user_agent(purpose: &str) -> String {
     format!("wxr/{} ({purpose})", env!("CARGO_PKG_VERSION"))
 }
 
+/// Whether `value` can be sent as the value of a header: no control
+/// character but the tab (a line break would end the header, or start
+/// another), as the HTTP client checks it. Every option that becomes a
+/// header (`--user-agent`) is checked with it when it is parsed.
+pub fn check_header_value(value: &str) -> Result<(), String> {
+    ureq::http::HeaderValue::from_str(value)
+        .map(drop)
+        .map_err(|_| "a header value cannot hold a line break or another control character".to_string())
+}
+
 /// How to build an [`Agent`].
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -53,6 +65,7 @@ pub struct Options {
 /// not turned into errors.
 pub struct Agent {
     agent: ureq::Agent,
+    user_agent: String,
     resolver: Arc<dyn Resolve>,
     looked: Looked,
 }
@@ -66,7 +79,9 @@ impl Agent {
             .proxy(None)
             .max_redirects(opts.max_redirects)
             .http_status_as_error(false)
-            .user_agent(opts.user_agent.as_str())
+            // Sent by each request instead (see `get`): the client would
+            // panic on a value it cannot send.
+            .user_agent(ureq::config::AutoHeaderValue::None)
             .timeout_connect(Some(opts.connect_timeout))
             .timeout_recv_response(opts.response_timeout)
             .timeout_global(opts.total_timeout)
@@ -83,14 +98,17 @@ impl Agent {
         );
         Agent {
             agent,
+            user_agent: opts.user_agent.clone(),
             resolver,
             looked,
         }
     }
 
-    /// A `GET` of `url`, to be sent with `.call()`.
+    /// A `GET` of `url` with the agent's `User-Agent`, to be sent with
+    /// `.call()`. A `User-Agent` that [`check_header_value`] refuses makes
+    /// the call fail.
     pub fn get(&self, url: &str) -> ureq::RequestBuilder<ureq::typestate::WithoutBody> {
-        self.agent.get(url)
+        self.agent.get(url).header("User-Agent", self.user_agent.as_str())
     }
 
     /// Looks up the host of `url` within `within`, ahead of the request
@@ -108,5 +126,30 @@ impl Agent {
             m.insert((host, port), addrs);
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_user_agent_that_cannot_be_sent_fails_the_request() {
+        assert!(check_header_value("wxr/1 (caf\u{e9}\tok)").is_ok());
+        for bad in ["x\r\ny", "x\ny", "\u{7f}"] {
+            assert!(check_header_value(bad).is_err(), "{bad:?}");
+        }
+        let agent = Agent::new(
+            Arc::new(MapResolver::new()),
+            &Options {
+                user_agent: "x\r\ny".into(),
+                connect_timeout: Duration::from_secs(1),
+                response_timeout: None,
+                total_timeout: None,
+                max_redirects: 0,
+                allow_private: true,
+            },
+        );
+        assert!(agent.get("http://127.0.0.1:9/").call().is_err());
     }
 }

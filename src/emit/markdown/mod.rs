@@ -34,7 +34,7 @@ use crate::error::RunError;
 use crate::fetch::{self, Download, Outcome};
 use crate::merge::{Inputs, Merged};
 use crate::model::{Item, Record};
-use crate::output::{Durability, Output};
+use crate::output::{Durability, Output, ReadFiles};
 use crate::pipeline::Feed;
 use front_matter::Syntax;
 use item::Rendered;
@@ -108,6 +108,9 @@ const BATCH_BYTES: u64 = 8 << 20;
 /// from a first pass, the pages are written in the second (standard input
 /// must be spooled).
 pub fn write_site(inputs: &Inputs, opts: &Options) -> Result<SiteReport, RunError> {
+    // The site may be written into the export's folder, but no file of it
+    // over an input.
+    let inputs_read = inputs.files();
     let index = index::first_pass(inputs, opts.download.is_some())?;
     let plan = Plan::make(index.items.items(), &opts.policy, opts.ssg);
     let mut report = SiteReport {
@@ -193,25 +196,27 @@ pub fn write_site(inputs: &Inputs, opts: &Options) -> Result<SiteReport, RunErro
     let write = |files: &Vec<(String, String)>| {
         files
             .iter()
-            .try_for_each(|(path, text)| write_file(&opts.out_dir, path, text))
+            .try_for_each(|(path, text)| write_file(&inputs_read, &opts.out_dir, path, text))
     };
     let (converted, written) = crate::pipeline::run(2, produce, write);
     written.and(converted)?;
     if !opts.dry_run {
         for r in &opts.redirects {
             let (name, text) = redirects::redirect_file(*r, opts.ssg, &plan);
-            write_file(&opts.out_dir, &name, &text)?;
+            write_file(&inputs_read, &opts.out_dir, &name, &text)?;
             report.redirect_files.push(name);
         }
     }
     if !opts.dry_run {
         let manifest = index::media_manifest(&index, used);
-        write_file_with(&opts.out_dir, "media.json", |w| write_json(w, &manifest))?;
+        write_file_with(&inputs_read, &opts.out_dir, "media.json", |w| write_json(w, &manifest))?;
     }
     let diags: Diagnostics = merged.take_diagnostics();
     report.diagnostics = diags.groups().to_vec();
     if !opts.dry_run {
-        write_file_with(&opts.out_dir, "wxr-report.json", |w| write_json(w, &report))?;
+        write_file_with(&inputs_read, &opts.out_dir, "wxr-report.json", |w| {
+            write_json(w, &report)
+        })?;
     }
     Ok(report)
 }
@@ -306,17 +311,22 @@ impl<'a> Batches<'a> {
 /// `value` as pretty JSON and a newline.
 fn write_json(w: &mut dyn Write, value: &impl serde::Serialize) -> std::io::Result<()> {
     serde_json::to_writer_pretty(&mut *w, value)?;
-    w.write_all(b"\n")
+    w.write_all(
+        b"
+",
+    )
 }
 
-/// Writes `rel` (a path made of safe components) under `dir`, atomically.
-fn write_file(dir: &Path, rel: &str, text: &str) -> Result<(), RunError> {
-    write_file_with(dir, rel, |w| w.write_all(text.as_bytes()))
+/// Writes `rel` (a path made of safe components) under `dir`, atomically,
+/// unless it is one of the files `inputs` read.
+fn write_file(inputs: &ReadFiles, dir: &Path, rel: &str, text: &str) -> Result<(), RunError> {
+    write_file_with(inputs, dir, rel, |w| w.write_all(text.as_bytes()))
 }
 
 /// Writes `rel` under `dir` as [`write_file`] does, streamed through
 /// `write` (buffered): a large report is never held as one string.
 fn write_file_with(
+    inputs: &ReadFiles,
     dir: &Path,
     rel: &str,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
@@ -334,7 +344,7 @@ fn write_file_with(
     let path = dir.join(rel);
     let parent = path.parent().unwrap_or(dir);
     std::fs::create_dir_all(parent).map_err(out_err)?;
-    let out = Output::create(&path, Durability::Unsynced).map_err(out_err)?;
+    let out = Output::create_sparing(&path, Durability::Unsynced, inputs).map_err(out_err)?;
     out.writer()
         .and_then(|w| {
             let mut w = std::io::BufWriter::with_capacity(64 * 1024, w);
@@ -352,10 +362,11 @@ mod tests {
     #[test]
     fn write_file_refuses_escapes() {
         let dir = tempfile::tempdir().unwrap();
-        assert!(write_file(dir.path(), "../x.md", "x").is_err());
-        assert!(write_file(dir.path(), "/etc/x.md", "x").is_err());
-        assert!(write_file(dir.path(), "a//b.md", "x").is_err());
-        write_file(dir.path(), "a/b.md", "ok").unwrap();
+        let none = ReadFiles::default();
+        assert!(write_file(&none, dir.path(), "../x.md", "x").is_err());
+        assert!(write_file(&none, dir.path(), "/etc/x.md", "x").is_err());
+        assert!(write_file(&none, dir.path(), "a//b.md", "x").is_err());
+        write_file(&none, dir.path(), "a/b.md", "ok").unwrap();
         assert_eq!(std::fs::read_to_string(dir.path().join("a/b.md")).unwrap(), "ok");
     }
 }
