@@ -32,6 +32,7 @@
 //! [`Converted::missing_footnotes`]; a text without a reference still gets
 //! its definition, and is listed in [`Converted::unreferenced_footnotes`].
 
+use ego_tree::iter::Edge;
 use ego_tree::{NodeId, NodeRef};
 use scraper::node::Element;
 use scraper::{Html, Node};
@@ -167,18 +168,34 @@ impl Notes {
 }
 
 /// True when `li` shows something besides its back link to `backlink`.
+/// One pass, counting the back links open (not a walk up from every node:
+/// the tree may be thousands of levels deep).
 fn has_text(li: NodeRef<'_, Node>, backlink: &str) -> bool {
-    let in_backlink = |n: &NodeRef<'_, Node>| {
-        n.ancestors()
-            .take_while(|a| a.id() != li.id())
-            .chain(std::iter::once(*n))
-            .any(|a| matches!(a.value(), Node::Element(e) if e.name() == "a" && e.attr("href") == Some(backlink)))
-    };
-    li.descendants().any(|d| match d.value() {
-        Node::Text(t) => !t.trim().is_empty() && !in_backlink(&d),
-        Node::Element(e) => matches!(e.name(), "img" | "iframe" | "video" | "audio" | "svg") && !in_backlink(&d),
-        _ => false,
-    })
+    let is_backlink = |n: NodeRef<'_, Node>| matches!(n.value(), Node::Element(e) if e.name() == "a" && e.attr("href") == Some(backlink));
+    let mut in_backlink = 0usize;
+    for edge in li.traverse() {
+        match edge {
+            Edge::Open(n) => {
+                if is_backlink(n) {
+                    in_backlink += 1;
+                }
+                let shows = match n.value() {
+                    Node::Text(t) => !t.trim().is_empty(),
+                    Node::Element(e) => matches!(e.name(), "img" | "iframe" | "video" | "audio" | "svg"),
+                    _ => false,
+                };
+                if shows && in_backlink == 0 {
+                    return true;
+                }
+            }
+            Edge::Close(n) => {
+                if is_backlink(n) {
+                    in_backlink = in_backlink.saturating_sub(1);
+                }
+            }
+        }
+    }
+    false
 }
 
 /// The footnote id a `<sup>` refers to: its `data-fn`, or for
@@ -878,17 +895,26 @@ fn paragraphs(inline: &str, trim_lines: bool, out: &mut Vec<String>) {
 }
 
 /// The text of a link, as far as its brackets go (code spans left out:
-/// their brackets are literal).
+/// their brackets are literal). One pass, counting the code elements open
+/// (not a walk up from every text: the tree may be thousands of levels
+/// deep).
 fn link_text(node: NodeRef<'_, Node>) -> String {
+    let is_code = |n: NodeRef<'_, Node>| {
+        n.id() != node.id() && matches!(n.value(), Node::Element(e) if matches!(e.name(), "code" | "tt"))
+    };
     let mut s = String::new();
-    for d in node.descendants() {
-        if let Node::Text(t) = d.value() {
-            let in_code = d
-                .ancestors()
-                .take_while(|a| a.id() != node.id())
-                .any(|a| matches!(a.value(), Node::Element(e) if matches!(e.name(), "code" | "tt")));
-            if !in_code {
-                s.push_str(t);
+    let mut in_code = 0usize;
+    for edge in node.traverse() {
+        match edge {
+            Edge::Open(n) => match n.value() {
+                Node::Text(t) if in_code == 0 => s.push_str(t),
+                _ if is_code(n) => in_code += 1,
+                _ => {}
+            },
+            Edge::Close(n) => {
+                if is_code(n) {
+                    in_code = in_code.saturating_sub(1);
+                }
             }
         }
     }
