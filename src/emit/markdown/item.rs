@@ -56,7 +56,7 @@ pub(super) fn render_item(
     text.push_str(&body.markdown);
     if opts.comments == CommentsMode::Inline && !thread.is_empty() {
         text.push_str("\n\n");
-        text.push_str(thread.markdown().trim_end());
+        text.push_str(thread.markdown().0.trim_end());
     }
     text.push('\n');
     let mut files = vec![(planned.path.clone(), text)];
