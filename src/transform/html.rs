@@ -548,8 +548,7 @@ impl Converter<'_> {
         }
         if self.depth >= MAX_DEPTH {
             self.flattened.push(e.name().to_string());
-            let mut out = Vec::new();
-            paragraphs(&self.flatten(node), true, &mut out);
+            let out = self.blocks(node);
             return (!out.is_empty()).then(|| join_blocks(&out));
         }
         self.depth += 1;
@@ -801,31 +800,13 @@ impl Converter<'_> {
                 Edge::Close(n) if skip == Some(n.id()) => skip = None,
                 _ if skip.is_some() => {}
                 Edge::Open(n) => match n.value() {
-                    Node::Text(t) => s.push_str(&escape_text(&collapse_ws(t), self.brackets)),
-                    Node::Comment(c) if is_more(c) => {
-                        self.more = true;
-                        s.push_str(&format!("\n\n{BLOCK}{}{BLOCK}\n\n", self.divider));
-                    }
                     Node::Element(_) if self.notes.lists.contains(&n.id()) => skip = Some(n.id()),
-                    Node::Element(e) if is_raw_block(e.name()) || e.name() == "pre" => {
-                        let block = if e.name() == "pre" {
-                            code_block(n, e)
-                        } else {
-                            self.raw(n, e)
-                        };
-                        s.push_str(&format!("\n\n{BLOCK}{block}{BLOCK}\n\n"));
+                    // Written whole, as everywhere (none of them is a walk).
+                    Node::Element(e)
+                        if is_raw_block(e.name()) || matches!(e.name(), "pre" | "code" | "tt" | "br" | "img") =>
+                    {
+                        s.push_str(&self.inline(n));
                         skip = Some(n.id());
-                    }
-                    Node::Element(e) if matches!(e.name(), "code" | "tt") => {
-                        s.push_str(&inline_code(&text_of(n)));
-                        skip = Some(n.id());
-                    }
-                    Node::Element(e) if e.name() == "br" => s.push_str("\\\n"),
-                    Node::Element(e) if e.name() == "img" => {
-                        if let Some(src) = e.attr("src") {
-                            self.images.push(src.to_string());
-                        }
-                        s.push_str(&image(e, self.link));
                     }
                     Node::Element(e) => {
                         self.flattened.push(e.name().to_string());
@@ -833,7 +814,7 @@ impl Converter<'_> {
                             s.push_str("\n\n");
                         }
                     }
-                    _ => {}
+                    _ => s.push_str(&self.inline(n)),
                 },
                 Edge::Close(n) => {
                     if let Node::Element(e) = n.value()
