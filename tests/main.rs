@@ -12,6 +12,8 @@
 //!   and WordPress's slugs;
 //! * `sql`: SQL scripts and SQLite databases, loaded into SQLite and (with
 //!   `tests/with-databases.sh`) PostgreSQL and MariaDB;
+//! * `hostile`: nesting thousands of levels deep (elements, reply chains)
+//!   through every format, nothing lost and the flattening reported;
 //! * `corpus`: the real exports of `../shared/corpus` (when `WXR_CORPUS`
 //!   is set), with counts checked against the raw files.
 //!
@@ -23,6 +25,7 @@ mod check;
 mod cli;
 mod corpus;
 mod golden;
+mod hostile;
 mod markdown;
 mod media;
 mod roundtrip;

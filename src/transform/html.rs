@@ -31,7 +31,17 @@
 //! its number, `<sup>N</sup>`, and is listed in
 //! [`Converted::missing_footnotes`]; a text without a reference still gets
 //! its definition, and is listed in [`Converted::unreferenced_footnotes`].
+//!
+//! The conversion is a recursive walk, and a bounded one: elements more
+//! than [`MAX_DEPTH`] levels deep (html5ever builds trees thousands of
+//! levels deep from broken HTML, such as a `<strong>` left open in every
+//! paragraph) are written as their text: every word, a paragraph at each
+//! block or table cell, line breaks, images and code kept, the elements
+//! Markdown keeps as raw HTML (iframes, scripts…) kept as such. The elements whose
+//! tags are left out are listed in [`Converted::flattened`]. Every other
+//! walk over the tree is a loop.
 
+use ego_tree::iter::Edge;
 use ego_tree::{NodeId, NodeRef};
 use scraper::node::Element;
 use scraper::{Html, Node};
@@ -40,6 +50,14 @@ use std::collections::{HashMap, HashSet};
 /// What `<!--more-->` becomes: a line of its own that the Markdown emitter
 /// replaces by the generator's summary divider.
 pub const MORE: &str = "<!--more-->";
+
+/// The levels of elements the conversion follows; deeper ones are written
+/// as text. Real posts nest a dozen levels, page builders' div soups a few
+/// dozen. The walk renders on threads with 2 MiB stacks, where an
+/// unoptimized build overflows after some 550 levels: the limit leaves a
+/// wide margin. It also bounds the work, which is not linear in the depth
+/// (each level of quotes or lists re-indents all it holds).
+pub const MAX_DEPTH: usize = 64;
 
 /// The result of a conversion.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -56,6 +74,9 @@ pub struct Converted {
     pub missing_footnotes: Vec<String>,
     /// Ids of the footnote texts that no reference points at, in order.
     pub unreferenced_footnotes: Vec<String>,
+    /// Names of the elements nested deeper than [`MAX_DEPTH`] whose tags
+    /// were left out (their content written as text), in document order.
+    pub flattened: Vec<String>,
 }
 
 /// Converts an HTML fragment to Markdown.
@@ -76,6 +97,8 @@ pub fn html_to_markdown_with(html: &str, link: &dyn Fn(&str) -> Option<String>, 
         divider: more,
         notes: Notes::default(),
         brackets: Brackets::Text,
+        depth: 0,
+        flattened: Vec::new(),
     };
     let root = doc.root_element();
     c.notes.find(*root);
@@ -92,6 +115,7 @@ pub fn html_to_markdown_with(html: &str, link: &dyn Fn(&str) -> Option<String>, 
         images: c.images,
         missing_footnotes: c.notes.missing,
         unreferenced_footnotes: c.notes.unreferenced,
+        flattened: c.flattened,
     }
 }
 
@@ -167,18 +191,34 @@ impl Notes {
 }
 
 /// True when `li` shows something besides its back link to `backlink`.
+/// One pass, counting the back links open (not a walk up from every node:
+/// the tree may be thousands of levels deep).
 fn has_text(li: NodeRef<'_, Node>, backlink: &str) -> bool {
-    let in_backlink = |n: &NodeRef<'_, Node>| {
-        n.ancestors()
-            .take_while(|a| a.id() != li.id())
-            .chain(std::iter::once(*n))
-            .any(|a| matches!(a.value(), Node::Element(e) if e.name() == "a" && e.attr("href") == Some(backlink)))
-    };
-    li.descendants().any(|d| match d.value() {
-        Node::Text(t) => !t.trim().is_empty() && !in_backlink(&d),
-        Node::Element(e) => matches!(e.name(), "img" | "iframe" | "video" | "audio" | "svg") && !in_backlink(&d),
-        _ => false,
-    })
+    let is_backlink = |n: NodeRef<'_, Node>| matches!(n.value(), Node::Element(e) if e.name() == "a" && e.attr("href") == Some(backlink));
+    let mut in_backlink = 0usize;
+    for edge in li.traverse() {
+        match edge {
+            Edge::Open(n) => {
+                if is_backlink(n) {
+                    in_backlink += 1;
+                }
+                let shows = match n.value() {
+                    Node::Text(t) => !t.trim().is_empty(),
+                    Node::Element(e) => matches!(e.name(), "img" | "iframe" | "video" | "audio" | "svg"),
+                    _ => false,
+                };
+                if shows && in_backlink == 0 {
+                    return true;
+                }
+            }
+            Edge::Close(n) => {
+                if is_backlink(n) {
+                    in_backlink = in_backlink.saturating_sub(1);
+                }
+            }
+        }
+    }
+    false
 }
 
 /// The footnote id a `<sup>` refers to: its `data-fn`, or for
@@ -311,6 +351,9 @@ struct Converter<'l> {
     notes: Notes,
     /// How brackets are escaped in the text being written.
     brackets: Brackets,
+    /// The levels of the walk entered (see [`MAX_DEPTH`]).
+    depth: usize,
+    flattened: Vec<String>,
 }
 
 impl Converter<'_> {
@@ -378,11 +421,23 @@ impl Converter<'_> {
     /// Renders the children of `node` as a list of blocks.
     fn blocks(&mut self, node: NodeRef<'_, Node>) -> Vec<String> {
         let mut out = Vec::new();
+        if self.depth >= MAX_DEPTH {
+            paragraphs(&self.flatten(node), true, &mut out);
+            return out;
+        }
+        self.depth += 1;
+        self.blocks_within(node, &mut out);
+        self.depth -= 1;
+        out
+    }
+
+    /// [`Self::blocks`], one level down.
+    fn blocks_within(&mut self, node: NodeRef<'_, Node>, out: &mut Vec<String>) {
         let mut inline = String::new();
         for child in node.children() {
             match child.value() {
                 Node::Element(e) if is_block(e.name()) => {
-                    flush_paragraph(&mut inline, &mut out);
+                    flush_paragraph(&mut inline, out);
                     let b = if matches!(e.name(), "ul" | "ol") {
                         // Two lists in a row would read as one.
                         let after_list = out
@@ -397,7 +452,7 @@ impl Converter<'_> {
                     }
                 }
                 Node::Comment(c) if is_more(c) => {
-                    flush_paragraph(&mut inline, &mut out);
+                    flush_paragraph(&mut inline, out);
                     self.more = true;
                     out.push(self.divider.to_string());
                 }
@@ -405,14 +460,13 @@ impl Converter<'_> {
                 // paragraph it is dropped (it shows nothing, and a comment
                 // at the start of a line would end the paragraph).
                 Node::Comment(c) if inline.trim().is_empty() => {
-                    flush_paragraph(&mut inline, &mut out);
+                    flush_paragraph(&mut inline, out);
                     out.push(format!("<!--{}-->", &**c));
                 }
                 _ => inline.push_str(&self.inline(child)),
             }
         }
-        flush_paragraph(&mut inline, &mut out);
-        out
+        flush_paragraph(&mut inline, out);
     }
 
     /// Renders one block element; `None` when it has nothing to show.
@@ -492,6 +546,19 @@ impl Converter<'_> {
             // Written as definitions at the end.
             return None;
         }
+        if self.depth >= MAX_DEPTH {
+            self.flattened.push(e.name().to_string());
+            let out = self.blocks(node);
+            return (!out.is_empty()).then(|| join_blocks(&out));
+        }
+        self.depth += 1;
+        let list = self.list_within(node, e, alt);
+        self.depth -= 1;
+        list
+    }
+
+    /// [`Self::list`], one level down.
+    fn list_within(&mut self, node: NodeRef<'_, Node>, e: &Element, alt: bool) -> Option<String> {
         let ordered = e.name() == "ol";
         let mut n: u64 = e.attr("start").and_then(|s| s.trim().parse().ok()).unwrap_or(1);
         let mut items = Vec::new();
@@ -706,10 +773,59 @@ impl Converter<'_> {
     }
 
     fn inline_children(&mut self, node: NodeRef<'_, Node>) -> String {
+        if self.depth >= MAX_DEPTH {
+            return self.flatten(node);
+        }
+        self.depth += 1;
         // Emphasis markers only work next to the right characters, so each
         // emphasis is written once its neighbours are known.
         let parts: Vec<Part> = node.children().map(|c| self.inline_part(c)).collect();
+        self.depth -= 1;
         join_parts(&parts)
+    }
+
+    /// The content of `node`, too deep to follow (see [`MAX_DEPTH`]), as
+    /// inline content: its text, a paragraph break at the edges of each
+    /// block, line breaks, images, code, and the elements Markdown keeps as
+    /// raw HTML, as such. The elements whose tags are left out are listed in
+    /// `flattened`; the footnotes lists are left out (written as
+    /// definitions at the end).
+    fn flatten(&mut self, node: NodeRef<'_, Node>) -> String {
+        let mut s = String::new();
+        // The element whose content is not walked, until it closes.
+        let mut skip: Option<NodeId> = None;
+        for edge in node.traverse() {
+            match edge {
+                Edge::Open(n) | Edge::Close(n) if n.id() == node.id() => {}
+                Edge::Close(n) if skip == Some(n.id()) => skip = None,
+                _ if skip.is_some() => {}
+                Edge::Open(n) => match n.value() {
+                    Node::Element(_) if self.notes.lists.contains(&n.id()) => skip = Some(n.id()),
+                    // Written whole, as everywhere (none of them is a walk).
+                    Node::Element(e)
+                        if is_raw_block(e.name()) || matches!(e.name(), "pre" | "code" | "tt" | "br" | "img") =>
+                    {
+                        s.push_str(&self.inline(n));
+                        skip = Some(n.id());
+                    }
+                    Node::Element(e) => {
+                        self.flattened.push(e.name().to_string());
+                        if separates(e.name()) {
+                            s.push_str("\n\n");
+                        }
+                    }
+                    _ => s.push_str(&self.inline(n)),
+                },
+                Edge::Close(n) => {
+                    if let Node::Element(e) = n.value()
+                        && separates(e.name())
+                    {
+                        s.push_str("\n\n");
+                    }
+                }
+            }
+        }
+        s
     }
 
     fn inline_part(&mut self, child: NodeRef<'_, Node>) -> Part {
@@ -821,6 +937,16 @@ fn alignment(e: &Element) -> Option<&'static str> {
         .find_map(|c| c.strip_prefix("has-text-align-").and_then(norm))
 }
 
+/// Elements whose text, written flat, is apart from its neighbours': the
+/// blocks, and the parts of tables.
+fn separates(name: &str) -> bool {
+    is_block(name)
+        || matches!(
+            name,
+            "tr" | "td" | "th" | "caption" | "thead" | "tbody" | "tfoot" | "legend" | "option" | "optgroup"
+        )
+}
+
 /// `<!--more-->`, with or without a custom "read more" text.
 fn is_more(comment: &str) -> bool {
     comment.trim() == "more" || comment.trim_start().starts_with("more ")
@@ -878,17 +1004,26 @@ fn paragraphs(inline: &str, trim_lines: bool, out: &mut Vec<String>) {
 }
 
 /// The text of a link, as far as its brackets go (code spans left out:
-/// their brackets are literal).
+/// their brackets are literal). One pass, counting the code elements open
+/// (not a walk up from every text: the tree may be thousands of levels
+/// deep).
 fn link_text(node: NodeRef<'_, Node>) -> String {
+    let is_code = |n: NodeRef<'_, Node>| {
+        n.id() != node.id() && matches!(n.value(), Node::Element(e) if matches!(e.name(), "code" | "tt"))
+    };
     let mut s = String::new();
-    for d in node.descendants() {
-        if let Node::Text(t) = d.value() {
-            let in_code = d
-                .ancestors()
-                .take_while(|a| a.id() != node.id())
-                .any(|a| matches!(a.value(), Node::Element(e) if matches!(e.name(), "code" | "tt")));
-            if !in_code {
-                s.push_str(t);
+    let mut in_code = 0usize;
+    for edge in node.traverse() {
+        match edge {
+            Edge::Open(n) => match n.value() {
+                Node::Text(t) if in_code == 0 => s.push_str(t),
+                _ if is_code(n) => in_code += 1,
+                _ => {}
+            },
+            Edge::Close(n) => {
+                if is_code(n) {
+                    in_code = in_code.saturating_sub(1);
+                }
             }
         }
     }
@@ -1484,6 +1619,67 @@ mod tests {
         let c = html_to_markdown(r##"<p>x<sup data-fn="zz" class="fn"><a href="#zz" id="zz-link">4</a></sup></p>"##);
         assert_eq!(c.markdown, "x<sup>1</sup>");
         assert_eq!(c.missing_footnotes, ["zz"]);
+    }
+
+    /// `inner` inside `n` nested `tag`s.
+    fn nested(tag: &str, n: usize, inner: &str) -> String {
+        format!(
+            "{}{inner}{}",
+            format!("<{tag}>").repeat(n),
+            format!("</{tag}>").repeat(n)
+        )
+    }
+
+    #[test]
+    fn content_below_the_limit_is_written_as_text() {
+        // Every word, escaped; blocks and cells apart; line breaks, images
+        // and raw HTML kept.
+        let inner = r#"<p>one <em>*two*</em><br>three <code>a*b</code></p><table><tr><td>four</td><td>five</td></tr></table><iframe src="https://v.example/x"></iframe><img src="/i.png" alt="pic">six<pre class="language-sh">x  *y*</pre>"#;
+        let c = html_to_markdown(&nested("div", MAX_DEPTH + 3, inner));
+        assert_eq!(
+            c.markdown,
+            "one \\*two\\*\\\nthree `a*b`\n\nfour\n\nfive\n\n<iframe src=\"https://v.example/x\"></iframe>\n\n![pic](/i.png)six\n\n```sh\nx  *y*\n```"
+        );
+        assert_eq!(c.raw_html, ["iframe"]);
+        assert_eq!(c.images, ["/i.png"]);
+        assert_eq!(
+            c.flattened,
+            ["div", "div", "div", "p", "em", "table", "tbody", "tr", "td", "td"]
+        );
+        // Up to the limit, nothing is: here the `<em>` is the 64th level.
+        let c = html_to_markdown(&nested("div", MAX_DEPTH - 2, "<p>a <em>b</em></p>"));
+        assert_eq!((c.markdown.as_str(), c.flattened.len()), ("a *b*", 0));
+    }
+
+    #[test]
+    fn quotes_lists_and_inline_elements_stop_at_the_limit() {
+        let c = html_to_markdown(&nested("blockquote", 3000, "<p>deepest</p>"));
+        assert_eq!(c.markdown, format!("{}deepest", "> ".repeat(MAX_DEPTH)));
+        assert_eq!(
+            c.flattened.len(),
+            3000 - MAX_DEPTH + 1,
+            "the other quotes and the paragraph"
+        );
+        // A list item and its list are two levels.
+        let c = html_to_markdown(&nested("ul", 3000, "<li>deepest</li>"));
+        assert!(c.markdown.ends_with("deepest"), "{}", c.markdown);
+        let indent = c.markdown.lines().map(|l| l.len() - l.trim_start().len()).max();
+        assert!(indent <= Some(2 * MAX_DEPTH), "{indent:?}");
+        assert!(c.flattened.iter().all(|n| n == "ul" || n == "li"));
+        let c = html_to_markdown(&format!("<p>{}</p>", nested("span", 3000, "a_b [c](d)")));
+        assert_eq!(c.markdown, "a_b [c\\](d)");
+        assert_eq!(c.flattened.len(), 3000 - MAX_DEPTH + 1);
+        assert!(c.flattened.iter().all(|n| n == "span"));
+    }
+
+    #[test]
+    fn a_footnotes_list_below_the_limit_is_written_once() {
+        let list = r##"<ol class="wp-block-footnotes"><li id="a">Note text <a href="#a-link">↩︎</a></li></ol>"##;
+        let c = html_to_markdown(&format!(
+            r##"<p>x<sup data-fn="a" class="fn"><a href="#a" id="a-link">1</a></sup></p>{}"##,
+            nested("div", MAX_DEPTH + 2, list)
+        ));
+        assert_eq!(c.markdown, "x[^1]\n\n[^1]: Note text");
     }
 
     #[test]

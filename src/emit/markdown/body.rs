@@ -6,7 +6,8 @@
 //! then block delimiters (block content skips wpautop, as in WordPress),
 //! else wpautop; then shortcode_unautop for the shortcodes expanded here,
 //! the other shortcodes, and finally HTML → Markdown with internal links
-//! rewritten.
+//! rewritten (what is nested too deep to follow written as text, and
+//! counted).
 //!
 //! The footnotes of the block editor live outside the content, in the
 //! `footnotes` postmeta (JSON: `[{"id": …, "content": …}, …]`). For a body
@@ -43,6 +44,9 @@ pub struct Body {
     pub missing_footnotes: Vec<String>,
     /// Footnote texts without a reference (still written), by id.
     pub unreferenced_footnotes: Vec<String>,
+    /// Elements nested too deep to follow, whose content is written as
+    /// text, with counts (see [`html::MAX_DEPTH`]).
+    pub flattened: BTreeMap<String, u64>,
 }
 
 /// What converting a body needs from the rest of the site.
@@ -129,6 +133,9 @@ pub fn convert(content: &str, cx: &Context<'_>) -> Body {
     let converted = html::html_to_markdown_with(&html, cx.link, cx.more);
     for name in converted.raw_html {
         *body.raw_html.entry(name).or_default() += 1;
+    }
+    for name in converted.flattened {
+        *body.flattened.entry(name).or_default() += 1;
     }
     body.more = converted.more;
     body.images = converted.images;

@@ -3,14 +3,24 @@
 //!
 //! Only approved comments and pings are published; pending, spam, trash
 //! and any other status are counted as skipped. A reply whose parent is not
-//! published stays, at the top level, and is reported. Commenters' e-mail
-//! addresses and IP addresses are never written.
+//! published stays, at the top level, and is reported. Threads are
+//! [`MAX_DEPTH`] levels deep at most: a reply below follows its parent at
+//! the deepest level, as WordPress shows it, and is reported. Commenters'
+//! e-mail addresses and IP addresses are never written.
 
 use super::front_matter::{Fields, Value};
 use crate::model::Comment;
 use crate::transform::autop::wpautop;
 use crate::transform::html::html_to_markdown;
 use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// The levels of a thread (top-level comments are the first): WordPress's
+/// deepest `thread_comments_depth`. Deeper replies are shown at this level,
+/// after their parent, as WordPress's comment walker shows them. It also
+/// bounds the nesting of the data file and of the quotes inline, which a
+/// reply chain thousands of comments long would otherwise make thousands
+/// deep.
+pub const MAX_DEPTH: usize = 10;
 
 /// A post's published discussion.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -23,6 +33,9 @@ pub struct Thread {
     pub skipped: BTreeMap<String, u64>,
     /// Ids of replies whose parent is not published (kept at the top).
     pub orphans: Vec<i64>,
+    /// Ids of replies below [`MAX_DEPTH`] (shown at that level), in thread
+    /// order.
+    pub flattened: Vec<i64>,
 }
 
 /// A comment and its replies.
@@ -30,7 +43,8 @@ pub struct Thread {
 pub struct Node {
     /// The comment.
     pub comment: Comment,
-    /// Replies, in export order.
+    /// Replies, in export order; at the deepest level, none (they follow
+    /// it, see [`MAX_DEPTH`]).
     pub replies: Vec<Node>,
 }
 
@@ -64,10 +78,7 @@ impl Thread {
         // Replies whose ancestry loops back never reach a root: keep them
         // at the top too.
         let mut placed = HashSet::new();
-        t.comments = roots
-            .into_iter()
-            .map(|c| attach(c, &mut children, &mut placed))
-            .collect();
+        t.comments = attach(roots, &mut children, &mut placed, &mut t.flattened);
         let mut rest: Vec<Comment> = children.into_values().flatten().collect();
         rest.sort_by_key(|c| c.id);
         for c in rest {
@@ -109,14 +120,17 @@ impl Thread {
         f
     }
 
-    /// The thread as a Markdown section to append to the post.
-    pub fn markdown(&self) -> String {
+    /// The thread as a Markdown section to append to the post, and the
+    /// ids of the comments whose text was nested too deep to convert whole
+    /// (written as text where it is, see [`crate::transform::html`]).
+    pub fn markdown(&self) -> (String, Vec<i64>) {
         let mut s = String::new();
+        let mut flattened = Vec::new();
         if !self.comments.is_empty() {
             s.push_str("## Comments\n");
             for n in &self.comments {
                 s.push('\n');
-                s.push_str(&node_markdown(n));
+                s.push_str(&node_markdown(n, &mut flattened));
                 s.push('\n');
             }
         }
@@ -140,19 +154,67 @@ impl Thread {
                 s.push('\n');
             }
         }
-        s
+        (s, flattened)
     }
 }
 
-fn attach(c: Comment, children: &mut HashMap<i64, Vec<Comment>>, placed: &mut HashSet<i64>) -> Node {
-    let kids = match c.id {
-        Some(id) if placed.insert(id) => children.remove(&id).unwrap_or_default(),
-        _ => Vec::new(),
-    };
-    Node {
-        comment: c,
-        replies: kids.into_iter().map(|k| attach(k, children, placed)).collect(),
+/// The trees under `roots`, in thread order, each comment placed once.
+/// Levels below [`MAX_DEPTH`] are not made: as WordPress's comment walker
+/// shows them, a reply there follows its parent at the deepest level (each
+/// one after the replies before it, with all of theirs). Their ids go to
+/// `flattened`. A loop with a stack of its own, not recursion: a chain of
+/// replies may be thousands long.
+fn attach(
+    roots: Vec<Comment>,
+    children: &mut HashMap<i64, Vec<Comment>>,
+    placed: &mut HashSet<i64>,
+    flattened: &mut Vec<i64>,
+) -> Vec<Node> {
+    // First the comments in thread order, each with the index of the one
+    // it is shown under: a parent comes before its replies.
+    let mut order: Vec<(Comment, Option<usize>)> = Vec::new();
+    let mut stack: Vec<(Comment, usize, Option<usize>, bool)> =
+        roots.into_iter().rev().map(|c| (c, 1, None, false)).collect();
+    while let Some((c, level, under, moved)) = stack.pop() {
+        let at = order.len();
+        if moved {
+            flattened.extend(c.id);
+        }
+        let kids = match c.id {
+            Some(id) if placed.insert(id) => children.remove(&id).unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        order.push((c, under));
+        for k in kids.into_iter().rev() {
+            if level < MAX_DEPTH {
+                stack.push((k, level + 1, Some(at), false));
+            } else {
+                stack.push((k, level, under, true));
+            }
+        }
     }
+    // Then the nodes, from the last: every reply is in its node before the
+    // node goes into its own parent.
+    let mut nodes: Vec<Option<Node>> = Vec::with_capacity(order.len());
+    let mut under = Vec::with_capacity(order.len());
+    for (comment, u) in order {
+        nodes.push(Some(Node {
+            comment,
+            replies: Vec::new(),
+        }));
+        under.push(u);
+    }
+    let mut top = Vec::new();
+    for i in (0..nodes.len()).rev() {
+        let Some(mut node) = nodes[i].take() else { continue };
+        node.replies.reverse();
+        match under[i].and_then(|p| nodes.get_mut(p)).and_then(Option::as_mut) {
+            Some(parent) => parent.replies.push(node),
+            None => top.push(node),
+        }
+    }
+    top.reverse();
+    top
 }
 
 /// Fields every published comment and ping shows (never e-mail or IP).
@@ -169,6 +231,8 @@ fn common(c: &Comment) -> Fields {
     f
 }
 
+/// A comment and its replies as data; recursion as deep as the thread
+/// ([`MAX_DEPTH`] at most).
 fn node_data(n: &Node) -> Value {
     let mut f = common(&n.comment);
     if let Some(p) = n.comment.parent {
@@ -178,7 +242,9 @@ fn node_data(n: &Node) -> Value {
     Value::Map(f)
 }
 
-fn node_markdown(n: &Node) -> String {
+/// A comment and its replies, quoted; recursion as deep as the thread
+/// ([`MAX_DEPTH`] at most).
+fn node_markdown(n: &Node, flattened: &mut Vec<i64>) -> String {
     let c = &n.comment;
     let author = one_line(c.author.as_deref().unwrap_or("Anonymous"));
     let who = match c.author_url.as_deref() {
@@ -190,13 +256,14 @@ fn node_markdown(n: &Node) -> String {
         .as_deref()
         .map(|d| format!(" · {}", d.replace('T', " ")))
         .unwrap_or_default();
-    let mut s = format!(
-        "{who}{when}\n\n{}",
-        html_to_markdown(&wpautop(&c.content, true)).markdown
-    );
+    let text = html_to_markdown(&wpautop(&c.content, true));
+    if !text.flattened.is_empty() {
+        flattened.extend(c.id);
+    }
+    let mut s = format!("{who}{when}\n\n{}", text.markdown);
     for r in &n.replies {
         s.push_str("\n\n");
-        s.push_str(&node_markdown(r));
+        s.push_str(&node_markdown(r, flattened));
     }
     s.lines()
         .map(|l| {
@@ -259,11 +326,54 @@ mod tests {
     #[test]
     fn no_email_or_ip_is_ever_written() {
         let t = Thread::build(&[c(1, None, "comment", "approved"), c(2, None, "trackback", "approved")]);
-        let yaml = serde_json::to_string(&t.data(Some(1))).unwrap() + &t.markdown();
+        let yaml = serde_json::to_string(&t.data(Some(1))).unwrap() + &t.markdown().0;
         assert!(
             !yaml.contains("secret@example.com") && !yaml.contains("192.0.2.1"),
             "{yaml}"
         );
+    }
+
+    #[test]
+    fn replies_below_the_deepest_level_follow_their_parent_there() {
+        // A chain 1 → … → 12, with 13 replying to 11 and 14 to 10.
+        let mut all: Vec<Comment> = (1..=12)
+            .map(|i| c(i, (i > 1).then(|| i - 1), "comment", "approved"))
+            .collect();
+        all.push(c(13, Some(11), "comment", "approved"));
+        all.push(c(14, Some(10), "comment", "approved"));
+        let t = Thread::build(&all);
+        let mut level = &t.comments;
+        for depth in 1..MAX_DEPTH {
+            assert_eq!(level.len(), 1, "level {depth}");
+            level = &level[0].replies;
+        }
+        // As WordPress's walker shows them: each after its parent, with its
+        // own replies after it, all at the tenth level.
+        let ids: Vec<_> = level.iter().map(|n| n.comment.id.unwrap_or(0)).collect();
+        assert_eq!(ids, [10, 11, 12, 13, 14]);
+        assert!(level.iter().all(|n| n.replies.is_empty()));
+        assert_eq!(t.flattened, [11, 12, 13, 14]);
+        assert!(t.orphans.is_empty());
+        // Inline, the quotes are ten deep at most; every comment is there.
+        let (md, deep_text) = t.markdown();
+        assert_eq!(md.lines().map(|l| l.matches('>').count()).max(), Some(MAX_DEPTH));
+        for i in 1..=14 {
+            assert!(md.contains(&format!("text {i}\n")), "comment {i} is lost:\n{md}");
+        }
+        assert!(deep_text.is_empty());
+        // A thread at the limit is left as it is.
+        let t = Thread::build(&all[..10]);
+        assert!(t.flattened.is_empty());
+    }
+
+    #[test]
+    fn a_comment_nested_too_deep_is_named() {
+        let mut deep = c(2, None, "comment", "approved");
+        deep.content = format!("{}bottom{}", "<blockquote>".repeat(500), "</blockquote>".repeat(500));
+        let t = Thread::build(&[c(1, None, "comment", "approved"), deep]);
+        let (md, deep_text) = t.markdown();
+        assert_eq!(deep_text, [2]);
+        assert!(md.contains("bottom"), "{md}");
     }
 
     #[test]

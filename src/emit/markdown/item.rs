@@ -6,7 +6,7 @@
 use super::index::Index;
 use super::links::LinkMap;
 use super::plan::Planned;
-use super::report::Written;
+use super::report::{TooDeep, Written};
 use super::ssg::Entry;
 use super::{CommentsMode, Options, body, comments, front_matter};
 use crate::error::RunError;
@@ -54,9 +54,15 @@ pub(super) fn render_item(
     let mut text = front_matter::render(&fields, opts.syntax).map_err(|e| fail(&planned.path, e))?;
     text.push('\n');
     text.push_str(&body.markdown);
+    let mut too_deep = TooDeep {
+        html: body.flattened,
+        ..TooDeep::default()
+    };
     if opts.comments == CommentsMode::Inline && !thread.is_empty() {
+        let (markdown, flattened) = thread.markdown();
         text.push_str("\n\n");
-        text.push_str(thread.markdown().trim_end());
+        text.push_str(markdown.trim_end());
+        too_deep.comment_html = flattened;
     }
     text.push('\n');
     let mut files = vec![(planned.path.clone(), text)];
@@ -68,6 +74,9 @@ pub(super) fn render_item(
         );
         let yaml = front_matter::yaml(&thread.data(item.id)).map_err(|e| fail(&name, e))?;
         files.push((name, yaml));
+    }
+    if opts.comments != CommentsMode::None {
+        too_deep.replies = thread.flattened;
     }
     let written = Written {
         id: item.id,
@@ -83,6 +92,7 @@ pub(super) fn render_item(
         unreferenced_footnotes: body.unreferenced_footnotes,
         comments_skipped: thread.skipped,
         orphan_comments: thread.orphans,
+        too_deep,
     };
     Ok(Rendered {
         written,
@@ -91,6 +101,8 @@ pub(super) fn render_item(
     })
 }
 
+/// The comments of a thread; recursion as deep as the thread
+/// ([`comments::MAX_DEPTH`] at most).
 fn count_nodes(nodes: &[comments::Node]) -> u64 {
     nodes.iter().map(|n| 1 + count_nodes(&n.replies)).sum()
 }

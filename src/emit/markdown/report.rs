@@ -1,7 +1,7 @@
 //! The report of a run, `wxr-report.json` in the site directory: the items
-//! written (with what their conversion met), the items skipped and why,
-//! path collisions, orphan pages, redirect files, media downloads and the
-//! diagnostics of reading.
+//! written (with what their conversion met, and what was nested too deep
+//! to follow), the items skipped and why, path collisions, orphan pages,
+//! redirect files, media downloads and the diagnostics of reading.
 
 use crate::fetch::Outcome;
 use serde::Serialize;
@@ -37,7 +37,64 @@ pub struct Written {
     pub comments_skipped: BTreeMap<String, u64>,
     /// Replies whose parent is not published.
     pub orphan_comments: Vec<i64>,
+    /// What was nested too deep to follow, kept flattened (absent when
+    /// nothing was).
+    #[serde(skip_serializing_if = "TooDeep::is_empty")]
+    pub too_deep: TooDeep,
 }
+
+/// What of one item was nested too deep to follow, and kept flattened;
+/// each part absent when empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct TooDeep {
+    /// Elements of the body nested deeper than the conversion follows
+    /// ([`crate::transform::html::MAX_DEPTH`] levels), whose content is
+    /// written as text: by name, with counts.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub html: BTreeMap<String, u64>,
+    /// Comments (written inline) whose text was nested that deep, by id.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub comment_html: Vec<i64>,
+    /// Replies below the deepest level of a thread
+    /// ([`super::comments::MAX_DEPTH`]), shown at that level, by id.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub replies: Vec<i64>,
+}
+
+impl TooDeep {
+    /// True when nothing was too deep.
+    pub fn is_empty(&self) -> bool {
+        self.html.is_empty() && self.comment_html.is_empty() && self.replies.is_empty()
+    }
+
+    /// What was flattened, in words.
+    fn describe(&self) -> String {
+        let html = crate::transform::html::MAX_DEPTH;
+        let thread = super::comments::MAX_DEPTH;
+        let mut parts = Vec::new();
+        if !self.html.is_empty() {
+            let n: u64 = self.html.values().sum();
+            parts.push(format!(
+                "{n} element(s) of the body below {html} levels written as text"
+            ));
+        }
+        if !self.comment_html.is_empty() {
+            let n = self.comment_html.len();
+            parts.push(format!(
+                "the HTML of {n} comment(s) below {html} levels written as text"
+            ));
+        }
+        if !self.replies.is_empty() {
+            let n = self.replies.len();
+            parts.push(format!("{n} repl(ies) below {thread} levels shown at level {thread}"));
+        }
+        parts.join("; ")
+    }
+}
+
+/// Items named in the closing lines for what was nested too deep; the
+/// others are counted.
+const TOO_DEEP_LINES: usize = 10;
 
 /// One skipped item in the report.
 #[derive(Debug, Clone, Serialize)]
@@ -96,6 +153,30 @@ impl SiteReport {
         Ok(())
     }
 
+    /// A line for each item (the first [`TOO_DEEP_LINES`]) with content
+    /// nested too deep to follow, saying what was flattened.
+    fn too_deep_lines(&self) -> Vec<String> {
+        let deep: Vec<&Written> = self.written.iter().filter(|w| !w.too_deep.is_empty()).collect();
+        let mut lines: Vec<String> = deep
+            .iter()
+            .take(TOO_DEEP_LINES)
+            .map(|w| {
+                let item = w.id.map_or_else(|| w.path.clone(), |id| format!("item {id}"));
+                format!(
+                    "{item} is nested too deep, kept flat: {} (see wxr-report.json)",
+                    w.too_deep.describe()
+                )
+            })
+            .collect();
+        if deep.len() > TOO_DEEP_LINES {
+            lines.push(format!(
+                "and {} more item(s) nested too deep (see wxr-report.json)",
+                deep.len() - TOO_DEEP_LINES
+            ));
+        }
+        lines
+    }
+
     /// What was written (or would be, in a dry run), and what became of
     /// the media downloads (`--download-media`): the closing lines.
     pub fn closing_lines(&self, opts: &super::Options) -> Vec<String> {
@@ -110,6 +191,7 @@ impl SiteReport {
             self.written.len(),
             self.skipped.len(),
         )];
+        lines.extend(self.too_deep_lines());
         if !dry_run && opts.download.is_some() {
             let count =
                 |f: fn(&Outcome) -> bool| self.media.iter().filter(|d| d.outcome.as_ref().is_some_and(f)).count();
@@ -139,4 +221,78 @@ pub struct MediaDownload {
     /// What happened (absent in a dry run).
     #[serde(flatten)]
     pub outcome: Option<Outcome>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn written(id: Option<i64>, too_deep: TooDeep) -> Written {
+        Written {
+            id,
+            path: format!("content/posts/{}/index.md", id.unwrap_or(0)),
+            url: String::new(),
+            draft: false,
+            comments: 0,
+            unknown_shortcodes: BTreeMap::new(),
+            raw_html: BTreeMap::new(),
+            dynamic_blocks: BTreeMap::new(),
+            missing_attachments: Vec::new(),
+            missing_footnotes: Vec::new(),
+            unreferenced_footnotes: Vec::new(),
+            comments_skipped: BTreeMap::new(),
+            orphan_comments: Vec::new(),
+            too_deep,
+        }
+    }
+
+    #[test]
+    fn items_nested_too_deep_are_named_in_the_closing_lines_and_the_report() {
+        let all = TooDeep {
+            html: [("div".to_string(), 3), ("p".to_string(), 1)].into(),
+            comment_html: vec![8],
+            replies: vec![11, 12],
+        };
+        let mut report = SiteReport::default();
+        report.written.push(written(Some(1), TooDeep::default()));
+        report.written.push(written(Some(2), all));
+        report.written.push(written(
+            None,
+            TooDeep {
+                replies: vec![5],
+                ..TooDeep::default()
+            },
+        ));
+        let lines = report.too_deep_lines();
+        assert_eq!(
+            lines,
+            [
+                "item 2 is nested too deep, kept flat: 4 element(s) of the body below 64 levels written as text; \
+                 the HTML of 1 comment(s) below 64 levels written as text; 2 repl(ies) below 10 levels shown at \
+                 level 10 (see wxr-report.json)",
+                "content/posts/0/index.md is nested too deep, kept flat: 1 repl(ies) below 10 levels shown at \
+                 level 10 (see wxr-report.json)",
+            ]
+        );
+        // In the report, only what there is.
+        let json = serde_json::to_value(&report.written).unwrap();
+        assert!(json[0].get("too_deep").is_none(), "{json}");
+        assert_eq!(json[2]["too_deep"], serde_json::json!({"replies": [5]}));
+        // Ten items are named, the others counted.
+        for id in 3..15 {
+            report.written.push(written(
+                Some(id),
+                TooDeep {
+                    replies: vec![1],
+                    ..TooDeep::default()
+                },
+            ));
+        }
+        let lines = report.too_deep_lines();
+        assert_eq!(lines.len(), TOO_DEEP_LINES + 1);
+        assert_eq!(
+            lines[TOO_DEEP_LINES],
+            "and 4 more item(s) nested too deep (see wxr-report.json)"
+        );
+    }
 }
