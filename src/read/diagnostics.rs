@@ -145,6 +145,18 @@ impl Reader {
                 st.malformed_chunks,
             );
         }
+        if st.invalid_units > 0 {
+            push(
+                "input.malformed_bytes",
+                Severity::Repair,
+                format!(
+                    "{} {} code unit(s) that are no character (a surrogate, above U+10FFFF, or a truncated last one) were replaced by U+FFFD (the first is here)",
+                    st.invalid_units, st.encoding
+                ),
+                at(st.first_invalid_unit),
+                st.invalid_units,
+            );
+        }
         let refs = self.xml.dropped_char_refs;
         if st.control_chars + refs > 0 {
             push(
