@@ -187,6 +187,20 @@ impl Reader {
         for d in self.input_diagnostics() {
             self.diags.push(d);
         }
+        let undeclared = self.xml.undeclared_other();
+        if undeclared > 0 {
+            self.diags.push(Diagnostic {
+                code: "xml.undeclared_prefix",
+                severity: Severity::Repair,
+                message: format!(
+                    "{undeclared} more element(s) used namespace prefixes never declared, beyond the first {} distinct ones reported; read as an unknown namespace",
+                    super::xml::MAX_UNDECLARED
+                ),
+                location: None,
+                item_id: None,
+                count: undeclared,
+            });
+        }
         for u in std::mem::take(&mut self.unknown) {
             let Unknown {
                 qname,
