@@ -13,7 +13,7 @@
 use super::input::{Prefetched, advance};
 use quick_xml::events::Event;
 use quick_xml::events::attributes::Attributes;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::BufRead;
 
 /// The vocabularies of a WXR file.
@@ -184,6 +184,46 @@ struct Pos {
 /// are only counted, so a pathological item cannot fill memory.
 const MAX_FIXES: usize = 1000;
 
+/// The namespace declarations in scope: every declaration in document
+/// order (an element's own are dropped when it closes), and for each prefix
+/// the stack of its bindings, so that a name resolves in constant time
+/// however many declarations are in scope.
+#[derive(Default)]
+struct Bindings {
+    order: Vec<String>,
+    by_prefix: HashMap<String, Vec<Ns>>,
+}
+
+impl Bindings {
+    /// Number of declarations in scope.
+    fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    fn push(&mut self, prefix: &str, ns: Ns) {
+        self.by_prefix.entry(prefix.to_string()).or_default().push(ns);
+        self.order.push(prefix.to_string());
+    }
+
+    /// Drops the declarations after the first `len`.
+    fn truncate(&mut self, len: usize) {
+        while self.order.len() > len {
+            let Some(prefix) = self.order.pop() else { break };
+            if let Some(stack) = self.by_prefix.get_mut(&prefix) {
+                stack.pop();
+                if stack.is_empty() {
+                    self.by_prefix.remove(&prefix);
+                }
+            }
+        }
+    }
+
+    /// The namespace `prefix` is bound to by the innermost declaration.
+    fn get(&self, prefix: &str) -> Option<Ns> {
+        self.by_prefix.get(prefix).and_then(|stack| stack.last().copied())
+    }
+}
+
 /// Distinct undeclared prefixes remembered (each reported once), and the
 /// most bytes they may take; uses of further ones are only counted. The
 /// four conventional prefixes (`wp`, `content`, `excerpt`, `dc`) are always
@@ -271,7 +311,7 @@ pub(crate) struct Xml {
     buf: Vec<u8>,
     names: String,
     frames: Vec<Frame>,
-    bindings: Vec<(String, Ns)>,
+    bindings: Bindings,
     pos: Pos,
     /// Prefixes used without a declaration.
     undeclared: Undeclared,
@@ -299,7 +339,7 @@ impl Xml {
             buf: Vec::with_capacity(64 * 1024),
             names: String::new(),
             frames: Vec::new(),
-            bindings: Vec::new(),
+            bindings: Bindings::default(),
             pos: Pos {
                 ev: 0,
                 last: 0,
@@ -838,7 +878,7 @@ fn borrowed(c: std::borrow::Cow<'_, str>) -> &str {
 /// the length of the qualified name; `None` when the tag has no name.
 fn open_tag(
     raw: &str,
-    bindings: &mut Vec<(String, Ns)>,
+    bindings: &mut Bindings,
     undeclared: &mut Undeclared,
     fixes: &mut Vec<Fix>,
 ) -> Option<(Ns, usize, usize)> {
@@ -856,7 +896,7 @@ fn open_tag(
             if let Some(prefix) = a.key.0.strip_prefix("xmlns:") {
                 let mut uri = String::new();
                 decode_entities(&a.value, &mut uri);
-                bindings.push((prefix.to_string(), classify_uri(&uri)));
+                bindings.push(prefix, classify_uri(&uri));
             }
         }
     }
@@ -868,14 +908,14 @@ fn open_tag(
 /// Returns the namespace and where the local name starts. The first use of
 /// each undeclared prefix adds a repair to `fixes` (at most
 /// [`MAX_UNDECLARED`] and the four conventional ones in a whole document).
-fn resolve(qname: &str, bindings: &[(String, Ns)], undeclared: &mut Undeclared, fixes: &mut Vec<Fix>) -> (Ns, usize) {
+fn resolve(qname: &str, bindings: &Bindings, undeclared: &mut Undeclared, fixes: &mut Vec<Fix>) -> (Ns, usize) {
     let Some(colon) = memchr::memchr(b':', qname.as_bytes()) else {
         return (Ns::None, 0);
     };
     let prefix = &qname[..colon];
     let local = prefix.len() + 1;
-    if let Some((_, ns)) = bindings.iter().rev().find(|(p, _)| p == prefix) {
-        return (*ns, local);
+    if let Some(ns) = bindings.get(prefix) {
+        return (ns, local);
     }
     let ns = match prefix {
         "wp" => Ns::Wp,
@@ -992,6 +1032,19 @@ mod tests {
                 _ => {}
             }
         }
+    }
+
+    #[test]
+    fn the_innermost_declaration_of_a_prefix_counts_until_its_element_ends() {
+        let wp = "http://wordpress.org/export/1.2/";
+        let dc = "http://purl.org/dc/elements/1.1/";
+        let mut xml = xml_of(format!(
+            r#"<r xmlns:a="{wp}"><a:x/><s xmlns:a="{dc}"><a:x/><e xmlns:a="urn:other"/><a:x/></s><a:x/></r>"#
+        ));
+        let got: Vec<Ns> = namespaces(&mut xml).into_iter().map(|(_, ns)| ns).collect();
+        use Ns::*;
+        assert_eq!(got, [None, Wp, None, Dc, None, Dc, Wp]);
+        assert!(xml.fixes.is_empty());
     }
 
     #[test]
