@@ -175,7 +175,11 @@ impl Plan {
 
     /// Attachment pages (`/post/photo/`, `/?attachment_id=ID`) lead to the
     /// written item the file was uploaded to, as its aliases.
+    /// Each URL is added once: the URLs a parent has are kept in sets
+    /// while its attachments are added (a post with thousands of
+    /// attachments must not compare each URL with all the others).
     fn attachment_pages(&mut self, entries: &[IndexItem]) {
+        let mut known: HashMap<usize, (HashSet<String>, HashSet<String>)> = HashMap::new();
         for e in entries.iter().filter(|e| e.kind == "attachment") {
             let Some(&pi) = e.parent.and_then(|p| self.by_id.get(&p)) else {
                 continue;
@@ -187,13 +191,19 @@ impl Plan {
             if let Some(id) = e.id {
                 queries.push(format!("/?attachment_id={id}"));
             }
+            let (known_aliases, known_queries) = known.entry(pi).or_insert_with(|| {
+                (
+                    parent.aliases.iter().cloned().collect(),
+                    parent.query_urls.iter().cloned().collect(),
+                )
+            });
             for a in aliases {
-                if !parent.aliases.contains(&a) {
+                if known_aliases.insert(a.clone()) {
                     parent.aliases.push(a);
                 }
             }
             for q in queries {
-                if !parent.query_urls.contains(&q) {
+                if known_queries.insert(q.clone()) {
                     parent.query_urls.push(q);
                 }
             }
@@ -540,6 +550,35 @@ mod tests {
         }
         // The first is free; each other one finds its suffix at the first try.
         assert_eq!(taken.probes, n - 1);
+    }
+
+    #[test]
+    fn each_old_url_of_many_attachments_is_added_to_their_post_once() {
+        let mut entries = vec![post(1, "hello", "Hello")];
+        for id in 2..2002 {
+            let link = if id % 2 == 0 {
+                "http://blog.example/2010/02/hello/shared/".to_string()
+            } else {
+                format!("http://blog.example/2010/02/hello/photo-{id}/")
+            };
+            entries.push(IndexItem {
+                id: Some(id),
+                kind: "attachment".into(),
+                status: "inherit".into(),
+                parent: Some(1),
+                link: Some(link),
+                ..IndexItem::default()
+            });
+        }
+        let plan = Plan::make(&entries, &Policy::default(), ssg("hugo"));
+        let p = plan.decisions[0].as_ref().unwrap();
+        assert_eq!(p.aliases.len(), 1 + 1 + 1000);
+        assert_eq!(
+            p.aliases[..3],
+            ["/2010/02/hello/", "/2010/02/hello/shared/", "/2010/02/hello/photo-3/"]
+        );
+        assert_eq!(p.query_urls.len(), 1 + 2 * 2000);
+        assert_eq!(p.query_urls[..3], ["/?p=1", "/?p=2", "/?attachment_id=2"]);
     }
 
     #[test]
