@@ -2,16 +2,19 @@
 # Throughput and peak memory of wxr on generated exports (not a test).
 #
 #   bench/run.sh [SIZE_MB...]        default: 100 1000
+#   bench/run.sh hostile             only the hostile inputs
 #
 # Generates deterministic realistic exports with ../shared/tools/gen_wxr.py
 # (cached in target/bench-data), builds the release binary, and runs each
 # (JSON Lines, JSON, info, SQL scripts, an SQLite database, a Hugo site)
 # command three times with /usr/bin/time, printing the median wall time,
-# MB/s (10^6 bytes per second of input) and the peak RSS.
+# MB/s (10^6 bytes per second of input) and the peak RSS. Then the same for
+# small hostile inputs that once took quadratic time, generated here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(100 1000)
+[ "${sizes[*]}" != hostile ] || sizes=()
 gen=../shared/tools/gen_wxr.py
 data=target/bench-data
 mkdir -p "$data"
@@ -39,7 +42,7 @@ measure() { # label input args...
         'BEGIN { printf "%-40s %8.1f MB  %6.2f s  %7.1f MB/s  peak RSS %6.1f MB\n", l, b/1e6, t, b/1e6/t, r/1024 }'
 }
 
-for mb in "${sizes[@]}"; do
+for mb in ${sizes[@]+"${sizes[@]}"}; do
     f="$data/gen-${mb}mb.xml"
     [ -f "$f" ] || python3 "$gen" --target-mb "$mb" -o "$f" --quiet
     measure "convert --format jsonl" "$f" convert "$f" --format jsonl -q
@@ -60,4 +63,56 @@ for mb in "${sizes[@]}"; do
     fi
     site=$data/site measure "convert --format markdown (disk)" "$f" convert "$f" --format markdown -o "$data/site" -q
     rm -rf "$data/site"
+done
+
+# Hostile inputs: each once took quadratic time. They are timed here; the
+# tests check only what each fix changed in the output.
+hostile() { # case: writes (once) and names $data/hostile-CASE.xml
+    local f=$data/hostile-$1.xml
+    [ -f "$f" ] || python3 - "$1" "$f" <<'PY'
+import sys
+case, path = sys.argv[1], sys.argv[2]
+wp = 'xmlns:wp="http://wordpress.org/export/1.2/"'
+decls, body = "", ""
+if case == "undeclared-prefixes":
+    # 200,000 distinct prefixes no one declared, in one item.
+    body = "<item><wp:post_id>1</wp:post_id>" + "".join("<p%d:x/>" % i for i in range(200000)) + "</item>"
+elif case == "same-slug":
+    # 30,000 published posts with one slug.
+    body = "".join(
+        "<item><title>Same</title><link>http://blog.example/same/</link><wp:post_id>%d</wp:post_id>"
+        "<wp:post_date>2020-01-01 00:00:00</wp:post_date><wp:post_name>same</wp:post_name>"
+        "<wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>\n" % i
+        for i in range(1, 30001))
+elif case == "many-attachments":
+    # One post and 30,000 attachments uploaded to it.
+    body = ("<item><title>Post</title><link>http://blog.example/post/</link><wp:post_id>1</wp:post_id>"
+        "<wp:post_name>post</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>\n")
+    body += "".join(
+        "<item><title>a%d</title><link>http://blog.example/post/a%d/</link><wp:post_id>%d</wp:post_id>"
+        "<wp:post_name>a%d</wp:post_name><wp:status>inherit</wp:status><wp:post_parent>1</wp:post_parent>"
+        "<wp:post_type>attachment</wp:post_type>"
+        "<wp:attachment_url>http://blog.example/wp-content/uploads/a%d.jpg</wp:attachment_url></item>\n"
+        % (i, i, i, i, i)
+        for i in range(2, 30002))
+elif case == "declared-prefixes":
+    # 100,000 declarations in scope, and 100,000 elements to resolve.
+    decls = "".join(' xmlns:q%d="urn:q:%d"' % (i, i) for i in range(100000))
+    body = "<item><wp:post_id>1</wp:post_id>" + "<wp:x/>" * 100000 + "</item>"
+with open(path, "w") as f:
+    f.write('<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" %s%s><channel>' % (wp, decls))
+    f.write("<wp:wxr_version>1.2</wp:wxr_version>\n%s\n</channel></rss>\n" % body)
+PY
+    echo "$f"
+}
+f=$(hostile undeclared-prefixes)
+measure "info: 200k undeclared prefixes" "$f" info "$f" -q
+f=$(hostile declared-prefixes)
+measure "info: 100k declared prefixes in scope" "$f" info "$f" -q
+site_dir=$data/site
+[ ! -d /dev/shm ] || [ ! -w /dev/shm ] || site_dir=/dev/shm/wxr-bench-site
+for c in same-slug many-attachments; do
+    f=$(hostile $c)
+    site=$site_dir measure "convert --format markdown: $c" "$f" convert "$f" --format markdown -o "$site_dir" -q
+    rm -rf "$site_dir"
 done

@@ -269,3 +269,47 @@ fn stdin_and_gzip_read_like_the_file() {
         assert_eq!(out.stdout, plain.stdout, "{case}: stdin input differs");
     }
 }
+
+/// The code units of `text` in UTF-32, big-endian or not, after a BOM or not.
+fn utf32(text: &str, big_endian: bool, bom: bool) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(text.len() * 4 + 4);
+    let units = bom.then_some('\u{FEFF}').into_iter().chain(text.chars());
+    for c in units {
+        let u = u32::from(c);
+        bytes.extend_from_slice(&if big_endian { u.to_be_bytes() } else { u.to_le_bytes() });
+    }
+    bytes
+}
+
+/// A UTF-32 export, with a BOM or (when it opens with an XML declaration)
+/// without, in either byte order, reads exactly like its UTF-8 original:
+/// the same document and the same diagnostics.
+#[test]
+fn utf32_reads_like_utf8() {
+    let dir = fixtures();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    for case in ["french-blog-post", "wxr-1.2-every-field", "control-chars"] {
+        let name = format!("{case}.xml");
+        let text = std::fs::read_to_string(dir.join(&name)).expect("a UTF-8 fixture");
+        let plain = run(&dir, &["convert", "--verbose", &name]);
+        assert_eq!(plain.code, 0, "{case}: {}", plain.stderr);
+        for (big_endian, bom) in [(false, true), (true, true), (false, false), (true, false)] {
+            assert!(bom || text.starts_with("<?xml"), "{case} has no declaration");
+            let path = tmp.path().join(format!("{case}-{big_endian}-{bom}.xml"));
+            std::fs::write(&path, utf32(&text, big_endian, bom)).unwrap();
+            let path = path.to_str().unwrap();
+            let wide = run(&dir, &["convert", "--verbose", path]);
+            let what = format!("{case} in UTF-32 (big-endian {big_endian}, BOM {bom})");
+            assert_eq!(wide.code, 0, "{what}: {}", wide.stderr);
+            assert_eq!(wide.stdout, plain.stdout, "{what}: the document differs");
+            assert_eq!(
+                wide.stderr.replace(path, &name),
+                plain.stderr,
+                "{what}: the diagnostics differ"
+            );
+            let info = run(&dir, &["info", path]);
+            let encoding = if big_endian { "(UTF-32BE" } else { "(UTF-32LE" };
+            assert!(info.stdout.contains(encoding), "{what}: {}", info.stdout);
+        }
+    }
+}

@@ -145,6 +145,18 @@ impl Reader {
                 st.malformed_chunks,
             );
         }
+        if st.invalid_units > 0 {
+            push(
+                "input.malformed_bytes",
+                Severity::Repair,
+                format!(
+                    "{} {} code unit(s) that are no character (a surrogate, above U+10FFFF, or a truncated last one) were replaced by U+FFFD (the first is here)",
+                    st.invalid_units, st.encoding
+                ),
+                at(st.first_invalid_unit),
+                st.invalid_units,
+            );
+        }
         let refs = self.xml.dropped_char_refs;
         if st.control_chars + refs > 0 {
             push(
@@ -174,6 +186,20 @@ impl Reader {
         self.finished = true;
         for d in self.input_diagnostics() {
             self.diags.push(d);
+        }
+        let undeclared = self.xml.undeclared_other();
+        if undeclared > 0 {
+            self.diags.push(Diagnostic {
+                code: "xml.undeclared_prefix",
+                severity: Severity::Repair,
+                message: format!(
+                    "{undeclared} more element(s) used namespace prefixes never declared, beyond the first {} distinct ones reported; read as an unknown namespace",
+                    super::xml::MAX_UNDECLARED
+                ),
+                location: None,
+                item_id: None,
+                count: undeclared,
+            });
         }
         for u in std::mem::take(&mut self.unknown) {
             let Unknown {

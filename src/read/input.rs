@@ -7,7 +7,12 @@
 //! layer turns any of them into clean UTF-8, chunk by chunk (memory does not
 //! grow with the file), and counts every change it makes:
 //!
-//! * a UTF-8 BOM is skipped; a UTF-16 BOM selects UTF-16;
+//! * a UTF-8 BOM is skipped; a UTF-16 or UTF-32 BOM selects that encoding,
+//!   and so does an XML declaration written in UTF-16 or UTF-32 without one
+//!   (`<?` as two or four bytes per character);
+//! * UTF-32, which encoding_rs does not decode, is decoded here
+//!   ([`decode_utf32`]); a code unit that is no character (a surrogate, or
+//!   above U+10FFFF) or a truncated last unit becomes U+FFFD;
 //! * the encoding declared in the XML prolog (`ISO-8859-1`, `windows-1252`,
 //!   …) is honoured through encoding_rs, with WHATWG labels (so `ISO-8859-1`
 //!   decodes as windows-1252, which is what WordPress sites meant);
@@ -161,10 +166,16 @@ pub struct InputStats {
     pub malformed_chunks: u64,
     /// Line and column of the start of the first such chunk.
     pub first_malformed: Option<(u64, u64)>,
+    /// UTF-32 code units that are no character (replaced by U+FFFD).
+    pub invalid_units: u64,
+    /// Line and column of the first one.
+    pub first_invalid_unit: Option<(u64, u64)>,
 }
 
 enum Mode {
     Utf8,
+    /// UTF-32, big-endian when true.
+    Utf32(bool),
     /// A non-UTF-8 decoder, and whether it was told the input ended.
     Other(Decoder, bool),
 }
@@ -204,9 +215,21 @@ impl Decoded {
         }
         let mut stats = InputStats::default();
         let head = &raw[..len];
+        // UTF-32 first: its little-endian BOM starts like UTF-16's (a UTF-16
+        // file starting with U+0000 is no XML), as in XML 1.0's appendix F.
         let (mode, skip, name) = if head.starts_with(b"\xEF\xBB\xBF") {
             stats.bom = true;
             (Mode::Utf8, 3, UTF_8.name())
+        } else if head.starts_with(b"\xFF\xFE\0\0") {
+            stats.bom = true;
+            (Mode::Utf32(false), 4, UTF_32LE)
+        } else if head.starts_with(b"\0\0\xFE\xFF") {
+            stats.bom = true;
+            (Mode::Utf32(true), 4, UTF_32BE)
+        } else if head.starts_with(b"<\0\0\0?\0\0\0") {
+            (Mode::Utf32(false), 0, UTF_32LE)
+        } else if head.starts_with(b"\0\0\0<\0\0\0?") {
+            (Mode::Utf32(true), 0, UTF_32BE)
         } else if head.starts_with(b"\xFF\xFE") {
             stats.bom = true;
             (
@@ -315,6 +338,7 @@ impl Decoded {
                 break;
             }
             let mut first_invalid = None;
+            let mut first_invalid_unit = None;
             let consumed = match &mut self.mode {
                 Mode::Utf8 => decode_utf8(
                     &self.raw[..self.raw_len],
@@ -322,6 +346,14 @@ impl Decoded {
                     &mut self.out,
                     &mut self.stats.invalid_bytes,
                     &mut first_invalid,
+                ),
+                &mut Mode::Utf32(big_endian) => decode_utf32(
+                    &self.raw[..self.raw_len],
+                    big_endian,
+                    self.eof,
+                    &mut self.out,
+                    &mut self.stats.invalid_units,
+                    &mut first_invalid_unit,
                 ),
                 Mode::Other(d, finished) => {
                     *finished = self.eof;
@@ -341,6 +373,9 @@ impl Decoded {
             self.raw_len -= consumed;
             if let (Some(off), None) = (first_invalid, self.stats.first_invalid) {
                 self.stats.first_invalid = Some(self.position_at(off));
+            }
+            if let (Some(off), None) = (first_invalid_unit, self.stats.first_invalid_unit) {
+                self.stats.first_invalid_unit = Some(self.position_at(off));
             }
             if !self.out.is_empty() || self.eof {
                 break;
@@ -763,6 +798,55 @@ fn decode_utf8(
     i
 }
 
+/// Names of the UTF-32 encodings, as encoding_rs would spell them.
+const UTF_32LE: &str = "UTF-32LE";
+const UTF_32BE: &str = "UTF-32BE";
+
+/// Appends the UTF-8 of the UTF-32 code units of `src` to `out`. A unit
+/// that is no character (a surrogate, or above U+10FFFF) becomes U+FFFD and
+/// is counted in `invalid`, as are the one to three bytes of a truncated
+/// last unit at `eof`; before the end such bytes wait for the next chunk.
+/// `first_invalid` gets the offset in `out` of the first replacement.
+/// Returns how many bytes of `src` were used.
+fn decode_utf32(
+    src: &[u8],
+    big_endian: bool,
+    eof: bool,
+    out: &mut Vec<u8>,
+    invalid: &mut u64,
+    first_invalid: &mut Option<usize>,
+) -> usize {
+    let mut units = src.chunks_exact(4);
+    out.reserve(src.len());
+    for unit in &mut units {
+        let bytes = [unit[0], unit[1], unit[2], unit[3]];
+        let value = if big_endian {
+            u32::from_be_bytes(bytes)
+        } else {
+            u32::from_le_bytes(bytes)
+        };
+        if value < 0x80 {
+            out.push(value as u8);
+            continue;
+        }
+        let c = char::from_u32(value).unwrap_or_else(|| {
+            first_invalid.get_or_insert(out.len());
+            *invalid += 1;
+            char::REPLACEMENT_CHARACTER
+        });
+        let mut tmp = [0u8; 4];
+        out.extend_from_slice(c.encode_utf8(&mut tmp).as_bytes());
+    }
+    let used = src.len() - units.remainder().len();
+    if eof && used < src.len() {
+        first_invalid.get_or_insert(out.len());
+        *invalid += 1;
+        out.extend_from_slice("\u{FFFD}".as_bytes());
+        return src.len();
+    }
+    used
+}
+
 /// The windows-1252 character of one byte (encoding_rs maps all 256).
 fn windows_1252(b: u8) -> char {
     let mut d = WINDOWS_1252.new_decoder_without_bom_handling();
@@ -980,5 +1064,81 @@ mod utf16_tests {
         p.read_to_end(&mut again).unwrap();
         assert_eq!(again, b"<item><t>a</t></item>");
         assert!(p.find_item_from(at + 1).is_err());
+    }
+}
+
+#[cfg(test)]
+mod utf32_tests {
+    use super::*;
+
+    fn units(values: &[u32], big_endian: bool) -> Vec<u8> {
+        let order = |v: u32| if big_endian { v.to_be_bytes() } else { v.to_le_bytes() };
+        values.iter().flat_map(|&v| order(v)).collect()
+    }
+
+    fn text(s: &str) -> Vec<u32> {
+        s.chars().map(u32::from).collect()
+    }
+
+    #[test]
+    fn utf32_with_a_bom_is_decoded_in_either_byte_order() {
+        for big_endian in [false, true] {
+            let mut values = vec![0xFEFF];
+            values.extend(text("<a>é€😀</a>"));
+            let (s, st) = tests::decode(&units(&values, big_endian));
+            assert_eq!(s, "<a>é€😀</a>");
+            assert!(st.bom);
+            assert_eq!(st.encoding, if big_endian { "UTF-32BE" } else { "UTF-32LE" });
+            assert_eq!((st.invalid_units, st.control_chars, st.malformed_chunks), (0, 0, 0));
+        }
+    }
+
+    #[test]
+    fn utf32_without_a_bom_is_recognized_by_its_declaration() {
+        for big_endian in [false, true] {
+            let (s, st) = tests::decode(&units(&text("<?xml version=\"1.0\"?><t>é</t>"), big_endian));
+            assert_eq!(s, "<?xml version=\"1.0\"?><t>é</t>");
+            assert!(!st.bom);
+            assert_eq!(st.encoding, if big_endian { "UTF-32BE" } else { "UTF-32LE" });
+        }
+    }
+
+    #[test]
+    fn units_that_are_no_character_are_replaced_and_counted() {
+        let mut values = vec![0xFEFF];
+        values.extend(text("<a>\nx"));
+        values.extend([0xD800, 0x11_0000, 0xFFFF_FFFF]);
+        values.extend(text("y</a>"));
+        let mut bytes = units(&values, false);
+        bytes.extend_from_slice(&[b'z', 0]);
+        let (s, st) = tests::decode(&bytes);
+        assert_eq!(s, "<a>\nx\u{FFFD}\u{FFFD}\u{FFFD}y</a>\u{FFFD}");
+        assert_eq!(st.invalid_units, 4);
+        assert_eq!(st.first_invalid_unit, Some((2, 2)));
+    }
+
+    /// Hands out at most seven bytes per read, which splits most units.
+    struct Sevens(io::Cursor<Vec<u8>>);
+
+    impl Read for Sevens {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = buf.len().min(7);
+            self.0.read(&mut buf[..n])
+        }
+    }
+
+    #[test]
+    fn a_unit_split_across_reads_is_kept_whole() {
+        let mut values = vec![0xFEFF];
+        values.extend(text("<a>"));
+        values.resize(CHUNK / 4 + 100, u32::from('x'));
+        values.extend(text("é😀</a>"));
+        let bytes = units(&values, true);
+        let d = Decoded::new(Box::new(Sevens(io::Cursor::new(bytes)))).unwrap();
+        let mut all = Vec::new();
+        Prefetched::new(d).read_to_end(&mut all).unwrap();
+        let s = String::from_utf8(all).unwrap();
+        assert!(s.starts_with("<a>xx") && s.ends_with("xé😀</a>"), "{s}");
+        assert_eq!(s.chars().count(), values.len() - 1);
     }
 }

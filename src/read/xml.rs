@@ -13,7 +13,7 @@
 use super::input::{Prefetched, advance};
 use quick_xml::events::Event;
 use quick_xml::events::attributes::Attributes;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::BufRead;
 
 /// The vocabularies of a WXR file.
@@ -184,6 +184,84 @@ struct Pos {
 /// are only counted, so a pathological item cannot fill memory.
 const MAX_FIXES: usize = 1000;
 
+/// The namespace declarations in scope: every declaration in document
+/// order (an element's own are dropped when it closes), and for each prefix
+/// the stack of its bindings, so that a name resolves in constant time
+/// however many declarations are in scope.
+#[derive(Default)]
+struct Bindings {
+    order: Vec<String>,
+    by_prefix: HashMap<String, Vec<Ns>>,
+}
+
+impl Bindings {
+    /// Number of declarations in scope.
+    fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    fn push(&mut self, prefix: &str, ns: Ns) {
+        self.by_prefix.entry(prefix.to_string()).or_default().push(ns);
+        self.order.push(prefix.to_string());
+    }
+
+    /// Drops the declarations after the first `len`.
+    fn truncate(&mut self, len: usize) {
+        while self.order.len() > len {
+            let Some(prefix) = self.order.pop() else { break };
+            if let Some(stack) = self.by_prefix.get_mut(&prefix) {
+                stack.pop();
+                if stack.is_empty() {
+                    self.by_prefix.remove(&prefix);
+                }
+            }
+        }
+    }
+
+    /// The namespace `prefix` is bound to by the innermost declaration.
+    fn get(&self, prefix: &str) -> Option<Ns> {
+        self.by_prefix.get(prefix).and_then(|stack| stack.last().copied())
+    }
+}
+
+/// Distinct undeclared prefixes remembered (each reported once), and the
+/// most bytes they may take; uses of further ones are only counted. The
+/// four conventional prefixes (`wp`, `content`, `excerpt`, `dc`) are always
+/// remembered.
+pub(super) const MAX_UNDECLARED: usize = 1000;
+const MAX_UNDECLARED_BYTES: usize = 64 * 1024;
+
+/// Prefixes used without a declaration.
+#[derive(Default)]
+struct Undeclared {
+    /// The ones reported, once each.
+    seen: HashSet<String>,
+    /// Bytes in `seen`.
+    bytes: usize,
+    /// Elements named with a prefix that is neither declared nor in `seen`
+    /// once `seen` is full.
+    other: u64,
+}
+
+impl Undeclared {
+    /// Records a use of the undeclared `prefix`, read as `ns`: true the
+    /// first time this prefix is met, when it is to be reported.
+    fn first_use(&mut self, prefix: &str, ns: Ns) -> bool {
+        if self.seen.contains(prefix) {
+            return false;
+        }
+        let room = self.seen.len() < MAX_UNDECLARED && self.bytes + prefix.len() <= MAX_UNDECLARED_BYTES;
+        if room || ns != Ns::Other {
+            self.bytes += prefix.len();
+            self.seen.insert(prefix.to_string());
+            true
+        } else {
+            self.other += 1;
+            false
+        }
+    }
+}
+
 /// Elements this deep or shallower move the anchor when they start
 /// (rss, channel, items and header elements), so the input layer keeps no
 /// more than about one item of text.
@@ -233,10 +311,10 @@ pub(crate) struct Xml {
     buf: Vec<u8>,
     names: String,
     frames: Vec<Frame>,
-    bindings: Vec<(String, Ns)>,
+    bindings: Bindings,
     pos: Pos,
-    /// Prefixes used without a declaration, reported once each.
-    undeclared: Vec<String>,
+    /// Prefixes used without a declaration.
+    undeclared: Undeclared,
     /// Repairs not yet drained.
     pub fixes: Vec<Fix>,
     /// Repairs beyond [`MAX_FIXES`] not yet drained, counted by code.
@@ -261,14 +339,14 @@ impl Xml {
             buf: Vec::with_capacity(64 * 1024),
             names: String::new(),
             frames: Vec::new(),
-            bindings: Vec::new(),
+            bindings: Bindings::default(),
             pos: Pos {
                 ev: 0,
                 last: 0,
                 anchor: (0, 1, 1),
                 cache: std::cell::Cell::new((0, 1, 1)),
             },
-            undeclared: Vec::new(),
+            undeclared: Undeclared::default(),
             fixes: Vec::new(),
             fixes_over: BTreeMap::new(),
             tag: String::new(),
@@ -285,6 +363,12 @@ impl Xml {
     /// Line and column where the last event started.
     pub fn position(&self) -> (u64, u64) {
         locate(self.r.get_ref(), &self.pos, self.pos.ev)
+    }
+
+    /// Elements named with an undeclared prefix beyond the
+    /// [`MAX_UNDECLARED`] distinct ones reported one by one.
+    pub fn undeclared_other(&self) -> u64 {
+        self.undeclared.other
     }
 
     /// Number of open elements.
@@ -794,8 +878,8 @@ fn borrowed(c: std::borrow::Cow<'_, str>) -> &str {
 /// the length of the qualified name; `None` when the tag has no name.
 fn open_tag(
     raw: &str,
-    bindings: &mut Vec<(String, Ns)>,
-    undeclared: &mut Vec<String>,
+    bindings: &mut Bindings,
+    undeclared: &mut Undeclared,
     fixes: &mut Vec<Fix>,
 ) -> Option<(Ns, usize, usize)> {
     let name_len = raw
@@ -812,7 +896,7 @@ fn open_tag(
             if let Some(prefix) = a.key.0.strip_prefix("xmlns:") {
                 let mut uri = String::new();
                 decode_entities(&a.value, &mut uri);
-                bindings.push((prefix.to_string(), classify_uri(&uri)));
+                bindings.push(prefix, classify_uri(&uri));
             }
         }
     }
@@ -821,15 +905,17 @@ fn open_tag(
 }
 
 /// Resolves a qualified name against the bindings in scope.
-/// Returns the namespace and where the local name starts.
-fn resolve(qname: &str, bindings: &[(String, Ns)], undeclared: &mut Vec<String>, fixes: &mut Vec<Fix>) -> (Ns, usize) {
+/// Returns the namespace and where the local name starts. The first use of
+/// each undeclared prefix adds a repair to `fixes` (at most
+/// [`MAX_UNDECLARED`] and the four conventional ones in a whole document).
+fn resolve(qname: &str, bindings: &Bindings, undeclared: &mut Undeclared, fixes: &mut Vec<Fix>) -> (Ns, usize) {
     let Some(colon) = memchr::memchr(b':', qname.as_bytes()) else {
         return (Ns::None, 0);
     };
     let prefix = &qname[..colon];
     let local = prefix.len() + 1;
-    if let Some((_, ns)) = bindings.iter().rev().find(|(p, _)| p == prefix) {
-        return (*ns, local);
+    if let Some(ns) = bindings.get(prefix) {
+        return (ns, local);
     }
     let ns = match prefix {
         "wp" => Ns::Wp,
@@ -838,8 +924,7 @@ fn resolve(qname: &str, bindings: &[(String, Ns)], undeclared: &mut Vec<String>,
         "dc" => Ns::Dc,
         _ => Ns::Other,
     };
-    if !undeclared.iter().any(|p| p == prefix) {
-        undeclared.push(prefix.to_string());
+    if undeclared.first_use(prefix, ns) {
         let meaning = match ns {
             Ns::Wp => "the WordPress export namespace",
             Ns::Content => "the RSS content namespace",
@@ -930,6 +1015,59 @@ pub(crate) fn decode_entities(s: &str, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::read::input::Decoded;
+
+    fn xml_of(text: String) -> Xml {
+        let d = Decoded::new(Box::new(std::io::Cursor::new(text.into_bytes()))).unwrap();
+        Xml::new(Prefetched::new(d))
+    }
+
+    /// The namespace of every start or empty element, in order.
+    fn namespaces(xml: &mut Xml) -> Vec<(String, Ns)> {
+        let mut out = Vec::new();
+        loop {
+            match xml.next().unwrap() {
+                Ev::Start(t) | Ev::Empty(t) => out.push((t.qname().to_string(), t.ns)),
+                Ev::Eof => return out,
+                _ => {}
+            }
+        }
+    }
+
+    #[test]
+    fn the_innermost_declaration_of_a_prefix_counts_until_its_element_ends() {
+        let wp = "http://wordpress.org/export/1.2/";
+        let dc = "http://purl.org/dc/elements/1.1/";
+        let mut xml = xml_of(format!(
+            r#"<r xmlns:a="{wp}"><a:x/><s xmlns:a="{dc}"><a:x/><e xmlns:a="urn:other"/><a:x/></s><a:x/></r>"#
+        ));
+        let got: Vec<Ns> = namespaces(&mut xml).into_iter().map(|(_, ns)| ns).collect();
+        use Ns::*;
+        assert_eq!(got, [None, Wp, None, Dc, None, Dc, Wp]);
+        assert!(xml.fixes.is_empty());
+    }
+
+    #[test]
+    fn undeclared_prefixes_are_remembered_up_to_a_bound_and_the_rest_counted() {
+        let extra = 300;
+        let mut doc = String::from("<r>");
+        for i in 0..MAX_UNDECLARED + extra {
+            doc.push_str(&format!("<p{i}:x/><p{i}:y/>"));
+        }
+        // The conventional prefixes are reported by name even after the flood.
+        doc.push_str("<excerpt:encoded/><wp:post_id/></r>");
+        let mut xml = xml_of(doc);
+        let got = namespaces(&mut xml);
+        assert_eq!(got[got.len() - 2], ("excerpt:encoded".to_string(), Ns::Excerpt));
+        assert_eq!(got[got.len() - 1], ("wp:post_id".to_string(), Ns::Wp));
+        let reported: Vec<&str> = xml.fixes.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(reported.len(), MAX_UNDECLARED + 2, "one repair per remembered prefix");
+        assert!(reported[0].contains("`p0`"), "{}", reported[0]);
+        assert!(reported[MAX_UNDECLARED].contains("`excerpt`"));
+        assert!(reported[MAX_UNDECLARED + 1].contains("`wp`"));
+        // Each element with a prefix beyond the bound is counted.
+        assert_eq!(xml.undeclared_other(), 2 * extra as u64);
+    }
 
     #[test]
     fn namespace_uris_are_matched_by_pattern() {

@@ -7,7 +7,7 @@
 use super::ssg::{Place, Ssg};
 use crate::site::IndexItem;
 use crate::transform::slug::{ascii_slug, decode_slug, safe_component, sanitize_title};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// Post types that are WordPress's own machinery, never content.
 const INTERNAL_TYPES: &[&str] = &[
@@ -128,7 +128,7 @@ impl Plan {
             .filter(|e| e.kind == "page" && plan.skip(e, policy).is_none())
             .filter_map(|e| e.parent)
             .collect();
-        let mut taken: BTreeSet<String> = BTreeSet::new();
+        let mut taken = Taken::default();
         for (i, e) in entries.iter().enumerate() {
             let decision = match plan.skip(e, policy) {
                 Some(skip) => Err(skip),
@@ -175,7 +175,11 @@ impl Plan {
 
     /// Attachment pages (`/post/photo/`, `/?attachment_id=ID`) lead to the
     /// written item the file was uploaded to, as its aliases.
+    /// Each URL is added once: the URLs a parent has are kept in sets
+    /// while its attachments are added (a post with thousands of
+    /// attachments must not compare each URL with all the others).
     fn attachment_pages(&mut self, entries: &[IndexItem]) {
+        let mut known: HashMap<usize, (HashSet<String>, HashSet<String>)> = HashMap::new();
         for e in entries.iter().filter(|e| e.kind == "attachment") {
             let Some(&pi) = e.parent.and_then(|p| self.by_id.get(&p)) else {
                 continue;
@@ -187,13 +191,19 @@ impl Plan {
             if let Some(id) = e.id {
                 queries.push(format!("/?attachment_id={id}"));
             }
+            let (known_aliases, known_queries) = known.entry(pi).or_insert_with(|| {
+                (
+                    parent.aliases.iter().cloned().collect(),
+                    parent.query_urls.iter().cloned().collect(),
+                )
+            });
             for a in aliases {
-                if !parent.aliases.contains(&a) {
+                if known_aliases.insert(a.clone()) {
                     parent.aliases.push(a);
                 }
             }
             for q in queries {
-                if !parent.query_urls.contains(&q) {
+                if known_queries.insert(q.clone()) {
                     parent.query_urls.push(q);
                 }
             }
@@ -297,25 +307,56 @@ fn from_template(t: &str, e: &IndexItem, dirs: &[String], slug: &str) -> String 
         .join("/")
 }
 
+/// The paths given so far, compared without case (as macOS and Windows
+/// compare file names), and where the search for a free suffix resumes.
+#[derive(Default)]
+struct Taken {
+    /// Lower-cased paths given.
+    paths: HashSet<String>,
+    /// For each family of suffixed paths (see [`unique`]), the first `n`
+    /// not yet tried: every smaller one was found taken, and paths are never
+    /// given back, so the search for the next free one starts there.
+    next: HashMap<(String, String), u64>,
+    /// Candidate paths looked up, for the tests.
+    #[cfg(test)]
+    probes: u64,
+}
+
 /// `wanted`, or `wanted` with `-2`, `-3`… before its extension, whichever
-/// is free first.
-fn unique(wanted: &str, taken: &mut BTreeSet<String>) -> String {
+/// is free first. The search for a suffix resumes where the last one of
+/// the same family stopped, so that many items wanting one path cost one
+/// look-up each, not one per item before them.
+fn unique(wanted: &str, taken: &mut Taken) -> String {
     let key = |p: &str| p.to_lowercase();
-    if taken.insert(key(wanted)) {
+    if taken.paths.insert(key(wanted)) {
         return wanted.to_string();
     }
     // Suffix the slug: the last component, or the directory of an index.md.
     let (stem, ext) = match wanted.rsplit_once("/index.md") {
-        Some((dir, "")) => (dir.to_string(), "/index.md".to_string()),
+        Some((dir, "")) => (dir, "/index.md"),
         _ => match wanted.rsplit_once('.') {
-            Some((s, e)) => (s.to_string(), format!(".{e}")),
-            None => (wanted.to_string(), String::new()),
+            Some((s, _)) => (s, &wanted[s.len()..]),
+            None => (wanted, ""),
         },
     };
-    (2..)
-        .map(|n| format!("{stem}-{n}{ext}"))
-        .find(|p| taken.insert(key(p)))
-        .unwrap_or_else(|| wanted.to_string())
+    // The family: what the lower-cased candidates are made of. `-` and
+    // the digits are neither cased nor ignored by case mapping, so the
+    // lower case of `{stem}-{n}{ext}` is that of `{stem}-`, then `{n}`,
+    // then that of `{ext}` after a digit, whatever the case of `wanted`.
+    let family = (key(&format!("{stem}-")), key(&format!("0{ext}")));
+    let next = taken.next.entry(family).or_insert(2);
+    loop {
+        let n = *next;
+        *next += 1;
+        #[cfg(test)]
+        {
+            taken.probes += 1;
+        }
+        let candidate = format!("{stem}-{n}{ext}");
+        if taken.paths.insert(key(&candidate)) {
+            return candidate;
+        }
+    }
 }
 
 /// Old URLs of an item: the permalink's path and the old-slug variants
@@ -418,6 +459,126 @@ mod tests {
         );
         assert_eq!(plan.collisions.len(), 1);
         assert!(plan.decisions[1].as_ref().unwrap().draft);
+    }
+
+    /// The suffixing as it was first written: probing from `-2` each time.
+    fn unique_by_probing(wanted: &str, taken: &mut BTreeSet<String>) -> String {
+        let key = |p: &str| p.to_lowercase();
+        if taken.insert(key(wanted)) {
+            return wanted.to_string();
+        }
+        let (stem, ext) = match wanted.rsplit_once("/index.md") {
+            Some((dir, "")) => (dir.to_string(), "/index.md".to_string()),
+            _ => match wanted.rsplit_once('.') {
+                Some((s, e)) => (s.to_string(), format!(".{e}")),
+                None => (wanted.to_string(), String::new()),
+            },
+        };
+        (2..)
+            .map(|n| format!("{stem}-{n}{ext}"))
+            .find(|p| taken.insert(key(p)))
+            .unwrap_or_else(|| wanted.to_string())
+    }
+
+    #[test]
+    fn collisions_get_the_suffixes_probing_from_2_gives() {
+        let wanted = [
+            "a/x.md",
+            "a/x.md",
+            "a/x-2.md",
+            "a/X.md",
+            "a/x-3.md",
+            "a/x.md",
+            "a/x/index.md",
+            "a/X/INDEX.md",
+            "a/x/index.md",
+            "a/X/index.md",
+            "a/x-2/index.md",
+            "a/x.md",
+            "b/ΣΑΣ.md",
+            "b/σας.md",
+            "b/ΣΑΣ.md",
+            "b/σας-2.md",
+            "b/ΣΑΣ/index.md",
+            "b/σας/index.md",
+            "b/ΣΑΣ/index.md",
+            "noext",
+            "noext",
+            "NOEXT-2",
+            "noext",
+            "c.tar.gz",
+            "C.TAR.gz",
+            "c.tar-2.gz",
+            "c.tar.gz",
+            "İ.md",
+            "i̇.md",
+            "İ.md",
+        ];
+        let mut now = Taken::default();
+        let mut before = BTreeSet::new();
+        for w in wanted {
+            assert_eq!(unique(w, &mut now), unique_by_probing(w, &mut before), "{w}");
+        }
+        // And a long mixed sequence of such paths.
+        let stems = ["p/a", "p/A", "p/a-2", "p/A-3", "p/ΣΑΣ", "p/σας", "p/ΣΑΣ-2", "p/x.y"];
+        let exts = [".md", "/index.md", "/INDEX.md", "", ".tar.gz", "-2.md", ".MD"];
+        let mut seed = 12345u64;
+        for _ in 0..2000 {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let r = (seed >> 33) as usize;
+            let w = format!("{}{}", stems[r % stems.len()], exts[(r / stems.len()) % exts.len()]);
+            assert_eq!(unique(&w, &mut now), unique_by_probing(&w, &mut before), "{w}");
+        }
+    }
+
+    #[test]
+    fn many_items_wanting_one_path_cost_one_look_up_each() {
+        let mut taken = Taken::default();
+        let n = 2000;
+        for i in 0..n {
+            let (w, stem) = if i % 2 == 0 {
+                ("posts/same.md", "posts/same")
+            } else {
+                ("posts/SAME.md", "posts/SAME")
+            };
+            let want = if i == 0 {
+                w.to_string()
+            } else {
+                format!("{stem}-{}.md", i + 1)
+            };
+            assert_eq!(unique(w, &mut taken), want);
+        }
+        // The first is free; each other one finds its suffix at the first try.
+        assert_eq!(taken.probes, n - 1);
+    }
+
+    #[test]
+    fn each_old_url_of_many_attachments_is_added_to_their_post_once() {
+        let mut entries = vec![post(1, "hello", "Hello")];
+        for id in 2..2002 {
+            let link = if id % 2 == 0 {
+                "http://blog.example/2010/02/hello/shared/".to_string()
+            } else {
+                format!("http://blog.example/2010/02/hello/photo-{id}/")
+            };
+            entries.push(IndexItem {
+                id: Some(id),
+                kind: "attachment".into(),
+                status: "inherit".into(),
+                parent: Some(1),
+                link: Some(link),
+                ..IndexItem::default()
+            });
+        }
+        let plan = Plan::make(&entries, &Policy::default(), ssg("hugo"));
+        let p = plan.decisions[0].as_ref().unwrap();
+        assert_eq!(p.aliases.len(), 1 + 1 + 1000);
+        assert_eq!(
+            p.aliases[..3],
+            ["/2010/02/hello/", "/2010/02/hello/shared/", "/2010/02/hello/photo-3/"]
+        );
+        assert_eq!(p.query_urls.len(), 1 + 2 * 2000);
+        assert_eq!(p.query_urls[..3], ["/?p=1", "/?p=2", "/?attachment_id=2"]);
     }
 
     #[test]
