@@ -277,3 +277,111 @@ fn thousands_of_unclosed_strongs() {
     assert!(r.stderr.contains("item 1"), "{}", r.stderr);
     every_other_format_finishes(dir.path());
 }
+
+/// Comments are written by strangers: their HTML reaches the site cut down
+/// to a safe subset, their URLs only when `http`, `https` or `mailto` and
+/// written so that Markdown cannot be broken out of, their names as text.
+/// Inline and as data, for comments and for pings.
+#[test]
+fn comment_html_and_urls_cannot_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let hostile = |id: u32, kind: &str, name: &str, url: &str, text: &str| {
+        format!(
+            "<wp:comment><wp:comment_id>{id}</wp:comment_id><wp:comment_author><![CDATA[{name}]]></wp:comment_author>\
+             <wp:comment_author_url><![CDATA[{url}]]></wp:comment_author_url>\
+             <wp:comment_date>2010-05-02 10:00:00</wp:comment_date><wp:comment_content><![CDATA[{text}]]></wp:comment_content>\
+             <wp:comment_approved>1</wp:comment_approved><wp:comment_type>{kind}</wp:comment_type>\
+             <wp:comment_parent>0</wp:comment_parent></wp:comment>"
+        )
+    };
+    let comments = [
+        hostile(1, "comment", "Mallory", "http://x.example/)[click](javascript:alert(1)", "word1 <script>alert(2)</script>"),
+        hostile(2, "comment", "<img src=x onerror=alert(3)>", "javascript:alert(4)", "word2 <iframe src=\"https://evil.example/\"></iframe>"),
+        hostile(3, "comment", "Eve", "https://eve.example/", "word3 <svg onload=\"alert(5)\"><circle/></svg> <img src=\"a.png\" onerror=\"alert(6)\"> <a href=\"javascript:alert(7)\">link7</a>"),
+        hostile(4, "pingback", "[x](javascript:alert(8))", "javascript:alert(9)", "word4"),
+        hostile(5, "pingback", "Fine ping", "https://ping.example/a(b)", "word5"),
+    ]
+    .concat();
+    export(tmp.path(), &[item(1, "<p>Body</p>", &comments)]);
+    for (mode, file) in [
+        ("inline", "content/posts/post-1/index.md"),
+        ("data", "data/comments/1.yaml"),
+    ] {
+        let _ = std::fs::remove_dir_all(tmp.path().join("site"));
+        site(tmp.path(), &["--ssg", "hugo", "--comments", mode]);
+        let text = read(tmp.path(), file);
+        for gone in [
+            "<script",
+            "alert(2)",
+            "<iframe",
+            "<svg",
+            "onload=\"",
+            "onerror=\"",
+            "href=\"javascript",
+        ] {
+            assert!(!text.contains(gone), "{mode}: {gone:?} in\n{text}");
+        }
+        // A `javascript:` left is text: escaped, or inside an encoded URL
+        // (data fields are plain strings).
+        for (at, _) in text.match_indices("](javascript").filter(|_| mode == "inline") {
+            assert!(text[..at].ends_with('\\'), "{mode}: a javascript: link in\n{text}");
+        }
+        assert!(
+            !text.contains(": javascript") && !text.contains("url: javascript"),
+            "{mode}:\n{text}"
+        );
+        // Inline, a ping shows its title and link; as data, its text too.
+        let pings_text: &[&str] = if mode == "data" { &["word4", "word5"] } else { &[] };
+        for kept in ["word1", "word2", "word3", "link7", "Mallory", "Eve"]
+            .iter()
+            .chain(pings_text)
+        {
+            assert!(text.contains(kept), "{mode}: {kept:?} lost in\n{text}");
+        }
+        assert!(text.contains("https://ping.example/a%28b%29"), "{mode}:\n{text}");
+        // A name is text: escaped inline; as data, a plain string the
+        // theme's templates escape.
+        if mode == "inline" {
+            assert!(
+                text.contains("&lt;img src=x onerror=alert(3)"),
+                "{mode}: the name is text\n{text}"
+            );
+        }
+        assert!(
+            !text.contains("](http://x.example/)"),
+            "{mode}: a link broken out of\n{text}"
+        );
+    }
+}
+
+/// `check --format markdown` (for an issue or a wiki) links a source only
+/// when it is a web page, and writes the rest as text.
+#[test]
+fn the_markdown_audit_links_only_web_pages() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ping = |id: u32, url: &str| {
+        format!(
+            "<wp:comment><wp:comment_id>{id}</wp:comment_id><wp:comment_author>P</wp:comment_author>\
+             <wp:comment_author_url><![CDATA[{url}]]></wp:comment_author_url>\
+             <wp:comment_content>x</wp:comment_content><wp:comment_approved>1</wp:comment_approved>\
+             <wp:comment_type>pingback</wp:comment_type><wp:comment_parent>0</wp:comment_parent></wp:comment>"
+        )
+    };
+    let pings = [
+        ping(1, "javascript:alert(1)"),
+        ping(2, "http://a.example/x><script>alert(2)</script>"),
+    ]
+    .concat();
+    export(tmp.path(), &[item(1, "<p>Body</p>", &pings)]);
+    let r = run(
+        tmp.path(),
+        &["check", "export.xml", "--offline", "-f", "markdown", "-o", "audit.md"],
+    );
+    assert!(r.code <= 1, "{}", r.stderr);
+    let md = std::fs::read_to_string(tmp.path().join("audit.md")).unwrap();
+    assert!(!md.contains("<javascript:") && !md.contains("<script>"), "{md}");
+    assert!(
+        md.contains("<http://a.example/x%3E%3Cscript%3Ealert%282%29%3C/script%3E>"),
+        "{md}"
+    );
+}

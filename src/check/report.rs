@@ -10,6 +10,7 @@
 use super::{Action, Finding, Options, Severity, SourceResult, net};
 use crate::model::Site;
 use crate::read::Source;
+use crate::transform::html::markdown_text;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
@@ -613,14 +614,20 @@ impl Report {
             }
             writeln!(w, "\n## {} ({})\n", sev.as_str(), list.len())?;
             for f in list {
+                // Source URLs and messages (a page's title) come from
+                // strangers: a link only to a web page, the rest as text.
+                let source = f.source_url.as_deref().unwrap_or("");
+                let source = match crate::transform::sanitize::safe_url(source) {
+                    Some(url) => format!("<{url}>"),
+                    None => markdown_text(source),
+                };
                 writeln!(
                     w,
-                    "* `{}` comment {} on item {} <{}> | {}",
+                    "* `{}` comment {} on item {} {source} | {}",
                     f.code,
                     f.comment_id.map_or_else(|| "-".into(), |c| format!("#{c}")),
                     f.item_id.map_or_else(|| "-".into(), |c| format!("#{c}")),
-                    f.source_url.as_deref().unwrap_or(""),
-                    f.message.replace('|', "\\|")
+                    markdown_text(&f.message).replace('|', "\\|")
                 )?;
             }
         }

@@ -79,6 +79,14 @@ pub struct Converted {
     pub flattened: Vec<String>,
 }
 
+/// Plain text (a commenter's name, a ping's title) as Markdown text on one
+/// line: whitespace runs become one space, and what Markdown or HTML would
+/// read as markup (`*`, `_`, brackets, `<tag`, entities…) is escaped.
+pub fn markdown_text(s: &str) -> String {
+    let line = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    escape_text(&line, Brackets::All)
+}
+
 /// Converts an HTML fragment to Markdown.
 pub fn html_to_markdown(html: &str) -> Converted {
     html_to_markdown_with(html, &|_| None, MORE)

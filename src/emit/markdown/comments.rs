@@ -11,7 +11,8 @@
 use super::front_matter::{Fields, Value};
 use crate::model::Comment;
 use crate::transform::autop::wpautop;
-use crate::transform::html::html_to_markdown;
+use crate::transform::html::{html_to_markdown, markdown_text};
+use crate::transform::sanitize::{comment_html, safe_url};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// The levels of a thread (top-level comments are the first): WordPress's
@@ -140,15 +141,17 @@ impl Thread {
             }
             s.push_str("## Mentions\n\n");
             for p in &self.pings {
+                let url = p.author_url.as_deref().and_then(safe_url);
                 let title = p.author.as_deref().unwrap_or("").trim();
                 let title = if title.is_empty() {
                     p.author_url.as_deref().unwrap_or("")
                 } else {
                     title
                 };
-                let line = match p.author_url.as_deref() {
-                    Some(url) => format!("- [{}]({url}) ({})", one_line(title), p.kind),
-                    None => format!("- {} ({})", one_line(title), p.kind),
+                let title = markdown_text(title);
+                let line = match url {
+                    Some(url) => format!("- [{title}]({url}) ({})", p.kind),
+                    None => format!("- {title} ({})", p.kind),
                 };
                 s.push_str(&line);
                 s.push('\n');
@@ -224,10 +227,10 @@ fn common(c: &Comment) -> Fields {
         f.put("id", Value::Int(id));
     }
     f.put_str("author", c.author.as_deref());
-    f.put_str("author_url", c.author_url.as_deref());
+    f.put_str("author_url", c.author_url.as_deref().and_then(safe_url).as_deref());
     let date = super::front_matter::date_with_offset(c.date.as_deref(), c.date_gmt.as_deref());
     f.put_str("date", date.as_deref());
-    f.put("content", Value::Str(wpautop(&c.content, true)));
+    f.put("content", Value::Str(comment_html(&wpautop(&c.content, true))));
     f
 }
 
@@ -246,8 +249,8 @@ fn node_data(n: &Node) -> Value {
 /// ([`MAX_DEPTH`] at most).
 fn node_markdown(n: &Node, flattened: &mut Vec<i64>) -> String {
     let c = &n.comment;
-    let author = one_line(c.author.as_deref().unwrap_or("Anonymous"));
-    let who = match c.author_url.as_deref() {
+    let author = markdown_text(c.author.as_deref().unwrap_or("Anonymous"));
+    let who = match c.author_url.as_deref().and_then(safe_url) {
         Some(url) => format!("**[{author}]({url})**"),
         None => format!("**{author}**"),
     };
@@ -256,7 +259,7 @@ fn node_markdown(n: &Node, flattened: &mut Vec<i64>) -> String {
         .as_deref()
         .map(|d| format!(" · {}", d.replace('T', " ")))
         .unwrap_or_default();
-    let text = html_to_markdown(&wpautop(&c.content, true));
+    let text = html_to_markdown(&comment_html(&wpautop(&c.content, true)));
     if !text.flattened.is_empty() {
         flattened.extend(c.id);
     }
@@ -275,13 +278,6 @@ fn node_markdown(n: &Node, flattened: &mut Vec<i64>) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-fn one_line(s: &str) -> String {
-    s.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .replace(['[', ']'], "")
 }
 
 #[cfg(test)]
