@@ -385,3 +385,33 @@ fn the_markdown_audit_links_only_web_pages() {
         "{md}"
     );
 }
+
+/// A Jetpack contact-form submission (`feedback`) holds the sender's
+/// e-mail and IP address in its body: it is not published, and its title
+/// is not in the site's report either; it is reported as not public.
+#[test]
+fn contact_form_submissions_are_not_published() {
+    let tmp = tempfile::tempdir().unwrap();
+    let feedback = item(
+        2,
+        "AUTHOR: Jane<br>AUTHOR EMAIL: jane@private.example<br>AUTHOR IP: 192.0.2.7",
+        "",
+    )
+    .replace("<title>Post 2</title>", "<title>Jane - jane@private.example</title>")
+    .replace(
+        "<wp:post_type>post</wp:post_type>",
+        "<wp:post_type>feedback</wp:post_type>",
+    );
+    export(tmp.path(), &[item(1, "<p>Body</p>", ""), feedback]);
+    site(tmp.path(), &["--ssg", "jekyll"]);
+    for f in crate::util::files(&tmp.path().join("site"), &[]) {
+        let text = std::fs::read_to_string(tmp.path().join("site").join(&f)).unwrap_or_default();
+        assert!(
+            !text.contains("jane@private.example") && !text.contains("192.0.2.7"),
+            "{}:\n{text}",
+            f.display()
+        );
+    }
+    let report = read(tmp.path(), "wxr-report.json");
+    assert!(report.contains("feedback items are not public"), "{report}");
+}

@@ -291,7 +291,7 @@ impl<'a> Batches<'a> {
                     id: item.id,
                     r#type: item.kind.clone(),
                     // The report sits in the site's tree: no private text.
-                    title: if *skip == plan::Skip::Private {
+                    title: if matches!(skip, plan::Skip::Private | plan::Skip::NotPublic(_)) {
                         String::new()
                     } else {
                         item.title.clone().unwrap_or_default()

@@ -26,6 +26,41 @@ const INTERNAL_TYPES: &[&str] = &[
     "wp_font_face",
 ];
 
+/// Post types of plugins that hold records, not pages: contact-form
+/// submissions (with the sender's e-mail and IP address in the body),
+/// form definitions, orders, outboxes, field groups, page-builder parts.
+const RECORD_TYPES: &[&str] = &[
+    "feedback",
+    "wpcf7_contact_form",
+    "flamingo_contact",
+    "flamingo_inbound",
+    "wpforms",
+    "wpforms_entry",
+    "nf_sub",
+    "ap_outbox",
+    "ap_extrafield",
+    "vc_grid_item",
+    "product_variation",
+    "shop_order",
+    "shop_order_refund",
+    "shop_coupon",
+    "shop_webhook",
+    "acf-field",
+    "acf-field-group",
+    "acf-post-type",
+    "acf-taxonomy",
+    "scheduled-action",
+    "jp_pay_order",
+    "jp_pay_product",
+    "jp_mem_plan",
+    "amp_validated_url",
+    "mc4wp-form",
+    "elementor_library",
+    "et_pb_layout",
+    "fl-builder-template",
+    "wp_log",
+];
+
 /// Longest file name component written, in bytes.
 const MAX_COMPONENT: usize = 120;
 
@@ -77,6 +112,11 @@ pub struct Planned {
 pub enum Skip {
     /// WordPress machinery (menu items, revisions…) or an attachment.
     NotContent(String),
+    /// A post type WordPress does not show as a page: a plugin's records
+    /// (contact-form submissions, orders…), or a type whose items have no
+    /// public permalink (`?post_type=…&p=N`). Its titles are not reported
+    /// either: they may hold a sender's name or address.
+    NotPublic(String),
     /// Private or password-protected, without `--include-private`.
     Private,
     /// A status not asked for.
@@ -87,6 +127,10 @@ impl std::fmt::Display for Skip {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Skip::NotContent(kind) => write!(f, "{kind} items are not pages of the site"),
+            Skip::NotPublic(kind) => write!(
+                f,
+                "{kind} items are not public on the old site (no public permalink): not published"
+            ),
             Skip::Private => {
                 f.write_str("private or password-protected (use --include-private to write it as a draft)")
             }
@@ -214,6 +258,10 @@ impl Plan {
         if e.kind == "attachment" || INTERNAL_TYPES.contains(&e.kind.as_str()) {
             return Some(Skip::NotContent(e.kind.clone()));
         }
+        let custom = e.kind != "post" && e.kind != "page";
+        if custom && (RECORD_TYPES.contains(&e.kind.as_str()) || !has_public_permalink(e)) {
+            return Some(Skip::NotPublic(e.kind.clone()));
+        }
         if (e.status == "private" || e.password) && !policy.include_private {
             return Some(Skip::Private);
         }
@@ -246,6 +294,17 @@ impl Plan {
         dirs.reverse();
         dirs
     }
+}
+
+/// Whether WordPress gave a custom type's item a public permalink: a path
+/// (`/portfolio/work/`), or a query naming it by its type's query variable
+/// (`?portfolio=work`), not by `post_type` and id, which is the link of a
+/// type that is not publicly queryable.
+fn has_public_permalink(e: &IndexItem) -> bool {
+    let Some(link) = e.link.as_deref().and_then(|l| url::Url::parse(l.trim()).ok()) else {
+        return false;
+    };
+    !link.query_pairs().any(|(k, _)| k == "post_type")
 }
 
 /// The slug for paths: `post_name` decoded, else WordPress's slug of the
@@ -432,6 +491,40 @@ mod tests {
             link: Some(format!("http://blog.example/2010/02/{slug}/")),
             ..IndexItem::default()
         }
+    }
+
+    #[test]
+    fn only_types_with_a_public_permalink_are_published() {
+        let typed = |id, kind: &str, link: Option<&str>| IndexItem {
+            kind: kind.into(),
+            link: link.map(str::to_string),
+            ..post(id, &format!("item-{id}"), "")
+        };
+        let entries = [
+            typed(1, "portfolio", Some("http://blog.example/portfolio/item-1/")),
+            typed(2, "portfolio", Some("http://blog.example/?portfolio=item-2")),
+            // Not publicly queryable: WordPress links it by type and id.
+            typed(3, "secret", Some("http://blog.example/?post_type=secret&p=3")),
+            typed(4, "secret", None),
+            // Contact-form submissions, even with a path for a link.
+            typed(5, "feedback", Some("http://blog.example/feedback/item-5/")),
+            typed(
+                6,
+                "wpcf7_contact_form",
+                Some("http://blog.example/?post_type=wpcf7_contact_form&p=6"),
+            ),
+            // Posts and pages are pages whatever their link.
+            typed(7, "post", None),
+            typed(8, "page", Some("http://blog.example/?page_id=8")),
+        ];
+        let plan = Plan::make(&entries, &Policy::default(), ssg("hugo"));
+        let not_public = |k: &str| Err(Skip::NotPublic(k.into()));
+        assert!(plan.decisions[0].is_ok() && plan.decisions[1].is_ok());
+        assert_eq!(plan.decisions[2], not_public("secret"));
+        assert_eq!(plan.decisions[3], not_public("secret"));
+        assert_eq!(plan.decisions[4], not_public("feedback"));
+        assert_eq!(plan.decisions[5], not_public("wpcf7_contact_form"));
+        assert!(plan.decisions[6].is_ok() && plan.decisions[7].is_ok());
     }
 
     #[test]
