@@ -344,6 +344,14 @@ pub struct MarkdownArgs {
     /// skips the files already there.
     #[arg(long)]
     pub download_media: bool,
+    /// With --download-media: also fetch from private and loopback
+    /// addresses (an old site on this machine or the local network).
+    #[arg(long)]
+    pub allow_private: bool,
+    /// With --download-media: the largest file fetched (after
+    /// decompression); e.g. 1GiB, 500MB.
+    #[arg(long, value_name = "SIZE", default_value = "256MiB", value_parser = parse_size)]
+    pub media_max_size: u64,
     /// Downloads at the same time, with --download-media.
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=32))]
     pub media_jobs: u16,
@@ -550,6 +558,8 @@ fn markdown_options(args: &ConvertArgs) -> Result<markdown::Options, String> {
         meta_keys: m.meta.clone(),
         download: m.download_media.then(|| wxr::fetch::Settings {
             jobs: usize::from(m.media_jobs),
+            allow_private: m.allow_private,
+            max_bytes: m.media_max_size,
             ..wxr::fetch::Settings::default()
         }),
         download_bar: false,

@@ -3,7 +3,12 @@
 //! (transient failures, `429` and some `5xx`, honouring `Retry-After`), and
 //! each file written as every output is ([`crate::output`]: a temporary
 //! file beside it, renamed when complete), so an interrupted run resumes by
-//! skipping the files already there.
+//! skipping the files already there. A file is fetched only from a
+//! public address unless private ones are allowed (the HTTP client's
+//! private-address rule, redirects included), only from the host it names
+//! (a redirect may change the scheme or `www.`, not the site), and up to a
+//! size limit (after decompression: a small gzip-encoded "image" may
+//! inflate to gigabytes).
 
 use crate::http::{self, ErrorKind, Resolve, Retry, SystemResolver};
 use crate::output::{Durability, Output};
@@ -54,10 +59,12 @@ pub struct Settings {
     pub retry: Retry,
     /// How names are resolved.
     pub resolver: Arc<dyn Resolve>,
-    /// Connect to private and loopback addresses. On by default: only the
-    /// export's own site is asked for its files, and an old site on the
-    /// local network or this machine is an ordinary migration.
+    /// Connect to private and loopback addresses (an old site on this
+    /// machine or the local network). Off by default: an export names any
+    /// URL it likes as an attachment's.
     pub allow_private: bool,
+    /// The largest file written, in bytes (after decompression).
+    pub max_bytes: u64,
 }
 
 impl Default for Settings {
@@ -70,7 +77,8 @@ impl Default for Settings {
                 max_retry_after: Duration::from_secs(60),
             },
             resolver: Arc::new(SystemResolver),
-            allow_private: true,
+            allow_private: false,
+            max_bytes: 256 << 20,
         }
     }
 }
@@ -97,7 +105,7 @@ pub fn download_all(list: &[Download], settings: &Settings, done: &(dyn Fn() + S
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(d) = list.get(i) else { break };
-                    let outcome = fetch_one(&agent, d, &settings.retry);
+                    let outcome = fetch_one(&agent, d, settings);
                     if let Ok(mut r) = results.lock() {
                         r[i] = Some(outcome);
                     }
@@ -129,14 +137,15 @@ enum Failure {
     Final(String),
 }
 
-fn fetch_one(agent: &http::Agent, d: &Download, retry: &Retry) -> Outcome {
+fn fetch_one(agent: &http::Agent, d: &Download, settings: &Settings) -> Outcome {
+    let retry = &settings.retry;
     if d.dest.is_file() {
         return Outcome::Present;
     }
     let mut attempts = 0;
     loop {
         attempts += 1;
-        let (error, wait) = match attempt(agent, d) {
+        let (error, wait) = match attempt(agent, d, settings.max_bytes) {
             Ok(bytes) => return Outcome::Fetched { bytes, attempts },
             Err(Failure::Request(kind, error)) => (error, retry.after_error(kind, attempts)),
             Err(Failure::Status(status, after, error)) => (error, retry.after_status(status, after, attempts)),
@@ -149,11 +158,18 @@ fn fetch_one(agent: &http::Agent, d: &Download, retry: &Retry) -> Outcome {
     }
 }
 
-fn attempt(agent: &http::Agent, d: &Download) -> Result<u64, Failure> {
-    let mut resp = agent.get(&d.url).call().map_err(|e| {
+fn attempt(agent: &http::Agent, d: &Download, max_bytes: u64) -> Result<u64, Failure> {
+    // As a browser sends it: a space or a non-ASCII letter percent-encoded.
+    let url = url::Url::parse(d.url.trim()).map_err(|e| Failure::Final(format!("not a URL ({e})")))?;
+    let mut resp = agent.get(url.as_str()).call().map_err(|e| {
         let (kind, detail) = http::classify(&e, &d.url);
         Failure::Request(kind, detail)
     })?;
+    // Redirects may go from http to https or add `www.`, not elsewhere.
+    let landed = ureq::ResponseExt::get_uri(&resp).to_string();
+    if crate::site::host_of(&landed) != crate::site::host_of(url.as_str()) {
+        return Err(Failure::Final(format!("redirected to another host ({landed})")));
+    }
     let status = resp.status();
     if !status.is_success() {
         let after = resp
@@ -173,7 +189,14 @@ fn attempt(agent: &http::Agent, d: &Download) -> Result<u64, Failure> {
     }
     let out = Output::create(&d.dest, Durability::Unsynced).map_err(|e| io("cannot create", e))?;
     let mut file = std::io::BufWriter::new(out.writer().map_err(|e| io("cannot create", e))?);
-    let bytes = match std::io::copy(&mut resp.body_mut().as_reader(), &mut file) {
+    let mut body = std::io::Read::take(resp.body_mut().as_reader(), max_bytes.saturating_add(1));
+    let bytes = match std::io::copy(&mut body, &mut file) {
+        Ok(n) if n > max_bytes => {
+            return Err(Failure::Final(format!(
+                "larger than {} MiB (--media-max-size)",
+                max_bytes >> 20
+            )));
+        }
         Ok(n) => n,
         Err(e) => {
             // Cut off mid-body: the network, maybe worth another try (the

@@ -19,6 +19,32 @@ fn respond(req: tiny_http::Request, path: &str, hit: usize, _stop: Arc<AtomicBoo
         "/wp-content/uploads/2011/01/busy.gif" if hit == 1 => (429, "slow down", "text/plain"),
         "/wp-content/uploads/2011/01/busy.gif" => (200, "GIF89a busy", "image/gif"),
         "/wp-content/uploads/2011/01/soft.jpg" => (200, "<html>home page</html>", "text/html"),
+        "/wp-content/uploads/2011/01/sp%20ace.jpg" => (200, "spaced", "image/jpeg"),
+        "/wp-content/uploads/2011/01/big.jpg" => {
+            let big =
+                tiny_http::Response::from_data(vec![b'x'; 2 << 20]).with_header(header("Content-Type", "image/jpeg"));
+            let _ = req.respond(big);
+            return;
+        }
+        "/wp-content/uploads/2011/01/moved.jpg" => {
+            // The same server under another name: another host.
+            let host = req
+                .headers()
+                .iter()
+                .find(|h| h.field.equiv("Host"))
+                .map(|h| h.value.to_string());
+            let port = host
+                .as_deref()
+                .and_then(|h| h.rsplit(':').next())
+                .unwrap_or("80")
+                .to_string();
+            let to = format!("http://localhost:{port}/wp-content/uploads/2010/05/photo.jpg");
+            let moved = tiny_http::Response::from_string("")
+                .with_status_code(302)
+                .with_header(header("Location", &to));
+            let _ = req.respond(moved);
+            return;
+        }
         _ => (404, "not found", "text/plain"),
     };
     let resp = tiny_http::Response::from_string(body)
@@ -109,6 +135,7 @@ fn download_media_fetches_rewrites_reports_and_resumes() {
         "-o",
         "site",
         "--download-media",
+        "--allow-private",
     ];
 
     // A dry run lists the downloads and asks the server for nothing.
@@ -236,4 +263,76 @@ fn without_download_media_nothing_is_fetched_or_rewritten() {
     let post = std::fs::read_to_string(dir.path().join("site/content/posts/hello/index.md")).unwrap();
     assert!(post.contains(&format!("({origin}/wp-content/uploads/2010/05/photo-300x200.jpg)")));
     assert!(!dir.path().join("site/static").exists());
+}
+
+/// The export names the URLs: without `--allow-private` nothing on this
+/// machine or the local network is fetched; a redirect to another host is
+/// not followed into the site; a file larger than `--media-max-size` is
+/// not written; a URL with a space is fetched encoded, as a browser would.
+#[test]
+fn download_media_keeps_to_public_hosts_and_a_size() {
+    let server = Server::start(respond);
+    let origin = format!("http://{}", server.addr);
+    let dir = tempfile::tempdir().unwrap();
+    let body = format!(
+        r#"<img src="{origin}/wp-content/uploads/2011/01/big.jpg" alt="Big" />
+
+<img src="{origin}/wp-content/uploads/2011/01/moved.jpg" alt="Moved" />
+
+<img src="{origin}/wp-content/uploads/2011/01/sp ace.jpg" alt="Spaced" />"#
+    );
+    let xml = export(&origin).replace(r#"<img src="http://elsewhere.invalid/x.png" alt="Elsewhere" />"#, &body);
+    std::fs::write(dir.path().join("export.xml"), xml).unwrap();
+    let args = [
+        "convert",
+        "export.xml",
+        "-f",
+        "markdown",
+        "-o",
+        "site",
+        "--download-media",
+    ];
+
+    let refused = run(dir.path(), &args);
+    assert_eq!(refused.code, 0, "{}", refused.stderr);
+    assert!(server.take_paths().is_empty(), "a private address is not asked");
+    let rep = report(&dir.path().join("site"));
+    let errors: Vec<&str> = rep["media"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["error"].as_str())
+        .collect();
+    assert!(
+        !errors.is_empty() && errors.iter().all(|e| e.contains("private address")),
+        "{errors:?}"
+    );
+
+    std::fs::remove_dir_all(dir.path().join("site")).unwrap();
+    let allowed = run(
+        dir.path(),
+        &[&args[..], &["--allow-private", "--media-max-size", "1MiB"]].concat(),
+    );
+    assert_eq!(allowed.code, 0, "{}", allowed.stderr);
+    let rep = report(&dir.path().join("site"));
+    let outcome = |name: &str| {
+        rep["media"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["url"].as_str().unwrap().ends_with(name))
+            .cloned()
+            .unwrap_or_else(|| panic!("{name} not in {rep}"))
+    };
+    let big = outcome("big.jpg");
+    assert!(big["error"].as_str().unwrap().contains("larger than 1 MiB"), "{big}");
+    let moved = outcome("moved.jpg");
+    assert!(
+        moved["error"].as_str().unwrap().contains("redirected to another host"),
+        "{moved}"
+    );
+    assert_eq!(outcome("sp ace.jpg")["result"], "fetched");
+    let uploads = dir.path().join("site/static/wp-content/uploads/2011/01");
+    assert!(!uploads.join("big.jpg").exists() && !uploads.join("moved.jpg").exists());
+    assert_eq!(std::fs::read_to_string(uploads.join("sp ace.jpg")).unwrap(), "spaced");
 }
