@@ -1353,3 +1353,54 @@ fn corpus_checks_offline() {
     let r = run(&corpus, &["check", "wpimporter-malformed.xml", "--offline"]);
     assert_eq!(r.code, 3);
 }
+
+/// A self-ping whose source URL uses an old slug of the source post
+/// (`_wp_old_slug`, which WordPress still redirects) is resolved, not
+/// `ping.self.unresolved` with the advice to delete it.
+#[test]
+fn a_self_ping_from_an_old_slug_is_resolved() {
+    let tmp = tempfile::tempdir().unwrap();
+    let post = |id: u32, slug: &str, body: &str, extra: &str| {
+        format!(
+            r#"<item><title>Post {id}</title><link>http://blog.example/2010/05/{slug}/</link>
+<guid isPermaLink="false">http://blog.example/?p={id}</guid><content:encoded><![CDATA[{body}]]></content:encoded>
+<wp:post_id>{id}</wp:post_id><wp:post_date>2010-05-0{id} 10:00:00</wp:post_date><wp:post_name>{slug}</wp:post_name>
+<wp:status>publish</wp:status><wp:post_type>post</wp:post_type>{extra}</item>"#
+        )
+    };
+    let old =
+        "<wp:postmeta><wp:meta_key>_wp_old_slug</wp:meta_key><wp:meta_value>old-name</wp:meta_value></wp:postmeta>";
+    let ping = "<wp:comment><wp:comment_id>7</wp:comment_id><wp:comment_author>Post 1</wp:comment_author>\
+<wp:comment_author_url>http://blog.example/2010/05/old-name/</wp:comment_author_url>\
+<wp:comment_content>[...] see [...]</wp:comment_content><wp:comment_approved>1</wp:comment_approved>\
+<wp:comment_type>pingback</wp:comment_type><wp:comment_parent>0</wp:comment_parent></wp:comment>";
+    let xml = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Blog</title><link>http://blog.example</link><wp:wxr_version>1.2</wp:wxr_version>
+<wp:base_site_url>http://blog.example</wp:base_site_url><wp:base_blog_url>http://blog.example</wp:base_blog_url>
+{}{}</channel></rss>"#,
+        post(
+            1,
+            "new-name",
+            r#"<a href="http://blog.example/2010/05/target/">target</a>"#,
+            old
+        ),
+        post(2, "target", "Target", ping)
+    );
+    std::fs::write(tmp.path().join("old.xml"), xml).unwrap();
+    let r = run(tmp.path(), &["check", "old.xml", "--offline", "-f", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stderr));
+    let codes: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["comment_id"] == 7)
+        .filter_map(|f| f["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"ping.self"), "{codes:?}");
+    assert!(
+        !codes.iter().any(|c| c.starts_with("ping.self.unresolved")),
+        "{codes:?}"
+    );
+}
