@@ -200,12 +200,16 @@ pub fn write_site(inputs: &Inputs, opts: &Options) -> Result<SiteReport, RunErro
     };
     let (converted, written) = crate::pipeline::run(2, produce, write);
     written.and(converted)?;
-    if !opts.dry_run {
-        for r in &opts.redirects {
-            let (name, text) = redirects::redirect_file(*r, opts.ssg, &plan);
-            write_file(&inputs_read, &opts.out_dir, &name, &text)?;
-            report.redirect_files.push(name);
+    if !opts.redirects.is_empty() {
+        let rules = redirects::Rules::of(&plan);
+        if !opts.dry_run {
+            for r in &opts.redirects {
+                let (name, text) = rules.file(*r, opts.ssg);
+                write_file(&inputs_read, &opts.out_dir, &name, &text)?;
+                report.redirect_files.push(name);
+            }
         }
+        report.redirects_dropped = rules.dropped;
     }
     if !opts.dry_run {
         let manifest = index::media_manifest(&index, used);

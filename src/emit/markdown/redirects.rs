@@ -1,79 +1,288 @@
 //! Redirect files from every old URL of the site to its new one: Netlify
 //! `_redirects`, nginx rules, Apache `.htaccess`, CSV.
+//!
+//! The old URLs come from the export (`<link>`, `_wp_old_slug`), the new
+//! ones from its slugs: any text at all, which must never become a
+//! directive of the server that reads the file. So every redirect is
+//! checked once ([`Rules::of`]) and written in the syntax of each file:
+//!
+//! * An old path is percent-decoded into what the servers compare (nginx
+//!   and Apache match the decoded path; a `%0a` is a newline). An old URL
+//!   is left out, and listed in the report with the reason, when it has a
+//!   control character (raw or encoded), does not start with `/`, has a `.`
+//!   or `..` segment (servers resolve them before matching), is not UTF-8
+//!   once decoded, has a query that is not `key=value` pairs of URL
+//!   characters (RFC 3986, `%` only before two hex digits). One that
+//!   leads to itself is not written at all.
+//! * Paths are written percent-encoded, every byte but ASCII letters,
+//!   digits and `-._~/` as `%XX`: the new URL everywhere, and the old path
+//!   in `_redirects` and the CSV.
+//! * Netlify: `old new 301`; with a query, `path key=value… new 301!`,
+//!   each key and value percent-encoded (no `:placeholder`, no `*`).
+//! * nginx: `location = "decoded path" { return 301 "new"; }`, a quoted
+//!   string with `"` and `\` escaped; a query is matched by
+//!   `if ($args ~ "^…$")` (on any path, as before), the query as sent with every byte but ASCII
+//!   letters, digits and `-_=&/` written `\xHH` (a regular expression
+//!   takes no variables, where a `$` in `if ($args = "…")` would be one).
+//! * Apache: the patterns of `RewriteRule` (the decoded path, without its
+//!   leading `/`) and of `RewriteCond %{QUERY_STRING}` (the query as sent)
+//!   with every byte but ASCII letters, digits and `-_/` (and `=&` in the
+//!   query) written `\xHH` (`.` as `\.`): no space, quote or backslash reaches the parser. The
+//!   target has its `%` written `\%` (else `%2` is a back-reference) and
+//!   the `NE` flag (else it is encoded twice).
+//! * CSV: the old path percent-encoded and its query as sent, the new URL
+//!   percent-encoded, quoted when a field holds `,` or `"`.
 
 use super::plan::Plan;
+use super::report::DroppedRedirect;
 use super::{Redirects, Ssg};
+use std::fmt::Write as _;
 
-/// A redirect file from every old URL to the new one.
-pub(super) fn redirect_file(kind: Redirects, ssg: Ssg, plan: &Plan) -> (String, String) {
-    let mut pairs: Vec<(&str, &str)> = Vec::new();
-    for p in plan.decisions.iter().flatten() {
-        for old in p.aliases.iter().chain(&p.query_urls) {
-            pairs.push((old, &p.url));
-        }
-    }
-    let static_dir = ssg.static_dir();
-    let mut text = String::new();
-    let name = match kind {
-        Redirects::Netlify => {
-            for (old, new) in &pairs {
-                match old.split_once('?') {
-                    Some((path, query)) => {
-                        let (k, v) = query.split_once('=').unwrap_or((query, ""));
-                        text.push_str(&format!("{path} {k}={v} {new} 301!\n"));
-                    }
-                    None => text.push_str(&format!("{old} {new} 301\n")),
-                }
-            }
-            format!("{static_dir}_redirects")
-        }
-        Redirects::Nginx => {
-            for (old, new) in &pairs {
-                match old.split_once('?') {
-                    Some((_, query)) => text.push_str(&format!("if ($args = \"{query}\") {{ return 301 {new}; }}\n")),
-                    None => text.push_str(&format!("location = {old} {{ return 301 {new}; }}\n")),
-                }
-            }
-            "redirects.nginx.conf".to_string()
-        }
-        Redirects::Apache => {
-            text.push_str("RewriteEngine On\n");
-            for (old, new) in &pairs {
-                match old.split_once('?') {
-                    Some((path, query)) => {
-                        let path = path.trim_start_matches('/');
-                        text.push_str(&format!(
-                            "RewriteCond %{{QUERY_STRING}} ^{}$\nRewriteRule ^{}$ {new}? [R=301,L]\n",
-                            regex_escape(query),
-                            regex_escape(path)
-                        ));
-                    }
-                    None => text.push_str(&format!(
-                        "RewriteRule ^{}/?$ {new} [R=301,L]\n",
-                        regex_escape(old.trim_matches('/'))
-                    )),
-                }
-            }
-            format!("{static_dir}.htaccess")
-        }
-        Redirects::Csv => {
-            text.push_str("old,new\n");
-            for (old, new) in &pairs {
-                text.push_str(&format!("{},{}\n", csv_field(old), csv_field(new)));
-            }
-            "redirects.csv".to_string()
-        }
-    };
-    (name, text)
+/// One redirect, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Rule {
+    /// The old path, percent-decoded: what the servers compare.
+    path: String,
+    /// The old query as sent: `key=value` pairs of URL characters.
+    query: Option<String>,
+    /// The new URL, percent-encoded.
+    new: String,
 }
 
-fn regex_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+/// The redirects of a site, checked, and the old URLs left out.
+pub(super) struct Rules {
+    rules: Vec<Rule>,
+    /// Old URLs left out of every redirect file, with the reason.
+    pub(super) dropped: Vec<DroppedRedirect>,
+}
+
+impl Rules {
+    /// The redirects from every old URL of `plan` (aliases, query forms)
+    /// to its item's new URL, in plan order.
+    pub(super) fn of(plan: &Plan) -> Rules {
+        let mut rules = Vec::new();
+        let mut dropped = Vec::new();
+        for p in plan.decisions.iter().flatten() {
+            for old in p.aliases.iter().chain(&p.query_urls) {
+                match check(old, &p.url) {
+                    Ok(Some(rule)) => rules.push(rule),
+                    Ok(None) => {}
+                    Err(reason) => dropped.push(DroppedRedirect {
+                        old: old.clone(),
+                        new: p.url.clone(),
+                        reason: reason.to_string(),
+                    }),
+                }
+            }
+        }
+        Rules { rules, dropped }
+    }
+
+    /// The redirect file of `kind`: its path in the site, and its text.
+    pub(super) fn file(&self, kind: Redirects, ssg: Ssg) -> (String, String) {
+        let static_dir = ssg.static_dir();
+        let mut text = String::new();
+        let name = match kind {
+            Redirects::Netlify => {
+                for r in &self.rules {
+                    let path = encode_path(&r.path);
+                    let _ = match &r.query {
+                        Some(q) => writeln!(text, "{path} {} {} 301!", netlify_query(q), r.new),
+                        None => writeln!(text, "{path} {} 301", r.new),
+                    };
+                }
+                format!("{static_dir}_redirects")
+            }
+            Redirects::Nginx => {
+                for r in &self.rules {
+                    let new = nginx_string(&r.new);
+                    let _ = match &r.query {
+                        Some(q) => writeln!(
+                            text,
+                            "if ($args ~ \"^{}$\") {{ return 301 {new}; }}",
+                            regex_bytes(q, "-_=&/")
+                        ),
+                        None => writeln!(text, "location = {} {{ return 301 {new}; }}", nginx_string(&r.path)),
+                    };
+                }
+                "redirects.nginx.conf".to_string()
+            }
+            Redirects::Apache => {
+                text.push_str("RewriteEngine On\n");
+                for r in &self.rules {
+                    let new = r.new.replace('%', "\\%");
+                    let path = r.path.strip_prefix('/').unwrap_or(&r.path);
+                    let _ = match &r.query {
+                        Some(q) => writeln!(
+                            text,
+                            "RewriteCond %{{QUERY_STRING}} ^{}$\nRewriteRule ^{}$ {new}? [R=301,NE,L]",
+                            regex_bytes(q, "-_=&/"),
+                            regex_bytes(path, "-_/")
+                        ),
+                        None => writeln!(
+                            text,
+                            "RewriteRule ^{}/?$ {new} [R=301,NE,L]",
+                            regex_bytes(path.trim_end_matches('/'), "-_/")
+                        ),
+                    };
+                }
+                format!("{static_dir}.htaccess")
+            }
+            Redirects::Csv => {
+                text.push_str("old,new\n");
+                for r in &self.rules {
+                    let mut old = encode_path(&r.path);
+                    if let Some(q) = &r.query {
+                        old.push('?');
+                        old.push_str(q);
+                    }
+                    let _ = writeln!(text, "{},{}", csv_field(&old), csv_field(&r.new));
+                }
+                "redirects.csv".to_string()
+            }
+        };
+        (name, text)
+    }
+}
+
+/// The redirect from `old` (a path, maybe with a query, as the plan has
+/// it) to `new` (a path of the new site, not encoded); `None` when it
+/// leads to itself, an error (the reason) when it is left out.
+fn check(old: &str, new: &str) -> Result<Option<Rule>, &'static str> {
+    const CONTROL: &str = "a control character (newline, tab…) in the old URL";
+    if old.chars().any(char::is_control) {
+        return Err(CONTROL);
+    }
+    let (path, query) = match old.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (old, None),
+    };
+    if !path.starts_with('/') {
+        return Err("the old URL is not a path (no leading /)");
+    }
+    let Ok(path) = String::from_utf8(percent_decode(path)) else {
+        return Err("the old path is not UTF-8 once percent-decoded");
+    };
+    if path.chars().any(char::is_control) {
+        return Err(CONTROL);
+    }
+    if path.split('/').any(|s| s == "." || s == "..") {
+        return Err("a . or .. segment in the old path (servers resolve them before matching)");
+    }
+    if let Some(q) = query
+        && !query_form(q)
+    {
+        return Err("the old query is not key=value pairs of URL characters");
+    }
+    let new = encode_path(new);
+    if query.is_none() && encode_path(&path) == new {
+        return Ok(None);
+    }
+    Ok(Some(Rule {
+        path,
+        query: query.map(str::to_string),
+        new,
+    }))
+}
+
+/// `s` with every `%XX` (two hex digits) decoded; any other `%` is kept.
+fn percent_decode(s: &str) -> Vec<u8> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |j: usize| b.get(j).and_then(|c| (*c as char).to_digit(16));
+        match (b[i], hex(i + 1), hex(i + 2)) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (c, _, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Bytes written as they are in a URL path: `%XX` for every other one.
+fn path_safe(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"-._~/".contains(&b)
+}
+
+/// `s` percent-encoded: every byte but ASCII letters, digits and `-._~/`.
+fn encode_path(s: &str) -> String {
+    percent_encode(s.as_bytes(), path_safe)
+}
+
+fn percent_encode(bytes: &[u8], safe: fn(u8) -> bool) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for &b in bytes {
+        if safe(b) {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+/// Whether `q` is a query of `key=value` pairs joined by `&`, each key
+/// not empty, of the characters RFC 3986 allows in a query, `%` only
+/// before two hex digits.
+fn query_form(q: &str) -> bool {
+    let b = q.as_bytes();
+    let chars_ok = b.iter().enumerate().all(|(i, &c)| match c {
+        b'%' => b.get(i + 1..i + 3).is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)),
+        c => c.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/?".contains(&c),
+    });
+    chars_ok
+        && q.split('&')
+            .all(|pair| pair.split_once('=').is_some_and(|(k, _)| !k.is_empty()))
+}
+
+/// The query of a Netlify rule: `key=value` fields, each side
+/// percent-encoded from its decoded bytes (letters, digits and `-._~`).
+fn netlify_query(q: &str) -> String {
+    let enc = |s: &str| percent_encode(&percent_decode(s), |b| b != b'/' && path_safe(b));
+    q.split('&')
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            format!("{}={}", enc(k), enc(v))
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `s` as an nginx quoted string: `"` and `\` escaped.
+fn nginx_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
     for c in s.chars() {
-        if "\\.+*?()|[]{}^$".contains(c) {
+        if c == '"' || c == '\\' {
             out.push('\\');
         }
         out.push(c);
+    }
+    out.push('"');
+    out
+}
+
+/// `s` as a regular expression matching its bytes: ASCII letters, digits
+/// and the bytes of `plain` as they are, `.` as `\.`, every other byte as
+/// `\xHH` (no space, quote, backslash pair or metacharacter is left for
+/// the server's parser).
+fn regex_bytes(s: &str, plain: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for &b in s.as_bytes() {
+        if b.is_ascii_alphanumeric() || plain.as_bytes().contains(&b) {
+            out.push(b as char);
+        } else if b == b'.' {
+            out.push_str("\\.");
+        } else {
+            let _ = write!(out, "\\x{b:02X}");
+        }
     }
     out
 }
@@ -83,5 +292,93 @@ fn csv_field(s: &str) -> String {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn old_paths_are_decoded_and_new_urls_encoded() {
+        let r = check("/caf%c3%a9/a%20b/", "/posts/new $slug {x};/").unwrap().unwrap();
+        assert_eq!(r.path, "/café/a b/");
+        assert_eq!(r.new, "/posts/new%20%24slug%20%7Bx%7D%3B/");
+        assert_eq!(encode_path(&r.path), "/caf%C3%A9/a%20b/");
+        // A `%` that starts no escape is a `%`.
+        assert_eq!(check("/100%/", "/x/").unwrap().unwrap().path, "/100%/");
+        assert_eq!(encode_path("/100%/\"'\\#?;$"), "/100%25/%22%27%5C%23%3F%3B%24");
+    }
+
+    #[test]
+    fn hostile_old_urls_are_left_out() {
+        for old in [
+            "/c/\nAddType application/x-httpd-php jpg",
+            "/c/\r",
+            "/c/\t/",
+            "/g/%0aAddType/",
+            "/g/%00/",
+            "/g/%7f/",
+            "/g/%c2%85/",
+        ] {
+            assert!(check(old, "/x/").unwrap_err().contains("control"), "{old:?}");
+        }
+        for old in ["/f/../../etc/passwd", "/a/./b/", "/a/%2e%2e/b/", "/.."] {
+            assert!(check(old, "/x/").unwrap_err().contains(".."), "{old:?}");
+        }
+        assert!(check("x/y/", "/x/").unwrap_err().contains("not a path"));
+        assert!(check("", "/x/").unwrap_err().contains("not a path"));
+        assert!(check("/a%ff/", "/x/").unwrap_err().contains("UTF-8"));
+        for q in [
+            "p=7\"", "p=1 2", "p=1{", "p", "=1", "p=1&&q=2", "p=%zz", "p=%4", "p=1\\",
+        ] {
+            assert!(check(&format!("/?{q}"), "/x/").unwrap_err().contains("query"), "{q:?}");
+        }
+        for q in ["p=8$host'x", "a=1&b=", "a=b=c", "s=%22x%22", "u=http://h/p?x;y"] {
+            assert!(check(&format!("/?{q}"), "/x/").unwrap().is_some(), "{q:?}");
+        }
+    }
+
+    #[test]
+    fn a_redirect_to_itself_is_not_written() {
+        assert_eq!(check("/posts/caf%C3%A9/", "/posts/café/"), Ok(None));
+        assert_eq!(check("/posts/caf%c3%a9/", "/posts/café/"), Ok(None));
+        assert!(check("/posts/caf%C3%A9/?p=1", "/posts/café/").unwrap().is_some());
+    }
+
+    #[test]
+    fn syntax_of_each_file() {
+        let rules = Rules {
+            rules: vec![
+                check("/it's%20\"$q\"%20{x};\\/", "/n $x/").unwrap().unwrap(),
+                check("/?p=8$host'x&b=%2F", "/n/").unwrap().unwrap(),
+            ],
+            dropped: Vec::new(),
+        };
+        let ssg = Ssg::named("hugo").unwrap();
+        let file = |k| rules.file(k, ssg);
+        assert_eq!(
+            file(Redirects::Netlify),
+            (
+                "static/_redirects".to_string(),
+                "/it%27s%20%22%24q%22%20%7Bx%7D%3B%5C/ /n%20%24x/ 301\n/ p=8%24host%27x b=%2F /n/ 301!\n".to_string()
+            )
+        );
+        assert_eq!(
+            file(Redirects::Nginx).1,
+            "location = \"/it's \\\"$q\\\" {x};\\\\/\" { return 301 \"/n%20%24x/\"; }\n\
+             if ($args ~ \"^p=8\\x24host\\x27x&b=\\x252F$\") { return 301 \"/n/\"; }\n"
+        );
+        assert_eq!(
+            file(Redirects::Apache).1,
+            "RewriteEngine On\n\
+             RewriteRule ^it\\x27s\\x20\\x22\\x24q\\x22\\x20\\x7Bx\\x7D\\x3B\\x5C/?$ /n\\%20\\%24x/ [R=301,NE,L]\n\
+             RewriteCond %{QUERY_STRING} ^p=8\\x24host\\x27x&b=\\x252F$\n\
+             RewriteRule ^$ /n/? [R=301,NE,L]\n"
+        );
+        assert_eq!(
+            file(Redirects::Csv).1,
+            "old,new\n/it%27s%20%22%24q%22%20%7Bx%7D%3B%5C/,/n%20%24x/\n/?p=8$host'x&b=%2F,/n/\n"
+        );
     }
 }

@@ -1,7 +1,8 @@
 //! The report of a run, `wxr-report.json` in the site directory: the items
 //! written (with what their conversion met, and what was nested too deep
 //! to follow), the items skipped and why, path collisions, orphan pages,
-//! redirect files, media downloads and the diagnostics of reading.
+//! redirect files and the old URLs left out of them, media downloads and
+//! the diagnostics of reading.
 
 use crate::fetch::Outcome;
 use serde::Serialize;
@@ -109,6 +110,17 @@ pub struct Skipped {
     pub reason: String,
 }
 
+/// An old URL left out of the redirect files.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DroppedRedirect {
+    /// The old URL, path and query, as the export gives it.
+    pub old: String,
+    /// The new URL it would have led to.
+    pub new: String,
+    /// Why it is left out.
+    pub reason: String,
+}
+
 /// What a run did: written to `wxr-report.json` in the site directory.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct SiteReport {
@@ -122,6 +134,10 @@ pub struct SiteReport {
     pub orphan_pages: Vec<Option<i64>>,
     /// Redirect files written.
     pub redirect_files: Vec<String>,
+    /// Old URLs left out of the redirect files, with the reason (absent
+    /// when none was).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub redirects_dropped: Vec<DroppedRedirect>,
     /// Media downloads (`--download-media`), one per file.
     pub media: Vec<MediaDownload>,
     /// Repairs and warnings of reading, by code.
@@ -192,6 +208,13 @@ impl SiteReport {
             self.skipped.len(),
         )];
         lines.extend(self.too_deep_lines());
+        if !self.redirects_dropped.is_empty() {
+            lines.push(format!(
+                "{} old URL(s) left out of the redirect files \
+                 (see redirects_dropped in wxr-report.json)",
+                self.redirects_dropped.len()
+            ));
+        }
         if !dry_run && opts.download.is_some() {
             let count =
                 |f: fn(&Outcome) -> bool| self.media.iter().filter(|d| d.outcome.as_ref().is_some_and(f)).count();
