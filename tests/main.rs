@@ -14,6 +14,8 @@
 //!   `tests/with-databases.sh`) PostgreSQL and MariaDB;
 //! * `hostile`: nesting thousands of levels deep (elements, reply chains)
 //!   through every format, nothing lost and the flattening reported;
+//! * `redirects`: the redirect files of a hostile export, read by the real
+//!   nginx and Apache (and parsed, for Netlify's);
 //! * `corpus`: the real exports of `../shared/corpus` (when `WXR_CORPUS`
 //!   is set), with counts checked against the raw files.
 //!
@@ -28,6 +30,7 @@ mod golden;
 mod hostile;
 mod markdown;
 mod media;
+mod redirects;
 mod roundtrip;
 mod server;
 mod sql;
