@@ -12,8 +12,9 @@
 //!   control character (raw or encoded), does not start with `/`, has a `.`
 //!   or `..` segment (servers resolve them before matching), is not UTF-8
 //!   once decoded, has a query that is not `key=value` pairs of URL
-//!   characters (RFC 3986, `%` only before two hex digits). One that
-//!   leads to itself is not written at all.
+//!   characters (RFC 3986, `%` only before two hex digits), or already
+//!   leads to another new URL (nginx refuses two `location`s of one path).
+//!   One that leads to itself is not written at all.
 //! * Paths are written percent-encoded, every byte but ASCII letters,
 //!   digits and `-._~/` as `%XX`: the new URL everywhere, and the old path
 //!   in `_redirects` and the CSV.
@@ -36,6 +37,7 @@
 use super::plan::Plan;
 use super::report::DroppedRedirect;
 use super::{Redirects, Ssg};
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 /// One redirect, checked.
@@ -62,16 +64,31 @@ impl Rules {
     pub(super) fn of(plan: &Plan) -> Rules {
         let mut rules = Vec::new();
         let mut dropped = Vec::new();
+        // The new URL each old URL leads to, by (decoded path, query).
+        let mut seen: HashMap<(String, Option<String>), String> = HashMap::new();
         for p in plan.decisions.iter().flatten() {
             for old in p.aliases.iter().chain(&p.query_urls) {
-                match check(old, &p.url) {
-                    Ok(Some(rule)) => rules.push(rule),
-                    Ok(None) => {}
-                    Err(reason) => dropped.push(DroppedRedirect {
-                        old: old.clone(),
-                        new: p.url.clone(),
-                        reason: reason.to_string(),
-                    }),
+                let drop = |reason: String| DroppedRedirect {
+                    old: old.clone(),
+                    new: p.url.clone(),
+                    reason,
+                };
+                let rule = match check(old, &p.url) {
+                    Ok(Some(rule)) => rule,
+                    Ok(None) => continue,
+                    Err(reason) => {
+                        dropped.push(drop(reason.to_string()));
+                        continue;
+                    }
+                };
+                let key = (rule.path.clone(), rule.query.clone());
+                match seen.get(&key) {
+                    Some(first) if *first == rule.new => {}
+                    Some(first) => dropped.push(drop(format!("already redirected to {first}"))),
+                    None => {
+                        seen.insert(key, rule.new.clone());
+                        rules.push(rule);
+                    }
                 }
             }
         }
@@ -344,6 +361,50 @@ mod tests {
         assert_eq!(check("/posts/caf%C3%A9/", "/posts/café/"), Ok(None));
         assert_eq!(check("/posts/caf%c3%a9/", "/posts/café/"), Ok(None));
         assert!(check("/posts/caf%C3%A9/?p=1", "/posts/café/").unwrap().is_some());
+    }
+
+    #[test]
+    fn an_old_url_is_written_once_and_leads_where_it_first_did() {
+        let post = |id: i64, slug: &str, link: &str| crate::site::IndexItem {
+            id: Some(id),
+            kind: "post".into(),
+            status: "publish".into(),
+            slug: Some(slug.into()),
+            link: Some(link.into()),
+            ..Default::default()
+        };
+        let entries = [
+            post(1, "first", "http://blog.example/caf%c3%a9/"),
+            post(2, "second", "http://blog.example/caf%C3%A9/"),
+            post(3, "third", "http://blog.example/café/"),
+        ];
+        let mut plan = Plan::make(
+            &entries,
+            &super::super::plan::Policy::default(),
+            Ssg::named("hugo").unwrap(),
+        );
+        // The same old URL twice for one item: written once, not reported.
+        if let Some(Ok(p)) = plan.decisions.get_mut(0) {
+            p.aliases.push("/caf%C3%A9/".into());
+        }
+        let rules = Rules::of(&plan);
+        let paths: Vec<(&str, &str)> = rules.rules.iter().map(|r| (r.path.as_str(), r.new.as_str())).collect();
+        assert_eq!(
+            paths.iter().filter(|(p, _)| *p == "/café/").collect::<Vec<_>>(),
+            [&("/café/", "/posts/first/")]
+        );
+        let dropped: Vec<(&str, &str)> = rules
+            .dropped
+            .iter()
+            .map(|d| (d.old.as_str(), d.reason.as_str()))
+            .collect();
+        assert_eq!(
+            dropped,
+            [
+                ("/caf%C3%A9/", "already redirected to /posts/first/"),
+                ("/café/", "already redirected to /posts/first/"),
+            ]
+        );
     }
 
     #[test]
