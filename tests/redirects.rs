@@ -3,7 +3,8 @@
 //! quotes, a backslash, `%0a`, `..`, queries with a quote and a `$`, a
 //! slug that makes the new URL need encoding, and two posts whose
 //! permalinks are old URLs of a third, as written and percent-encoded
-//! otherwise), read by the real servers.
+//! otherwise, and a permalink that is the new URL without its trailing
+//! slash), read by the real servers.
 //! nginx and Apache (Debian packages) are started on 127.0.0.1, on a port
 //! the test picks, as the user running the tests, with temporary paths
 //! only: the generated file is included in a server block (nginx) or is
@@ -45,6 +46,7 @@ const REDIRECTS: &[(&str, &str)] = &[
     ("/?p=9", "/posts/new%20%24slug%20%7Bx%7D%3B/"),
     ("/?p=10", "/posts/same-link/"),
     ("/?p=11", "/posts/same-decoded/"),
+    ("/posts/loop", "/posts/loop/"),
 ];
 
 /// Requests that must not be redirected, with their status: the left-out
@@ -61,6 +63,7 @@ const NOT_REDIRECTED: &[(&str, u16)] = &[
     ("/g/", 404),
     ("/?p=7%22", 200),
     ("/?x", 200),
+    ("/posts/loop/", 404),
 ];
 
 /// `wxr convert` of the fixture with every redirect file, into `dir/site`.
@@ -133,6 +136,8 @@ fn netlify_lines_have_exactly_their_fields() {
         ("/?p=9", "/posts/new%20%24slug%20%7Bx%7D%3B/"),
         ("/?p=10", "/posts/same-link/"),
         ("/?p=11", "/posts/same-decoded/"),
+        ("/posts/loop", "/posts/loop/"),
+        ("/?p=12", "/posts/loop/"),
     ]
     .iter()
     .map(|(a, b)| (a.to_string(), b.to_string()))

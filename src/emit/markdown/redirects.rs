@@ -21,16 +21,18 @@
 //! * Netlify: `old new 301`; with a query, `path key=value… new 301!`,
 //!   each key and value percent-encoded (no `:placeholder`, no `*`).
 //! * nginx: `location = "decoded path" { return 301 "new"; }`, a quoted
-//!   string with `"` and `\` escaped; a query is matched by
-//!   `if ($args ~ "^…$")` (on any path, as before), the query as sent with every byte but ASCII
+//!   string with `"` and `\` escaped; a query is matched, on any path, by
+//!   `if ($args ~ "^…$")`, the query as sent with every byte but ASCII
 //!   letters, digits and `-_=&/` written `\xHH` (a regular expression
 //!   takes no variables, where a `$` in `if ($args = "…")` would be one).
 //! * Apache: the patterns of `RewriteRule` (the decoded path, without its
-//!   leading `/`) and of `RewriteCond %{QUERY_STRING}` (the query as sent)
-//!   with every byte but ASCII letters, digits and `-_/` (and `=&` in the
-//!   query) written `\xHH` (`.` as `\.`): no space, quote or backslash reaches the parser. The
-//!   target has its `%` written `\%` (else `%2` is a back-reference) and
-//!   the `NE` flag (else it is encoded twice).
+//!   leading `/`; its trailing one optional, unless the new URL is the old
+//!   path with or without it, which would loop) and of
+//!   `RewriteCond %{QUERY_STRING}` (the query as sent), with every byte
+//!   but ASCII letters, digits and `-_/` (and `=&` in the query) written
+//!   `\xHH` (`.` as `\.`): no space, quote or backslash reaches the
+//!   parser. The target has its `%` written `\%` (else `%2` is a
+//!   back-reference) and the `NE` flag (else it is encoded twice).
 //! * CSV: the old path percent-encoded and its query as sent, the new URL
 //!   percent-encoded, quoted when a field holds `,` or `"`.
 
@@ -136,11 +138,22 @@ impl Rules {
                             regex_bytes(q, "-_=&/"),
                             regex_bytes(path, "-_/")
                         ),
-                        None => writeln!(
-                            text,
-                            "RewriteRule ^{}/?$ {new} [R=301,NE,L]",
-                            regex_bytes(path.trim_end_matches('/'), "-_/")
-                        ),
+                        None => {
+                            // The old path with or without its trailing
+                            // slash, unless that would match the new URL
+                            // too: then a loop, `/a` → `/a/` → `/a/`.
+                            let bare = path.trim_end_matches('/');
+                            let (pattern, slash) = if encode_path(bare) == r.new.trim_matches('/') {
+                                (path, "")
+                            } else {
+                                (bare, "/?")
+                            };
+                            writeln!(
+                                text,
+                                "RewriteRule ^{}{slash}$ {new} [R=301,NE,L]",
+                                regex_bytes(pattern, "-_/")
+                            )
+                        }
                     };
                 }
                 format!("{static_dir}.htaccess")
@@ -405,6 +418,21 @@ mod tests {
                 ("/café/", "already redirected to /posts/first/"),
             ]
         );
+    }
+
+    #[test]
+    fn an_apache_rule_does_not_match_its_own_target() {
+        let apache = |old: &str, new: &str| {
+            let rules = Rules {
+                rules: vec![check(old, new).unwrap().unwrap()],
+                dropped: Vec::new(),
+            };
+            rules.file(Redirects::Apache, Ssg::named("hugo").unwrap()).1
+        };
+        assert!(apache("/posts/a", "/posts/a/").contains("RewriteRule ^posts/a$ /posts/a/ "));
+        assert!(apache("/posts/a/", "/posts/a").contains("RewriteRule ^posts/a/$ /posts/a "));
+        assert!(apache("/caf%C3%A9", "/café/").contains("RewriteRule ^caf\\xC3\\xA9$ "));
+        assert!(apache("/2010/a/", "/posts/a/").contains("RewriteRule ^2010/a/?$ "));
     }
 
     #[test]
