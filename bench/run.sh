@@ -65,8 +65,9 @@ for mb in ${sizes[@]+"${sizes[@]}"}; do
     rm -rf "$data/site"
 done
 
-# Hostile inputs: each once took quadratic time. They are timed here; the
-# tests check only what each fix changed in the output.
+# Hostile inputs: each once took quadratic time, or memory per item (the
+# peak RSS of the many-items cases). They are timed here; the tests check
+# only what each fix changed in the output.
 hostile() { # case: writes (once) and names $data/hostile-CASE.xml
     local f=$data/hostile-$1.xml
     [ -f "$f" ] || python3 - "$1" "$f" <<'PY'
@@ -95,6 +96,13 @@ elif case == "many-attachments":
         "<wp:attachment_url>http://blog.example/wp-content/uploads/a%d.jpg</wp:attachment_url></item>\n"
         % (i, i, i, i, i)
         for i in range(2, 30002))
+elif case in ("many-items", "many-items-sparse"):
+    # 2,500,000 minimal items, numbered 1, 2, 3… or scattered over 2^62.
+    step = 1 if case == "many-items" else 1000003
+    body = "".join(
+        "<item><title>t%d</title><wp:post_id>%d</wp:post_id><wp:post_type>post</wp:post_type>"
+        "<wp:status>publish</wp:status></item>\n" % (i, i * step % 2**62)
+        for i in range(1, 2500001))
 elif case == "declared-prefixes":
     # 100,000 declarations in scope, and 100,000 elements to resolve.
     decls = "".join(' xmlns:q%d="urn:q:%d"' % (i, i) for i in range(100000))
@@ -115,4 +123,9 @@ for c in same-slug many-attachments; do
     f=$(hostile $c)
     site=$site_dir measure "convert --format markdown: $c" "$f" convert "$f" --format markdown -o "$site_dir" -q
     rm -rf "$site_dir"
+done
+for c in many-items many-items-sparse; do
+    f=$(hostile $c)
+    measure "info: $c" "$f" info "$f" -q
+    measure "convert --format jsonl: $c" "$f" convert "$f" --format jsonl -q
 done

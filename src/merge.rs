@@ -9,6 +9,14 @@
 //! kept as exported. Items are identified by `wp:post_id`: an item repeated byte for
 //! byte in another input is dropped with a notice, any other repeat is kept
 //! and reported as a warning.
+//!
+//! That needs every id seen so far, the one thing that grows with the
+//! export. One input keeps them in an `IdSet` (WordPress numbers posts,
+//! pages and attachments from one counter, so ids come in dense runs that
+//! fit in bitmaps: well under a byte per item; scattered ids take about 21
+//! bytes each at the peak, as in a hash set); several inputs keep, per id,
+//! the input it came from and a hash of the item (about 59 bytes per item
+//! at the peak).
 
 use crate::diag::{Diagnostic, Diagnostics, Location, Severity};
 use crate::error::RunError;
@@ -23,11 +31,94 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// Where an item id was first seen.
+/// Where an item id was first seen, with several inputs.
 struct Seen {
     input: usize,
-    /// Hash of the whole item, kept only when there are several inputs.
+    /// Hash of the whole item.
     hash: u64,
+}
+
+/// The ids of the items read so far.
+enum SeenIds {
+    /// One input: only whether an id was seen.
+    One(IdSet),
+    /// Several inputs: where each id was first seen, and what it held.
+    Several(HashMap<i64, Seen>),
+}
+
+/// Consecutive ids sharing one bitmap in an [`IdSet`].
+const BLOCK: i64 = 1024;
+const WORDS: usize = BLOCK as usize / 64;
+/// Ids a block must receive between two sorts to get a bitmap (128 bytes,
+/// about what 16 ids take one by one in a hash set).
+const MIN_DENSE: usize = 16;
+/// Loose ids added between two sorts.
+const RECENT: usize = 4096;
+
+/// A set of ids in little memory. Ids go in one by one (`loose`), and the
+/// last [`RECENT`] of them are also listed (`recent`); when that list is
+/// full it is sorted, and each block of [`BLOCK`] consecutive ids that got
+/// at least [`MIN_DENSE`] of them gets a bitmap (`dense`), which takes the
+/// block's loose ids and every later one. Sorting a list of fixed length
+/// every [`RECENT`] ids keeps inserting linear, and the set never takes
+/// much more room than a hash set of its loose ids.
+struct IdSet {
+    dense: HashMap<i64, Box<[u64; WORDS]>>,
+    loose: HashSet<i64>,
+    recent: Vec<i64>,
+}
+
+impl IdSet {
+    fn new() -> IdSet {
+        IdSet {
+            dense: HashMap::new(),
+            loose: HashSet::new(),
+            recent: Vec::with_capacity(RECENT),
+        }
+    }
+
+    /// Adds `id`; false when it was there already.
+    fn insert(&mut self, id: i64) -> bool {
+        let (block, bit) = (id.div_euclid(BLOCK), id.rem_euclid(BLOCK) as usize);
+        if let Some(bits) = self.dense.get_mut(&block) {
+            let (word, mask) = (bit / 64, 1u64 << (bit % 64));
+            let new = bits[word] & mask == 0;
+            bits[word] |= mask;
+            return new;
+        }
+        if !self.loose.insert(id) {
+            return false;
+        }
+        self.recent.push(id);
+        if self.recent.len() >= RECENT {
+            self.compact();
+        }
+        true
+    }
+
+    /// Gives a bitmap to every block that got enough of the recent ids,
+    /// moving its loose ids into it.
+    fn compact(&mut self) {
+        let mut recent = std::mem::take(&mut self.recent);
+        recent.sort_unstable();
+        for run in recent.chunk_by(|a, b| a.div_euclid(BLOCK) == b.div_euclid(BLOCK)) {
+            if run.len() < MIN_DENSE {
+                continue;
+            }
+            // The first id of the block: `id - id.rem_euclid(BLOCK)`, which
+            // cannot overflow, nor can adding the offsets below BLOCK.
+            let start = run[0] - run[0].rem_euclid(BLOCK);
+            let mut bits = Box::new([0u64; WORDS]);
+            for bit in 0..BLOCK as usize {
+                if self.loose.remove(&(start + bit as i64)) {
+                    bits[bit / 64] |= 1u64 << (bit % 64);
+                }
+            }
+            self.dense.insert(start.div_euclid(BLOCK), bits);
+        }
+        recent.clear();
+        self.recent = recent;
+    }
 }
 
 /// Which pingbacks and trackbacks a conversion keeps (`--pingbacks`).
@@ -215,7 +306,7 @@ pub struct Merged {
     readers: Vec<Reader>,
     current: usize,
     header: VecDeque<Record>,
-    ids: HashMap<i64, Seen>,
+    ids: SeenIds,
     diags: Diagnostics,
     skipped_identical: u64,
     pings: PingFilter,
@@ -293,11 +384,16 @@ impl Merged {
         header.push_back(Record::Site(site.unwrap_or_default()));
         header.extend(authors.into_iter().map(Record::Author));
         header.extend(terms.into_iter().map(Record::Term));
+        let ids = if readers.len() > 1 {
+            SeenIds::Several(HashMap::new())
+        } else {
+            SeenIds::One(IdSet::new())
+        };
         Merged {
             readers,
             current: 0,
             header,
-            ids: HashMap::new(),
+            ids,
             diags,
             skipped_identical: 0,
             pings: PingFilter::Keep,
@@ -345,36 +441,50 @@ impl Merged {
     /// Records the item's id; true when the same item was already written.
     fn is_identical_repeat(&mut self, item: &Item) -> bool {
         let Some(id) = item.id else { return false };
-        let several = self.readers.len() > 1;
-        let hash = if several { hash_item(item) } else { 0 };
         let input = self.current;
-        match self.ids.entry(id) {
+        let file = |m: &Merged| m.readers[input].file().to_string();
+        let map = match &mut self.ids {
+            SeenIds::One(set) => {
+                if !set.insert(id) {
+                    let file = file(self);
+                    let message = format!("item id {id} appears again in the same input; both items are kept");
+                    let mut d = note(Severity::Warning, "wxr.duplicate_id", message, &file);
+                    d.item_id = Some(id);
+                    self.diags.push(d);
+                }
+                return false;
+            }
+            SeenIds::Several(map) => map,
+        };
+        let hash = hash_item(item);
+        match map.entry(id) {
             Entry::Vacant(v) => {
                 v.insert(Seen { input, hash });
                 false
             }
             Entry::Occupied(o) => {
-                let first = o.get();
-                let file = self.readers[input].file().to_string();
-                if several && first.hash == hash && first.input != input {
+                let first_input = o.get().input;
+                let same = o.get().hash == hash;
+                let file = file(self);
+                if same && first_input != input {
                     self.skipped_identical += 1;
                     self.diags.push(note(
                         Severity::Notice,
                         "merge.duplicate_identical",
                         format!(
                             "item {id} is repeated identically from {}; written once",
-                            self.readers[first.input].file()
+                            self.readers[first_input].file()
                         ),
                         &file,
                     ));
                     return true;
                 }
-                let message = if first.input == input {
+                let message = if first_input == input {
                     format!("item id {id} appears again in the same input; both items are kept")
                 } else {
                     format!(
                         "item id {id} was already used in {} by a different item; both are kept",
-                        self.readers[first.input].file()
+                        self.readers[first_input].file()
                     )
                 };
                 let mut d = note(Severity::Warning, "wxr.duplicate_id", message, &file);
@@ -467,4 +577,54 @@ fn hash_item(item: &Item) -> u64 {
     let mut h = DefaultHasher::new();
     item.hash(&mut h);
     h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Inserts `ids` into an [`IdSet`] and a plain hash set: the answers
+    /// must agree.
+    fn agree(ids: impl IntoIterator<Item = i64>) -> IdSet {
+        let mut set = IdSet::new();
+        let mut plain = HashSet::new();
+        for id in ids {
+            assert_eq!(set.insert(id), plain.insert(id), "id {id}");
+        }
+        set
+    }
+
+    #[test]
+    fn dense_ids_end_in_bitmaps() {
+        // Posts with revisions between them: every third id, and repeats.
+        let ids = (1..600_000).step_by(3).chain((1..600_000).step_by(7));
+        let set = agree(ids);
+        assert!(set.loose.len() < RECENT, "{} loose ids", set.loose.len());
+        assert!(set.dense.len() <= 600_000 / BLOCK as usize + 1);
+    }
+
+    #[test]
+    fn sparse_and_extreme_ids_stay_loose_and_are_found() {
+        let mut seed = 7u64;
+        let mut ids = Vec::new();
+        for _ in 0..20_000 {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ids.push(seed as i64);
+        }
+        ids.extend([i64::MIN, i64::MAX, -1, 0, 1, -1024, 1023, 1024, i64::MIN + 1023]);
+        let again = ids.clone();
+        let set = agree(ids.into_iter().chain(again));
+        assert!(set.dense.is_empty());
+    }
+
+    #[test]
+    fn blocks_turn_dense_while_ids_arrive_in_any_order() {
+        // A dense run read backwards, mixed with a sparse one, and negatives.
+        let ids = (0..50_000)
+            .rev()
+            .flat_map(|i| [i, i * 100_003, -i])
+            .chain((0..50_000).map(|i| i * 2));
+        let set = agree(ids);
+        assert!(!set.dense.is_empty());
+    }
 }

@@ -206,6 +206,43 @@ fn several_inputs_merge_into_one_site() {
     );
 }
 
+/// A repeated id is reported however the ids are kept: among thousands
+/// of consecutive ones, among scattered ones, and far apart in the file.
+#[test]
+fn repeated_ids_in_one_input_are_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut xml = String::from(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\" xmlns:wp=\"http://wordpress.org/export/1.2/\"><channel><wp:wxr_version>1.2</wp:wxr_version>\n",
+    );
+    let scattered = |i: i64| i * 1_000_003;
+    let ids = (1..=20_000)
+        .chain((1..=5_000).map(scattered))
+        .chain([3, 19_999, scattered(7), -5, -5]);
+    for id in ids {
+        xml.push_str(&format!("<item><title>t</title><wp:post_id>{id}</wp:post_id></item>\n"));
+    }
+    xml.push_str("</channel></rss>\n");
+    let path = tmp.path().join("repeats.xml");
+    std::fs::write(&path, xml).unwrap();
+    let r = run(tmp.path(), &["info", "--format", "json", "repeats.xml"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let group = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["code"] == "wxr.duplicate_id")
+        .unwrap_or_else(|| panic!("no wxr.duplicate_id in {}", r.stdout));
+    assert_eq!(group["count"], 4, "{group}");
+    let ids: Vec<i64> = group["examples"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["item_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, [3, 19_999, scattered(7), -5]);
+}
+
 #[cfg(unix)]
 #[test]
 fn output_keeps_the_mode_of_the_file_it_replaces() {
