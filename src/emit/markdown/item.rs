@@ -1,7 +1,8 @@
 //! One item made ready to write: its body converted, its front matter
 //! (the generator's fields, the categories with their ancestors, the
-//! `--meta` postmeta decoded), its comments inline or as a data file, and
-//! its entry in the report.
+//! `--meta` postmeta decoded), its comments inline or as a data file, its
+//! content escaped for the generator ([`super::ssg::Generator::escape`]),
+//! and its entry in the report.
 
 use super::index::Index;
 use super::links::LinkMap;
@@ -53,17 +54,18 @@ pub(super) fn render_item(
     let fields = fields(item, planned, index, opts, body.more, &link);
     let mut text = front_matter::render(&fields, opts.syntax).map_err(|e| fail(&planned.path, e))?;
     text.push('\n');
-    text.push_str(&body.markdown);
+    let mut content = body.markdown;
     let mut too_deep = TooDeep {
         html: body.flattened,
         ..TooDeep::default()
     };
     if opts.comments == CommentsMode::Inline && !thread.is_empty() {
         let (markdown, flattened) = thread.markdown();
-        text.push_str("\n\n");
-        text.push_str(markdown.trim_end());
+        content.push_str("\n\n");
+        content.push_str(markdown.trim_end());
         too_deep.comment_html = flattened;
     }
+    text.push_str(&opts.ssg.escape(&content));
     text.push('\n');
     let mut files = vec![(planned.path.clone(), text)];
     if opts.comments == CommentsMode::Data && !thread.is_empty() {

@@ -1,6 +1,10 @@
 //! Eleventy: posts in `posts/`, pages at their paths (`about/index.md`);
 //! YAML front matter with a `permalink`, and drafts kept out of the
 //! collections.
+//!
+//! Eleventy runs Markdown files through Liquid first, where
+//! `{% for x in y %}` stops the build and `{{ "now" | date: "%Y" }}` prints
+//! the year: each file says `templateEngineOverride: md`, Markdown only.
 
 use super::{Entry, Generator, Place, origin_at_top, url_under};
 use crate::emit::markdown::front_matter::{Fields, Value};
@@ -39,6 +43,7 @@ impl Generator for Eleventy {
             f.put("draft", Value::Bool(true));
             f.put("eleventyExcludeFromCollections", Value::Bool(true));
         }
+        f.put("templateEngineOverride", Value::Str("md".into()));
         origin_at_top(&mut f, e.origin, e.meta);
         f
     }

@@ -2,6 +2,11 @@
 //! `/YYYY/MM/DD/slug/`), drafts in `_drafts/`, pages at their paths; YAML
 //! front matter with a `permalink` and `redirect_from` (the
 //! jekyll-redirect-from plugin) for the old URLs.
+//!
+//! Jekyll runs Liquid over every page, where `{% for x in y %}` in a post
+//! stops the build and `{{ "now" | date: "%Y" }}` prints the year: each file
+//! says `render_with_liquid: false` (Jekyll 4.0 and later), which turns
+//! Liquid off for the page and the excerpt Jekyll makes from it.
 
 use super::{Entry, Generator, Place, dir_url, file_stem, origin_at_top};
 use crate::emit::markdown::front_matter::{Fields, Value};
@@ -65,6 +70,7 @@ impl Generator for Jekyll {
         f.put("permalink", Value::Str(e.url.to_string()));
         f.put_list("redirect_from", e.aliases);
         f.put_str("image", e.featured.as_deref());
+        f.put("render_with_liquid", Value::Bool(false));
         origin_at_top(&mut f, e.origin, e.meta);
         f
     }

@@ -4,8 +4,10 @@
 //!
 //! A generator decides where an item goes and the URL it is served at,
 //! the names and placement of its front matter fields and their usual
-//! syntax, its summary divider, and where static files and comment data
-//! go. Adding one is a file here, its `mod` line and its registry line.
+//! syntax, its summary divider, where static files and comment data go,
+//! and how the text of a page is kept from its template or shortcode
+//! syntax ([`Generator::escape`]). Adding one is a file here, its `mod`
+//! line and its registry line.
 //!
 //! The generators know nothing of the site plan: the plan asks them where
 //! an item goes (a [`Place`] in, a path and URL out), and the item's
@@ -19,6 +21,7 @@ mod plain;
 mod zola;
 
 use super::front_matter::{Fields, Syntax, Value};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// What differs between static site generators.
@@ -45,6 +48,17 @@ pub trait Generator: Sync {
     /// What `<!--more-->` becomes.
     fn more(&self) -> &'static str {
         "<!--more-->"
+    }
+
+    /// The content of a page (the body, and the comments written inline)
+    /// as the generator must read it to show it as written: what it would
+    /// run as a shortcode escaped in its own syntax (Hugo, Zola). A
+    /// generator that runs a template language over the whole content is
+    /// told not to in the front matter instead (Jekyll, Eleventy). Front
+    /// matter values and comment data files are data to every generator,
+    /// never templates.
+    fn escape<'a>(&self, content: &'a str) -> Cow<'a, str> {
+        Cow::Borrowed(content)
     }
 
     /// Where files served as they are go (media, redirect files), with a
