@@ -1,9 +1,20 @@
 //! Hugo: page bundles under `content/` (`content/posts/slug/index.md`),
 //! a page with child pages a branch bundle (`_index.md`); YAML front
 //! matter with `aliases` for the old URLs.
+//!
+//! Hugo runs shortcodes anywhere in the content, in code too, before the
+//! Markdown: `{{< youtube abc >}}` in a comment is run, and a shortcode it
+//! does not know (`{{% notice %}}`) or a delimiter never closed stops the
+//! build. Each one is written in Hugo's escape, which Hugo shows as the
+//! text it escapes: `{{< … >}}` as `{{</* … */>}}` and `{{% … %}}` as
+//! `{{%/* … */%}}`, up to the first closing delimiter, as Hugo reads it. A
+//! delimiter never closed is escaped up to the end of the content, where
+//! the escape's closing delimiter goes in an HTML comment, which Hugo
+//! shows as nothing.
 
 use super::{Entry, Generator, Place, origin_at_top, url_under};
 use crate::emit::markdown::front_matter::{Fields, Value};
+use std::borrow::Cow;
 
 /// Hugo.
 pub(super) struct Hugo;
@@ -49,11 +60,91 @@ impl Generator for Hugo {
         f
     }
 
+    fn escape<'a>(&self, content: &'a str) -> Cow<'a, str> {
+        escape_shortcodes(content)
+    }
+
     fn static_dir(&self) -> &'static str {
         "static/"
     }
 
     fn data_dir(&self) -> &'static str {
         "data/comments"
+    }
+}
+
+/// `content` with each shortcode delimiter in Hugo's escape (see the
+/// module's comment).
+fn escape_shortcodes(content: &str) -> Cow<'_, str> {
+    let mut out = String::new();
+    // Bytes of `content` written to `out`, and where to look next.
+    let (mut done, mut from) = (0, 0);
+    while let Some(found) = content[from..].find("{{") {
+        let at = from + found;
+        let close = match content.as_bytes().get(at + 2) {
+            Some(b'<') => ">}}",
+            Some(b'%') => "%}}",
+            _ => {
+                from = at + 1;
+                continue;
+            }
+        };
+        let inside = at + 3;
+        out.push_str(&content[done..inside]);
+        out.push_str("/*");
+        match content[inside..].find(close) {
+            Some(n) => {
+                out.push_str(&content[inside..inside + n]);
+                out.push_str("*/");
+                out.push_str(close);
+                done = inside + n + close.len();
+                from = done;
+            }
+            None => {
+                out.push_str(&content[inside..]);
+                out.push_str("\n\n<!-- */");
+                out.push_str(close);
+                out.push_str(" -->");
+                done = content.len();
+                break;
+            }
+        }
+    }
+    if done == 0 {
+        return Cow::Borrowed(content);
+    }
+    out.push_str(&content[done..]);
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_shortcodes;
+
+    #[test]
+    fn shortcode_delimiters_are_escaped() {
+        for (content, escaped) in [
+            ("no shortcode {{ here }} {{", "no shortcode {{ here }} {{"),
+            ("{{< youtube abc >}}", "{{</* youtube abc */>}}"),
+            (
+                "`{{% notice %}}` and {{%notice%}}",
+                "`{{%/* notice */%}}` and {{%/*notice*/%}}",
+            ),
+            ("{{< a {{% b %}} >}} c >}}", "{{</* a {{% b %}} */>}} c >}}"),
+            ("{{{< x >}}}", "{{{</* x */>}}}"),
+            ("{{<>}}", "{{</**/>}}"),
+            // Hugo's own escape, in the text: shown as written.
+            ("{{</* x */>}}", "{{</*/* x */*/>}}"),
+            ("{{< x */>}}", "{{</* x */*/>}}"),
+            ("a {{< b\n\n```\n{{% c >}}\n```", "a {{</* b\n\n```\n{{% c */>}}\n```"),
+            // Never closed.
+            (
+                "a {{< b\n\n```\n{{% c\n```",
+                "a {{</* b\n\n```\n{{% c\n```\n\n<!-- */>}} -->",
+            ),
+            ("{{% a >}} b", "{{%/* a >}} b\n\n<!-- */%}} -->"),
+        ] {
+            assert_eq!(escape_shortcodes(content), escaped, "{content:?}");
+        }
     }
 }
