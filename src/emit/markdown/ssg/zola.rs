@@ -3,10 +3,26 @@
 //! keys may stand at the top: terms go under `taxonomies`, wxr's fields
 //! under `extra`, and a section's page fields (dates, terms) under
 //! `extra` too. The summary divider is `<!-- more -->`.
+//!
+//! Zola runs shortcodes anywhere in the content, in code too, before the
+//! Markdown: `{{ name(key=value, …) }}`, and `{% name(…) %}` with a body up
+//! to `{% end %}`; one it does not know, and a body shortcode or an
+//! `{% end %}` alone, stop the build. Everything else (`{{ "now" | date }}`,
+//! `{% for x in y %}`) is text to it. Each shortcode, as Zola's grammar
+//! reads it, is written in Zola's escape, which Zola shows as the text it
+//! escapes: `{{/* … */}}`, and a body's `{%/* … */%}` and `{%/* end */%}`,
+//! whose text Zola shows as it is. A body shortcode or an `{% end %}` alone
+//! gets the other half in an HTML comment, and an empty body an empty
+//! comment, which Zola shows as nothing. Not shown as written: Zola's
+//! escape in the text itself (shown as what it escapes), a `*/}}` or `*/%}`
+//! in a string argument (Zola's escape ends there), and arrays nested more
+//! than [`MAX_ARRAY_DEPTH`] deep, taken as text; and an escaped body whose
+//! shortcodes inside mix the two forms does not build.
 
 use super::{Entry, Generator, Place, url_under};
 use crate::emit::markdown::front_matter::{Fields, Syntax, Value};
 use crate::transform::slug::decode_slug;
+use std::borrow::Cow;
 
 /// Zola.
 pub(super) struct Zola;
@@ -88,11 +104,391 @@ impl Generator for Zola {
         "<!-- more -->"
     }
 
+    fn escape<'a>(&self, content: &'a str) -> Cow<'a, str> {
+        escape_shortcodes(content)
+    }
+
     fn static_dir(&self) -> &'static str {
         "static/"
     }
 
     fn data_dir(&self) -> &'static str {
         "data/comments"
+    }
+}
+
+/// Array arguments nested deeper than this are taken as text (the grammar
+/// is matched by recursion).
+pub(super) const MAX_ARRAY_DEPTH: usize = 32;
+
+/// What a shortcode delimiter opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// `{{ name(…) }}`.
+    Inline,
+    /// `{% name(…) %}`, a body's start.
+    Start,
+    /// `{% end %}`.
+    End,
+}
+
+/// A shortcode delimiter of the content, `at..end`.
+#[derive(Debug, Clone, Copy)]
+struct Token {
+    at: usize,
+    end: usize,
+    kind: Kind,
+    /// Already in Zola's escape (`{{/*`, `{%/*`).
+    escaped: bool,
+}
+
+/// `content` with its shortcodes in Zola's escape (see the module's
+/// comment).
+fn escape_shortcodes(content: &str) -> Cow<'_, str> {
+    let tokens = tokens(content);
+    if tokens.iter().all(|t| t.escaped && t.kind == Kind::Inline) {
+        return Cow::Borrowed(content);
+    }
+    // A body's start and its end, by a stack: what is between them is
+    // balanced.
+    let mut partner: Vec<Option<usize>> = vec![None; tokens.len()];
+    let mut open = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        match t.kind {
+            Kind::Start => open.push(i),
+            Kind::End => {
+                if let Some(s) = open.pop() {
+                    partner[s] = Some(i);
+                    partner[i] = Some(s);
+                }
+            }
+            Kind::Inline => {}
+        }
+    }
+    // Empty bodies (Zola needs at least a character) get an empty comment.
+    let empty = |i: usize| partner[i].is_some_and(|e| e > i && tokens[e].at == tokens[i].end);
+    let mut out = String::with_capacity(content.len() + 16);
+    let mut done = 0;
+    let mut i = 0;
+    while let Some(t) = tokens.get(i) {
+        out.push_str(&content[done..t.at]);
+        match (t.kind, partner[i]) {
+            (Kind::Start, Some(e)) if e > i => {
+                // Zola shows an escaped body as it is: only the delimiters
+                // around it are escaped.
+                escaped(&mut out, content, t);
+                let mut inner = t.end;
+                for j in i..e {
+                    if empty(j) {
+                        out.push_str(&content[inner..tokens[j].end]);
+                        out.push_str("<!-- -->");
+                        inner = tokens[j].end;
+                    }
+                }
+                out.push_str(&content[inner..tokens[e].at]);
+                escaped(&mut out, content, &tokens[e]);
+                done = tokens[e].end;
+                i = e + 1;
+                continue;
+            }
+            (Kind::Start, _) => {
+                escaped(&mut out, content, t);
+                out.push_str("<!--{%/* end */%}-->");
+            }
+            (Kind::End, _) => {
+                out.push_str("<!--{%/* wxr() */%}-->");
+                escaped(&mut out, content, t);
+            }
+            (Kind::Inline, _) => escaped(&mut out, content, t),
+        }
+        done = t.end;
+        i += 1;
+    }
+    out.push_str(&content[done..]);
+    Cow::Owned(out)
+}
+
+/// Appends the delimiter `t` in Zola's escape: `/*` after its opening two
+/// characters, `*/` before its closing two.
+fn escaped(out: &mut String, content: &str, t: &Token) {
+    let text = &content[t.at..t.end];
+    if t.escaped {
+        out.push_str(text);
+    } else {
+        out.push_str(&text[..2]);
+        out.push_str("/*");
+        out.push_str(&text[2..text.len() - 2]);
+        out.push_str("*/");
+        out.push_str(&text[text.len() - 2..]);
+    }
+}
+
+/// The shortcode delimiters of `content`, in order, as Zola's grammar
+/// (`content.pest`) finds them: a delimiter's text is not searched again.
+fn tokens(content: &str) -> Vec<Token> {
+    let b = content.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(found) = memchr::memchr(b'{', &b[i..]) {
+        let at = i + found;
+        match token_at(b, at) {
+            Some(t) => {
+                i = t.end;
+                out.push(t);
+            }
+            None => i = at + 1,
+        }
+    }
+    out
+}
+
+/// The shortcode delimiter at `at`, if one starts there.
+fn token_at(b: &[u8], at: usize) -> Option<Token> {
+    let curly = match b.get(at + 1)? {
+        b'{' => true,
+        b'%' => false,
+        _ => return None,
+    };
+    let mut c = Grammar { b, i: at + 2 };
+    let escaped = c.eat(b"/*");
+    let close: &[u8] = match (curly, escaped) {
+        (true, false) => b"}}",
+        (true, true) => b"*/}}",
+        (false, false) => b"%}",
+        (false, true) => b"*/%}",
+    };
+    c.ws();
+    let body = c.i;
+    let kind = if !curly && c.eat(b"end") && c.ws() && c.eat(close) {
+        Kind::End
+    } else {
+        c.i = body;
+        if !(c.sc_def() && c.ws() && c.eat(close)) {
+            return None;
+        }
+        if curly { Kind::Inline } else { Kind::Start }
+    };
+    // Two ASCII characters close every delimiter: `end` is on a character
+    // boundary.
+    Some(Token {
+        at,
+        end: c.i,
+        kind,
+        escaped,
+    })
+}
+
+/// Zola's shortcode grammar, matched from `i` as pest does (ordered
+/// choice, greedy repetition, whitespace between tokens): each rule moves
+/// `i` past what it matched, or fails and leaves `i` anywhere.
+struct Grammar<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+impl Grammar<'_> {
+    fn eat(&mut self, t: &[u8]) -> bool {
+        let found = self.b[self.i..].starts_with(t);
+        if found {
+            self.i += t.len();
+        }
+        found
+    }
+
+    /// Whitespace, any amount; always true (to chain).
+    fn ws(&mut self) -> bool {
+        while matches!(self.b.get(self.i), Some(b' ' | b'\t' | b'\r' | b'\n')) {
+            self.i += 1;
+        }
+        true
+    }
+
+    fn eat_while(&mut self, f: impl Fn(u8) -> bool) -> usize {
+        let n = self.b[self.i..].iter().take_while(|&&c| f(c)).count();
+        self.i += n;
+        n
+    }
+
+    /// `ident ~ "(" ~ kwargs* ~ ")"`.
+    fn sc_def(&mut self) -> bool {
+        if !(self.ident() && self.ws() && self.eat(b"(")) {
+            return false;
+        }
+        loop {
+            let before = self.i;
+            if !(self.ws() && self.kwargs()) {
+                self.i = before;
+                break;
+            }
+        }
+        self.ws() && self.eat(b")")
+    }
+
+    /// `kwarg ~ ("," ~ kwarg)*`.
+    fn kwargs(&mut self) -> bool {
+        if !self.kwarg() {
+            return false;
+        }
+        loop {
+            let before = self.i;
+            if !(self.ws() && self.eat(b",") && self.ws() && self.kwarg()) {
+                self.i = before;
+                return true;
+            }
+        }
+    }
+
+    /// `ident ~ "=" ~ literal`.
+    fn kwarg(&mut self) -> bool {
+        self.ident() && self.ws() && self.eat(b"=") && self.ws() && self.literal(0)
+    }
+
+    /// `('a'..'z' | 'A'..'Z' | "_") ~ ('a'..'z' | 'A'..'Z' | "_" | '0'..'9')*`.
+    fn ident(&mut self) -> bool {
+        let first = self
+            .b
+            .get(self.i)
+            .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_');
+        first && self.eat_while(|c| c.is_ascii_alphanumeric() || c == b'_') > 0
+    }
+
+    /// `boolean | string | float | int | array`.
+    fn literal(&mut self, depth: usize) -> bool {
+        let before = self.i;
+        let alternatives: [&dyn Fn(&mut Self) -> bool; 5] = [
+            &|g| g.eat(b"true") || g.eat(b"false"),
+            &Self::string,
+            &Self::float,
+            &Self::int,
+            &|g| g.array(depth),
+        ];
+        for alternative in alternatives {
+            if alternative(self) {
+                return true;
+            }
+            self.i = before;
+        }
+        false
+    }
+
+    /// Between two double quotes, single quotes or backquotes.
+    fn string(&mut self) -> bool {
+        let Some(&quote @ (b'"' | b'\'' | b'`')) = self.b.get(self.i) else {
+            return false;
+        };
+        match memchr::memchr(quote, &self.b[self.i + 1..]) {
+            Some(n) => {
+                self.i += n + 2;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// `"-"? ~ ("0" ~ "." ~ digit+ | '1'..'9' ~ digit* ~ "." ~ digit+)`.
+    fn float(&mut self) -> bool {
+        self.eat(b"-");
+        let whole = if self.eat(b"0") {
+            true
+        } else {
+            self.b.get(self.i).is_some_and(|c| (b'1'..=b'9').contains(c)) && self.eat_while(|c| c.is_ascii_digit()) > 0
+        };
+        whole && self.eat(b".") && self.eat_while(|c| c.is_ascii_digit()) > 0
+    }
+
+    /// `"-"? ~ ("0" | '1'..'9' ~ digit*)`.
+    fn int(&mut self) -> bool {
+        self.eat(b"-");
+        self.eat(b"0")
+            || (self.b.get(self.i).is_some_and(|c| (b'1'..=b'9').contains(c))
+                && self.eat_while(|c| c.is_ascii_digit()) > 0)
+    }
+
+    /// `"[" ~ (literal ~ ",")* ~ literal? ~ "]"`. The literal that ends
+    /// the repetition (one not followed by `,`) is the optional one: it is
+    /// matched once, not again (twice per level is exponential in the
+    /// depth).
+    fn array(&mut self, depth: usize) -> bool {
+        if depth >= MAX_ARRAY_DEPTH || !self.eat(b"[") {
+            return false;
+        }
+        loop {
+            let before = self.i;
+            if !(self.ws() && self.literal(depth + 1)) {
+                self.i = before;
+                break;
+            }
+            let after = self.i;
+            if !(self.ws() && self.eat(b",")) {
+                self.i = after;
+                break;
+            }
+        }
+        self.ws() && self.eat(b"]")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shortcodes_are_escaped() {
+        for (content, escaped) in [
+            // Text to Zola.
+            (
+                r#"{{ "now" | date: "%Y" }} {% for x in y %}{% endfor %} {{ a }} {% raw %} {{ a(1) }} {{ a(b=c) }}"#,
+                None,
+            ),
+            (r#"{{ youtube(id="abc") }}"#, Some(r#"{{/* youtube(id="abc") */}}"#)),
+            (
+                "{{super()}} {{ a( b = -1.5 , c=[1, 'x', [true],], d=`e`)\n}}",
+                Some("{{/*super()*/}} {{/* a( b = -1.5 , c=[1, 'x', [true],], d=`e`)\n*/}}"),
+            ),
+            // Not a literal: `01`, `1.`, `truex`.
+            ("{{ a(b=01) }} {{ a(b=1.) }} {{ a(b=truex) }}", None),
+            // Already escaped: as it is.
+            ("{{/* a() */}}", None),
+            (
+                "{% note(kind=\"tip\") %}a {{ b() }} body{% end %}",
+                Some("{%/* note(kind=\"tip\") */%}a {{ b() }} body{%/* end */%}"),
+            ),
+            (
+                "{% a() %}{% b() %} x {% end %}{% end %}",
+                Some("{%/* a() */%}{% b() %} x {% end %}{%/* end */%}"),
+            ),
+            ("{% a() %}{% end %}", Some("{%/* a() */%}<!-- -->{%/* end */%}")),
+            (
+                "{% a() %}{% b() %}{% end %}{% end %}",
+                Some("{%/* a() */%}{% b() %}<!-- -->{% end %}{%/* end */%}"),
+            ),
+            ("a lone {% end %}.", Some("a lone <!--{%/* wxr() */%}-->{%/* end */%}.")),
+            (
+                "{% a() %} never ended",
+                Some("{%/* a() */%}<!--{%/* end */%}--> never ended"),
+            ),
+            (
+                "{%end%} {% a() %}",
+                Some("<!--{%/* wxr() */%}-->{%/*end*/%} {%/* a() */%}<!--{%/* end */%}-->"),
+            ),
+        ] {
+            let got = escape_shortcodes(content);
+            assert_eq!(got, escaped.unwrap_or(content), "{content:?}");
+            assert_eq!(matches!(got, Cow::Borrowed(_)), escaped.is_none(), "{content:?}");
+        }
+    }
+
+    #[test]
+    fn deep_or_unterminated_arguments_neither_hang_nor_overflow() {
+        let deep = format!("{{{{ a(b={}1{}) }}}}", "[".repeat(100_000), "]".repeat(100_000));
+        assert_eq!(escape_shortcodes(&deep), deep);
+        let fine = format!(
+            "{{{{ a(b={}1{}) }}}}",
+            "[".repeat(MAX_ARRAY_DEPTH),
+            "]".repeat(MAX_ARRAY_DEPTH)
+        );
+        assert!(escape_shortcodes(&fine).starts_with("{{/*"));
+        let open = "{{ a(b=\"".repeat(20_000);
+        assert_eq!(escape_shortcodes(&open), open);
     }
 }
