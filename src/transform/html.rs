@@ -17,7 +17,9 @@
 //!   complex tables, definition lists…) kept as raw HTML, never dropped,
 //!   and listed in [`Converted::raw_html`];
 //! * Markdown-special characters escaped only where they would change the
-//!   meaning, so shortcodes such as `[gallery ids="1,2"]` stay as written.
+//!   meaning, so shortcodes such as `[gallery ids="1,2"]` stay as written;
+//!   a pipe in text always, since kramdown (Jekyll's Markdown) makes a
+//!   table row of any line with one.
 //!
 //! `<!--more-->` becomes [`MORE`] on its own line, for the emitter to turn
 //! into the generator's summary divider.
@@ -84,7 +86,7 @@ pub struct Converted {
 /// read as markup (`*`, `_`, brackets, `<tag`, entities…) is escaped.
 pub fn markdown_text(s: &str) -> String {
     let line = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    escape_text(&line, Brackets::All)
+    escape_text(&line, Brackets::All, true)
 }
 
 /// Converts an HTML fragment to Markdown.
@@ -105,6 +107,7 @@ pub fn html_to_markdown_with(html: &str, link: &dyn Fn(&str) -> Option<String>, 
         divider: more,
         notes: Notes::default(),
         brackets: Brackets::Text,
+        in_cell: false,
         depth: 0,
         flattened: Vec::new(),
     };
@@ -359,6 +362,8 @@ struct Converter<'l> {
     notes: Notes,
     /// How brackets are escaped in the text being written.
     brackets: Brackets,
+    /// In a table cell, whose pipes are all escaped at once (in code too).
+    in_cell: bool,
     /// The levels of the walk entered (see [`MAX_DEPTH`]).
     depth: usize,
     flattened: Vec<String>,
@@ -857,13 +862,16 @@ impl Converter<'_> {
 
     /// Inline content of a table cell: line breaks become `<br>`.
     fn inline_children_in_table(&mut self, node: NodeRef<'_, Node>) -> String {
-        self.inline_children(node).replace("\\\n", "<br>")
+        let saved = std::mem::replace(&mut self.in_cell, true);
+        let text = self.inline_children(node).replace("\\\n", "<br>");
+        self.in_cell = saved;
+        text
     }
 
     /// Renders a node in inline context.
     fn inline(&mut self, node: NodeRef<'_, Node>) -> String {
         match node.value() {
-            Node::Text(t) => escape_text(&collapse_ws(t), self.brackets),
+            Node::Text(t) => escape_text(&collapse_ws(t), self.brackets, !self.in_cell),
             Node::Element(e) => self.inline_element(node, e),
             // wpautop leaves `<!--more-->` in a paragraph: it stands alone.
             Node::Comment(c) if is_more(c) => {
@@ -883,7 +891,7 @@ impl Converter<'_> {
                 if let Some(src) = e.attr("src") {
                     self.images.push(src.to_string());
                 }
-                image(e, self.link)
+                image(e, self.link, !self.in_cell)
             }
             "a" if self.notes.backlink.is_some() && e.attr("href") == self.notes.backlink.as_deref() => String::new(),
             "sup" if footnote_ref(node, e).is_some() => self.footnote_ref(node, e),
@@ -1194,10 +1202,13 @@ impl Brackets {
 /// [`escape_line_starts`]). Only where the meaning would change: `_` not
 /// between two alphanumerics (intraword `_` never opens or closes
 /// emphasis), brackets as `brackets` says, so that shortcodes such as
-/// `[su_tab title="A"]` stay as written.
-fn escape_text(s: &str, brackets: Brackets) -> String {
+/// `[su_tab title="A"]` stay as written; `|` with `pipes` (kramdown,
+/// Jekyll's Markdown, makes a table row of any line with a pipe, such as
+/// `{{ "now" | date: "%Y" }}`; a table cell escapes its pipes itself).
+fn escape_text(s: &str, brackets: Brackets, pipes: bool) -> String {
     let bytes = s.as_bytes();
-    let special = |b: u8| matches!(b, b'\\' | b'`' | b'*' | b'_' | b'[' | b']' | b'<' | b'&' | b'~');
+    let special =
+        |b: u8| matches!(b, b'\\' | b'`' | b'*' | b'_' | b'[' | b']' | b'<' | b'&' | b'~') || (pipes && b == b'|');
     if !bytes.iter().any(|&b| special(b)) {
         return s.to_string();
     }
@@ -1209,7 +1220,7 @@ fn escape_text(s: &str, brackets: Brackets) -> String {
         }
         let next = bytes.get(i + 1).copied();
         let esc: Option<&str> = match c {
-            b'\\' | b'`' | b'*' | b'~' => Some("\\"),
+            b'\\' | b'`' | b'*' | b'~' | b'|' => Some("\\"),
             b'_' => {
                 // A run of underscores between alphanumerics is intraword.
                 let run_start = s[..i].trim_end_matches('_');
@@ -1395,9 +1406,10 @@ fn longest_run(s: &str, c: char) -> usize {
     best
 }
 
-fn image(e: &Element, link: &dyn Fn(&str) -> Option<String>) -> String {
+/// An image; `pipes` as for [`escape_text`].
+fn image(e: &Element, link: &dyn Fn(&str) -> Option<String>, pipes: bool) -> String {
     let alt = collapse_ws(e.attr("alt").unwrap_or(""));
-    let alt = escape_text(&alt, Brackets::of_link_text(&alt));
+    let alt = escape_text(&alt, Brackets::of_link_text(&alt), pipes);
     match e.attr("src") {
         Some(src) => {
             let src = link(src).unwrap_or_else(|| src.to_string());
