@@ -16,6 +16,9 @@
 //!   through every format, nothing lost and the flattening reported;
 //! * `redirects`: the redirect files of a hostile export, read by the real
 //!   nginx and Apache (and parsed, for Netlify's);
+//! * `ssg`: the written sites built with the real generators, every post,
+//!   page and alias a page of the result; `ssg_text`: the template and
+//!   shortcode syntax of `fixtures/hostile/` shown as text in those sites;
 //! * `corpus`: the real exports of `../shared/corpus` (when `WXR_CORPUS`
 //!   is set), with counts checked against the raw files.
 //!
@@ -35,4 +38,5 @@ mod roundtrip;
 mod server;
 mod sql;
 mod ssg;
+mod ssg_text;
 mod util;

@@ -20,7 +20,7 @@ fn required() -> bool {
 }
 
 /// The generator's command, or `None` (skip) when it is not installed.
-fn tool(name: &str) -> Option<PathBuf> {
+pub(crate) fn tool(name: &str) -> Option<PathBuf> {
     let var = match name {
         "eleventy" => std::env::var_os("WXR_ELEVENTY"),
         "astro" => std::env::var_os("WXR_ASTRO"),
@@ -93,7 +93,7 @@ fn site(input: &Path, ssg: &str) -> (tempfile::TempDir, Vec<String>, Vec<String>
     (out, urls, Vec::new())
 }
 
-fn build(cmd: &Path, args: &[&str], dir: &Path, what: &str) {
+pub(crate) fn build(cmd: &Path, args: &[&str], dir: &Path, what: &str) {
     let o = Command::new(cmd)
         .args(args)
         .current_dir(dir)
@@ -330,10 +330,9 @@ fn html_pages(dir: &Path) -> usize {
         .unwrap_or(0)
 }
 
-#[test]
-fn astro_builds_the_site() {
-    let Some(astro) = tool("astro") else { return };
-    // `…/node_modules/.bin/astro`: the project needs that node_modules.
+/// Makes the site in `dir` an Astro project ([`ASTRO_FILES`]) that uses the
+/// node_modules of `astro` (`…/node_modules/.bin/astro`).
+pub(crate) fn astro_project(astro: &Path, dir: &Path) {
     let modules = astro.canonicalize().ok().and_then(|p| {
         p.ancestors()
             .find(|a| a.ends_with("node_modules"))
@@ -345,16 +344,22 @@ fn astro_builds_the_site() {
             astro.display()
         );
     };
+    // An export without posts has no content directory.
+    std::fs::create_dir_all(dir.join("src/content")).unwrap();
+    for (name, text) in ASTRO_FILES {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    std::os::unix::fs::symlink(&modules, dir.join("node_modules")).unwrap();
+}
+
+#[test]
+fn astro_builds_the_site() {
+    let Some(astro) = tool("astro") else { return };
     for input in inputs() {
         let (dir, urls, _) = site(&input, "astro");
-        // An export without posts has no content directory.
-        std::fs::create_dir_all(dir.path().join("src/content")).unwrap();
-        for (name, text) in ASTRO_FILES {
-            let path = dir.path().join(name);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
-        std::os::unix::fs::symlink(&modules, dir.path().join("node_modules")).unwrap();
+        astro_project(&astro, dir.path());
         let what = format!("astro {}", input.display());
         build(&astro, &["build", "--silent"], dir.path(), &what);
         assert_eq!(
