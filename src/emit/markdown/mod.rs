@@ -116,6 +116,7 @@ pub fn write_site(inputs: &Inputs, opts: &Options) -> Result<SiteReport, RunErro
     let mut report = SiteReport {
         collisions: plan.collisions.clone(),
         orphan_pages: plan.orphan_pages.clone(),
+        redirects_dropped: plan.dropped.clone(),
         ..SiteReport::default()
     };
     let mut links = LinkMap::new(&index.items, &plan);
@@ -209,7 +210,6 @@ pub fn write_site(inputs: &Inputs, opts: &Options) -> Result<SiteReport, RunErro
                 report.redirect_files.push(name);
             }
         }
-        report.redirects_dropped = rules.dropped;
     }
     if !opts.dry_run {
         let manifest = index::media_manifest(&index, used);

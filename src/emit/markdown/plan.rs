@@ -4,10 +4,13 @@
 //! that pages nest under parents that come later in the file, internal
 //! links can be rewritten, and collisions are settled deterministically.
 
+use super::redirects;
+use super::report::DroppedRedirect;
 use super::ssg::{Place, Ssg};
 use crate::site::IndexItem;
 use crate::transform::slug::{ascii_slug, decode_slug, safe_component, sanitize_title};
 use std::collections::{BTreeSet, HashMap, HashSet};
+use unicode_normalization::UnicodeNormalization;
 
 /// Post types that are WordPress's own machinery, never content.
 const INTERNAL_TYPES: &[&str] = &[
@@ -148,6 +151,8 @@ pub struct Plan {
     pub collisions: Vec<(String, String)>,
     /// Pages whose parent is not written, placed at the top.
     pub orphan_pages: Vec<Option<i64>>,
+    /// Old URLs left out, with the reason (see [`Plan::settle_old_urls`]).
+    pub dropped: Vec<DroppedRedirect>,
     by_id: HashMap<i64, usize>,
 }
 
@@ -165,12 +170,38 @@ impl Plan {
                 plan.by_id.entry(id).or_insert(i);
             }
         }
-        let slugs: Vec<String> = entries.iter().map(|e| slug_of(e, policy.ascii_slugs)).collect();
+        let written: Vec<bool> = entries.iter().map(|e| plan.skip(e, policy).is_none()).collect();
+        let kinds: Vec<String> = entries
+            .iter()
+            .map(|e| match e.kind.as_str() {
+                "post" | "page" => e.kind.clone(),
+                k => type_dir(k, ssg.reserved()),
+            })
+            .collect();
+        let mut slugs: Vec<String> = entries.iter().map(|e| slug_of(e, policy.ascii_slugs)).collect();
+        // The folders a top-level page must leave alone: the generator's
+        // own and those of the post types written. Such a page gets a
+        // suffix before its child pages take its slug as their folder.
+        let mut folders: HashSet<&str> = ssg.reserved().iter().copied().collect();
+        for (i, e) in entries.iter().enumerate() {
+            if written[i] && e.kind != "post" && e.kind != "page" {
+                folders.insert(&kinds[i]);
+            }
+        }
+        let mut renamed: HashMap<usize, String> = HashMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            let top = e.kind == "page" && written[i] && !plan.has_written_parent(entries, e, &written);
+            if top && folders.contains(slugs[i].as_str()) {
+                let suffixed = format!("{}-2", slugs[i]);
+                renamed.insert(i, std::mem::replace(&mut slugs[i], suffixed));
+            }
+        }
         // Pages that will have written pages under them.
         let parents: BTreeSet<i64> = entries
             .iter()
-            .filter(|e| e.kind == "page" && plan.skip(e, policy).is_none())
-            .filter_map(|e| e.parent)
+            .zip(&written)
+            .filter(|(e, w)| e.kind == "page" && **w)
+            .filter_map(|(e, _)| e.parent)
             .collect();
         let mut taken = Taken::default();
         for (i, e) in entries.iter().enumerate() {
@@ -184,19 +215,22 @@ impl Plan {
                         Vec::new()
                     };
                     let parent = e.kind == "page" && e.id.is_some_and(|id| parents.contains(&id));
-                    let wanted = match &policy.path_template {
-                        Some(t) => from_template(t, e, &dirs, &slugs[i]),
+                    let place = |slug: &str| match &policy.path_template {
+                        Some(t) => from_template(t, e, &dirs, slug),
                         None => ssg.path(&Place {
-                            kind: &e.kind,
+                            kind: &kinds[i],
                             dirs: &dirs,
-                            slug: &slugs[i],
+                            slug,
                             date: e.date.as_deref(),
                             draft,
                             parent,
                         }),
                     };
+                    let wanted = place(&slugs[i]);
                     let path = unique(&wanted, &mut taken);
-                    if path != wanted {
+                    if let Some(slug) = renamed.get(&i) {
+                        plan.collisions.push((place(slug), path.clone()));
+                    } else if path != wanted {
                         plan.collisions.push((wanted, path.clone()));
                     }
                     let url = ssg.url(&path);
@@ -214,7 +248,66 @@ impl Plan {
             plan.decisions.push(decision);
         }
         plan.attachment_pages(entries);
+        plan.settle_old_urls(ssg);
         plan
+    }
+
+    /// Whether page `e`'s parent is a page that is written.
+    fn has_written_parent(&self, entries: &[IndexItem], e: &IndexItem, written: &[bool]) -> bool {
+        e.parent
+            .and_then(|p| self.by_id.get(&p))
+            .is_some_and(|&p| entries[p].kind == "page" && written[p])
+    }
+
+    /// Keeps the old URLs that can lead to their item, each once: an old
+    /// URL that a redirect file could not hold safely (see
+    /// [`redirects::check`]), that is the new URL of a page or one of the
+    /// generator's folders (an alias page there would replace it), or
+    /// that an item before already has is left out, with the reason.
+    /// Aliases in front matter and the redirect files then hold the same
+    /// old URLs.
+    fn settle_old_urls(&mut self, ssg: Ssg) {
+        let key = |url: &str| redirects::decoded(url).trim_end_matches('/').to_string();
+        let mut owner: HashMap<String, String> = HashMap::new();
+        for p in self.decisions.iter().flatten() {
+            owner.insert(key(&p.url), p.url.clone());
+        }
+        for name in ssg.reserved() {
+            owner.insert(key(&format!("/{name}/")), format!("/{name}/"));
+        }
+        // The old URLs kept, site-wide.
+        let mut kept: HashSet<String> = HashSet::new();
+        let mut dropped = Vec::new();
+        for p in self.decisions.iter_mut().flatten() {
+            for list in [&mut p.aliases, &mut p.query_urls] {
+                list.retain(|old| {
+                    let k = key(old);
+                    let reason = match (redirects::check(old, &p.url), owner.get(&k)) {
+                        (Err(reason), _) => reason.to_string(),
+                        (Ok(None), _) => return false,
+                        (Ok(Some(_)), Some(first)) if *first != p.url => {
+                            if kept.contains(&k) {
+                                format!("already redirected to {first}")
+                            } else {
+                                format!("the URL of {first} on the new site")
+                            }
+                        }
+                        (Ok(Some(_)), _) => {
+                            owner.insert(k.clone(), p.url.clone());
+                            // Once, if the item has it twice.
+                            return kept.insert(k);
+                        }
+                    };
+                    dropped.push(DroppedRedirect {
+                        old: old.clone(),
+                        new: p.url.clone(),
+                        reason,
+                    });
+                    false
+                });
+            }
+        }
+        self.dropped = dropped;
     }
 
     /// Attachment pages (`/post/photo/`, `/?attachment_id=ID`) lead to the
@@ -309,17 +402,64 @@ fn has_public_permalink(e: &IndexItem) -> bool {
 
 /// The slug for paths: `post_name` decoded, else WordPress's slug of the
 /// title, else the id; made safe as a path component.
+///
+/// A slug WordPress could not have made (upper case, spaces, `$`, `{`,
+/// `~`…, which a plugin or a hand-edited export can hold) is made again
+/// by WordPress's `sanitize_title`, since each generator makes a URL of a
+/// file name its own way (Hugo lower-cases it and drops such characters)
+/// and the plan must know the URL it will have. It is written in NFC, as
+/// WordPress normalizes titles. A leading `_` or `-` goes:
+/// Jekyll, Eleventy and Astro leave out files and folders named `_…`.
 fn slug_of(e: &IndexItem, ascii: bool) -> String {
     let base = match e.slug.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(s) => decode_slug(s),
         None => decode_slug(&sanitize_title(&e.title)),
     };
-    let base = if ascii { ascii_slug(&base) } else { base };
+    let base = if wordpress_shaped(&base) {
+        base
+    } else {
+        decode_slug(&sanitize_title(&base))
+    };
+    let base = if ascii { ascii_slug(&base) } else { base.nfc().collect() };
     let fallback = match e.id {
-        Some(id) => format!("{}-{id}", if e.kind.is_empty() { "item" } else { &e.kind }),
+        Some(id) => format!("{}-{id}", type_dir(&e.kind, &[])),
         None => "item".to_string(),
     };
-    safe_component(&base, MAX_COMPONENT, &fallback)
+    safe_component(base.trim_start_matches(['_', '-']), MAX_COMPONENT, &fallback)
+}
+
+/// Whether a decoded slug holds only what `sanitize_title` leaves: letters
+/// that are not upper case, digits, combining marks (of any script), `-`,
+/// `_` and the `%` of an octet it kept encoded.
+fn wordpress_shaped(slug: &str) -> bool {
+    slug.chars().all(|c| {
+        matches!(c, '-' | '_' | '%')
+            || (c.is_alphanumeric() && !c.is_uppercase())
+            || unicode_normalization::char::is_combining_mark(c)
+    })
+}
+
+/// The folder of a custom post type's items: the type's name as
+/// WordPress's `sanitize_key` leaves it (lower-case ASCII letters, digits,
+/// `_` and `-`), without a leading `_` or `-`, safe as a path component;
+/// a custom type that becomes `post` or `page` (`Post`), and one of the
+/// generator's `reserved` names, get `-type`: no type takes the posts'
+/// folder or a section of the generator.
+fn type_dir(kind: &str, reserved: &[&str]) -> String {
+    let key: String = kind
+        .chars()
+        .filter_map(|c| {
+            let c = c.to_ascii_lowercase();
+            (c.is_ascii_alphanumeric() || c == '_' || c == '-').then_some(c)
+        })
+        .collect();
+    let dir = safe_component(key.trim_start_matches(['_', '-']), MAX_COMPONENT, "item");
+    let other = (dir == "post" || dir == "page") && dir != kind;
+    if other || reserved.contains(&dir.as_str()) {
+        format!("{dir}-type")
+    } else {
+        dir
+    }
 }
 
 /// Checks a `--path` template: relative, no `..`, a `.md` file.
@@ -347,7 +487,7 @@ fn from_template(t: &str, e: &IndexItem, dirs: &[String], slug: &str) -> String 
             .unwrap_or(d)
             .to_string()
     };
-    let kind = safe_component(&e.kind, MAX_COMPONENT, "item");
+    let kind = type_dir(&e.kind, &[]);
     let id = e.id.map_or_else(|| "no-id".to_string(), |i| i.to_string());
     let parents = if dirs.is_empty() { String::new() } else { dirs.join("/") };
     let filled = t
@@ -366,8 +506,9 @@ fn from_template(t: &str, e: &IndexItem, dirs: &[String], slug: &str) -> String 
         .join("/")
 }
 
-/// The paths given so far, compared without case (as macOS and Windows
-/// compare file names), and where the search for a free suffix resumes.
+/// The paths given so far, compared as macOS and Windows compare file
+/// names (without case, and NFC and NFD forms of a name as one), and where
+/// the search for a free suffix resumes.
 #[derive(Default)]
 struct Taken {
     /// Lower-cased paths given.
@@ -386,7 +527,7 @@ struct Taken {
 /// the same family stopped, so that many items wanting one path cost one
 /// look-up each, not one per item before them.
 fn unique(wanted: &str, taken: &mut Taken) -> String {
-    let key = |p: &str| p.to_lowercase();
+    let key = |p: &str| p.nfc().collect::<String>().to_lowercase();
     if taken.paths.insert(key(wanted)) {
         return wanted.to_string();
     }
@@ -556,7 +697,7 @@ mod tests {
 
     /// The suffixing as it was first written: probing from `-2` each time.
     fn unique_by_probing(wanted: &str, taken: &mut BTreeSet<String>) -> String {
-        let key = |p: &str| p.to_lowercase();
+        let key = |p: &str| p.nfc().collect::<String>().to_lowercase();
         if taken.insert(key(wanted)) {
             return wanted.to_string();
         }
@@ -764,5 +905,199 @@ mod tests {
         assert!(plan.decisions[3].is_err() && plan.decisions[5].is_err());
         let all: Vec<&String> = plan.decisions.iter().flatten().flat_map(|p| &p.aliases).collect();
         assert!(!all.iter().any(|a| a.contains("map") || a.contains("loose")));
+    }
+
+    fn paths(plan: &Plan) -> Vec<&str> {
+        plan.decisions
+            .iter()
+            .map(|d| d.as_ref().map_or("-", |p| p.path.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn hostile_post_types_are_folders_inside_the_site() {
+        let typed = |id, kind: &str| IndexItem {
+            kind: kind.into(),
+            link: Some(format!("http://blog.example/t/item-{id}/")),
+            ..post(id, &format!("item-{id}"), "")
+        };
+        let long = "x".repeat(300);
+        let entries = [
+            typed(1, "CON"),
+            typed(2, "a\\b"),
+            typed(3, &long),
+            typed(4, "../../x"),
+            typed(5, "Post"),
+            typed(6, "tags"),
+            typed(7, ".hidden"),
+            typed(8, "__"),
+        ];
+        let plan = Plan::make(&entries, &Policy::default(), ssg("hugo"));
+        assert_eq!(
+            paths(&plan)[..2],
+            ["content/_con/item-1/index.md", "content/ab/item-2/index.md"]
+        );
+        assert_eq!(
+            plan.decisions[2].as_ref().unwrap().path.len(),
+            "content//item-3/index.md".len() + 120
+        );
+        assert_eq!(
+            paths(&plan)[3..],
+            [
+                "content/x/item-4/index.md",
+                "content/post-type/item-5/index.md",
+                "content/tags-type/item-6/index.md",
+                "content/hidden/item-7/index.md",
+                "content/item/item-8/index.md",
+            ]
+        );
+        for ssg in Ssg::all() {
+            let plan = Plan::make(&entries, &Policy::default(), ssg);
+            for p in plan.decisions.iter().flatten() {
+                assert!(
+                    p.path.split('/').all(|c| !c.is_empty() && !c.starts_with(['.', '_'])
+                        || c == "_con"
+                        || c == "_index.md"
+                        || c == "_posts"
+                        || c == "_drafts"),
+                    "{}: {}",
+                    ssg.name(),
+                    p.path
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn slugs_are_made_as_wordpress_makes_them() {
+        let entries = [
+            post(1, "new $slug {x};", "A"),
+            post(2, "Upper-Case", "B"),
+            post(3, "backup~", "C"),
+            post(4, ".hidden", "D"),
+            post(5, "_private-looking", "E"),
+            post(6, "caf%c3%a9", "F"),
+            post(7, "%e0%a4%b9%e0%a4%bf%e0%a4%a8%e0%a5%8d%e0%a4%a6%e0%a5%80", "G"),
+            post(8, "~~~", "H"),
+        ];
+        let plan = Plan::make(&entries, &Policy::default(), ssg("hugo"));
+        let slugs: Vec<&str> = plan.decisions.iter().flatten().map(|p| p.slug.as_str()).collect();
+        assert_eq!(
+            slugs,
+            [
+                "new-slug-x",
+                "upper-case",
+                "backup",
+                "hidden",
+                "private-looking",
+                "café",
+                "हिन्दी",
+                "post-8"
+            ]
+        );
+        // The old URL leads to the new one.
+        assert_eq!(
+            plan.decisions[0].as_ref().unwrap().aliases,
+            ["/2010/02/new $slug {x};/"]
+        );
+    }
+
+    #[test]
+    fn top_level_pages_leave_the_generators_folders_alone() {
+        let page = |id, slug: &str, parent: Option<i64>| IndexItem {
+            kind: "page".into(),
+            parent,
+            link: Some(format!("http://blog.example/{slug}/")),
+            ..post(id, slug, "")
+        };
+        let portfolio = IndexItem {
+            kind: "portfolio".into(),
+            link: Some("http://blog.example/portfolio/work/".into()),
+            ..post(5, "work", "")
+        };
+        let entries = [
+            page(1, "posts", None),
+            page(2, "child", Some(1)),
+            page(3, "tags", Some(4)),
+            page(4, "about", None),
+            portfolio,
+            page(6, "portfolio", None),
+        ];
+        let plan = Plan::make(&entries, &Policy::default(), ssg("hugo"));
+        assert_eq!(
+            paths(&plan),
+            [
+                "content/posts-2/_index.md",
+                "content/posts-2/child/index.md",
+                "content/about/tags/index.md",
+                "content/about/_index.md",
+                "content/portfolio/work/index.md",
+                "content/portfolio-2/index.md",
+            ]
+        );
+        assert_eq!(
+            plan.collisions,
+            [
+                (
+                    "content/posts/_index.md".to_string(),
+                    "content/posts-2/_index.md".to_string()
+                ),
+                (
+                    "content/portfolio/index.md".to_string(),
+                    "content/portfolio-2/index.md".to_string()
+                ),
+            ]
+        );
+        // `/posts/` is Hugo's list of posts: no alias page replaces it.
+        let first = plan.decisions[0].as_ref().unwrap();
+        assert!(first.aliases.is_empty(), "{:?}", first.aliases);
+        assert_eq!(plan.dropped[0].old, "/posts/");
+        assert_eq!(plan.dropped[0].reason, "the URL of /posts/ on the new site");
+        // Zola's pages are under `pages/`: nothing to leave alone there.
+        let plan = Plan::make(&entries, &Policy::default(), ssg("zola"));
+        assert_eq!(paths(&plan)[0], "content/pages/posts/_index.md");
+    }
+
+    #[test]
+    fn names_that_one_file_system_holds_as_one_are_collisions() {
+        let entries = [
+            post(1, "caf\u{e9}", "A"),
+            post(2, "cafe\u{301}", "B"),
+            post(3, "A-B", "C"),
+            post(4, "a-b", "D"),
+        ];
+        let plan = Plan::make(&entries, &Policy::default(), ssg("plain"));
+        assert_eq!(
+            paths(&plan),
+            ["posts/café.md", "posts/café-2.md", "posts/a-b.md", "posts/a-b-2.md"]
+        );
+        assert_eq!(plan.collisions.len(), 2);
+    }
+
+    #[test]
+    fn old_urls_that_cannot_lead_to_their_item_are_left_out_and_reported() {
+        let mut hostile = post(1, "one", "One");
+        hostile.link = Some("http://blog.example/f/../../etc/passwd".into());
+        hostile.old_slugs = vec!["x\ny".into()];
+        // Its old URL is the new URL of another page.
+        let mut taker = post(2, "two", "Two");
+        taker.link = Some("http://blog.example/posts/three/".into());
+        let three = post(3, "three", "Three");
+        let plan = Plan::make(&[hostile, taker, three], &Policy::default(), ssg("hugo"));
+        let all: Vec<&String> = plan.decisions.iter().flatten().flat_map(|p| &p.aliases).collect();
+        assert_eq!(all, ["/2010/02/three/"]);
+        let reasons: Vec<(&str, &str)> = plan
+            .dropped
+            .iter()
+            .map(|d| (d.old.as_str(), d.reason.as_str()))
+            .collect();
+        assert_eq!(reasons.len(), 3, "{reasons:?}");
+        assert!(reasons[0].1.contains(".."), "{reasons:?}");
+        assert_eq!(reasons[1].0, "/f/../../etc/x\ny/");
+        assert!(reasons[1].1.contains("control"), "{reasons:?}");
+        assert_eq!(
+            reasons[2],
+            ("/posts/three/", "the URL of /posts/three/ on the new site")
+        );
     }
 }

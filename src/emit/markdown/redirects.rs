@@ -12,8 +12,10 @@
 //!   control character (raw or encoded), does not start with `/`, has a `.`
 //!   or `..` segment (servers resolve them before matching), is not UTF-8
 //!   once decoded, has a query that is not `key=value` pairs of URL
-//!   characters (RFC 3986, `%` only before two hex digits), or already
-//!   leads to another new URL (nginx refuses two `location`s of one path).
+//!   characters (RFC 3986, `%` only before two hex digits). The plan also
+//!   leaves out an old URL that already leads to another new URL (nginx
+//!   refuses two `location`s of one path) or is a new URL, so that the
+//!   aliases of the front matter and the redirect files agree.
 //!   One that leads to itself is not written at all.
 //! * Paths are written percent-encoded, every byte but ASCII letters,
 //!   digits and `-._~/` as `%XX`: the new URL everywhere, and the old path
@@ -37,14 +39,12 @@
 //!   percent-encoded, quoted when a field holds `,` or `"`.
 
 use super::plan::Plan;
-use super::report::DroppedRedirect;
 use super::{Redirects, Ssg};
-use std::collections::HashMap;
 use std::fmt::Write as _;
 
 /// One redirect, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Rule {
+pub(super) struct Rule {
     /// The old path, percent-decoded: what the servers compare.
     path: String,
     /// The old query as sent: `key=value` pairs of URL characters.
@@ -53,48 +53,28 @@ struct Rule {
     new: String,
 }
 
-/// The redirects of a site, checked, and the old URLs left out.
+/// The redirects of a site.
 pub(super) struct Rules {
     rules: Vec<Rule>,
-    /// Old URLs left out of every redirect file, with the reason.
-    pub(super) dropped: Vec<DroppedRedirect>,
 }
 
 impl Rules {
     /// The redirects from every old URL of `plan` (aliases, query forms)
-    /// to its item's new URL, in plan order.
+    /// to its item's new URL, in plan order. The plan has left out the old
+    /// URLs that [`check`] refuses and those that lead elsewhere already.
     pub(super) fn of(plan: &Plan) -> Rules {
-        let mut rules = Vec::new();
-        let mut dropped = Vec::new();
-        // The new URL each old URL leads to, by (decoded path, query).
-        let mut seen: HashMap<(String, Option<String>), String> = HashMap::new();
-        for p in plan.decisions.iter().flatten() {
-            for old in p.aliases.iter().chain(&p.query_urls) {
-                let drop = |reason: String| DroppedRedirect {
-                    old: old.clone(),
-                    new: p.url.clone(),
-                    reason,
-                };
-                let rule = match check(old, &p.url) {
-                    Ok(Some(rule)) => rule,
-                    Ok(None) => continue,
-                    Err(reason) => {
-                        dropped.push(drop(reason.to_string()));
-                        continue;
-                    }
-                };
-                let key = (rule.path.clone(), rule.query.clone());
-                match seen.get(&key) {
-                    Some(first) if *first == rule.new => {}
-                    Some(first) => dropped.push(drop(format!("already redirected to {first}"))),
-                    None => {
-                        seen.insert(key, rule.new.clone());
-                        rules.push(rule);
-                    }
-                }
-            }
-        }
-        Rules { rules, dropped }
+        let rules = plan
+            .decisions
+            .iter()
+            .flatten()
+            .flat_map(|p| {
+                p.aliases
+                    .iter()
+                    .chain(&p.query_urls)
+                    .filter_map(|old| check(old, &p.url).ok().flatten())
+            })
+            .collect();
+        Rules { rules }
     }
 
     /// The redirect file of `kind`: its path in the site, and its text.
@@ -175,10 +155,16 @@ impl Rules {
     }
 }
 
+/// `url` percent-decoded, as the servers compare paths (bytes that are
+/// not UTF-8 replaced).
+pub(super) fn decoded(url: &str) -> String {
+    String::from_utf8_lossy(&percent_decode(url)).into_owned()
+}
+
 /// The redirect from `old` (a path, maybe with a query, as the plan has
 /// it) to `new` (a path of the new site, not encoded); `None` when it
 /// leads to itself, an error (the reason) when it is left out.
-fn check(old: &str, new: &str) -> Result<Option<Rule>, &'static str> {
+pub(super) fn check(old: &str, new: &str) -> Result<Option<Rule>, &'static str> {
     const CONTROL: &str = "a control character (newline, tab…) in the old URL";
     if old.chars().any(char::is_control) {
         return Err(CONTROL);
@@ -391,22 +377,18 @@ mod tests {
             post(2, "second", "http://blog.example/caf%C3%A9/"),
             post(3, "third", "http://blog.example/café/"),
         ];
-        let mut plan = Plan::make(
+        let plan = Plan::make(
             &entries,
             &super::super::plan::Policy::default(),
             Ssg::named("hugo").unwrap(),
         );
-        // The same old URL twice for one item: written once, not reported.
-        if let Some(Ok(p)) = plan.decisions.get_mut(0) {
-            p.aliases.push("/caf%C3%A9/".into());
-        }
         let rules = Rules::of(&plan);
         let paths: Vec<(&str, &str)> = rules.rules.iter().map(|r| (r.path.as_str(), r.new.as_str())).collect();
         assert_eq!(
             paths.iter().filter(|(p, _)| *p == "/café/").collect::<Vec<_>>(),
             [&("/café/", "/posts/first/")]
         );
-        let dropped: Vec<(&str, &str)> = rules
+        let dropped: Vec<(&str, &str)> = plan
             .dropped
             .iter()
             .map(|d| (d.old.as_str(), d.reason.as_str()))
@@ -425,7 +407,6 @@ mod tests {
         let apache = |old: &str, new: &str| {
             let rules = Rules {
                 rules: vec![check(old, new).unwrap().unwrap()],
-                dropped: Vec::new(),
             };
             rules.file(Redirects::Apache, Ssg::named("hugo").unwrap()).1
         };
@@ -442,7 +423,6 @@ mod tests {
                 check("/it's%20\"$q\"%20{x};\\/", "/n $x/").unwrap().unwrap(),
                 check("/?p=8$host'x&b=%2F", "/n/").unwrap().unwrap(),
             ],
-            dropped: Vec::new(),
         };
         let ssg = Ssg::named("hugo").unwrap();
         let file = |k| rules.file(k, ssg);

@@ -110,7 +110,7 @@ pub struct Skipped {
     pub reason: String,
 }
 
-/// An old URL left out of the redirect files.
+/// An old URL left out of the aliases and the redirect files.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DroppedRedirect {
     /// The old URL, path and query, as the export gives it.
@@ -134,8 +134,8 @@ pub struct SiteReport {
     pub orphan_pages: Vec<Option<i64>>,
     /// Redirect files written.
     pub redirect_files: Vec<String>,
-    /// Old URLs left out of the redirect files, with the reason (absent
-    /// when none was).
+    /// Old URLs left out of the aliases and the redirect files, with the
+    /// reason (absent when none was).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub redirects_dropped: Vec<DroppedRedirect>,
     /// Media downloads (`--download-media`), one per file.
@@ -210,7 +210,7 @@ impl SiteReport {
         lines.extend(self.too_deep_lines());
         if !self.redirects_dropped.is_empty() {
             lines.push(format!(
-                "{} old URL(s) left out of the redirect files \
+                "{} old URL(s) left out of the aliases and redirect files \
                  (see redirects_dropped in wxr-report.json)",
                 self.redirects_dropped.len()
             ));

@@ -30,6 +30,11 @@ impl Generator for Eleventy {
         url_under(path, "")
     }
 
+    fn reserved(&self) -> &'static [&'static str] {
+        // Ignored by Eleventy, and the folder copied as it is.
+        &["node_modules", "public"]
+    }
+
     fn front_matter(&self, e: Entry<'_>) -> Fields {
         let mut f = Fields::default();
         f.put("title", Value::Str(e.title));

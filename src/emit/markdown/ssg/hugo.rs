@@ -38,6 +38,11 @@ impl Generator for Hugo {
         url_under(path, "content")
     }
 
+    fn reserved(&self) -> &'static [&'static str] {
+        // The posts section and the default taxonomies.
+        &["posts", "tags", "categories"]
+    }
+
     fn front_matter(&self, e: Entry<'_>) -> Fields {
         let mut f = Fields::default();
         f.put("title", Value::Str(e.title));

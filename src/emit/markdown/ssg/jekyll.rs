@@ -48,6 +48,11 @@ impl Generator for Jekyll {
         dir_url(p.strip_prefix("_drafts").unwrap_or(p))
     }
 
+    fn reserved(&self) -> &'static [&'static str] {
+        // Folders Jekyll's default `exclude` leaves out of the site.
+        &["node_modules", "vendor", "gemfiles"]
+    }
+
     fn front_matter(&self, e: Entry<'_>) -> Fields {
         let mut f = Fields::default();
         f.put(

@@ -35,6 +35,14 @@ pub trait Generator: Sync {
     /// The URL path the file at `path` is served at (`/posts/slug/`).
     fn url(&self, path: &str) -> String;
 
+    /// The names of the generator's own sections, taxonomies and ignored
+    /// folders, which a top-level page or a post type's folder must not
+    /// take: in Hugo a page `content/posts/index.md` would make every post
+    /// a resource of that one page, and `content/tags/` is the tag list.
+    fn reserved(&self) -> &'static [&'static str] {
+        &[]
+    }
+
     /// The front matter syntax the generator reads by default.
     fn syntax(&self) -> Syntax {
         Syntax::Yaml

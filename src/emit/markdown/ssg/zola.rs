@@ -46,6 +46,11 @@ impl Generator for Zola {
         url_under(path, "content")
     }
 
+    fn reserved(&self) -> &'static [&'static str] {
+        // The default taxonomies: pages are under `pages/`.
+        &["tags", "categories"]
+    }
+
     fn syntax(&self) -> Syntax {
         Syntax::Toml
     }
