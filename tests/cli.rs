@@ -605,16 +605,24 @@ fn a_site_file_that_is_an_input_is_refused() {
     std::fs::create_dir(&site).unwrap();
     let export = std::fs::read(fixtures().join("french-blog-post.xml")).unwrap();
     // The name of the report the site writes last.
-    let input = site.join("wxr-report.json");
+    let input = site.join("_wxr/wxr-report.json");
+    std::fs::create_dir_all(site.join("_wxr")).unwrap();
     std::fs::write(&input, &export).unwrap();
     let r = run(
         tmp.path(),
-        &["convert", "site/wxr-report.json", "--format", "markdown", "-o", "site"],
+        &[
+            "convert",
+            "site/_wxr/wxr-report.json",
+            "--format",
+            "markdown",
+            "-o",
+            "site",
+        ],
     );
     assert_eq!(r.code, 5, "{}", r.stderr);
     assert!(
         r.stderr
-            .contains("site/wxr-report.json: cannot write the output: it is the input site/wxr-report.json"),
+            .contains("site/_wxr/wxr-report.json: cannot write the output: it is the input site/_wxr/wxr-report.json"),
         "{}",
         r.stderr
     );
@@ -659,14 +667,14 @@ fn an_interrupted_run_leaves_no_temporary_file() {
             15,
             "TERM",
             &["convert", "-", "--format", "markdown", "-o", "site"],
-            "site/wxr-report.json",
+            "site/_wxr/wxr-report.json",
         ),
         (2, "INT", &["check", "--offline", "-", "-o", "report.txt"], "report.txt"),
     ];
     for &(signal, name, args, target) in cases {
         let tmp = tempfile::tempdir().unwrap();
         let (dir, spool) = (tmp.path().join("work"), tmp.path().join("spool"));
-        std::fs::create_dir_all(dir.join("site")).unwrap();
+        std::fs::create_dir_all(dir.join("site/_wxr")).unwrap();
         std::fs::create_dir(&spool).unwrap();
         std::fs::write(dir.join(target), "old").unwrap();
         let before = crate::util::files(&dir, &[]);

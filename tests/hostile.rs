@@ -80,7 +80,7 @@ fn read(dir: &Path, rel: &str) -> String {
 
 /// The post's entry in `wxr-report.json`.
 fn reported(dir: &Path, id: i64) -> Value {
-    let report: Value = serde_json::from_str(&read(dir, "wxr-report.json")).unwrap();
+    let report: Value = serde_json::from_str(&read(dir, "_wxr/wxr-report.json")).unwrap();
     let written = report["written"].as_array().expect("a list of written items");
     written
         .iter()
@@ -412,6 +412,6 @@ fn contact_form_submissions_are_not_published() {
             f.display()
         );
     }
-    let report = read(tmp.path(), "wxr-report.json");
+    let report = read(tmp.path(), "_wxr/wxr-report.json");
     assert!(report.contains("feedback items are not public"), "{report}");
 }

@@ -105,7 +105,7 @@ fn an_unwritable_site_fails_with_code_5() {
     assert_eq!(o.status.code(), Some(5), "{stderr}");
     assert!(stderr.contains("content/posts/"), "{stderr}");
     assert!(
-        !out.path().join("wxr-report.json").exists(),
+        !out.path().join("_wxr/wxr-report.json").exists(),
         "no report for a failed run"
     );
 }

@@ -20,6 +20,9 @@ fn respond(req: tiny_http::Request, path: &str, hit: usize, _stop: Arc<AtomicBoo
         "/wp-content/uploads/2011/01/busy.gif" => (200, "GIF89a busy", "image/gif"),
         "/wp-content/uploads/2011/01/soft.jpg" => (200, "<html>home page</html>", "text/html"),
         "/wp-content/uploads/2011/01/sp%20ace.jpg" => (200, "spaced", "image/jpeg"),
+        "/wp-content/uploads/a-b.jpg" => (200, "dash", "image/jpeg"),
+        "/wp-content/uploads/a:b.jpg" => (200, "colon", "image/jpeg"),
+        "/wp-content/uploads/public.jpg" => (200, "public", "image/jpeg"),
         "/wp-content/uploads/2011/01/big.jpg" => {
             let big =
                 tiny_http::Response::from_data(vec![b'x'; 2 << 20]).with_header(header("Content-Type", "image/jpeg"));
@@ -117,7 +120,7 @@ Read <a href="{origin}/wp-content/uploads/2011/01/guide.pdf">the guide</a>.
 }
 
 fn report(site: &std::path::Path) -> serde_json::Value {
-    let text = std::fs::read_to_string(site.join("wxr-report.json")).expect("a report");
+    let text = std::fs::read_to_string(site.join("_wxr/wxr-report.json")).expect("a report");
     serde_json::from_str(&text).expect("JSON")
 }
 
@@ -335,4 +338,93 @@ fn download_media_keeps_to_public_hosts_and_a_size() {
     let uploads = dir.path().join("site/static/wp-content/uploads/2011/01");
     assert!(!uploads.join("big.jpg").exists() && !uploads.join("moved.jpg").exists());
     assert_eq!(std::fs::read_to_string(uploads.join("sp ace.jpg")).unwrap(), "spaced");
+}
+
+/// The media of what is not published stay out: the images of a draft
+/// and of a private post, and the attachments uploaded to them or private
+/// themselves, are neither fetched nor listed in `media.json`. Two files
+/// that one file system holds as one (`a:b.jpg` made safe is `a-b.jpg`)
+/// are two files, the second suffixed and reported, each image showing
+/// its own.
+#[test]
+fn download_media_leaves_out_unpublished_media_and_tells_names_apart() {
+    let server = Server::start(respond);
+    let origin = format!("http://{}", server.addr);
+    let item = |id: i64, status: &str, kind: &str, parent: i64, body: &str, url: &str| {
+        format!(
+            "<item><title>item {id}</title><link>{origin}/?p={id}</link><guid>{origin}/?p={id}</guid>
+<content:encoded><![CDATA[{body}]]></content:encoded><wp:post_id>{id}</wp:post_id>
+<wp:post_date>2010-05-01 10:00:00</wp:post_date><wp:post_name>item-{id}</wp:post_name>
+<wp:status>{status}</wp:status><wp:post_parent>{parent}</wp:post_parent><wp:post_type>{kind}</wp:post_type>
+{url}</item>\n"
+        )
+    };
+    let img = |name: &str| format!("<img src=\"{origin}/wp-content/uploads/{name}\" alt=\"{name}\" />");
+    let file = |name: &str| format!("<wp:attachment_url>{origin}/wp-content/uploads/{name}</wp:attachment_url>");
+    let items = [
+        item(
+            1,
+            "publish",
+            "post",
+            0,
+            &(img("a-b.jpg") + "\n\n" + &img("a:b.jpg")),
+            "",
+        ),
+        item(2, "draft", "post", 0, &img("secret/draft.jpg"), ""),
+        item(3, "private", "post", 0, &img("secret/private.jpg"), ""),
+        item(4, "inherit", "attachment", 3, "", &file("secret/of-private.jpg")),
+        item(5, "private", "attachment", 0, "", &file("secret/own.jpg")),
+        item(6, "inherit", "attachment", 1, "", &file("public.jpg")),
+    ];
+    let export = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>t</title><link>{origin}</link><wp:wxr_version>1.2</wp:wxr_version>
+<wp:base_site_url>{origin}</wp:base_site_url>
+{}</channel></rss>
+"#,
+        items.concat()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("export.xml"), export).unwrap();
+    let args = [
+        "convert",
+        "export.xml",
+        "-f",
+        "markdown",
+        "-o",
+        "site",
+        "--download-media",
+        "--allow-private",
+    ];
+    let r = run(dir.path(), &args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut asked = server.take_paths();
+    asked.sort();
+    assert_eq!(
+        asked,
+        [
+            "/wp-content/uploads/a-b.jpg",
+            "/wp-content/uploads/a:b.jpg",
+            "/wp-content/uploads/public.jpg",
+        ]
+    );
+    let manifest = std::fs::read_to_string(dir.path().join("site/_wxr/media.json")).unwrap();
+    assert!(!manifest.contains("secret"), "{manifest}");
+    assert!(manifest.contains("public.jpg"), "{manifest}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("site/_wxr/wxr-report.json")).unwrap()).unwrap();
+    assert_eq!(
+        report["collisions"],
+        serde_json::json!([[
+            "static/wp-content/uploads/a-b.jpg",
+            "static/wp-content/uploads/a-b-2.jpg"
+        ]])
+    );
+    let post = std::fs::read_to_string(dir.path().join("site/content/posts/item-1/index.md")).unwrap();
+    assert!(post.contains("](/wp-content/uploads/a-b.jpg)"), "{post}");
+    assert!(post.contains("](/wp-content/uploads/a-b-2.jpg)"), "{post}");
+    let uploads = dir.path().join("site/static/wp-content/uploads");
+    assert_eq!(std::fs::read_to_string(uploads.join("a-b.jpg")).unwrap(), "dash");
+    assert_eq!(std::fs::read_to_string(uploads.join("a-b-2.jpg")).unwrap(), "colon");
 }

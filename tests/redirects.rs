@@ -157,7 +157,7 @@ fn csv_rows_have_two_fields_and_the_report_lists_what_was_left_out() {
         );
     }
     assert!(csv.contains("\n/?p=8$host'x,/posts/dollar-query/\n"), "{csv}");
-    let report: Value = serde_json::from_str(&read(dir.path(), "wxr-report.json")).unwrap();
+    let report: Value = serde_json::from_str(&read(dir.path(), "_wxr/wxr-report.json")).unwrap();
     let dropped: Vec<(&str, &str)> = report["redirects_dropped"]
         .as_array()
         .expect("redirects_dropped")

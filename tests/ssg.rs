@@ -83,7 +83,7 @@ fn site(input: &Path, ssg: &str) -> (tempfile::TempDir, Vec<String>, Vec<String>
         String::from_utf8_lossy(&o.stderr)
     );
     let report: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.path().join("wxr-report.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("_wxr/wxr-report.json")).unwrap()).unwrap();
     let urls = report["written"]
         .as_array()
         .unwrap()

@@ -70,7 +70,7 @@ fn site(ssg: &str, comments: &str, syntax: &str) -> (tempfile::TempDir, Vec<Stri
         .unwrap();
     assert!(o.status.success(), "{ssg}: {}", String::from_utf8_lossy(&o.stderr));
     let report: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.path().join("wxr-report.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("_wxr/wxr-report.json")).unwrap()).unwrap();
     let urls = report["written"]
         .as_array()
         .unwrap()

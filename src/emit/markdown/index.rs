@@ -3,13 +3,14 @@
 //! [`SiteIndex`] of every item, media URLs), and `media.json`, the manifest
 //! of the site's attachments and of the images the bodies show.
 
+use super::plan::Plan;
 use crate::error::RunError;
 use crate::merge::Inputs;
 use crate::model::{Record, Site};
 use crate::site::{IndexItem, SiteIndex};
 use crate::transform::shortcodes::Attachment;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 /// Everything the second pass needs from the first.
 pub(super) struct Index {
@@ -26,8 +27,22 @@ pub(super) struct Index {
     pub(super) attachments: HashMap<i64, Attachment>,
     /// Every attachment, for the media manifest.
     pub(super) media: Vec<MediaEntry>,
-    /// URLs in the bodies that may be media files (`--download-media`).
-    pub(super) media_urls: BTreeSet<String>,
+    /// URLs in the bodies that may be media files (`--download-media`),
+    /// each with the items (positions in `items`) whose bodies have it.
+    pub(super) media_urls: BTreeMap<String, Vec<usize>>,
+}
+
+impl Index {
+    /// Whether an attachment is a file of the new site: not private, and
+    /// uploaded to no item or to one that is written. The media of a
+    /// draft or a private post stay out of the site and of `media.json`.
+    pub(super) fn published(&self, m: &MediaEntry, plan: &Plan) -> bool {
+        let parent_written = match m.parent.filter(|&p| p > 0) {
+            None => true,
+            Some(p) => matches!(plan.for_id(p), Some(Ok(_))),
+        };
+        parent_written && m.status != "private" && m.status != "trash"
+    }
 }
 
 /// An attachment in `media.json`.
@@ -47,6 +62,9 @@ pub struct MediaEntry {
     pub alt: Option<String>,
     /// Caption.
     pub caption: Option<String>,
+    /// Its status (`inherit`, `private`…), to leave private files out.
+    #[serde(skip)]
+    pub status: String,
 }
 
 /// An image a body shows, in `media.json`.
@@ -70,7 +88,7 @@ pub(super) struct Manifest {
     used: Vec<UsedImage>,
 }
 
-pub(super) fn media_manifest(index: &Index, used: BTreeMap<String, Vec<i64>>) -> Manifest {
+pub(super) fn media_manifest(index: &Index, plan: &Plan, used: BTreeMap<String, Vec<i64>>) -> Manifest {
     let used = used
         .into_iter()
         .map(|(url, items)| {
@@ -84,7 +102,12 @@ pub(super) fn media_manifest(index: &Index, used: BTreeMap<String, Vec<i64>>) ->
         })
         .collect();
     Manifest {
-        attachments: index.media.clone(),
+        attachments: index
+            .media
+            .iter()
+            .filter(|m| index.published(m, plan))
+            .cloned()
+            .collect(),
         used,
     }
 }
@@ -100,7 +123,7 @@ pub(super) fn first_pass(inputs: &Inputs, find_media: bool) -> Result<Index, Run
         categories: HashMap::new(),
         attachments: HashMap::new(),
         media: Vec::new(),
-        media_urls: BTreeSet::new(),
+        media_urls: BTreeMap::new(),
     };
     while let Some(rec) = merged.next_record()? {
         match rec {
@@ -142,6 +165,7 @@ pub(super) fn first_pass(inputs: &Inputs, find_media: bool) -> Result<Index, Run
                         title: item.title.clone(),
                         alt: alt.clone(),
                         caption: (!item.excerpt.is_empty()).then(|| item.excerpt.clone()),
+                        status: item.status.clone(),
                     });
                     index.attachments.insert(
                         id,
@@ -153,7 +177,13 @@ pub(super) fn first_pass(inputs: &Inputs, find_media: bool) -> Result<Index, Run
                     );
                 }
                 if find_media {
-                    index.media_urls.extend(crate::site::extract_urls(&item.content));
+                    let pos = index.items.items().len();
+                    for url in crate::site::extract_urls(&item.content) {
+                        let items = index.media_urls.entry(url).or_default();
+                        if items.last() != Some(&pos) {
+                            items.push(pos);
+                        }
+                    }
                 }
                 index.items.add_item(IndexItem::of(&item));
             }

@@ -5,7 +5,7 @@
 use super::media::MediaMap;
 use super::plan::Plan;
 use crate::site::SiteIndex;
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 /// Internal links: an old URL resolved to an item of the site index, and
 /// that item's new URL.
@@ -14,8 +14,9 @@ pub(super) struct LinkMap<'a> {
     plan: &'a Plan,
     /// The site's media files, with `--download-media`.
     pub(super) media: Option<MediaMap<'a>>,
-    /// Their files that are in the site (downloaded now or before).
-    pub(super) available: HashSet<String>,
+    /// The URLs of their copies in the site (downloaded now or before),
+    /// by the URL each was fetched from.
+    pub(super) available: HashMap<String, String>,
 }
 
 impl<'a> LinkMap<'a> {
@@ -24,14 +25,14 @@ impl<'a> LinkMap<'a> {
             items,
             plan,
             media: None,
-            available: HashSet::new(),
+            available: HashMap::new(),
         }
     }
 
     /// The URL of the local copy of a media file of the old site.
     pub(super) fn local_media(&self, href: &str) -> Option<String> {
         let local = self.media.as_ref()?.local(href)?;
-        self.available.contains(&local.file).then_some(local.url)
+        self.available.get(&local.source).cloned()
     }
 
     /// The new URL of `href` when it points at an item of the old site

@@ -5,6 +5,7 @@
 //! URLs keep their shape), and which file to fetch: the original when a
 //! `-300x200` resized copy of a known attachment is shown.
 
+use super::plan::{Taken, unique};
 use crate::site::{SiteIndex, clean_url, host_of};
 use crate::transform::slug::safe_component;
 use std::collections::HashSet;
@@ -108,11 +109,15 @@ impl<'a> MediaMap<'a> {
             }
             None => (bare.to_string(), path),
         };
-        let segments: Vec<String> = path
+        let mut segments: Vec<String> = path
             .split('/')
             .filter(|s| !s.is_empty())
-            .map(|s| safe_component(&percent_decode(s), 200, "_"))
+            .map(|s| safe_component(&percent_decode(s), MAX_NAME, "_"))
             .collect();
+        // The file's own name keeps its extension when it is cut.
+        if let (Some(last), Some(name)) = (segments.last_mut(), path.rsplit('/').next()) {
+            *last = file_name(&percent_decode(name));
+        }
         if segments.is_empty() {
             return None;
         }
@@ -124,6 +129,51 @@ impl<'a> MediaMap<'a> {
         });
         Some(Local { file, url, source })
     }
+}
+
+/// Longest name of a folder or file written, in bytes.
+const MAX_NAME: usize = 200;
+
+/// A file name made safe ([`safe_component`]), cut to [`MAX_NAME`] bytes
+/// before its extension, which stays: two long names cut to one prefix are
+/// then one name, which [`settle`] tells apart.
+fn file_name(name: &str) -> String {
+    let Some((stem, ext)) = name
+        .rsplit_once('.')
+        .filter(|(s, e)| !s.is_empty() && (1..=10).contains(&e.len()) && e.bytes().all(|b| b.is_ascii_alphanumeric()))
+    else {
+        return safe_component(name, MAX_NAME, "_");
+    };
+    format!("{}.{ext}", safe_component(stem, MAX_NAME - ext.len() - 1, "_"))
+}
+
+/// The files to write for `wanted` (in order; a file fetched from one URL
+/// once), each with a name of its own: names that one file system holds as
+/// one file (`a:b.jpg`, made safe, and `a-b.jpg`; `Photo.JPG` and
+/// `photo.jpg`; NFC and NFD; long names cut to one prefix) get `-2`, `-3`…
+/// before the extension, as the plan suffixes pages. Returns the files and
+/// the names changed, (wanted, given).
+pub fn settle(wanted: impl IntoIterator<Item = Local>) -> (Vec<Local>, Vec<(String, String)>) {
+    let mut sources = HashSet::new();
+    let mut taken = Taken::default();
+    let mut files = Vec::new();
+    let mut renamed = Vec::new();
+    for mut l in wanted {
+        if !sources.insert(l.source.clone()) {
+            continue;
+        }
+        let file = unique(&l.file, &mut taken);
+        if file != l.file {
+            let name = file.rsplit('/').next().unwrap_or(&file);
+            l.url = match l.url.rsplit_once('/') {
+                Some((dir, _)) => format!("{dir}/{}", encode_segment(name)),
+                None => l.url,
+            };
+            renamed.push((std::mem::replace(&mut l.file, file.clone()), file));
+        }
+        files.push(l);
+    }
+    (files, renamed)
 }
 
 /// A URL path segment as the file name the web server read it as:
@@ -236,5 +286,35 @@ mod tests {
         assert!(!l.file.split('/').any(|s| s == ".." || s.is_empty()), "{}", l.file);
         let l = m.local("https://blog.example/wp-content/uploads/CON.jpg").unwrap();
         assert_eq!(l.file, "static/wp-content/uploads/_CON.jpg");
+    }
+
+    #[test]
+    fn long_names_keep_their_extension_and_names_held_as_one_are_told_apart() {
+        let index = index();
+        let m = map(&index);
+        let long = |c: &str| format!("https://blog.example/wp-content/uploads/{}{c}.jpeg", "x".repeat(300));
+        let (a, b) = (m.local(&long("a")).unwrap(), m.local(&long("b")).unwrap());
+        let name = a.file.rsplit('/').next().unwrap();
+        assert!(name.ends_with(".jpeg") && name.len() == 200, "{name}");
+        assert_eq!(a.file, b.file);
+        let wanted = [
+            a,
+            b,
+            m.local("https://blog.example/wp-content/uploads/Caf\u{e9}.png")
+                .unwrap(),
+            m.local("https://blog.example/wp-content/uploads/cafe\u{301}.PNG")
+                .unwrap(),
+            m.local("https://blog.example/wp-content/uploads/a:b.jpg").unwrap(),
+            m.local("https://blog.example/wp-content/uploads/a-b.jpg").unwrap(),
+            // The same file shown twice is one file.
+            m.local("https://blog.example/wp-content/uploads/a-b.jpg").unwrap(),
+        ];
+        let (files, renamed) = settle(wanted);
+        let names: Vec<&str> = files.iter().map(|l| l.file.rsplit('/').next().unwrap()).collect();
+        assert_eq!(names.len(), 6);
+        assert!(names[1].ends_with("-2.jpeg"), "{}", names[1]);
+        assert_eq!(names[2..], ["Café.png", "cafe\u{301}-2.PNG", "a-b.jpg", "a-b-2.jpg"]);
+        assert_eq!(files[5].url, "/wp-content/uploads/a-b-2.jpg");
+        assert_eq!(renamed.len(), 3);
     }
 }

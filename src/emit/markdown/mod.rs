@@ -60,6 +60,12 @@ pub enum CommentsMode {
     None,
 }
 
+/// The folder of the site where wxr writes its own files, the report
+/// (`wxr-report.json`: the titles of drafts and trashed items skipped) and
+/// `media.json`: one that no generator publishes (Jekyll copies every
+/// other file and folder of the site, but none named `_…`).
+pub const REPORT_DIR: &str = "_wxr/";
+
 /// Redirect file formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Redirects {
@@ -130,18 +136,22 @@ pub fn write_site(inputs: &Inputs, opts: &Options) -> Result<SiteReport, RunErro
             site_urls.into_iter().flatten().map(String::as_str),
             opts.ssg.static_dir(),
         );
-        let mut files: BTreeMap<String, Local> = BTreeMap::new();
-        for url in index.media.iter().map(|m| &m.url).chain(&index.media_urls) {
-            if let Some(l) = map.local(url) {
-                files.entry(l.file.clone()).or_insert(l);
-            }
-        }
-        report.media = download_media(files, settings, opts);
-        links.available = report
-            .media
+        // The files of what is published only: the attachments of the
+        // items written (or of none), and the URLs their bodies show.
+        let attachments = index.media.iter().filter(|m| index.published(m, &plan)).map(|m| &m.url);
+        let shown = index
+            .media_urls
             .iter()
-            .filter(|d| !matches!(d.outcome, Some(Outcome::Failed { .. })))
-            .map(|d| d.file.clone())
+            .filter(|(_, items)| items.iter().any(|&i| matches!(plan.decisions.get(i), Some(Ok(_)))))
+            .map(|(url, _)| url);
+        let (files, collisions) = media::settle(attachments.chain(shown).filter_map(|url| map.local(url)));
+        report.collisions.extend(collisions);
+        report.media = download_media(&files, settings, opts);
+        links.available = files
+            .into_iter()
+            .zip(&report.media)
+            .filter(|(_, d)| !matches!(d.outcome, Some(Outcome::Failed { .. })))
+            .map(|(l, _)| (l.source, l.url))
             .collect();
         links.media = Some(map);
     }
@@ -212,23 +222,28 @@ pub fn write_site(inputs: &Inputs, opts: &Options) -> Result<SiteReport, RunErro
         }
     }
     if !opts.dry_run {
-        let manifest = index::media_manifest(&index, used);
-        write_file_with(&inputs_read, &opts.out_dir, "media.json", |w| write_json(w, &manifest))?;
+        let manifest = index::media_manifest(&index, &plan, used);
+        write_file_with(&inputs_read, &opts.out_dir, &format!("{REPORT_DIR}media.json"), |w| {
+            write_json(w, &manifest)
+        })?;
     }
     let diags: Diagnostics = merged.take_diagnostics();
     report.diagnostics = diags.groups().to_vec();
     if !opts.dry_run {
-        write_file_with(&inputs_read, &opts.out_dir, "wxr-report.json", |w| {
-            write_json(w, &report)
-        })?;
+        write_file_with(
+            &inputs_read,
+            &opts.out_dir,
+            &format!("{REPORT_DIR}wxr-report.json"),
+            |w| write_json(w, &report),
+        )?;
     }
     Ok(report)
 }
 
 /// Downloads the media files (none in a dry run), `--download-media`.
-fn download_media(media: BTreeMap<String, Local>, settings: &fetch::Settings, opts: &Options) -> Vec<MediaDownload> {
+fn download_media(media: &[Local], settings: &fetch::Settings, opts: &Options) -> Vec<MediaDownload> {
     let list: Vec<Download> = media
-        .values()
+        .iter()
         .map(|l| Download {
             url: l.source.clone(),
             dest: opts.out_dir.join(&l.file),
@@ -252,11 +267,11 @@ fn download_media(media: BTreeMap<String, Local>, settings: &fetch::Settings, op
         outcomes.into_iter().map(Some).collect()
     };
     media
-        .into_values()
+        .iter()
         .zip(outcomes)
         .map(|(l, outcome)| MediaDownload {
-            url: l.source,
-            file: l.file,
+            url: l.source.clone(),
+            file: l.file.clone(),
             outcome,
         })
         .collect()

@@ -510,7 +510,7 @@ fn from_template(t: &str, e: &IndexItem, dirs: &[String], slug: &str) -> String 
 /// names (without case, and NFC and NFD forms of a name as one), and where
 /// the search for a free suffix resumes.
 #[derive(Default)]
-struct Taken {
+pub(super) struct Taken {
     /// Lower-cased paths given.
     paths: HashSet<String>,
     /// For each family of suffixed paths (see [`unique`]), the first `n`
@@ -526,7 +526,7 @@ struct Taken {
 /// is free first. The search for a suffix resumes where the last one of
 /// the same family stopped, so that many items wanting one path cost one
 /// look-up each, not one per item before them.
-fn unique(wanted: &str, taken: &mut Taken) -> String {
+pub(super) fn unique(wanted: &str, taken: &mut Taken) -> String {
     let key = |p: &str| p.nfc().collect::<String>().to_lowercase();
     if taken.paths.insert(key(wanted)) {
         return wanted.to_string();

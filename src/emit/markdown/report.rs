@@ -1,4 +1,4 @@
-//! The report of a run, `wxr-report.json` in the site directory: the items
+//! The report of a run, `_wxr/wxr-report.json` in the site directory: the items
 //! written (with what their conversion met, and what was nested too deep
 //! to follow), the items skipped and why, path collisions, orphan pages,
 //! redirect files and the old URLs left out of them, media downloads and
@@ -121,7 +121,7 @@ pub struct DroppedRedirect {
     pub reason: String,
 }
 
-/// What a run did: written to `wxr-report.json` in the site directory.
+/// What a run did: written to `_wxr/wxr-report.json` in the site directory.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct SiteReport {
     /// Items written.
@@ -179,14 +179,14 @@ impl SiteReport {
             .map(|w| {
                 let item = w.id.map_or_else(|| w.path.clone(), |id| format!("item {id}"));
                 format!(
-                    "{item} is nested too deep, kept flat: {} (see wxr-report.json)",
+                    "{item} is nested too deep, kept flat: {} (see _wxr/wxr-report.json)",
                     w.too_deep.describe()
                 )
             })
             .collect();
         if deep.len() > TOO_DEEP_LINES {
             lines.push(format!(
-                "and {} more item(s) nested too deep (see wxr-report.json)",
+                "and {} more item(s) nested too deep (see _wxr/wxr-report.json)",
                 deep.len() - TOO_DEEP_LINES
             ));
         }
@@ -202,7 +202,7 @@ impl SiteReport {
             n => format!(", {n} path collision(s) suffixed"),
         };
         let mut lines = vec![format!(
-            "{} {} file(s), skipped {} item(s) (see wxr-report.json){collisions}",
+            "{} {} file(s), skipped {} item(s) (see _wxr/wxr-report.json){collisions}",
             if dry_run { "would write" } else { "wrote" },
             self.written.len(),
             self.skipped.len(),
@@ -211,7 +211,7 @@ impl SiteReport {
         if !self.redirects_dropped.is_empty() {
             lines.push(format!(
                 "{} old URL(s) left out of the aliases and redirect files \
-                 (see redirects_dropped in wxr-report.json)",
+                 (see redirects_dropped in _wxr/wxr-report.json)",
                 self.redirects_dropped.len()
             ));
         }
@@ -224,7 +224,7 @@ impl SiteReport {
                 count(|o| matches!(o, Outcome::Fetched { .. })),
                 count(|o| matches!(o, Outcome::Present)),
                 if failed > 0 {
-                    " (listed in wxr-report.json; run again to retry them)"
+                    " (listed in _wxr/wxr-report.json; run again to retry them)"
                 } else {
                     ""
                 }
@@ -292,9 +292,9 @@ mod tests {
             [
                 "item 2 is nested too deep, kept flat: 4 element(s) of the body below 64 levels written as text; \
                  the HTML of 1 comment(s) below 64 levels written as text; 2 repl(ies) below 10 levels shown at \
-                 level 10 (see wxr-report.json)",
+                 level 10 (see _wxr/wxr-report.json)",
                 "content/posts/0/index.md is nested too deep, kept flat: 1 repl(ies) below 10 levels shown at \
-                 level 10 (see wxr-report.json)",
+                 level 10 (see _wxr/wxr-report.json)",
             ]
         );
         // In the report, only what there is.
@@ -315,7 +315,7 @@ mod tests {
         assert_eq!(lines.len(), TOO_DEEP_LINES + 1);
         assert_eq!(
             lines[TOO_DEEP_LINES],
-            "and 4 more item(s) nested too deep (see wxr-report.json)"
+            "and 4 more item(s) nested too deep (see _wxr/wxr-report.json)"
         );
     }
 }
