@@ -65,8 +65,9 @@ impl IndexItem {
                 item.title.clone().unwrap_or_default()
             },
             slug: item.slug.clone(),
-            link: item.link.clone(),
-            guid: item.guid.clone(),
+            // Hand-edited or pretty-printed exports put whitespace around them.
+            link: item.link.as_deref().map(|l| l.trim().to_string()),
+            guid: item.guid.as_deref().map(|g| g.trim().to_string()),
             date: item.date.clone(),
             parent: item.parent,
             password: item.password.is_some(),

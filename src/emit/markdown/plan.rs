@@ -1100,4 +1100,21 @@ mod tests {
             ("/posts/three/", "the URL of /posts/three/ on the new site")
         );
     }
+
+    #[test]
+    fn a_link_with_whitespace_around_is_the_old_url() {
+        let mut item = crate::model::Item {
+            id: Some(3),
+            kind: "post".into(),
+            status: "publish".into(),
+            slug: Some("x".into()),
+            link: Some("\n    http://blog.example/2010/02/x/ \n".into()),
+            ..crate::model::Item::default()
+        };
+        item.guid = Some(" http://blog.example/?p=3\n".into());
+        let plan = Plan::make(&[IndexItem::of(&item)], &Policy::default(), ssg("hugo"));
+        let p = plan.decisions[0].as_ref().unwrap();
+        assert_eq!(p.aliases, ["/2010/02/x/"]);
+        assert!(plan.dropped.is_empty(), "{:?}", plan.dropped);
+    }
 }
