@@ -850,6 +850,12 @@ impl Converter<'_> {
                 _ => None,
             };
             if let Some((marker, tag)) = kind {
+                let around_blocks = child
+                    .children()
+                    .any(|c| matches!(c.value(), Node::Element(e) if is_block(e.name())));
+                if around_blocks && self.depth < MAX_DEPTH {
+                    return Part::Text(self.emphasis_around_blocks(child, marker, tag));
+                }
                 return Part::Emphasis {
                     inner: self.inline_children(child),
                     marker,
@@ -858,6 +864,50 @@ impl Converter<'_> {
             }
         }
         Part::Text(self.inline(child))
+    }
+
+    /// An emphasis around blocks (`<strong><p>a</p><p>b</p></strong>`, which
+    /// old editors made and browsers show all in bold): Markdown's cannot
+    /// span a paragraph break, and its markers would stand alone as
+    /// paragraphs (`**`). So each paragraph, and each run of inline content
+    /// between blocks, gets its own; other blocks (lists, quotes, code)
+    /// are written as they are.
+    fn emphasis_around_blocks(&mut self, node: NodeRef<'_, Node>, marker: &'static str, tag: &'static str) -> String {
+        self.depth += 1;
+        let mut out = String::new();
+        let mut run: Vec<Part> = Vec::new();
+        // The spaces around stay outside the markers.
+        let emphasis = |inner: String| {
+            let body = inner.trim();
+            if body.is_empty() {
+                return inner;
+            }
+            let lead = &inner[..inner.len() - inner.trim_start().len()];
+            let trail = &inner[inner.trim_end().len()..];
+            let part = Part::Emphasis {
+                inner: body.to_string(),
+                marker,
+                tag,
+            };
+            format!("{lead}{}{trail}", join_parts(&[part]))
+        };
+        for c in node.children() {
+            match c.value() {
+                Node::Element(e) if is_block(e.name()) => {
+                    out.push_str(&emphasis(join_parts(&std::mem::take(&mut run))));
+                    if e.name() == "p" {
+                        let inner = self.inline_children(c);
+                        out.push_str(&format!("\n\n{}\n\n", emphasis(inner)));
+                    } else {
+                        out.push_str(&self.inline(c));
+                    }
+                }
+                _ => run.push(self.inline_part(c)),
+            }
+        }
+        out.push_str(&emphasis(join_parts(&run)));
+        self.depth -= 1;
+        out
     }
 
     /// Inline content of a table cell: line breaks become `<br>`.
