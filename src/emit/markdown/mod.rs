@@ -118,7 +118,16 @@ pub fn write_site(inputs: &Inputs, opts: &Options) -> Result<SiteReport, RunErro
     // over an input.
     let inputs_read = inputs.files();
     let index = index::first_pass(inputs, opts.download.is_some())?;
-    let plan = Plan::make(index.items.items(), &opts.policy, opts.ssg);
+    // Where WordPress answered `?p=N`: its home, in a folder or not.
+    let home = [&index.site.base_blog_url, &index.site.link]
+        .into_iter()
+        .flatten()
+        .find(|u| u.contains("://"))
+        .map_or_else(
+            || "/".to_string(),
+            |u| format!("{}/", plan::url_path(u.trim()).trim_end_matches('/')),
+        );
+    let plan = Plan::make(index.items.items(), &home, &opts.policy, opts.ssg);
     let mut report = SiteReport {
         collisions: plan.collisions.clone(),
         orphan_pages: plan.orphan_pages.clone(),

@@ -162,8 +162,10 @@ impl Plan {
         self.by_id.get(&id).and_then(|&i| self.decisions.get(i))
     }
 
-    /// Makes the plan for `entries` (export order).
-    pub fn make(entries: &[IndexItem], policy: &Policy, ssg: Ssg) -> Plan {
+    /// Makes the plan for `entries` (export order) of a site whose home
+    /// page was at the path `home` (`/`, or `/blog/` for a WordPress in a
+    /// folder), where its `?p=N` URLs were.
+    pub fn make(entries: &[IndexItem], home: &str, policy: &Policy, ssg: Ssg) -> Plan {
         let mut plan = Plan::default();
         for (i, e) in entries.iter().enumerate() {
             if let Some(id) = e.id {
@@ -234,7 +236,7 @@ impl Plan {
                         plan.collisions.push((wanted, path.clone()));
                     }
                     let url = ssg.url(&path);
-                    let (aliases, query_urls) = old_urls(e, &url);
+                    let (aliases, query_urls) = old_urls(e, home, &url);
                     Ok(Planned {
                         path,
                         url,
@@ -247,7 +249,7 @@ impl Plan {
             };
             plan.decisions.push(decision);
         }
-        plan.attachment_pages(entries);
+        plan.attachment_pages(entries, home);
         plan.settle_old_urls(ssg);
         plan
     }
@@ -315,7 +317,7 @@ impl Plan {
     /// Each URL is added once: the URLs a parent has are kept in sets
     /// while its attachments are added (a post with thousands of
     /// attachments must not compare each URL with all the others).
-    fn attachment_pages(&mut self, entries: &[IndexItem]) {
+    fn attachment_pages(&mut self, entries: &[IndexItem], home: &str) {
         let mut known: HashMap<usize, (HashSet<String>, HashSet<String>)> = HashMap::new();
         for e in entries.iter().filter(|e| e.kind == "attachment") {
             let Some(&pi) = e.parent.and_then(|p| self.by_id.get(&p)) else {
@@ -324,9 +326,9 @@ impl Plan {
             let Some(Ok(parent)) = self.decisions.get_mut(pi) else {
                 continue;
             };
-            let (aliases, mut queries) = old_urls(e, &parent.url);
+            let (aliases, mut queries) = old_urls(e, home, &parent.url);
             if let Some(id) = e.id {
-                queries.push(format!("/?attachment_id={id}"));
+                queries.push(format!("{home}?attachment_id={id}"));
             }
             let (known_aliases, known_queries) = known.entry(pi).or_insert_with(|| {
                 (
@@ -560,8 +562,9 @@ pub(super) fn unique(wanted: &str, taken: &mut Taken) -> String {
 }
 
 /// Old URLs of an item: the permalink's path and the old-slug variants
-/// (as aliases), and the query forms WordPress answers (`?p=`, `?page_id=`).
-fn old_urls(e: &IndexItem, new_url: &str) -> (Vec<String>, Vec<String>) {
+/// (as aliases), and the query forms WordPress answers at `home` (`?p=`,
+/// `?page_id=`).
+fn old_urls(e: &IndexItem, home: &str, new_url: &str) -> (Vec<String>, Vec<String>) {
     let mut aliases = Vec::new();
     let mut queries = Vec::new();
     if let Some(link) = e.link.as_deref() {
@@ -582,8 +585,8 @@ fn old_urls(e: &IndexItem, new_url: &str) -> (Vec<String>, Vec<String>) {
     }
     if let Some(id) = e.id {
         let q = match e.kind.as_str() {
-            "page" => format!("/?page_id={id}"),
-            _ => format!("/?p={id}"),
+            "page" => format!("{home}?page_id={id}"),
+            _ => format!("{home}?p={id}"),
         };
         if !queries.contains(&q) {
             queries.push(q);
@@ -658,7 +661,7 @@ mod tests {
             typed(7, "post", None),
             typed(8, "page", Some("http://blog.example/?page_id=8")),
         ];
-        let plan = Plan::make(&entries, &Policy::default(), ssg("hugo"));
+        let plan = Plan::make(&entries, "/", &Policy::default(), ssg("hugo"));
         let not_public = |k: &str| Err(Skip::NotPublic(k.into()));
         assert!(plan.decisions[0].is_ok() && plan.decisions[1].is_ok());
         assert_eq!(plan.decisions[2], not_public("secret"));
@@ -677,7 +680,7 @@ mod tests {
             statuses: ["publish".into(), "draft".into()].into(),
             ..Policy::default()
         };
-        let plan = Plan::make(&entries, &policy, ssg("hugo"));
+        let plan = Plan::make(&entries, "/", &policy, ssg("hugo"));
         let paths: Vec<_> = plan
             .decisions
             .iter()
@@ -804,7 +807,7 @@ mod tests {
                 ..IndexItem::default()
             });
         }
-        let plan = Plan::make(&entries, &Policy::default(), ssg("hugo"));
+        let plan = Plan::make(&entries, "/", &Policy::default(), ssg("hugo"));
         let p = plan.decisions[0].as_ref().unwrap();
         assert_eq!(p.aliases.len(), 1 + 1 + 1000);
         assert_eq!(
@@ -825,7 +828,7 @@ mod tests {
         trash.status = "trash".into();
         let mut menu = post(4, "d", "D");
         menu.kind = "nav_menu_item".into();
-        let plan = Plan::make(&[private, locked, trash, menu], &Policy::default(), ssg("hugo"));
+        let plan = Plan::make(&[private, locked, trash, menu], "/", &Policy::default(), ssg("hugo"));
         assert_eq!(plan.decisions[0], Err(Skip::Private));
         assert_eq!(plan.decisions[1], Err(Skip::Private));
         assert_eq!(plan.decisions[2], Err(Skip::Status("trash".into())));
@@ -839,7 +842,7 @@ mod tests {
         child.parent = Some(10);
         let mut parent = post(10, "parent", "Parent");
         parent.kind = "page".into();
-        let plan = Plan::make(&[child, parent], &Policy::default(), ssg("hugo"));
+        let plan = Plan::make(&[child, parent], "/", &Policy::default(), ssg("hugo"));
         assert_eq!(
             plan.decisions[0].as_ref().unwrap().path,
             "content/parent/child/index.md"
@@ -853,7 +856,7 @@ mod tests {
             path_template: Some("{type}/{year}/{month}/{slug}.md".into()),
             ..Policy::default()
         };
-        let plan = Plan::make(&[post(5, "hello", "Hello")], &policy, ssg("plain"));
+        let plan = Plan::make(&[post(5, "hello", "Hello")], "/", &policy, ssg("plain"));
         assert_eq!(plan.decisions[0].as_ref().unwrap().path, "post/2010/02/hello.md");
         assert!(check_template("../{slug}.md").is_err());
         assert!(check_template("/abs/{slug}.md").is_err());
@@ -866,10 +869,15 @@ mod tests {
     fn old_urls_become_aliases_and_redirects() {
         let mut e = post(7, "new-slug", "T");
         e.old_slugs = vec!["old-slug".into()];
-        let plan = Plan::make(&[e], &Policy::default(), ssg("hugo"));
+        let plan = Plan::make(&[e], "/", &Policy::default(), ssg("hugo"));
         let p = plan.decisions[0].as_ref().unwrap();
         assert_eq!(p.aliases, ["/2010/02/new-slug/", "/2010/02/old-slug/"]);
         assert_eq!(p.query_urls, ["/?p=7"]);
+        // WordPress in a folder answered `?p=7` there.
+        let mut e = post(7, "new-slug", "T");
+        e.link = Some("http://blog.example/blog/2010/02/new-slug/".into());
+        let plan = Plan::make(&[e], "/blog/", &Policy::default(), ssg("hugo"));
+        assert_eq!(plan.decisions[0].as_ref().unwrap().query_urls, ["/blog/?p=7"]);
         assert_eq!(url_path("https://blog.example/?page_id=2"), "/?page_id=2");
         assert_eq!(url_path("https://blog.example//greek/a//"), "/greek/a/");
     }
@@ -894,7 +902,7 @@ mod tests {
             attachment(23, None, "http://blog.example/loose/"),
             draft,
         ];
-        let plan = Plan::make(&entries, &Policy::default(), ssg("hugo"));
+        let plan = Plan::make(&entries, "/", &Policy::default(), ssg("hugo"));
         let p = plan.decisions[0].as_ref().unwrap();
         assert_eq!(p.aliases, ["/2010/02/hello/", "/2010/02/hello/photo/"]);
         assert_eq!(
@@ -932,7 +940,7 @@ mod tests {
             typed(7, ".hidden"),
             typed(8, "__"),
         ];
-        let plan = Plan::make(&entries, &Policy::default(), ssg("hugo"));
+        let plan = Plan::make(&entries, "/", &Policy::default(), ssg("hugo"));
         assert_eq!(
             paths(&plan)[..2],
             ["content/_con/item-1/index.md", "content/ab/item-2/index.md"]
@@ -952,7 +960,7 @@ mod tests {
             ]
         );
         for ssg in Ssg::all() {
-            let plan = Plan::make(&entries, &Policy::default(), ssg);
+            let plan = Plan::make(&entries, "/", &Policy::default(), ssg);
             for p in plan.decisions.iter().flatten() {
                 assert!(
                     p.path.split('/').all(|c| !c.is_empty() && !c.starts_with(['.', '_'])
@@ -980,7 +988,7 @@ mod tests {
             post(7, "%e0%a4%b9%e0%a4%bf%e0%a4%a8%e0%a5%8d%e0%a4%a6%e0%a5%80", "G"),
             post(8, "~~~", "H"),
         ];
-        let plan = Plan::make(&entries, &Policy::default(), ssg("hugo"));
+        let plan = Plan::make(&entries, "/", &Policy::default(), ssg("hugo"));
         let slugs: Vec<&str> = plan.decisions.iter().flatten().map(|p| p.slug.as_str()).collect();
         assert_eq!(
             slugs,
@@ -1023,7 +1031,7 @@ mod tests {
             portfolio,
             page(6, "portfolio", None),
         ];
-        let plan = Plan::make(&entries, &Policy::default(), ssg("hugo"));
+        let plan = Plan::make(&entries, "/", &Policy::default(), ssg("hugo"));
         assert_eq!(
             paths(&plan),
             [
@@ -1054,7 +1062,7 @@ mod tests {
         assert_eq!(plan.dropped[0].old, "/posts/");
         assert_eq!(plan.dropped[0].reason, "the URL of /posts/ on the new site");
         // Zola's pages are under `pages/`: nothing to leave alone there.
-        let plan = Plan::make(&entries, &Policy::default(), ssg("zola"));
+        let plan = Plan::make(&entries, "/", &Policy::default(), ssg("zola"));
         assert_eq!(paths(&plan)[0], "content/pages/posts/_index.md");
     }
 
@@ -1066,7 +1074,7 @@ mod tests {
             post(3, "A-B", "C"),
             post(4, "a-b", "D"),
         ];
-        let plan = Plan::make(&entries, &Policy::default(), ssg("plain"));
+        let plan = Plan::make(&entries, "/", &Policy::default(), ssg("plain"));
         assert_eq!(
             paths(&plan),
             ["posts/café.md", "posts/café-2.md", "posts/a-b.md", "posts/a-b-2.md"]
@@ -1083,7 +1091,7 @@ mod tests {
         let mut taker = post(2, "two", "Two");
         taker.link = Some("http://blog.example/posts/three/".into());
         let three = post(3, "three", "Three");
-        let plan = Plan::make(&[hostile, taker, three], &Policy::default(), ssg("hugo"));
+        let plan = Plan::make(&[hostile, taker, three], "/", &Policy::default(), ssg("hugo"));
         let all: Vec<&String> = plan.decisions.iter().flatten().flat_map(|p| &p.aliases).collect();
         assert_eq!(all, ["/2010/02/three/"]);
         let reasons: Vec<(&str, &str)> = plan
@@ -1112,7 +1120,7 @@ mod tests {
             ..crate::model::Item::default()
         };
         item.guid = Some(" http://blog.example/?p=3\n".into());
-        let plan = Plan::make(&[IndexItem::of(&item)], &Policy::default(), ssg("hugo"));
+        let plan = Plan::make(&[IndexItem::of(&item)], "/", &Policy::default(), ssg("hugo"));
         let p = plan.decisions[0].as_ref().unwrap();
         assert_eq!(p.aliases, ["/2010/02/x/"]);
         assert!(plan.dropped.is_empty(), "{:?}", plan.dropped);

@@ -379,6 +379,7 @@ mod tests {
         ];
         let plan = Plan::make(
             &entries,
+            "/",
             &super::super::plan::Policy::default(),
             Ssg::named("hugo").unwrap(),
         );
