@@ -170,24 +170,39 @@ fn decoded(url: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// Hugo builds the project wxr writes (its `hugo.toml` and theme) with
+/// nothing added, and the French post's page shows its comment thread,
+/// nested as in the export, and its pings, in French.
 #[test]
 fn hugo_builds_the_site() {
     let Some(hugo) = tool("hugo") else { return };
     for input in inputs() {
         let (dir, urls, _) = site(&input, "hugo");
-        std::fs::write(
-            dir.path().join("hugo.toml"),
-            "baseURL = \"https://example.org/\"\ntitle = \"test\"\n",
-        )
-        .unwrap();
-        let layouts = dir.path().join("layouts/_default");
-        std::fs::create_dir_all(&layouts).unwrap();
-        std::fs::write(layouts.join("single.html"), "<h1>{{ .Title }}</h1>{{ .Content }}").unwrap();
-        std::fs::write(layouts.join("list.html"), "{{ range .Pages }}{{ .Title }}{{ end }}").unwrap();
         let what = format!("hugo {}", input.display());
         build(&hugo, &["--quiet"], dir.path(), &what);
         pages_exist(&dir.path().join("public"), &urls, &what);
         pages_exist(&dir.path().join("public"), &aliases(dir.path(), "aliases"), &what);
+        if input.ends_with("french-blog-post.xml") {
+            let page = std::fs::read_to_string(
+                dir.path()
+                    .join("public/posts/infolettre-cinq-erreurs-qui-font-fuir-vos-abonnes/index.html"),
+            )
+            .unwrap();
+            let html = scraper::Html::parse_document(&page);
+            let count = |css: &str| html.select(&scraper::Selector::parse(css).unwrap()).count();
+            // 1181 and 1182 at the top, 1184 under 1183 under 1182.
+            assert_eq!(count("section.comments > ol > li#comment-1181"), 1, "{page}");
+            assert_eq!(
+                count("li#comment-1182 > ol > li#comment-1183 > ol > li#comment-1184"),
+                1
+            );
+            assert_eq!(count("section.comments li.comment"), 10);
+            assert_eq!(count("section.pings li"), 11);
+            assert!(page.contains("<h2>Commentaires</h2>") && page.contains("<h2>Rétroliens</h2>"));
+            assert!(page.contains("8 février 2010"), "dates in French");
+            assert!(page.contains(r#"<a href="http://www.mathieu-ouellet.example/" rel="nofollow ugc">"#));
+            assert!(page.contains("Très bon résumé."));
+        }
     }
 }
 

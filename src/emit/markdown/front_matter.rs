@@ -122,6 +122,14 @@ pub fn render(fields: &Fields, syntax: Syntax) -> Result<String, String> {
     }
 }
 
+/// `fields` as a TOML document (a generator's configuration): plain keys,
+/// then tables, every string on one line.
+pub fn toml(fields: &Fields) -> String {
+    let mut body = String::new();
+    toml_table(&mut body, &[], fields);
+    ensure_newline(body)
+}
+
 /// `fields` as a YAML document, strings with line breaks as block scalars:
 /// a comment data file, which no generator splits.
 pub fn yaml(fields: &Fields) -> Result<String, String> {
@@ -250,6 +258,16 @@ fn toml_table(out: &mut String, path: &[&str], fields: &Fields) {
             _ => continue,
         };
         for table in tables {
+            // A table of tables only needs no header of its own.
+            let only_tables = !table.0.is_empty()
+                && table
+                    .0
+                    .iter()
+                    .all(|(_, v)| matches!(v, Value::Map(_)) || table_array(v).is_some());
+            if only_tables && brackets.0 == "[" {
+                toml_table(out, &sub, table);
+                continue;
+            }
             if !out.is_empty() {
                 out.push('\n');
             }

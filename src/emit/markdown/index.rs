@@ -10,7 +10,7 @@ use crate::model::{Record, Site};
 use crate::site::{IndexItem, SiteIndex};
 use crate::transform::shortcodes::Attachment;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Everything the second pass needs from the first.
 pub(super) struct Index {
@@ -27,6 +27,9 @@ pub(super) struct Index {
     pub(super) attachments: HashMap<i64, Attachment>,
     /// Every attachment, for the media manifest.
     pub(super) media: Vec<MediaEntry>,
+    /// The taxonomies items use, other than categories, tags, menus and
+    /// post formats.
+    pub(super) taxonomies: BTreeSet<String>,
     /// URLs in the bodies that may be media files (`--download-media`),
     /// each with the items (positions in `items`) whose bodies have it.
     pub(super) media_urls: BTreeMap<String, Vec<usize>>,
@@ -123,6 +126,7 @@ pub(super) fn first_pass(inputs: &Inputs, find_media: bool) -> Result<Index, Run
         categories: HashMap::new(),
         attachments: HashMap::new(),
         media: Vec::new(),
+        taxonomies: BTreeSet::new(),
         media_urls: BTreeMap::new(),
     };
     while let Some(rec) = merged.next_record()? {
@@ -175,6 +179,14 @@ pub(super) fn first_pass(inputs: &Inputs, find_media: bool) -> Result<Index, Run
                             caption: item.excerpt.clone(),
                         },
                     );
+                }
+                for t in &item.terms {
+                    if !matches!(
+                        t.taxonomy.as_str(),
+                        "category" | "post_tag" | "nav_menu" | "post_format"
+                    ) {
+                        index.taxonomies.insert(t.taxonomy.clone());
+                    }
                 }
                 if find_media {
                     let pos = index.items.items().len();

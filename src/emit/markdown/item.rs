@@ -158,6 +158,8 @@ fn fields(
         aliases: &planned.aliases,
         title: item.title.clone().unwrap_or_default(),
         date: front_matter::date_with_offset(item.date.as_deref(), item.date_gmt.as_deref()),
+        sticky: item.sticky,
+        order: item.menu_order,
         modified: front_matter::date_with_offset(item.modified.as_deref(), item.modified_gmt.as_deref()),
         author,
         categories: category_names(item, index),

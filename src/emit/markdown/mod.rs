@@ -230,6 +230,7 @@ pub fn write_site(inputs: &Inputs, opts: &Options) -> Result<SiteReport, RunErro
             }
         }
     }
+    write_project(&index, &inputs_read, opts, &mut report)?;
     if !opts.dry_run {
         let manifest = index::media_manifest(&index, &plan, used);
         write_file_with(&inputs_read, &opts.out_dir, &format!("{REPORT_DIR}media.json"), |w| {
@@ -247,6 +248,53 @@ pub fn write_site(inputs: &Inputs, opts: &Options) -> Result<SiteReport, RunErro
         )?;
     }
     Ok(report)
+}
+
+/// Writes the generator's project around the content (see
+/// [`Generator::project`](ssg::Generator::project)); a file the site
+/// directory has already is left as it is, and listed in the report.
+fn write_project(
+    index: &index::Index,
+    inputs: &ReadFiles,
+    opts: &Options,
+    report: &mut SiteReport,
+) -> Result<(), RunError> {
+    let site = &index.site;
+    let base_url = [&site.link, &site.base_blog_url]
+        .into_iter()
+        .flatten()
+        .map(|u| u.trim())
+        .find(|u| u.starts_with("http://") || u.starts_with("https://"))
+        .map_or_else(|| "/".to_string(), |u| format!("{}/", u.trim_end_matches('/')));
+    // A taxonomy is declared when its name can be a folder of the site.
+    let taxonomies: Vec<String> = index
+        .taxonomies
+        .iter()
+        .filter(|t| {
+            t.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+        })
+        .filter(|t| !t.starts_with(['_', '-']) && !opts.ssg.reserved().contains(&t.as_str()))
+        .cloned()
+        .collect();
+    let info = ssg::SiteInfo {
+        title: site.title.as_deref().unwrap_or("").trim(),
+        description: site.description.as_deref().unwrap_or("").trim(),
+        language: site.language.as_deref().unwrap_or("").trim(),
+        base_url: &base_url,
+        taxonomies: &taxonomies,
+    };
+    for (path, text) in opts.ssg.project(&info) {
+        if opts.out_dir.join(&path).exists() {
+            report.project_kept.push(path);
+        } else {
+            if !opts.dry_run {
+                write_file(inputs, &opts.out_dir, &path, &text)?;
+            }
+            report.project.push(path);
+        }
+    }
+    Ok(())
 }
 
 /// Downloads the media files (none in a dry run), `--download-media`.

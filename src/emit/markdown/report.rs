@@ -134,6 +134,11 @@ pub struct SiteReport {
     pub orphan_pages: Vec<Option<i64>>,
     /// Redirect files written.
     pub redirect_files: Vec<String>,
+    /// The files of the generator's project (configuration, theme) written.
+    pub project: Vec<String>,
+    /// The files of the project that the site directory had: left as they are.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub project_kept: Vec<String>,
     /// Old URLs left out of the aliases and the redirect files, with the
     /// reason (absent when none was).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -165,6 +170,12 @@ impl SiteReport {
         }
         for d in &self.media {
             writeln!(w, "download {}  -> {}", d.url, d.file)?;
+        }
+        for p in &self.project {
+            writeln!(w, "write {p}")?;
+        }
+        for p in &self.project_kept {
+            writeln!(w, "keep  {p}  (it exists: left as it is)")?;
         }
         Ok(())
     }

@@ -12,7 +12,7 @@
 //! the escape's closing delimiter goes in an HTML comment, which Hugo
 //! shows as nothing.
 
-use super::{Entry, Generator, Place, origin_at_top, url_under};
+use super::{Entry, Generator, Place, SiteInfo, origin_at_top, url_under};
 use crate::emit::markdown::front_matter::{Fields, Value};
 use std::borrow::Cow;
 
@@ -49,6 +49,12 @@ impl Generator for Hugo {
         f.put_str("date", e.date.as_deref());
         f.put_str("lastmod", e.modified.as_deref());
         f.put("draft", Value::Bool(e.draft));
+        if e.sticky {
+            f.put("sticky", Value::Bool(true));
+        }
+        if e.kind == "page" && e.order != 0 {
+            f.put("weight", Value::Int(e.order));
+        }
         f.put("slug", Value::Str(e.slug.to_string()));
         f.put_list("aliases", e.aliases);
         f.put_str("summary", e.summary.as_deref());
@@ -76,6 +82,102 @@ impl Generator for Hugo {
     fn data_dir(&self) -> &'static str {
         "data/comments"
     }
+
+    fn project(&self, site: &SiteInfo<'_>) -> Vec<(String, Cow<'static, str>)> {
+        let mut files = vec![("hugo.toml".to_string(), Cow::Owned(config(site)))];
+        files.extend(
+            THEME
+                .iter()
+                .map(|(path, text)| (format!("themes/wxr/{path}"), Cow::Borrowed(*text))),
+        );
+        files
+    }
+}
+
+/// wxr's Hugo theme (`themes/wxr/`): home page with the posts (sticky ones
+/// first) and pagination, post and page layouts with their terms, the
+/// comment threads and pings of `data/comments/`, term lists, a 404 page
+/// (Hugo makes the RSS feeds itself), in English and French.
+const THEME: &[(&str, &str)] = &[
+    (
+        "layouts/_default/baseof.html",
+        include_str!("theme/hugo/layouts/_default/baseof.html"),
+    ),
+    (
+        "layouts/_default/single.html",
+        include_str!("theme/hugo/layouts/_default/single.html"),
+    ),
+    (
+        "layouts/_default/list.html",
+        include_str!("theme/hugo/layouts/_default/list.html"),
+    ),
+    ("layouts/index.html", include_str!("theme/hugo/layouts/index.html")),
+    ("layouts/404.html", include_str!("theme/hugo/layouts/404.html")),
+    (
+        "layouts/partials/summary.html",
+        include_str!("theme/hugo/layouts/partials/summary.html"),
+    ),
+    (
+        "layouts/partials/pager.html",
+        include_str!("theme/hugo/layouts/partials/pager.html"),
+    ),
+    (
+        "layouts/partials/date.html",
+        include_str!("theme/hugo/layouts/partials/date.html"),
+    ),
+    (
+        "layouts/partials/terms.html",
+        include_str!("theme/hugo/layouts/partials/terms.html"),
+    ),
+    (
+        "layouts/partials/comments.html",
+        include_str!("theme/hugo/layouts/partials/comments.html"),
+    ),
+    (
+        "layouts/partials/comment.html",
+        include_str!("theme/hugo/layouts/partials/comment.html"),
+    ),
+    ("i18n/en.toml", include_str!("theme/hugo/i18n/en.toml")),
+    ("i18n/fr.toml", include_str!("theme/hugo/i18n/fr.toml")),
+    ("static/wxr.css", include_str!("theme/hugo/static/wxr.css")),
+];
+
+/// `hugo.toml`: the site's title, tagline, language and URL, wxr's theme,
+/// the taxonomies the posts use, and raw HTML allowed in the Markdown
+/// (wxr keeps embeds, figures and iframes as HTML, which Hugo's default
+/// renderer drops).
+fn config(site: &SiteInfo<'_>) -> String {
+    let mut f = Fields::default();
+    f.put("baseURL", Value::Str(site.base_url.to_string()));
+    f.put("title", Value::Str(site.title.to_string()));
+    if !site.language.is_empty() {
+        f.put("languageCode", Value::Str(site.language.to_string()));
+    }
+    f.put("defaultContentLanguage", Value::Str(site.language_key()));
+    f.put("theme", Value::Str("wxr".into()));
+    // Hugo before 0.128 reads `paginate`, later ones `pagination`.
+    f.put("paginate", Value::Int(10));
+    let mut pagination = Fields::default();
+    pagination.put("pagerSize", Value::Int(10));
+    f.put("pagination", Value::Map(pagination));
+    let mut params = Fields::default();
+    params.put("description", Value::Str(site.description.to_string()));
+    f.put("params", Value::Map(params));
+    let mut taxonomies = Fields::default();
+    taxonomies.put("category", Value::Str("categories".into()));
+    taxonomies.put("tag", Value::Str("tags".into()));
+    for t in site.taxonomies {
+        taxonomies.put(t, Value::Str(t.clone()));
+    }
+    f.put("taxonomies", Value::Map(taxonomies));
+    let mut renderer = Fields::default();
+    renderer.put("unsafe", Value::Bool(true));
+    let mut goldmark = Fields::default();
+    goldmark.put("renderer", Value::Map(renderer));
+    let mut markup = Fields::default();
+    markup.put("goldmark", Value::Map(goldmark));
+    f.put("markup", Value::Map(markup));
+    crate::emit::markdown::front_matter::toml(&f)
 }
 
 /// `content` with each shortcode delimiter in Hugo's escape (see the

@@ -75,6 +75,48 @@ pub trait Generator: Sync {
 
     /// Where comment data files go.
     fn data_dir(&self) -> &'static str;
+
+    /// The project around the content, so that the generator builds the
+    /// site as it is: its configuration, made from the export, and wxr's
+    /// theme (layouts that show the posts, pages, terms, comments and
+    /// pings). Paths relative to the site directory; none for a generator
+    /// that is content only.
+    fn project(&self, _site: &SiteInfo<'_>) -> Vec<(String, Cow<'static, str>)> {
+        Vec::new()
+    }
+}
+
+/// The site as the export describes it, for a generator's configuration.
+#[derive(Debug, Clone)]
+pub struct SiteInfo<'a> {
+    /// The title (`<title>` of the channel), maybe empty.
+    pub title: &'a str,
+    /// The tagline (`<description>`), maybe empty.
+    pub description: &'a str,
+    /// The language, as WordPress writes it (`fr-FR`), maybe empty.
+    pub language: &'a str,
+    /// The URL the site is served at, ending with `/`.
+    pub base_url: &'a str,
+    /// The taxonomies the items use other than categories and tags, by
+    /// the name their front matter field has.
+    pub taxonomies: &'a [String],
+}
+
+impl SiteInfo<'_> {
+    /// The language's primary subtag, lower case (`fr`), `en` when none:
+    /// the name of the theme's translation file.
+    pub fn language_key(&self) -> String {
+        let key: String = self
+            .language
+            .split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .chars()
+            .filter(char::is_ascii_alphabetic)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if key.is_empty() { "en".to_string() } else { key }
+    }
 }
 
 /// Every generator, by its `--ssg` name, in the order `--help` lists them.
@@ -175,6 +217,10 @@ pub struct Entry<'a> {
     pub title: String,
     /// Published, with the UTC offset when known.
     pub date: Option<String>,
+    /// A sticky post, shown first on the home page.
+    pub sticky: bool,
+    /// `menu_order`: the order of a page among its siblings.
+    pub order: i64,
     /// Last modified, with the UTC offset when known.
     pub modified: Option<String>,
     /// The author's display name.
