@@ -15,7 +15,7 @@ fn tree(dir: &std::path::Path) -> String {
     for f in files {
         let rel = f.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
         out.push_str(&format!("=== {rel}\n"));
-        if rel.starts_with("themes/") {
+        if is_theme(&rel) {
             out.push_str("(wxr's theme)\n");
             continue;
         }
@@ -25,6 +25,20 @@ fn tree(dir: &std::path::Path) -> String {
         }
     }
     out
+}
+
+/// A file of wxr's theme (Hugo's `themes/wxr/`; Jekyll's layouts,
+/// includes, home, term and 404 pages and Gemfile).
+fn is_theme(rel: &str) -> bool {
+    let jekyll = [
+        "Gemfile",
+        "index.html",
+        "404.html",
+        "categories/index.html",
+        "tags/index.html",
+        "assets/wxr.css",
+    ];
+    rel.starts_with("themes/") || rel.starts_with("_layouts/") || rel.starts_with("_includes/") || jekyll.contains(&rel)
 }
 
 #[test]

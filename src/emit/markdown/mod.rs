@@ -264,8 +264,11 @@ fn write_project(
         .into_iter()
         .flatten()
         .map(|u| u.trim())
-        .find(|u| u.starts_with("http://") || u.starts_with("https://"))
-        .map_or_else(|| "/".to_string(), |u| format!("{}/", u.trim_end_matches('/')));
+        .filter_map(|u| url::Url::parse(u).ok())
+        .find(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
+        // The new site's URLs start at its root (a blog in a folder moves
+        // to the root): its origin.
+        .map_or_else(|| "/".to_string(), |u| format!("{}/", u.origin().ascii_serialization()));
     // A taxonomy is declared when its name can be a folder of the site.
     let taxonomies: Vec<String> = index
         .taxonomies

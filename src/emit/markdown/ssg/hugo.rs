@@ -13,7 +13,7 @@
 //! shows as nothing.
 
 use super::{Entry, Generator, Place, SiteInfo, origin_at_top, url_under};
-use crate::emit::markdown::front_matter::{Fields, Value};
+use crate::emit::markdown::front_matter::{Fields, Value, toml};
 use std::borrow::Cow;
 
 /// Hugo.
@@ -90,6 +90,14 @@ impl Generator for Hugo {
                 .iter()
                 .map(|(path, text)| (format!("themes/wxr/{path}"), Cow::Borrowed(*text))),
         );
+        files.push(("themes/wxr/static/wxr.css".to_string(), Cow::Borrowed(super::STYLE)));
+        for words in super::words::LANGUAGES {
+            let mut f = Fields::default();
+            for (k, v) in words.pairs() {
+                f.put(k, Value::Str(v.to_string()));
+            }
+            files.push((format!("themes/wxr/i18n/{}.toml", words.key), Cow::Owned(toml(&f))));
+        }
         files
     }
 }
@@ -97,7 +105,8 @@ impl Generator for Hugo {
 /// wxr's Hugo theme (`themes/wxr/`): home page with the posts (sticky ones
 /// first) and pagination, post and page layouts with their terms, the
 /// comment threads and pings of `data/comments/`, term lists, a 404 page
-/// (Hugo makes the RSS feeds itself), in English and French.
+/// (Hugo makes the RSS feeds itself); with the style sheet and a
+/// translation file for each language of [`super::words::LANGUAGES`].
 const THEME: &[(&str, &str)] = &[
     (
         "layouts/_default/baseof.html",
@@ -137,9 +146,6 @@ const THEME: &[(&str, &str)] = &[
         "layouts/partials/comment.html",
         include_str!("theme/hugo/layouts/partials/comment.html"),
     ),
-    ("i18n/en.toml", include_str!("theme/hugo/i18n/en.toml")),
-    ("i18n/fr.toml", include_str!("theme/hugo/i18n/fr.toml")),
-    ("static/wxr.css", include_str!("theme/hugo/static/wxr.css")),
 ];
 
 /// `hugo.toml`: the site's title, tagline, language and URL, wxr's theme,
@@ -177,7 +183,7 @@ fn config(site: &SiteInfo<'_>) -> String {
     let mut markup = Fields::default();
     markup.put("goldmark", Value::Map(goldmark));
     f.put("markup", Value::Map(markup));
-    crate::emit::markdown::front_matter::toml(&f)
+    toml(&f)
 }
 
 /// `content` with each shortcode delimiter in Hugo's escape (see the

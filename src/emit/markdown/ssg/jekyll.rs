@@ -8,8 +8,9 @@
 //! says `render_with_liquid: false` (Jekyll 4.0 and later), which turns
 //! Liquid off for the page and the excerpt Jekyll makes from it.
 
-use super::{Entry, Generator, Place, dir_url, file_stem, origin_at_top};
-use crate::emit::markdown::front_matter::{Fields, Value};
+use super::{Entry, Generator, Place, SiteInfo, dir_url, file_stem, origin_at_top};
+use crate::emit::markdown::front_matter::{Fields, Value, yaml};
+use std::borrow::Cow;
 
 /// Jekyll.
 pub(super) struct Jekyll;
@@ -49,8 +50,9 @@ impl Generator for Jekyll {
     }
 
     fn reserved(&self) -> &'static [&'static str] {
-        // Folders Jekyll's default `exclude` leaves out of the site.
-        &["node_modules", "vendor", "gemfiles"]
+        // Folders Jekyll's default `exclude` leaves out of the site, and
+        // the term lists of wxr's theme.
+        &["node_modules", "vendor", "gemfiles", "categories", "tags"]
     }
 
     fn front_matter(&self, e: Entry<'_>) -> Fields {
@@ -87,4 +89,79 @@ impl Generator for Jekyll {
     fn data_dir(&self) -> &'static str {
         "_data/comments"
     }
+    fn project(&self, site: &SiteInfo<'_>) -> Vec<(String, Cow<'static, str>)> {
+        let mut files = vec![("_config.yml".to_string(), Cow::Owned(config(site)))];
+        files.extend(
+            THEME
+                .iter()
+                .map(|(path, text)| (path.to_string(), Cow::Borrowed(*text))),
+        );
+        files.push(("assets/wxr.css".to_string(), Cow::Borrowed(super::STYLE)));
+        let words = site.words();
+        let mut f = Fields::default();
+        for (k, v) in words.pairs() {
+            f.put(k, Value::Str(v.to_string()));
+        }
+        let months = words.months.iter().map(|m| Value::Str(m.to_string())).collect();
+        f.put("months", Value::List(months));
+        let text = yaml(&f).unwrap_or_default();
+        files.push(("_data/wxr.yml".to_string(), Cow::Owned(text)));
+        files
+    }
+}
+
+/// wxr's Jekyll theme: the home page with the posts and pagination
+/// (jekyll-paginate), post and page layouts with their terms, the comment
+/// threads and pings of `_data/comments/`, the category and tag lists, a
+/// 404 page, and a `Gemfile` with the plugins the site uses (the feed is
+/// jekyll-feed's `feed.xml`). Jekyll does not escape what a layout shows:
+/// every value but the sanitized comment text is escaped there.
+const THEME: &[(&str, &str)] = &[
+    ("Gemfile", include_str!("theme/jekyll/Gemfile")),
+    (
+        "_layouts/default.html",
+        include_str!("theme/jekyll/_layouts/default.html"),
+    ),
+    ("_layouts/post.html", include_str!("theme/jekyll/_layouts/post.html")),
+    ("_layouts/page.html", include_str!("theme/jekyll/_layouts/page.html")),
+    ("_includes/date.html", include_str!("theme/jekyll/_includes/date.html")),
+    (
+        "_includes/comments.html",
+        include_str!("theme/jekyll/_includes/comments.html"),
+    ),
+    (
+        "_includes/comment.html",
+        include_str!("theme/jekyll/_includes/comment.html"),
+    ),
+    ("index.html", include_str!("theme/jekyll/index.html")),
+    ("404.html", include_str!("theme/jekyll/404.html")),
+    (
+        "categories/index.html",
+        include_str!("theme/jekyll/categories/index.html"),
+    ),
+    ("tags/index.html", include_str!("theme/jekyll/tags/index.html")),
+];
+
+/// `_config.yml`: the site's title, tagline, language and URL, the
+/// plugins (old URLs, feed, pagination) and ten posts a page.
+fn config(site: &SiteInfo<'_>) -> String {
+    let mut f = Fields::default();
+    f.put("title", Value::Str(site.title.to_string()));
+    f.put("description", Value::Str(site.description.to_string()));
+    f.put("lang", Value::Str(site.language_key()));
+    f.put("url", Value::Str(site.base_url.trim_end_matches('/').to_string()));
+    f.put("baseurl", Value::Str(String::new()));
+    let plugins = ["jekyll-redirect-from", "jekyll-feed", "jekyll-paginate"];
+    f.put(
+        "plugins",
+        Value::List(plugins.iter().map(|p| Value::Str(p.to_string())).collect()),
+    );
+    f.put("paginate", Value::Int(10));
+    f.put("paginate_path", Value::Str("/page/:num/".into()));
+    let exclude = ["Gemfile", "Gemfile.lock"];
+    f.put(
+        "exclude",
+        Value::List(exclude.iter().map(|p| Value::Str(p.to_string())).collect()),
+    );
+    yaml(&f).unwrap_or_default()
 }

@@ -18,7 +18,10 @@ mod eleventy;
 mod hugo;
 mod jekyll;
 mod plain;
+mod words;
 mod zola;
+
+pub use words::Words;
 
 use super::front_matter::{Fields, Syntax, Value};
 use std::borrow::Cow;
@@ -95,14 +98,23 @@ pub struct SiteInfo<'a> {
     pub description: &'a str,
     /// The language, as WordPress writes it (`fr-FR`), maybe empty.
     pub language: &'a str,
-    /// The URL the site is served at, ending with `/`.
+    /// The origin the site is served at, ending with `/`
+    /// (`https://blog.example/`), or `/` when the export has none.
     pub base_url: &'a str,
     /// The taxonomies the items use other than categories and tags, by
     /// the name their front matter field has.
     pub taxonomies: &'a [String],
 }
 
+/// wxr's style sheet, the same for every generator's theme.
+const STYLE: &str = include_str!("theme/wxr.css");
+
 impl SiteInfo<'_> {
+    /// The words of the site's language.
+    pub fn words(&self) -> &'static Words {
+        Words::of(&self.language_key())
+    }
+
     /// The language's primary subtag, lower case (`fr`), `en` when none:
     /// the name of the theme's translation file.
     pub fn language_key(&self) -> String {

@@ -1,0 +1,108 @@
+//! The words of wxr's themes, in the languages they are written in
+//! (English, and French for a blog whose export says `fr`): one table, from
+//! which each generator's translation files are made.
+
+/// The words a theme shows.
+#[derive(Debug)]
+pub struct Words {
+    /// The language's primary subtag.
+    pub key: &'static str,
+    /// Heading of the comment thread.
+    pub comments: &'static str,
+    /// Heading of the pingbacks and trackbacks.
+    pub pings: &'static str,
+    /// Link from a summary to its post.
+    pub read_more: &'static str,
+    /// Link to the newer posts of a paginated list.
+    pub newer: &'static str,
+    /// Link to the older posts.
+    pub older: &'static str,
+    /// Heading of the 404 page.
+    pub not_found: &'static str,
+    /// Link back to the home page.
+    pub home: &'static str,
+    /// Label of a post's categories.
+    pub categories: &'static str,
+    /// Label of a post's tags.
+    pub tags: &'static str,
+    /// Month names, January first, as a date shows them.
+    pub months: [&'static str; 12],
+}
+
+/// Every language the themes have.
+pub static LANGUAGES: &[Words] = &[
+    Words {
+        key: "en",
+        comments: "Comments",
+        pings: "Pingbacks and trackbacks",
+        read_more: "Read more",
+        newer: "← Newer",
+        older: "Older →",
+        not_found: "Page not found",
+        home: "Back to the home page",
+        categories: "Categories",
+        tags: "Tags",
+        months: [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ],
+    },
+    Words {
+        key: "fr",
+        comments: "Commentaires",
+        pings: "Rétroliens",
+        read_more: "Lire la suite",
+        newer: "← Plus récents",
+        older: "Plus anciens →",
+        not_found: "Page introuvable",
+        home: "Retour à l’accueil",
+        categories: "Catégories",
+        tags: "Étiquettes",
+        months: [
+            "janvier",
+            "février",
+            "mars",
+            "avril",
+            "mai",
+            "juin",
+            "juillet",
+            "août",
+            "septembre",
+            "octobre",
+            "novembre",
+            "décembre",
+        ],
+    },
+];
+
+impl Words {
+    /// The words of the language `key` (`fr`), English for any other.
+    pub fn of(key: &str) -> &'static Words {
+        LANGUAGES.iter().find(|w| w.key == key).unwrap_or(&LANGUAGES[0])
+    }
+
+    /// The words as key/value pairs, under the names the themes use.
+    pub fn pairs(&self) -> [(&'static str, &'static str); 9] {
+        [
+            ("comments", self.comments),
+            ("pings", self.pings),
+            ("readMore", self.read_more),
+            ("newer", self.newer),
+            ("older", self.older),
+            ("notFound", self.not_found),
+            ("home", self.home),
+            ("categories", self.categories),
+            ("tags", self.tags),
+        ]
+    }
+}
