@@ -9,9 +9,19 @@ use wxr::transform::slug::{ascii_slug, decode_slug, safe_component, sanitize_tit
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
-    let attachment = |id: i64| (id % 2 == 0).then(|| Attachment { url: format!("https://s.example/{id}.jpg"), ..Attachment::default() });
+    let attachment = |id: i64| {
+        (id % 2 == 0).then(|| Attachment {
+            url: format!("https://s.example/{id}.jpg"),
+            ..Attachment::default()
+        })
+    };
     let link = |href: &str| href.starts_with("https://old.example/").then(|| "/new/".to_string());
-    let cx = Context { attachment: &attachment, link: &link, more: "<!--more-->", footnotes: Some(r#"[{"id":"a","content":"A <em>note</em>"}]"#) };
+    let cx = Context {
+        attachment: &attachment,
+        link: &link,
+        more: "<!--more-->",
+        footnotes: Some(r#"[{"id":"a","content":"A <em>note</em>"}]"#),
+    };
     let body = convert(&text, &cx);
     let _ = body.markdown.len();
     let slug = sanitize_title(&text);

@@ -6,6 +6,7 @@
 use libfuzzer_sys::fuzz_target;
 use wxr::emit::sql::Dialect;
 use wxr::emit::{Format, emitter};
+use wxr::output::Output;
 use wxr::read::{ReadOptions, Reader};
 
 fuzz_target!(|data: &[u8]| {
@@ -21,6 +22,16 @@ fuzz_target!(|data: &[u8]| {
         else {
             continue;
         };
+        let sinks: Vec<Output> = (0..5)
+            .map(|_| {
+                Output::InPlace(
+                    std::fs::OpenOptions::new()
+                        .write(true)
+                        .open("/dev/null")
+                        .expect("/dev/null"),
+                )
+            })
+            .collect();
         let mut outs: Vec<_> = [
             Format::Json,
             Format::Jsonl,
@@ -29,15 +40,16 @@ fuzz_target!(|data: &[u8]| {
             Format::Sql(Dialect::Mysql),
         ]
         .into_iter()
-        .map(|f| emitter(f, Vec::new()).expect("a stream format"))
+        .zip(&sinks)
+        .map(|(f, sink)| emitter(f, sink).expect("a stream format"))
         .collect();
         while let Ok(Some(record)) = reader.next_record() {
             for out in &mut outs {
-                out.record(&record).expect("writing to memory");
+                out.record(&record).expect("writing to /dev/null");
             }
         }
         for out in &mut outs {
-            out.finish().expect("writing to memory");
+            out.finish().expect("writing to /dev/null");
         }
         let _ = reader.diagnostics();
     }
