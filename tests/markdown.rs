@@ -27,18 +27,25 @@ fn tree(dir: &std::path::Path) -> String {
     out
 }
 
-/// A file of wxr's theme (Hugo's `themes/wxr/`; Jekyll's layouts,
-/// includes, home, term and 404 pages and Gemfile).
+/// A file of wxr's theme (Hugo's `themes/wxr/`; Jekyll's and Eleventy's
+/// layouts, includes, home, term, feed and 404 pages, Gemfile, style sheet).
 fn is_theme(rel: &str) -> bool {
-    let jekyll = [
+    let pages = [
         "Gemfile",
         "index.html",
         "404.html",
         "categories/index.html",
         "tags/index.html",
         "assets/wxr.css",
+        "public/wxr.css",
+        "eleventy.config.cjs",
+        "posts/posts.json",
     ];
-    rel.starts_with("themes/") || rel.starts_with("_layouts/") || rel.starts_with("_includes/") || jekyll.contains(&rel)
+    rel.starts_with("themes/")
+        || rel.starts_with("_layouts/")
+        || rel.starts_with("_includes/")
+        || rel.ends_with(".njk")
+        || pages.contains(&rel)
 }
 
 #[test]

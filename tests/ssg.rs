@@ -279,6 +279,10 @@ fn eleventy_builds_the_site() {
         let what = format!("eleventy {}", input.display());
         build(&eleventy, &["--quiet"], dir.path(), &what);
         pages_exist(&dir.path().join("_site"), &urls, &what);
+        if input.ends_with("french-blog-post.xml") {
+            let post = "_site/posts/infolettre-cinq-erreurs-qui-font-fuir-vos-abonnes/index.html";
+            french_thread_is_shown(&dir.path().join(post));
+        }
     }
 }
 

@@ -249,14 +249,12 @@ fn jekyll_shows_template_syntax_as_text() {
 fn eleventy_shows_template_syntax_as_text() {
     let Some(eleventy) = tool("eleventy") else { return };
     let (dir, urls) = site("eleventy", "inline", "yaml");
-    // A layout for every page, from the global data.
-    std::fs::create_dir_all(dir.path().join("_data")).unwrap();
-    std::fs::write(dir.path().join("_data/layout.json"), "\"page.liquid\"").unwrap();
-    let includes = dir.path().join("_includes");
-    std::fs::create_dir_all(&includes).unwrap();
+    // A layout for every page that shows the excerpt too, in place of
+    // wxr's (whose post pages show none).
+    std::fs::remove_file(dir.path().join("posts/posts.json")).unwrap();
     std::fs::write(
-        includes.join("page.liquid"),
-        "<h1>{{ title }}</h1><div>{{ excerpt }}</div>{{ content }}",
+        dir.path().join("_includes/wxr/page.njk"),
+        "<h1>{{ title }}</h1><div>{{ excerpt }}</div>{{ content | safe }}",
     )
     .unwrap();
     build(&eleventy, &["--quiet"], dir.path(), "eleventy");

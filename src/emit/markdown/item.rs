@@ -69,13 +69,22 @@ pub(super) fn render_item(
     text.push('\n');
     let mut files = vec![(planned.path.clone(), text)];
     if opts.comments == CommentsMode::Data && !thread.is_empty() {
+        let json = opts.ssg.data_syntax() == front_matter::Syntax::Json;
         let name = format!(
-            "{}/{}.yaml",
+            "{}/{}.{}",
             opts.ssg.data_dir(),
-            item.id.map_or_else(|| planned.slug.clone(), |id| id.to_string())
+            item.id.map_or_else(|| planned.slug.clone(), |id| id.to_string()),
+            if json { "json" } else { "yaml" }
         );
-        let yaml = front_matter::yaml(&thread.data(item.id)).map_err(|e| fail(&name, e))?;
-        files.push((name, yaml));
+        let data = thread.data(item.id);
+        let text = if json {
+            serde_json::to_string_pretty(&data)
+                .map(|s| s + "\n")
+                .map_err(|e| e.to_string())
+        } else {
+            front_matter::yaml(&data)
+        };
+        files.push((name.clone(), text.map_err(|e| fail(&name, e))?));
     }
     if opts.comments != CommentsMode::None {
         too_deep.replies = thread.flattened;

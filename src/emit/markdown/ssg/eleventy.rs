@@ -5,9 +5,15 @@
 //! Eleventy runs Markdown files through Liquid first, where
 //! `{% for x in y %}` stops the build and `{{ "now" | date: "%Y" }}` prints
 //! the year: each file says `templateEngineOverride: md`, Markdown only.
+//!
+//! WordPress's tags are `wpTags`, not Eleventy's `tags`, which make
+//! collections whose names would mix with Eleventy's own (`all`) and the
+//! theme's. Comment data files are JSON, which Eleventy reads without a
+//! plugin.
 
-use super::{Entry, Generator, Place, origin_at_top, url_under};
-use crate::emit::markdown::front_matter::{Fields, Value};
+use super::{Entry, Generator, Place, SiteInfo, origin_at_top, url_under};
+use crate::emit::markdown::front_matter::{Fields, Syntax, Value};
+use std::borrow::Cow;
 
 /// Eleventy.
 pub(super) struct Eleventy;
@@ -31,8 +37,9 @@ impl Generator for Eleventy {
     }
 
     fn reserved(&self) -> &'static [&'static str] {
-        // Ignored by Eleventy, and the folder copied as it is.
-        &["node_modules", "public"]
+        // Ignored by Eleventy, the folder copied as it is, and the term
+        // lists of wxr's theme.
+        &["node_modules", "public", "categories", "tags"]
     }
 
     fn front_matter(&self, e: Entry<'_>) -> Fields {
@@ -40,8 +47,11 @@ impl Generator for Eleventy {
         f.put("title", Value::Str(e.title));
         f.put_str("date", e.date.as_deref());
         f.put("permalink", Value::Str(e.url.to_string()));
-        f.put_list("tags", &e.tags);
+        f.put_list("wpTags", &e.tags);
         f.put_list("categories", &e.categories);
+        if e.sticky {
+            f.put("sticky", Value::Bool(true));
+        }
         f.put_str("author", e.author.as_deref());
         f.put_str("excerpt", e.summary.as_deref());
         if e.draft {
@@ -60,4 +70,74 @@ impl Generator for Eleventy {
     fn data_dir(&self) -> &'static str {
         "_data/comments"
     }
+    fn data_syntax(&self) -> Syntax {
+        Syntax::Json
+    }
+
+    fn project(&self, site: &SiteInfo<'_>) -> Vec<(String, Cow<'static, str>)> {
+        let mut files: Vec<(String, Cow<'static, str>)> = THEME
+            .iter()
+            .map(|(path, text)| (path.to_string(), Cow::Borrowed(*text)))
+            .collect();
+        files.push(("public/wxr.css".to_string(), Cow::Borrowed(super::STYLE)));
+        let mut about = Fields::default();
+        about.put("title", Value::Str(site.title.to_string()));
+        about.put("description", Value::Str(site.description.to_string()));
+        about.put("lang", Value::Str(site.language_key()));
+        about.put("url", Value::Str(site.base_url.trim_end_matches('/').to_string()));
+        files.push(("_data/site.json".to_string(), Cow::Owned(json(&about))));
+        let words = site.words();
+        let mut f = Fields::default();
+        for (k, v) in words.pairs() {
+            f.put(k, Value::Str(v.to_string()));
+        }
+        f.put(
+            "months",
+            Value::List(words.months.iter().map(|m| Value::Str(m.to_string())).collect()),
+        );
+        files.push(("_data/wxr.json".to_string(), Cow::Owned(json(&f))));
+        files
+    }
+}
+
+/// wxr's Eleventy project: its configuration (the posts collection, the
+/// static folder, the date filter), the layouts of posts and pages with
+/// the comment threads and pings of `_data/comments/`, the paginated home
+/// page, the category and tag lists, an Atom feed and a 404 page, in
+/// Nunjucks (which Eleventy has without a plugin). Every value but the
+/// sanitized comment text and the pages' content is escaped there.
+const THEME: &[(&str, &str)] = &[
+    (
+        "eleventy.config.cjs",
+        include_str!("theme/eleventy/eleventy.config.cjs"),
+    ),
+    (
+        "_includes/wxr/base.njk",
+        include_str!("theme/eleventy/_includes/wxr/base.njk"),
+    ),
+    (
+        "_includes/wxr/post.njk",
+        include_str!("theme/eleventy/_includes/wxr/post.njk"),
+    ),
+    (
+        "_includes/wxr/page.njk",
+        include_str!("theme/eleventy/_includes/wxr/page.njk"),
+    ),
+    (
+        "_includes/wxr/comments.njk",
+        include_str!("theme/eleventy/_includes/wxr/comments.njk"),
+    ),
+    ("posts/posts.json", include_str!("theme/eleventy/posts/posts.json")),
+    ("index.njk", include_str!("theme/eleventy/index.njk")),
+    ("404.njk", include_str!("theme/eleventy/404.njk")),
+    ("feed.njk", include_str!("theme/eleventy/feed.njk")),
+    ("categories.njk", include_str!("theme/eleventy/categories.njk")),
+    ("tags.njk", include_str!("theme/eleventy/tags.njk")),
+];
+
+/// `fields` as a JSON document.
+fn json(fields: &Fields) -> String {
+    serde_json::to_string_pretty(fields)
+        .map(|s| s + "\n")
+        .unwrap_or_default()
 }

@@ -79,6 +79,12 @@ pub trait Generator: Sync {
     /// Where comment data files go.
     fn data_dir(&self) -> &'static str;
 
+    /// The syntax of comment data files: YAML, or JSON for a generator
+    /// that reads no YAML without a plugin.
+    fn data_syntax(&self) -> Syntax {
+        Syntax::Yaml
+    }
+
     /// The project around the content, so that the generator builds the
     /// site as it is: its configuration, made from the export, and wxr's
     /// theme (layouts that show the posts, pages, terms, comments and
