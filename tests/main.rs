@@ -14,6 +14,8 @@
 //!   `tests/with-databases.sh`) PostgreSQL and MariaDB;
 //! * `hostile`: nesting thousands of levels deep (elements, reply chains)
 //!   through every format, nothing lost and the flattening reported;
+//! * `hostile_site`: `fixtures/hostile/site.xml` through every format and
+//!   generator, every built page inert and nothing private in it;
 //! * `redirects`: the redirect files of a hostile export, read by the real
 //!   nginx and Apache (and parsed, for Netlify's);
 //! * `ssg`: the written sites built with the real generators, every post,
@@ -31,6 +33,7 @@ mod cli;
 mod corpus;
 mod golden;
 mod hostile;
+mod hostile_site;
 mod markdown;
 mod media;
 mod redirects;

@@ -6,6 +6,8 @@
 //! as WordPress marks links in comments. A URL given as a commenter's site
 //! or a ping's source is kept only when it is `http`, `https` or `mailto`,
 //! and is written so that neither Markdown nor HTML can be broken out of.
+//! An excerpt, which the themes show as HTML, is cut down to the same
+//! subset, its links left unmarked.
 
 use std::collections::HashSet;
 use std::sync::LazyLock;
@@ -13,17 +15,33 @@ use std::sync::LazyLock;
 /// The schemes a published link may have.
 const SCHEMES: &[&str] = &["http", "https", "mailto"];
 
-static COMMENT_HTML: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+/// The safe subset, with links marked `rel` (or left as they are).
+fn safe_subset(rel: Option<&'static str>) -> ammonia::Builder<'static> {
     let mut b = ammonia::Builder::default();
     b.url_schemes(SCHEMES.iter().copied().collect::<HashSet<_>>())
-        .link_rel(Some("nofollow ugc"));
+        .link_rel(rel);
     b
-});
+}
+
+static COMMENT_HTML: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| safe_subset(Some("nofollow ugc")));
+
+static EXCERPT_HTML: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| safe_subset(None));
 
 /// A comment's HTML (after wpautop) with everything that could run or
 /// lead anywhere but a web page removed, its text kept.
 pub fn comment_html(html: &str) -> String {
     COMMENT_HTML.clean(html).to_string()
+}
+
+/// A post's excerpt, which generators show as HTML (Hugo renders the
+/// `summary` field as Markdown), cut down to the same safe subset with its
+/// links as they are: text without `<` is returned as it is.
+pub fn excerpt_html(text: &str) -> String {
+    if text.contains('<') {
+        EXCERPT_HTML.clean(text).to_string()
+    } else {
+        text.to_string()
+    }
 }
 
 /// `url` when it is an `http`, `https` or `mailto` URL (as a browser
@@ -61,6 +79,15 @@ pub fn safe_url(url: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn excerpts_keep_their_markup_and_links_and_lose_what_runs() {
+        let clean = excerpt_html(
+            r#"A <em>short</em> <a href="/x/">one</a> <script>alert("x")</script><img src=x onerror=alert(1)>"#,
+        );
+        assert_eq!(clean, r#"A <em>short</em> <a href="/x/">one</a> <img src="x">"#);
+        assert_eq!(excerpt_html("Plain & simple"), "Plain & simple");
+    }
 
     #[test]
     fn comment_html_keeps_text_and_drops_what_runs() {

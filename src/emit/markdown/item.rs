@@ -174,7 +174,8 @@ fn fields(
         categories: category_names(item, index),
         tags,
         taxonomies,
-        summary: (!item.excerpt.trim().is_empty()).then(|| item.excerpt.trim().to_string()),
+        summary: (!item.excerpt.trim().is_empty())
+            .then(|| crate::transform::sanitize::excerpt_html(item.excerpt.trim())),
         featured,
         more,
         origin,

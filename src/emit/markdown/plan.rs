@@ -427,7 +427,19 @@ fn slug_of(e: &IndexItem, ascii: bool) -> String {
         Some(id) => format!("{}-{id}", type_dir(&e.kind, &[])),
         None => "item".to_string(),
     };
-    safe_component(base.trim_start_matches(['_', '-']), MAX_COMPONENT, &fallback)
+    component(base.trim_start_matches(['_', '-']), &fallback)
+}
+
+/// `name` (which does not start with `_`) safe as a path component: a
+/// Windows device name (`con`) gets `-1` where [`safe_component`] would
+/// put a `_` in front, which Jekyll, Eleventy and Astro would leave out.
+fn component(name: &str, fallback: &str) -> String {
+    let safe = safe_component(name, MAX_COMPONENT, fallback);
+    if safe.starts_with('_') {
+        safe_component(&format!("{name}-1"), MAX_COMPONENT, fallback)
+    } else {
+        safe
+    }
 }
 
 /// Whether a decoded slug holds only what `sanitize_title` leaves: letters
@@ -455,7 +467,7 @@ fn type_dir(kind: &str, reserved: &[&str]) -> String {
             (c.is_ascii_alphanumeric() || c == '_' || c == '-').then_some(c)
         })
         .collect();
-    let dir = safe_component(key.trim_start_matches(['_', '-']), MAX_COMPONENT, "item");
+    let dir = component(key.trim_start_matches(['_', '-']), "item");
     let other = (dir == "post" || dir == "page") && dir != kind;
     if other || reserved.contains(&dir.as_str()) {
         format!("{dir}-type")
@@ -943,7 +955,7 @@ mod tests {
         let plan = Plan::make(&entries, "/", &Policy::default(), ssg("hugo"));
         assert_eq!(
             paths(&plan)[..2],
-            ["content/_con/item-1/index.md", "content/ab/item-2/index.md"]
+            ["content/con-1/item-1/index.md", "content/ab/item-2/index.md"]
         );
         assert_eq!(
             plan.decisions[2].as_ref().unwrap().path.len(),
@@ -987,6 +999,7 @@ mod tests {
             post(6, "caf%c3%a9", "F"),
             post(7, "%e0%a4%b9%e0%a4%bf%e0%a4%a8%e0%a5%8d%e0%a4%a6%e0%a5%80", "G"),
             post(8, "~~~", "H"),
+            post(9, "CON", "I"),
         ];
         let plan = Plan::make(&entries, "/", &Policy::default(), ssg("hugo"));
         let slugs: Vec<&str> = plan.decisions.iter().flatten().map(|p| p.slug.as_str()).collect();
@@ -1000,7 +1013,8 @@ mod tests {
                 "private-looking",
                 "café",
                 "हिन्दी",
-                "post-8"
+                "post-8",
+                "con-1"
             ]
         );
         // The old URL leads to the new one.
