@@ -27,8 +27,9 @@ fn tree(dir: &std::path::Path) -> String {
     out
 }
 
-/// A file of wxr's theme (Hugo's `themes/wxr/`; Jekyll's and Eleventy's
-/// layouts, includes, home, term, feed and 404 pages, Gemfile, style sheet).
+/// A file of wxr's theme (Hugo's `themes/wxr/`; Jekyll's, Eleventy's and
+/// Astro's layouts, components, pages, configuration code, Gemfile,
+/// package.json, style sheet).
 fn is_theme(rel: &str) -> bool {
     let pages = [
         "Gemfile",
@@ -40,11 +41,17 @@ fn is_theme(rel: &str) -> bool {
         "public/wxr.css",
         "eleventy.config.cjs",
         "posts/posts.json",
+        "package.json",
+        "src/wxr.ts",
+        "src/content.config.ts",
     ];
     rel.starts_with("themes/")
         || rel.starts_with("_layouts/")
         || rel.starts_with("_includes/")
         || rel.ends_with(".njk")
+        || rel.starts_with("src/layouts/")
+        || rel.starts_with("src/components/")
+        || rel.starts_with("src/pages/")
         || pages.contains(&rel)
 }
 

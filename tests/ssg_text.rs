@@ -300,6 +300,7 @@ export async function getStaticPaths() {
   const { collections } = await import("../content.config");
   const paths = [];
   for (const name of Object.keys(collections)) {
+    if (name === "comments") continue;
     for (const entry of await getCollection(name)) {
       paths.push({ params: { slug: `${name}/${entry.id}` }, props: { entry } });
     }
@@ -309,7 +310,7 @@ export async function getStaticPaths() {
 const { entry } = Astro.props;
 const { Content } = await render(entry);
 ---
-<h1>{entry.data.title}</h1><div>{entry.data.description}</div>
+<h1>{entry.data.title}</h1><div set:html={entry.data.description} />
 <Content />
 "#,
     )

@@ -2,9 +2,17 @@
 //! `src/content/pages/`, served without the `src/content` prefix; YAML
 //! front matter with the blog template's `pubDate`, `updatedDate` and
 //! `heroImage`.
+//!
+//! wxr writes the project around them: `package.json`, `astro.config.mjs`
+//! with the site's URL, one collection per folder and the comment data
+//! (`src/content.config.ts`), and pages that show every entry at the URL of
+//! its file, the paginated home page, the category and tag lists, an Atom
+//! feed and a 404 page. Astro escapes every value a page shows but the
+//! sanitized comment text, the excerpts and the content.
 
-use super::{Entry, Generator, Place, origin_at_top, url_under};
+use super::{Entry, Generator, Place, SiteInfo, origin_at_top, url_under};
 use crate::emit::markdown::front_matter::{Fields, Value};
+use std::borrow::Cow;
 
 /// Astro.
 pub(super) struct Astro;
@@ -34,6 +42,9 @@ impl Generator for Astro {
         f.put_str("pubDate", e.date.as_deref());
         f.put_str("updatedDate", e.modified.as_deref());
         f.put("draft", Value::Bool(e.draft));
+        if e.sticky {
+            f.put("sticky", Value::Bool(true));
+        }
         f.put_list("categories", &e.categories);
         f.put_list("tags", &e.tags);
         f.put_str("author", e.author.as_deref());
@@ -49,4 +60,90 @@ impl Generator for Astro {
     fn data_dir(&self) -> &'static str {
         "src/data/comments"
     }
+    fn reserved(&self) -> &'static [&'static str] {
+        // The collection of the comment data.
+        &["comments"]
+    }
+
+    fn project(&self, site: &SiteInfo<'_>) -> Vec<(String, Cow<'static, str>)> {
+        let mut files: Vec<(String, Cow<'static, str>)> = THEME
+            .iter()
+            .map(|(path, text)| (path.to_string(), Cow::Borrowed(*text)))
+            .collect();
+        files.push(("public/wxr.css".to_string(), Cow::Borrowed(super::STYLE)));
+        let url = site.base_url.trim_end_matches('/');
+        let config = format!(
+            "import {{ defineConfig }} from \"astro/config\";\n\nexport default defineConfig({{ site: {} }});\n",
+            serde_json::to_string(if url.is_empty() { "http://localhost" } else { url }).unwrap_or_default()
+        );
+        files.push(("astro.config.mjs".to_string(), Cow::Owned(config)));
+        let words = site.words();
+        let mut w = Fields::default();
+        for (k, v) in words.pairs() {
+            w.put(k, Value::Str(v.to_string()));
+        }
+        w.put(
+            "months",
+            Value::List(words.months.iter().map(|m| Value::Str(m.to_string())).collect()),
+        );
+        let mut about = Fields::default();
+        about.put("title", Value::Str(site.title.to_string()));
+        about.put("description", Value::Str(site.description.to_string()));
+        about.put("lang", Value::Str(site.language_key()));
+        about.put("url", Value::Str(url.to_string()));
+        about.put("words", Value::Map(w));
+        let text = serde_json::to_string_pretty(&about)
+            .map(|s| s + "\n")
+            .unwrap_or_default();
+        files.push(("src/wxr.json".to_string(), Cow::Owned(text)));
+        files
+    }
 }
+
+/// wxr's Astro project (see the module's comment).
+const THEME: &[(&str, &str)] = &[
+    ("package.json", include_str!("theme/astro/package.json")),
+    (
+        "src/content.config.ts",
+        include_str!("theme/astro/src/content.config.ts"),
+    ),
+    ("src/wxr.ts", include_str!("theme/astro/src/wxr.ts")),
+    (
+        "src/layouts/Base.astro",
+        include_str!("theme/astro/src/layouts/Base.astro"),
+    ),
+    (
+        "src/components/Thread.astro",
+        include_str!("theme/astro/src/components/Thread.astro"),
+    ),
+    (
+        "src/components/Comments.astro",
+        include_str!("theme/astro/src/components/Comments.astro"),
+    ),
+    (
+        "src/components/Summaries.astro",
+        include_str!("theme/astro/src/components/Summaries.astro"),
+    ),
+    (
+        "src/pages/[...slug].astro",
+        include_str!("theme/astro/src/pages/[...slug].astro"),
+    ),
+    (
+        "src/pages/index.astro",
+        include_str!("theme/astro/src/pages/index.astro"),
+    ),
+    (
+        "src/pages/page/[page].astro",
+        include_str!("theme/astro/src/pages/page/[page].astro"),
+    ),
+    ("src/pages/404.astro", include_str!("theme/astro/src/pages/404.astro")),
+    (
+        "src/pages/categories.astro",
+        include_str!("theme/astro/src/pages/categories.astro"),
+    ),
+    ("src/pages/tags.astro", include_str!("theme/astro/src/pages/tags.astro")),
+    (
+        "src/pages/feed.xml.ts",
+        include_str!("theme/astro/src/pages/feed.xml.ts"),
+    ),
+];

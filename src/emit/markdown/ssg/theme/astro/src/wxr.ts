@@ -1,0 +1,57 @@
+// What wxr's pages share: the site, its words, the entries and their URLs.
+import { getCollection } from "astro:content";
+import { collections } from "./content.config";
+import site from "./wxr.json";
+
+export { site };
+
+/** A date as the site's language writes it ("8 février 2010"), the day as written (its own offset). */
+export function formatDate(value: unknown): string {
+  const iso = value instanceof Date ? value.toISOString() : String(value ?? "");
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
+  if (!m) return iso;
+  const name = site.words.months[Number(m[2]) - 1];
+  return site.lang === "en" ? `${name} ${Number(m[3])}, ${m[1]}` : `${Number(m[3])} ${name} ${m[1]}`;
+}
+
+/** Every published entry of the content collections, with its URL: its file's path under src/content. */
+export async function entries() {
+  const all = [];
+  for (const name of Object.keys(collections)) {
+    if (name === "comments") continue;
+    for (const entry of await getCollection(name)) {
+      if (entry.data.draft) continue;
+      const rest = String(entry.filePath ?? "").replace(/^src\/content\//, "").replace(/\.md$/, "");
+      all.push({ entry, collection: name, path: rest, url: `/${rest}/` });
+    }
+  }
+  return all;
+}
+
+/** The posts, sticky first, newest first. */
+export async function posts() {
+  return (await entries())
+    .filter((e) => e.collection === "blog")
+    .sort(
+      (a, b) =>
+        Number(b.entry.data.sticky === true) - Number(a.entry.data.sticky === true) ||
+        String(b.entry.data.pubDate ?? "").localeCompare(String(a.entry.data.pubDate ?? "")),
+    );
+}
+
+/** Each category or tag (`key`) with its posts, by name. */
+export async function terms(key: string) {
+  const map = new Map();
+  for (const p of await posts()) {
+    for (const name of p.entry.data[key] ?? []) {
+      if (!map.has(name)) map.set(name, []);
+      map.get(name).push(p);
+    }
+  }
+  return [...map.entries()].sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+}
+
+/** An anchor for a term's name. */
+export function anchor(name: string): string {
+  return String(name).normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+}
