@@ -230,6 +230,10 @@ impl Plan {
                     };
                     let wanted = place(&slugs[i]);
                     let path = unique(&wanted, &mut taken);
+                    // The slug the file has: generators take a `slug`
+                    // field for the URL (Hugo, Zola), which must be the
+                    // suffixed one.
+                    let slug = format!("{}{}", slugs[i], suffix_given(&wanted, &path));
                     if let Some(slug) = renamed.get(&i) {
                         plan.collisions.push((place(slug), path.clone()));
                     } else if path != wanted {
@@ -240,7 +244,7 @@ impl Plan {
                     Ok(Planned {
                         path,
                         url,
-                        slug: slugs[i].clone(),
+                        slug,
                         draft,
                         aliases,
                         query_urls,
@@ -545,14 +549,7 @@ pub(super) fn unique(wanted: &str, taken: &mut Taken) -> String {
     if taken.paths.insert(key(wanted)) {
         return wanted.to_string();
     }
-    // Suffix the slug: the last component, or the directory of an index.md.
-    let (stem, ext) = match wanted.rsplit_once("/index.md") {
-        Some((dir, "")) => (dir, "/index.md"),
-        _ => match wanted.rsplit_once('.') {
-            Some((s, _)) => (s, &wanted[s.len()..]),
-            None => (wanted, ""),
-        },
-    };
+    let (stem, ext) = stem_and_ext(wanted);
     // The family: what the lower-cased candidates are made of. `-` and
     // the digits are neither cased nor ignored by case mapping, so the
     // lower case of `{stem}-{n}{ext}` is that of `{stem}-`, then `{n}`,
@@ -571,6 +568,27 @@ pub(super) fn unique(wanted: &str, taken: &mut Taken) -> String {
             return candidate;
         }
     }
+}
+
+/// Where [`unique`] puts a suffix: the last component (before its
+/// extension), or the directory of an `index.md`.
+fn stem_and_ext(wanted: &str) -> (&str, &str) {
+    match wanted.rsplit_once("/index.md") {
+        Some((dir, "")) => (dir, "/index.md"),
+        _ => match wanted.rsplit_once('.') {
+            Some((s, _)) => (s, &wanted[s.len()..]),
+            None => (wanted, ""),
+        },
+    }
+}
+
+/// The suffix [`unique`] gave `wanted` to make `path` (`-2`), empty when
+/// it gave none.
+fn suffix_given<'a>(wanted: &str, path: &'a str) -> &'a str {
+    let (stem, ext) = stem_and_ext(wanted);
+    path.get(stem.len()..path.len().saturating_sub(ext.len()))
+        .filter(|_| path != wanted)
+        .unwrap_or("")
 }
 
 /// Old URLs of an item: the permalink's path and the old-slug variants
@@ -708,6 +726,14 @@ mod tests {
         );
         assert_eq!(plan.collisions.len(), 1);
         assert!(plan.decisions[1].as_ref().unwrap().draft);
+        // The slug field of the suffixed one is its folder's name.
+        assert_eq!(plan.decisions[1].as_ref().unwrap().slug, "meme-titre-2");
+        let plan = Plan::make(&entries, "/", &policy, ssg("zola"));
+        assert_eq!(
+            plan.decisions[1].as_ref().unwrap().path,
+            "content/posts/meme-titre-2.md"
+        );
+        assert_eq!(plan.decisions[1].as_ref().unwrap().slug, "meme-titre-2");
     }
 
     /// The suffixing as it was first written: probing from `-2` each time.
@@ -1075,9 +1101,11 @@ mod tests {
         assert!(first.aliases.is_empty(), "{:?}", first.aliases);
         assert_eq!(plan.dropped[0].old, "/posts/");
         assert_eq!(plan.dropped[0].reason, "the URL of /posts/ on the new site");
-        // Zola's pages are under `pages/`: nothing to leave alone there.
+        // Zola's pages are under `pages/`, but `/posts/` is its section of
+        // the posts, which the page's old URL must not replace.
         let plan = Plan::make(&entries, "/", &Policy::default(), ssg("zola"));
-        assert_eq!(paths(&plan)[0], "content/pages/posts/_index.md");
+        assert_eq!(paths(&plan)[0], "content/pages/posts-2/_index.md");
+        assert!(plan.decisions[0].as_ref().unwrap().aliases.is_empty());
     }
 
     #[test]

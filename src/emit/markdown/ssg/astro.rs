@@ -61,8 +61,8 @@ impl Generator for Astro {
         "src/data/comments"
     }
     fn reserved(&self) -> &'static [&'static str] {
-        // The collection of the comment data.
-        &["comments"]
+        // The collection of the comment data, and the theme's lists.
+        &["comments", "page", "categories", "tags"]
     }
 
     fn project(&self, site: &SiteInfo<'_>) -> Vec<(String, Cow<'static, str>)> {
