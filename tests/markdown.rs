@@ -29,7 +29,7 @@ fn tree(dir: &std::path::Path) -> String {
 
 /// A file of wxr's theme (Hugo's `themes/wxr/`; Jekyll's, Eleventy's and
 /// Astro's layouts, components, pages, configuration code, Gemfile,
-/// package.json, style sheet).
+/// package.json; Zola's templates; the style sheet).
 fn is_theme(rel: &str) -> bool {
     let pages = [
         "Gemfile",
@@ -52,6 +52,8 @@ fn is_theme(rel: &str) -> bool {
         || rel.starts_with("src/layouts/")
         || rel.starts_with("src/components/")
         || rel.starts_with("src/pages/")
+        || rel.starts_with("templates/")
+        || rel == "static/wxr.css"
         || pages.contains(&rel)
 }
 

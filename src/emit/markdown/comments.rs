@@ -9,6 +9,7 @@
 //! e-mail addresses and IP addresses are never written.
 
 use super::front_matter::{Fields, Value};
+use super::ssg::Words;
 use crate::model::Comment;
 use crate::transform::autop::wpautop;
 use crate::transform::html::{html_to_markdown, markdown_text};
@@ -124,11 +125,12 @@ impl Thread {
     /// The thread as a Markdown section to append to the post, and the
     /// ids of the comments whose text was nested too deep to convert whole
     /// (written as text where it is, see [`crate::transform::html`]).
-    pub fn markdown(&self) -> (String, Vec<i64>) {
+    /// Headed in the site's language (`words`).
+    pub fn markdown(&self, words: &Words) -> (String, Vec<i64>) {
         let mut s = String::new();
         let mut flattened = Vec::new();
         if !self.comments.is_empty() {
-            s.push_str("## Comments\n");
+            s.push_str(&format!("## {}\n", words.comments));
             for n in &self.comments {
                 s.push('\n');
                 s.push_str(&node_markdown(n, &mut flattened));
@@ -139,7 +141,7 @@ impl Thread {
             if !s.is_empty() {
                 s.push('\n');
             }
-            s.push_str("## Mentions\n\n");
+            s.push_str(&format!("## {}\n\n", words.pings));
             for p in &self.pings {
                 let url = p.author_url.as_deref().and_then(safe_url);
                 let title = p.author.as_deref().unwrap_or("").trim();
@@ -334,7 +336,7 @@ mod tests {
     #[test]
     fn no_email_or_ip_is_ever_written() {
         let t = Thread::build(&[c(1, None, "comment", "approved"), c(2, None, "trackback", "approved")]);
-        let yaml = serde_json::to_string(&t.data(Some(1))).unwrap() + &t.markdown().0;
+        let yaml = serde_json::to_string(&t.data(Some(1))).unwrap() + &t.markdown(Words::of("en")).0;
         assert!(
             !yaml.contains("secret@example.com") && !yaml.contains("192.0.2.1"),
             "{yaml}"
@@ -363,7 +365,7 @@ mod tests {
         assert_eq!(t.flattened, [11, 12, 13, 14]);
         assert!(t.orphans.is_empty());
         // Inline, the quotes are ten deep at most; every comment is there.
-        let (md, deep_text) = t.markdown();
+        let (md, deep_text) = t.markdown(Words::of("en"));
         assert_eq!(md.lines().map(|l| l.matches('>').count()).max(), Some(MAX_DEPTH));
         for i in 1..=14 {
             assert!(md.contains(&format!("text {i}\n")), "comment {i} is lost:\n{md}");
@@ -379,7 +381,7 @@ mod tests {
         let mut deep = c(2, None, "comment", "approved");
         deep.content = format!("{}bottom{}", "<blockquote>".repeat(500), "</blockquote>".repeat(500));
         let t = Thread::build(&[c(1, None, "comment", "approved"), deep]);
-        let (md, deep_text) = t.markdown();
+        let (md, deep_text) = t.markdown(Words::of("en"));
         assert_eq!(deep_text, [2]);
         assert!(md.contains("bottom"), "{md}");
     }

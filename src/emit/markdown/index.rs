@@ -27,8 +27,7 @@ pub(super) struct Index {
     pub(super) attachments: HashMap<i64, Attachment>,
     /// Every attachment, for the media manifest.
     pub(super) media: Vec<MediaEntry>,
-    /// The taxonomies items use, other than categories, tags, menus and
-    /// post formats.
+    /// The taxonomies items use, other than categories, tags and menus.
     pub(super) taxonomies: BTreeSet<String>,
     /// URLs in the bodies that may be media files (`--download-media`),
     /// each with the items (positions in `items`) whose bodies have it.
@@ -180,13 +179,12 @@ pub(super) fn first_pass(inputs: &Inputs, find_media: bool) -> Result<Index, Run
                         },
                     );
                 }
-                for t in &item.terms {
-                    if !matches!(
-                        t.taxonomy.as_str(),
-                        "category" | "post_tag" | "nav_menu" | "post_format"
-                    ) {
-                        index.taxonomies.insert(t.taxonomy.clone());
-                    }
+                for t in item
+                    .terms
+                    .iter()
+                    .filter(|t| super::item::is_other_taxonomy(&t.taxonomy))
+                {
+                    index.taxonomies.insert(t.taxonomy.clone());
                 }
                 if find_media {
                     let pos = index.items.items().len();

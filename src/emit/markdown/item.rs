@@ -8,7 +8,7 @@ use super::index::Index;
 use super::links::LinkMap;
 use super::plan::Planned;
 use super::report::{TooDeep, Written};
-use super::ssg::Entry;
+use super::ssg::{Entry, Words, language_key};
 use super::{CommentsMode, Options, body, comments, front_matter};
 use crate::error::RunError;
 use crate::model::Item;
@@ -60,7 +60,8 @@ pub(super) fn render_item(
         ..TooDeep::default()
     };
     if opts.comments == CommentsMode::Inline && !thread.is_empty() {
-        let (markdown, flattened) = thread.markdown();
+        let words = Words::of(&language_key(index.site.language.as_deref().unwrap_or("")));
+        let (markdown, flattened) = thread.markdown(words);
         content.push_str("\n\n");
         content.push_str(markdown.trim_end());
         too_deep.comment_html = flattened;
@@ -139,11 +140,7 @@ fn fields(
         .map(|t| t.name.clone())
         .collect();
     let mut taxonomies: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for t in item
-        .terms
-        .iter()
-        .filter(|t| !matches!(t.taxonomy.as_str(), "category" | "post_tag" | "nav_menu"))
-    {
+    for t in item.terms.iter().filter(|t| is_other_taxonomy(&t.taxonomy)) {
         taxonomies.entry(t.taxonomy.clone()).or_default().push(t.name.clone());
     }
     let featured = item
@@ -181,6 +178,12 @@ fn fields(
         origin,
         meta: selected_meta(item, &opts.meta_keys),
     })
+}
+
+/// Whether a term of `taxonomy` is written under its taxonomy's name: any
+/// but categories and tags (their own fields) and menus (not content).
+pub(super) fn is_other_taxonomy(taxonomy: &str) -> bool {
+    !matches!(taxonomy, "category" | "post_tag" | "nav_menu")
 }
 
 /// The postmeta asked for with `--meta`, PHP-serialized values decoded;

@@ -269,17 +269,7 @@ fn write_project(
         // The new site's URLs start at its root (a blog in a folder moves
         // to the root): its origin.
         .map_or_else(|| "/".to_string(), |u| format!("{}/", u.origin().ascii_serialization()));
-    // A taxonomy is declared when its name can be a folder of the site.
-    let taxonomies: Vec<String> = index
-        .taxonomies
-        .iter()
-        .filter(|t| {
-            t.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
-        })
-        .filter(|t| !t.starts_with(['_', '-']) && !opts.ssg.reserved().contains(&t.as_str()))
-        .cloned()
-        .collect();
+    let taxonomies: Vec<String> = index.taxonomies.iter().cloned().collect();
     let info = ssg::SiteInfo {
         title: site.title.as_deref().unwrap_or("").trim(),
         description: site.description.as_deref().unwrap_or("").trim(),

@@ -172,7 +172,16 @@ fn config(site: &SiteInfo<'_>) -> String {
     let mut taxonomies = Fields::default();
     taxonomies.put("category", Value::Str("categories".into()));
     taxonomies.put("tag", Value::Str("tags".into()));
-    for t in site.taxonomies {
+    // Declared when the name can be a folder of the site (a term's pages
+    // are under it); any other stays a field of the page.
+    let folder = |t: &str| {
+        t.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+            && !t.starts_with(['_', '-'])
+            && !Hugo.reserved().contains(&t)
+            && t != "post_format"
+    };
+    for t in site.taxonomies.iter().filter(|t| folder(t)) {
         taxonomies.put(t, Value::Str(t.clone()));
     }
     f.put("taxonomies", Value::Map(taxonomies));

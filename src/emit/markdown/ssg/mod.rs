@@ -21,7 +21,7 @@ mod plain;
 mod words;
 mod zola;
 
-pub use words::Words;
+pub use words::{Words, language_key};
 
 use super::front_matter::{Fields, Syntax, Value};
 use std::borrow::Cow;
@@ -108,7 +108,7 @@ pub struct SiteInfo<'a> {
     /// (`https://blog.example/`), or `/` when the export has none.
     pub base_url: &'a str,
     /// The taxonomies the items use other than categories and tags, by
-    /// the name their front matter field has.
+    /// the name their front matter field has (any text).
     pub taxonomies: &'a [String],
 }
 
@@ -124,16 +124,7 @@ impl SiteInfo<'_> {
     /// The language's primary subtag, lower case (`fr`), `en` when none:
     /// the name of the theme's translation file.
     pub fn language_key(&self) -> String {
-        let key: String = self
-            .language
-            .split(['-', '_'])
-            .next()
-            .unwrap_or("")
-            .chars()
-            .filter(char::is_ascii_alphabetic)
-            .collect::<String>()
-            .to_ascii_lowercase();
-        if key.is_empty() { "en".to_string() } else { key }
+        words::language_key(self.language)
     }
 }
 

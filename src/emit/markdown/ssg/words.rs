@@ -85,6 +85,20 @@ pub static LANGUAGES: &[Words] = &[
     },
 ];
 
+/// The primary subtag of a language as WordPress writes it (`fr-FR` →
+/// `fr`), lower case; `en` when there is none.
+pub fn language_key(language: &str) -> String {
+    let key: String = language
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .chars()
+        .filter(char::is_ascii_alphabetic)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if key.is_empty() { "en".to_string() } else { key }
+}
+
 impl Words {
     /// The words of the language `key` (`fr`), English for any other.
     pub fn of(key: &str) -> &'static Words {

@@ -19,10 +19,91 @@
 //! than [`MAX_ARRAY_DEPTH`] deep, taken as text; and an escaped body whose
 //! shortcodes inside mix the two forms does not build.
 
-use super::{Entry, Generator, Place, url_under};
-use crate::emit::markdown::front_matter::{Fields, Syntax, Value};
+use super::{Entry, Generator, Place, SiteInfo, url_under};
+use crate::emit::markdown::front_matter::{Fields, Syntax, Value, toml};
 use crate::transform::slug::decode_slug;
 use std::borrow::Cow;
+
+/// wxr's Zola theme, in Tera: the home page with the latest posts, the
+/// posts' section paginated, post and page layouts with their terms and the
+/// comment threads and pings of `data/comments/` (`load_data`), term lists
+/// and pages, a 404 page; Zola makes the Atom feed. Tera escapes every
+/// value but the sanitized comment text, the excerpts and the content.
+const THEME: &[(&str, &str)] = &[
+    ("templates/base.html", include_str!("theme/zola/templates/base.html")),
+    (
+        "templates/macros.html",
+        include_str!("theme/zola/templates/macros.html"),
+    ),
+    ("templates/page.html", include_str!("theme/zola/templates/page.html")),
+    (
+        "templates/section.html",
+        include_str!("theme/zola/templates/section.html"),
+    ),
+    ("templates/index.html", include_str!("theme/zola/templates/index.html")),
+    (
+        "templates/taxonomy_list.html",
+        include_str!("theme/zola/templates/taxonomy_list.html"),
+    ),
+    (
+        "templates/taxonomy_single.html",
+        include_str!("theme/zola/templates/taxonomy_single.html"),
+    ),
+    ("templates/404.html", include_str!("theme/zola/templates/404.html")),
+];
+
+/// `config.toml`: the site's title, tagline, language and URL, every
+/// taxonomy the pages use (Zola refuses any other), WordPress's Unicode
+/// slugs kept as they are, the Atom feed, links to missing anchors only
+/// warned about (old posts link to their old theme's `#wrapper`), and the
+/// theme's words.
+fn config(site: &SiteInfo<'_>) -> String {
+    let mut f = Fields::default();
+    let url = site.base_url.trim_end_matches('/');
+    f.put(
+        "base_url",
+        Value::Str(if url.is_empty() { "/".into() } else { url.to_string() }),
+    );
+    f.put("title", Value::Str(site.title.to_string()));
+    f.put("description", Value::Str(site.description.to_string()));
+    f.put("default_language", Value::Str(site.language_key()));
+    f.put("compile_sass", Value::Bool(false));
+    f.put("build_search_index", Value::Bool(false));
+    f.put("generate_feeds", Value::Bool(true));
+    f.put("feed_filenames", Value::List(vec![Value::Str("atom.xml".into())]));
+    let names = ["categories", "tags"]
+        .into_iter()
+        .map(str::to_string)
+        .chain(site.taxonomies.iter().cloned());
+    let taxonomies = names
+        .map(|name| {
+            let mut t = Fields::default();
+            t.put("name", Value::Str(name));
+            Value::Map(t)
+        })
+        .collect();
+    f.put("taxonomies", Value::List(taxonomies));
+    let mut slugify = Fields::default();
+    slugify.put("paths", Value::Str("safe".into()));
+    f.put("slugify", Value::Map(slugify));
+    let mut links = Fields::default();
+    links.put("internal_level", Value::Str("warn".into()));
+    f.put("link_checker", Value::Map(links));
+    let words = site.words();
+    let mut w = Fields::default();
+    w.put("lang", Value::Str(site.language_key()));
+    for (k, v) in words.pairs() {
+        w.put(k, Value::Str(v.to_string()));
+    }
+    w.put(
+        "months",
+        Value::List(words.months.iter().map(|m| Value::Str(m.to_string())).collect()),
+    );
+    let mut extra = Fields::default();
+    extra.put("wxr", Value::Map(w));
+    f.put("extra", Value::Map(extra));
+    toml(&f)
+}
 
 /// Zola.
 pub(super) struct Zola;
@@ -47,8 +128,8 @@ impl Generator for Zola {
     }
 
     fn reserved(&self) -> &'static [&'static str] {
-        // The default taxonomies: pages are under `pages/`.
-        &["tags", "categories"]
+        // The sections wxr writes, and the default taxonomies.
+        &["posts", "pages", "tags", "categories"]
     }
 
     fn syntax(&self) -> Syntax {
@@ -119,6 +200,20 @@ impl Generator for Zola {
 
     fn data_dir(&self) -> &'static str {
         "data/comments"
+    }
+
+    fn project(&self, site: &SiteInfo<'_>) -> Vec<(String, Cow<'static, str>)> {
+        let mut files = vec![("config.toml".to_string(), Cow::Owned(config(site)))];
+        files.extend(
+            THEME
+                .iter()
+                .map(|(path, text)| (path.to_string(), Cow::Borrowed(*text))),
+        );
+        files.push(("static/wxr.css".to_string(), Cow::Borrowed(super::STYLE)));
+        // The posts' section, which the home page and the feed list.
+        let posts = "+++\nsort_by = \"date\"\npaginate_by = 10\n+++\n";
+        files.push(("content/posts/_index.md".to_string(), Cow::Borrowed(posts)));
+        files
     }
 }
 
