@@ -130,6 +130,13 @@ pub fn toml(fields: &Fields) -> String {
     ensure_newline(body)
 }
 
+/// `fields` as a JSON document (pretty, ending with a newline).
+pub fn json(fields: &Fields) -> Result<String, String> {
+    serde_json::to_string_pretty(fields)
+        .map(|s| s + "\n")
+        .map_err(|e| e.to_string())
+}
+
 /// `fields` as a YAML document, strings with line breaks as block scalars:
 /// a comment data file, which no generator splits.
 pub fn yaml(fields: &Fields) -> Result<String, String> {

@@ -79,9 +79,7 @@ pub(super) fn render_item(
         );
         let data = thread.data(item.id);
         let text = if json {
-            serde_json::to_string_pretty(&data)
-                .map(|s| s + "\n")
-                .map_err(|e| e.to_string())
+            front_matter::json(&data)
         } else {
             front_matter::yaml(&data)
         };

@@ -11,7 +11,7 @@
 //! sanitized comment text, the excerpts and the content.
 
 use super::{Entry, Generator, Place, SiteInfo, origin_at_top, url_under};
-use crate::emit::markdown::front_matter::{Fields, Value};
+use crate::emit::markdown::front_matter::{Fields, Value, json};
 use std::borrow::Cow;
 
 /// Astro.
@@ -77,24 +77,9 @@ impl Generator for Astro {
             serde_json::to_string(if url.is_empty() { "http://localhost" } else { url }).unwrap_or_default()
         );
         files.push(("astro.config.mjs".to_string(), Cow::Owned(config)));
-        let words = site.words();
-        let mut w = Fields::default();
-        for (k, v) in words.pairs() {
-            w.put(k, Value::Str(v.to_string()));
-        }
-        w.put(
-            "months",
-            Value::List(words.months.iter().map(|m| Value::Str(m.to_string())).collect()),
-        );
-        let mut about = Fields::default();
-        about.put("title", Value::Str(site.title.to_string()));
-        about.put("description", Value::Str(site.description.to_string()));
-        about.put("lang", Value::Str(site.language_key()));
-        about.put("url", Value::Str(url.to_string()));
-        about.put("words", Value::Map(w));
-        let text = serde_json::to_string_pretty(&about)
-            .map(|s| s + "\n")
-            .unwrap_or_default();
+        let mut about = site.fields();
+        about.put("words", Value::Map(site.words().fields()));
+        let text = json(&about).unwrap_or_default();
         files.push(("src/wxr.json".to_string(), Cow::Owned(text)));
         files
     }

@@ -12,7 +12,7 @@
 //! plugin.
 
 use super::{Entry, Generator, Place, SiteInfo, origin_at_top, url_under};
-use crate::emit::markdown::front_matter::{Fields, Syntax, Value};
+use crate::emit::markdown::front_matter::{Fields, Syntax, Value, json};
 use std::borrow::Cow;
 
 /// Eleventy.
@@ -80,22 +80,12 @@ impl Generator for Eleventy {
             .map(|(path, text)| (path.to_string(), Cow::Borrowed(*text)))
             .collect();
         files.push(("public/wxr.css".to_string(), Cow::Borrowed(super::STYLE)));
-        let mut about = Fields::default();
-        about.put("title", Value::Str(site.title.to_string()));
-        about.put("description", Value::Str(site.description.to_string()));
-        about.put("lang", Value::Str(site.language_key()));
-        about.put("url", Value::Str(site.base_url.trim_end_matches('/').to_string()));
-        files.push(("_data/site.json".to_string(), Cow::Owned(json(&about))));
-        let words = site.words();
-        let mut f = Fields::default();
-        for (k, v) in words.pairs() {
-            f.put(k, Value::Str(v.to_string()));
-        }
-        f.put(
-            "months",
-            Value::List(words.months.iter().map(|m| Value::Str(m.to_string())).collect()),
-        );
-        files.push(("_data/wxr.json".to_string(), Cow::Owned(json(&f))));
+        files.push((
+            "_data/site.json".to_string(),
+            Cow::Owned(json(&site.fields()).unwrap_or_default()),
+        ));
+        let words = json(&site.words().fields()).unwrap_or_default();
+        files.push(("_data/wxr.json".to_string(), Cow::Owned(words)));
         files
     }
 }
@@ -134,10 +124,3 @@ const THEME: &[(&str, &str)] = &[
     ("categories.njk", include_str!("theme/eleventy/categories.njk")),
     ("tags.njk", include_str!("theme/eleventy/tags.njk")),
 ];
-
-/// `fields` as a JSON document.
-fn json(fields: &Fields) -> String {
-    serde_json::to_string_pretty(fields)
-        .map(|s| s + "\n")
-        .unwrap_or_default()
-}

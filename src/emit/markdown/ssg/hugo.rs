@@ -92,11 +92,8 @@ impl Generator for Hugo {
         );
         files.push(("themes/wxr/static/wxr.css".to_string(), Cow::Borrowed(super::STYLE)));
         for words in super::words::LANGUAGES {
-            let mut f = Fields::default();
-            for (k, v) in words.pairs() {
-                f.put(k, Value::Str(v.to_string()));
-            }
-            files.push((format!("themes/wxr/i18n/{}.toml", words.key), Cow::Owned(toml(&f))));
+            let text = toml(&words.text_fields());
+            files.push((format!("themes/wxr/i18n/{}.toml", words.key), Cow::Owned(text)));
         }
         files
     }

@@ -97,14 +97,7 @@ impl Generator for Jekyll {
                 .map(|(path, text)| (path.to_string(), Cow::Borrowed(*text))),
         );
         files.push(("assets/wxr.css".to_string(), Cow::Borrowed(super::STYLE)));
-        let words = site.words();
-        let mut f = Fields::default();
-        for (k, v) in words.pairs() {
-            f.put(k, Value::Str(v.to_string()));
-        }
-        let months = words.months.iter().map(|m| Value::Str(m.to_string())).collect();
-        f.put("months", Value::List(months));
-        let text = yaml(&f).unwrap_or_default();
+        let text = yaml(&site.words().fields()).unwrap_or_default();
         files.push(("_data/wxr.yml".to_string(), Cow::Owned(text)));
         files
     }

@@ -121,6 +121,17 @@ impl SiteInfo<'_> {
         Words::of(&self.language_key())
     }
 
+    /// The site as the fields of a data file: `title`, `description`,
+    /// `lang` (the language's key) and `url` (without a trailing `/`).
+    pub fn fields(&self) -> Fields {
+        let mut f = Fields::default();
+        f.put("title", Value::Str(self.title.to_string()));
+        f.put("description", Value::Str(self.description.to_string()));
+        f.put("lang", Value::Str(self.language_key()));
+        f.put("url", Value::Str(self.base_url.trim_end_matches('/').to_string()));
+        f
+    }
+
     /// The language's primary subtag, lower case (`fr`), `en` when none:
     /// the name of the theme's translation file.
     pub fn language_key(&self) -> String {

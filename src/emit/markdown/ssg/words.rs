@@ -2,6 +2,8 @@
 //! (English, and French for a blog whose export says `fr`): one table, from
 //! which each generator's translation files are made.
 
+use crate::emit::markdown::front_matter::{Fields, Value};
+
 /// The words a theme shows.
 #[derive(Debug)]
 pub struct Words {
@@ -105,8 +107,27 @@ impl Words {
         LANGUAGES.iter().find(|w| w.key == key).unwrap_or(&LANGUAGES[0])
     }
 
+    /// The words as fields of a data file, under the names the themes use.
+    pub fn text_fields(&self) -> Fields {
+        let mut f = Fields::default();
+        for (k, v) in self.pairs() {
+            f.put(k, Value::Str(v.to_string()));
+        }
+        f
+    }
+
+    /// [`Words::text_fields`] and the month names, `months`.
+    pub fn fields(&self) -> Fields {
+        let mut f = self.text_fields();
+        f.put(
+            "months",
+            Value::List(self.months.iter().map(|m| Value::Str(m.to_string())).collect()),
+        );
+        f
+    }
+
     /// The words as key/value pairs, under the names the themes use.
-    pub fn pairs(&self) -> [(&'static str, &'static str); 9] {
+    fn pairs(&self) -> [(&'static str, &'static str); 9] {
         [
             ("comments", self.comments),
             ("pings", self.pings),

@@ -89,16 +89,9 @@ fn config(site: &SiteInfo<'_>) -> String {
     let mut links = Fields::default();
     links.put("internal_level", Value::Str("warn".into()));
     f.put("link_checker", Value::Map(links));
-    let words = site.words();
     let mut w = Fields::default();
     w.put("lang", Value::Str(site.language_key()));
-    for (k, v) in words.pairs() {
-        w.put(k, Value::Str(v.to_string()));
-    }
-    w.put(
-        "months",
-        Value::List(words.months.iter().map(|m| Value::Str(m.to_string())).collect()),
-    );
+    w.0.extend(site.words().fields().0);
     let mut extra = Fields::default();
     extra.put("wxr", Value::Map(w));
     f.put("extra", Value::Map(extra));
