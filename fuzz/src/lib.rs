@@ -168,9 +168,7 @@ pub fn run(data: &[u8], items: usize) {
         download_bar: false,
     };
     let inputs = Inputs::new(vec![Source::Path(input)], ReadOptions::default());
-    if write_site(&inputs, &opts).is_err() {
-        return;
-    }
+    let Ok(report) = write_site(&inputs, &opts) else { return };
     // Nothing beside the export and the site.
     let top: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
@@ -182,8 +180,9 @@ pub fn run(data: &[u8], items: usize) {
     for path in written {
         let rel = path.strip_prefix(&site).unwrap().to_string_lossy().to_string();
         let text = std::fs::read_to_string(&path).unwrap();
-        let theme = rel.starts_with("themes/") || rel.starts_with("_layouts/") || rel.starts_with("_includes/");
-        if rel.ends_with(".md") && !theme {
+        // The generator's project (configuration, theme) is not a page.
+        let project = report.project.contains(&rel);
+        if rel.ends_with(".md") && !project {
             check_front_matter(&path, &text, opts.syntax);
         }
         if rel.ends_with("_redirects") || rel.ends_with(".htaccess") || rel.ends_with("nginx.conf") {
