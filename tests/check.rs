@@ -555,6 +555,57 @@ fn convert_leaves_out_the_pings_a_report_marks() {
     assert_eq!(r.code, 2, "verified needs a report");
 }
 
+/// The report `--check-report` reads is an input: no output replaces it,
+/// by its name or as a file of the site (`wxr-report.json`, the site's own
+/// report); before, `-o report.json` wrote the model over it.
+#[test]
+fn no_output_replaces_the_check_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::copy(dir().join("offline.xml"), tmp.path().join("offline.xml")).unwrap();
+    std::fs::create_dir(tmp.path().join("site")).unwrap();
+    for report in ["report.json", "site/wxr-report.json"] {
+        let r = run(
+            tmp.path(),
+            &[
+                "check",
+                "offline.xml",
+                "--offline",
+                "--format",
+                "json",
+                "-o",
+                report,
+                "-q",
+            ],
+        );
+        assert_eq!(r.code, 1, "{}", r.stderr);
+    }
+    for (report, output) in [
+        ("report.json", &["-o", "report.json"][..]),
+        ("report.json", &["-o", "./report.json"][..]),
+        ("site/wxr-report.json", &["--format", "markdown", "-o", "site"][..]),
+    ] {
+        let written = std::fs::read(tmp.path().join(report)).unwrap();
+        let mut args = vec![
+            "convert",
+            "offline.xml",
+            "--pingbacks",
+            "verified",
+            "--check-report",
+            report,
+        ];
+        args.extend(output);
+        let r = run(tmp.path(), &args);
+        assert_eq!(r.code, 5, "{args:?}: {}", r.stderr);
+        assert!(
+            r.stderr
+                .contains(&format!("cannot write the output: it is the input {report} ")),
+            "{args:?}: {}",
+            r.stderr
+        );
+        assert_eq!(std::fs::read(tmp.path().join(report)).unwrap(), written, "{args:?}");
+    }
+}
+
 // ---- the network -------------------------------------------------------
 
 const BACKLINK: &str = r#"<a href="http://blog.test/2009/05/hello/">Hello</a>"#;
