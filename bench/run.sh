@@ -129,3 +129,40 @@ for c in many-items many-items-sparse; do
     measure "info: $c" "$f" info "$f" -q
     measure "convert --format jsonl: $c" "$f" convert "$f" --format jsonl -q
 done
+# `check` of a source page of 1 MiB of nested <div>s (the body limit),
+# served from 127.0.0.1 by Python; the link back is at the bottom.
+port=${WXR_BENCH_PORT:-18766}
+pages=$data/hostile-pages
+mkdir -p "$pages"
+f=$data/hostile-deep-page-$port.xml
+python3 - "$pages/deep.html" "$f" "$port" <<'PY'
+import sys
+page, export, port = sys.argv[1], sys.argv[2], sys.argv[3]
+link = '<a href="http://blog.example/deep/">the post</a>'
+head = "<!DOCTYPE html><html><head><title>Deep</title></head><body>"
+with open(page, "w") as p:
+    p.write(head + "<div>" * ((2**20 - len(head) - len(link)) // 5) + link)
+with open(export, "w") as x:
+    x.write('<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/">'
+        "<channel><link>http://blog.example</link><wp:wxr_version>1.2</wp:wxr_version>"
+        "<wp:base_site_url>http://blog.example</wp:base_site_url>\n"
+        "<item><title>Deep</title><link>http://blog.example/deep/</link><wp:post_id>1</wp:post_id>"
+        "<wp:post_name>deep</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type>"
+        "<wp:comment><wp:comment_id>1</wp:comment_id><wp:comment_author_url>http://127.0.0.1:%s/deep.html"
+        "</wp:comment_author_url><wp:comment_approved>1</wp:comment_approved>"
+        "<wp:comment_type>pingback</wp:comment_type></wp:comment></item>\n</channel></rss>\n" % port)
+PY
+python3 -m http.server --bind 127.0.0.1 --directory "$pages" "$port" >/dev/null 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+python3 - "$port" <<'PY'
+import socket, sys, time
+for _ in range(100):
+    try:
+        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.1).close()
+        break
+    except OSError:
+        time.sleep(0.05)
+PY
+measure "check: a page of 1 MiB of nested divs" "$pages/deep.html" \
+    check "$f" --allow-private --host-interval 0 --retries 0 --fail-on never --format json -q

@@ -85,8 +85,8 @@ Examples:
   wxr convert export.xml --format markdown --pingbacks verified --check-report report.json -o site/
 
 Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
-2 usage error, 3 input error, 4 inconclusive (the network looked
-unavailable), 5 output error.";
+2 usage error, 3 input error, 4 inconclusive (a source could not be
+reached, and neither could --probe-url), 5 output error.";
 
 /// `wxr check`.
 #[derive(Debug, Args)]
@@ -141,6 +141,13 @@ pub struct CheckArgs {
     /// The User-Agent sent.
     #[arg(long, value_name = "STRING", value_parser = header_value)]
     pub user_agent: Option<String>,
+    /// A URL that must answer before a source that could not be reached
+    /// (no such name, no connection, a timeout…) is judged: asked only
+    /// then, looked up and fetched (any HTTP answer will do). If it does
+    /// not answer either, the network looks unavailable: those sources
+    /// get no finding and the run is inconclusive (exit code 4).
+    #[arg(long, value_name = "URL", default_value = check::DEFAULT_PROBE_URL, value_parser = web_url)]
+    pub probe_url: String,
     /// Keep fetch results in FILE (`--cache=FILE`; `.wxr-check-cache.jsonl`
     /// when no file is named) between runs: successes and 404/410 only,
     /// failures that may pass are always tried again.
@@ -194,6 +201,15 @@ pub enum FailOn {
 /// The value of an option that is sent as an HTTP header.
 fn header_value(s: &str) -> Result<String, String> {
     wxr::http::check_header_value(s).map(|()| s.to_string())
+}
+
+/// An http or https URL with a host.
+fn web_url(s: &str) -> Result<String, String> {
+    match url::Url::parse(s) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => Ok(u.to_string()),
+        Ok(_) => Err("an http or https URL with a host is needed".into()),
+        Err(e) => Err(format!("not a URL: {e}")),
+    }
 }
 
 /// A size such as `1MiB`, `500KB`, `2M` or `65536`.
@@ -599,6 +615,7 @@ impl TryFrom<&CheckArgs> for check::Options {
         if let Some(ua) = &args.user_agent {
             opts.net.user_agent = ua.clone();
         }
+        opts.probe_url = args.probe_url.clone();
         opts.cache = args.cache.clone();
         opts.max_cache_age = seconds("--max-cache-age", args.max_cache_age, 86400.0)?;
         Ok(opts)

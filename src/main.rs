@@ -94,7 +94,8 @@ fn run_convert(cli: &Cli, args: &cli::ConvertArgs) -> Result<u8, u8> {
         .inputs()
         .map_err(usage)?
         .with_pings(pings)
-        .with_outputs(args.outputs());
+        .with_outputs(args.outputs())
+        .with_also_read(args.pings.check_report.iter().cloned().collect());
     match job {
         ConvertJob::Records(opts) => {
             let (inputs, progress) = Progress::bar(cli, inputs, 1);

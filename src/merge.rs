@@ -166,6 +166,8 @@ pub struct Inputs {
     stdin_read: AtomicBool,
     /// The files the run writes, none of which may be an input.
     outputs: Vec<PathBuf>,
+    /// Files the run reads besides the export (`--check-report`).
+    also_read: Vec<PathBuf>,
 }
 
 impl std::fmt::Debug for Inputs {
@@ -175,6 +177,7 @@ impl std::fmt::Debug for Inputs {
             .field("read", &self.read)
             .field("pings", &self.pings)
             .field("outputs", &self.outputs)
+            .field("also_read", &self.also_read)
             .finish_non_exhaustive()
     }
 }
@@ -190,6 +193,7 @@ impl Inputs {
             spool: None,
             stdin_read: AtomicBool::new(false),
             outputs: Vec::new(),
+            also_read: Vec::new(),
         }
     }
 
@@ -201,8 +205,16 @@ impl Inputs {
         self
     }
 
+    /// Names files the run reads besides the export (the report of
+    /// `--check-report`), which no output may replace either.
+    pub fn with_also_read(mut self, files: Vec<PathBuf>) -> Inputs {
+        self.also_read = files;
+        self
+    }
+
     /// The input files, by device and inode (standard input's too, when it
-    /// is redirected from a file); one that cannot be looked at is left
+    /// is redirected from a file), and those of
+    /// [`Inputs::with_also_read`]; one that cannot be looked at is left
     /// for opening it to fail.
     pub fn files(&self) -> ReadFiles {
         let mut files = ReadFiles::default();
@@ -213,6 +225,11 @@ impl Inputs {
             };
             if let Ok(m) = meta {
                 files.add(&m, source.display_name());
+            }
+        }
+        for path in &self.also_read {
+            if let Ok(m) = std::fs::metadata(path) {
+                files.add(&m, path.display().to_string());
             }
         }
         files

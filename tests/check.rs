@@ -555,6 +555,57 @@ fn convert_leaves_out_the_pings_a_report_marks() {
     assert_eq!(r.code, 2, "verified needs a report");
 }
 
+/// The report `--check-report` reads is an input: no output replaces it,
+/// by its name or as a file of the site (`wxr-report.json`, the site's own
+/// report); before, `-o report.json` wrote the model over it.
+#[test]
+fn no_output_replaces_the_check_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::copy(dir().join("offline.xml"), tmp.path().join("offline.xml")).unwrap();
+    std::fs::create_dir(tmp.path().join("site")).unwrap();
+    for report in ["report.json", "site/wxr-report.json"] {
+        let r = run(
+            tmp.path(),
+            &[
+                "check",
+                "offline.xml",
+                "--offline",
+                "--format",
+                "json",
+                "-o",
+                report,
+                "-q",
+            ],
+        );
+        assert_eq!(r.code, 1, "{}", r.stderr);
+    }
+    for (report, output) in [
+        ("report.json", &["-o", "report.json"][..]),
+        ("report.json", &["-o", "./report.json"][..]),
+        ("site/wxr-report.json", &["--format", "markdown", "-o", "site"][..]),
+    ] {
+        let written = std::fs::read(tmp.path().join(report)).unwrap();
+        let mut args = vec![
+            "convert",
+            "offline.xml",
+            "--pingbacks",
+            "verified",
+            "--check-report",
+            report,
+        ];
+        args.extend(output);
+        let r = run(tmp.path(), &args);
+        assert_eq!(r.code, 5, "{args:?}: {}", r.stderr);
+        assert!(
+            r.stderr
+                .contains(&format!("cannot write the output: it is the input {report} ")),
+            "{args:?}: {}",
+            r.stderr
+        );
+        assert_eq!(std::fs::read(tmp.path().join(report)).unwrap(), written, "{args:?}");
+    }
+}
+
 // ---- the network -------------------------------------------------------
 
 const BACKLINK: &str = r#"<a href="http://blog.test/2009/05/hello/">Hello</a>"#;
@@ -835,6 +886,9 @@ fn fast_options(resolver: Arc<MapResolver>) -> Options {
     o.net.max_retry_after = Duration::from_millis(50);
     o.net.max_body = 64 * 1024;
     o.net.host_interval = Duration::ZERO;
+    // The network is there: alive.test answers (where the test resolver
+    // maps it).
+    o.probe_url = "http://alive.test/probe".into();
     o
 }
 
@@ -1014,9 +1068,10 @@ fn private_addresses_are_not_fetched_unless_allowed() {
     let mut opts = fast_options(net.resolver.clone());
     opts.net.allow_private = false;
     let out = check::run(&network_input(), &opts, None).unwrap();
-    assert!(
-        net.server.hits.lock().unwrap().is_empty(),
-        "nothing reached the loopback server"
+    assert_eq!(
+        net.server.take_paths(),
+        ["/probe"],
+        "nothing but the probe the user named reached the loopback server"
     );
     let f = out
         .report
@@ -1066,6 +1121,140 @@ fn an_offline_machine_is_inconclusive_not_broken() {
             .iter()
             .any(|f| f.code.starts_with("ping.source.dns")),
         "no source condemned"
+    );
+}
+
+/// An export of one post (`http://blog.net/hello/`, id 10) pinged by
+/// each of `sources`, written into `dir` as `name`.
+fn pinged_export(dir: &std::path::Path, name: &str, sources: &[&str]) {
+    let mut pings = String::new();
+    for (n, url) in sources.iter().enumerate() {
+        pings += &format!(
+            "<wp:comment><wp:comment_id>{}</wp:comment_id><wp:comment_author_url>{url}</wp:comment_author_url>\
+             <wp:comment_approved>1</wp:comment_approved><wp:comment_type>pingback</wp:comment_type></wp:comment>\n",
+            n + 1
+        );
+    }
+    let export = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\" xmlns:wp=\"http://wordpress.org/export/1.2/\">\
+         <channel><link>http://blog.net</link><wp:wxr_version>1.2</wp:wxr_version>\
+         <wp:base_site_url>http://blog.net</wp:base_site_url>\n<item><title>Hello</title>\
+         <link>http://blog.net/hello/</link><wp:post_id>10</wp:post_id><wp:post_name>hello</wp:post_name>\
+         <wp:status>publish</wp:status><wp:post_type>post</wp:post_type>\n{pings}</item></channel></rss>\n"
+    );
+    std::fs::write(dir.join(name), export).unwrap();
+}
+
+/// On a machine without DNS every name "does not exist": three pings from
+/// one host were three certain `dns_nxdomain` errors to delete (the old
+/// guard wanted three failing hosts). A failure counts only once the probe
+/// has answered: unless it does, the run is inconclusive and advises
+/// nothing; when it does, the name is gone; when every source answers,
+/// nothing is probed.
+#[test]
+fn a_failure_counts_only_once_the_probe_answers() {
+    let server = start_server();
+    let tmp = tempfile::tempdir().unwrap();
+    pinged_export(
+        tmp.path(),
+        "one-host.xml",
+        &[
+            "http://gone-blog.net/a",
+            "http://gone-blog.net/b",
+            "http://gone-blog.net/c",
+        ],
+    );
+    let input = Inputs::new(
+        vec![Source::Path(tmp.path().join("one-host.xml"))],
+        ReadOptions::default(),
+    );
+    let no_dns = MapResolver::new().nxdomain("gone-blog.net").nxdomain("probe.net");
+    let mut opts = fast_options(Arc::new(no_dns));
+    opts.probe_url = "http://probe.net/".into();
+    let out = check::run(&input, &opts, None).unwrap();
+    assert_eq!(out.exit_code, 4);
+    let d = &out.report.summary.diagnostics;
+    assert!(
+        d.iter()
+            .any(|d| d.code == "check.network_unavailable" && d.message.contains("http://probe.net/")),
+        "{d:?}"
+    );
+    assert!(out.report.findings.is_empty(), "{:?}", out.report.findings);
+    assert!(out.report.delete_ids(check::Severity::Info).is_empty());
+
+    let probe_answers = Arc::new(
+        MapResolver::new()
+            .nxdomain("gone-blog.net")
+            .map("probe.net", server.addr),
+    );
+    opts.resolver = probe_answers.clone();
+    let out = check::run(&input, &opts, None).unwrap();
+    assert_eq!(out.exit_code, 1);
+    assert_eq!(server.take_paths(), ["/"], "probed once");
+    assert!(out.report.summary.diagnostics.is_empty());
+    for f in &out.report.findings {
+        assert_eq!(f.code, "ping.source.dns_nxdomain");
+        assert_eq!(
+            (f.confidence, f.fix.action),
+            (check::Confidence::Certain, check::Action::Delete)
+        );
+    }
+    assert_eq!(out.report.delete_ids(check::Severity::Error), [1, 2, 3]);
+
+    let sources_answer = Arc::new(MapResolver::new().map("gone-blog.net", server.addr));
+    opts.resolver = sources_answer.clone();
+    let out = check::run(&input, &opts, None).unwrap();
+    assert_eq!(out.exit_code, 1, "three 404s");
+    assert!(!sources_answer.asked.lock().unwrap().iter().any(|h| h == "probe.net"));
+    assert_eq!(server.take_paths(), ["/a", "/b", "/c"]);
+}
+
+/// `--probe-url` on the command line: a source nothing listens on is
+/// judged when the probe answers, and leaves the run inconclusive, with
+/// an empty list of ids to delete, when it does not.
+#[test]
+fn the_probe_url_is_an_option() {
+    let server = start_server();
+    let tmp = tempfile::tempdir().unwrap();
+    let dead = refused();
+    pinged_export(tmp.path(), "dead.xml", &[&format!("http://{dead}/gone")]);
+    let check = |probe: &str| {
+        run(
+            tmp.path(),
+            &[
+                "check",
+                "dead.xml",
+                "--allow-private",
+                "--retries",
+                "0",
+                "--format",
+                "json",
+                "--probe-url",
+                probe,
+                "--emit-delete-ids",
+                "ids.txt",
+            ],
+        )
+    };
+    let r = check(&format!("http://{}/", refused()));
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert!(r.stdout.contains("check.network_unavailable"), "{}", r.stdout);
+    assert!(!r.stdout.contains("ping.source.connect_refused"), "{}", r.stdout);
+    assert_eq!(std::fs::read_to_string(tmp.path().join("ids.txt")).unwrap(), "");
+    let r = check(&format!("http://{}/", server.addr));
+    assert_eq!(r.code, 0, "a warning: {}", r.stderr);
+    assert!(r.stdout.contains("ping.source.connect_refused"), "{}", r.stdout);
+    for bad in ["ftp://probe.net/", "probe.net", "http://"] {
+        let r = check(bad);
+        assert_eq!(r.code, 2, "{bad}: {}", r.stderr);
+        assert!(r.stderr.contains("--probe-url"), "{bad}: {}", r.stderr);
+    }
+    let help = run(tmp.path(), &["check", "--help"]);
+    assert!(help.stdout.contains("--probe-url <URL>"), "{}", help.stdout);
+    assert!(
+        help.stdout.contains("[default: https://wordpress.org/]"),
+        "{}",
+        help.stdout
     );
 }
 
@@ -1225,6 +1414,12 @@ fn a_user_agent_that_cannot_be_a_header_is_a_usage_error() {
         assert!(!r.stderr.contains("panicked"), "{ua:?}: {}", r.stderr);
     }
     // Any other text is sent as it is, tabs and non-ASCII letters included.
+    // (tiny_http hangs up on a header that is not ASCII.)
+    let answers = raw(|mut s| {
+        read_request(&mut s);
+        let _ = s.write_all(b"HTTP/1.1 204 No Content\r\n\r\n");
+    });
+    let probe = format!("http://{answers}/probe");
     let r = run(
         tmp.path(),
         &[
@@ -1235,9 +1430,14 @@ fn a_user_agent_that_cannot_be_a_header_is_a_usage_error() {
             "0",
             "--user-agent",
             "wxr\tcafé",
+            "--probe-url",
+            &probe,
+            "--format",
+            "json",
         ],
     );
-    assert_eq!(r.code, 1, "the ping is reported broken, not refused: {}", r.stderr);
+    assert_eq!(r.code, 1, "the run is made, not refused: {}", r.stderr);
+    assert!(r.stdout.contains("ping.source.connect_refused"), "{}", r.stdout);
 }
 
 #[test]
@@ -1278,6 +1478,7 @@ fn french_blog_post_like_its_author_would_see_it() {
             .map("www.agence-boreale.example", server.addr)
             .map("boutique-verte.example", server.addr)
             .map("liens.example.net", server.addr)
+            .map("alive.test", server.addr)
             .nxdomain("www.marketing-notes.example.org"),
     );
     let opts = fast_options(resolver.clone());

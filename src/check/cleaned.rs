@@ -33,7 +33,7 @@
 //! its id and parent only as direct children of the comment.
 
 use crate::model::CommentRef;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::Path;
@@ -490,6 +490,43 @@ fn parse_number(bytes: &[u8]) -> Option<i64> {
     std::str::from_utf8(bytes.get(s..e)?).ok()?.parse().ok()
 }
 
+/// The nearest kept ancestor of each removed comment: `removed` maps each
+/// removed comment to its parent (0 for none), and the first parent up the
+/// chain that is not removed (or 0) is the answer. A cycle of removed comments (bad data), and
+/// whatever leads into one, ends at 0. Each comment's answer is found
+/// once and then reused by the comments below it, so a chain of removed
+/// comments costs its length, not its length squared; `steps` counts the
+/// parents looked up, at most two per removed comment.
+fn nearest_kept(removed: &HashMap<i64, i64>, steps: &mut usize) -> HashMap<i64, i64> {
+    let mut nearest: HashMap<i64, i64> = HashMap::with_capacity(removed.len());
+    let mut path: Vec<i64> = Vec::new();
+    let mut on_path: HashSet<i64> = HashSet::new();
+    for &start in removed.keys() {
+        path.clear();
+        on_path.clear();
+        let mut at = start;
+        let answer = loop {
+            *steps += 1;
+            if at == 0 {
+                break 0;
+            }
+            if let Some(&known) = nearest.get(&at) {
+                break known;
+            }
+            let Some(&up) = removed.get(&at) else { break at };
+            if !on_path.insert(at) {
+                break 0;
+            }
+            path.push(at);
+            at = up;
+        };
+        for id in path.drain(..) {
+            nearest.insert(id, answer);
+        }
+    }
+    nearest
+}
+
 impl Cleaner<'_> {
     /// Bytes of `[from, to)` (absolute) from the source buffer.
     fn slice<'a, R>(&self, src: &'a Source<R>, from: u64, to: u64) -> Option<&'a [u8]> {
@@ -692,6 +729,7 @@ impl Cleaner<'_> {
         if removed_parent.is_empty() {
             return self.flush_to(src, end, out);
         }
+        let nearest = nearest_kept(&removed_parent, &mut 0);
 
         // Edits as (start, end, replacement), relative to the item.
         let rel = |x: u64| usize::try_from(x.saturating_sub(start)).unwrap_or(usize::MAX);
@@ -718,23 +756,9 @@ impl Cleaner<'_> {
                 continue;
             }
             let Some(parent) = &c.parent else { continue };
-            if parent.value == 0 || !removed_parent.contains_key(&parent.value) {
+            let Some(&new_parent) = nearest.get(&parent.value).filter(|_| parent.value != 0) else {
                 continue;
-            }
-            // Climb removed ancestors; a cycle (bad data) ends at 0.
-            let mut new_parent = parent.value;
-            let mut steps = 0usize;
-            while new_parent != 0 {
-                match removed_parent.get(&new_parent) {
-                    Some(&up) => new_parent = up,
-                    None => break,
-                }
-                steps += 1;
-                if steps > removed_parent.len() {
-                    new_parent = 0;
-                    break;
-                }
-            }
+            };
             let number = new_parent.to_string().into_bytes();
             let edit = match parent.pieces.as_slice() {
                 [one] => (rel(one.value.0), rel(one.value.1), number),
@@ -933,6 +957,41 @@ mod tests {
         assert_eq!(out, expected);
         assert_eq!(stats.reparented, 0);
         assert_eq!(stats.items, 1);
+    }
+
+    #[test]
+    fn a_long_chain_of_removed_comments_is_resolved_once() {
+        // Pings 1…N, each replying to the one before, all removed, each
+        // with a kept reply: climbing from every reply to the top anew
+        // would look up N²/2 parents.
+        let n = 20_000i64;
+        let removed: HashMap<i64, i64> = (1..=n).map(|i| (i, i - 1)).collect();
+        let mut steps = 0;
+        let nearest = nearest_kept(&removed, &mut steps);
+        assert!(nearest.values().all(|&p| p == 0));
+        assert_eq!(nearest.len(), n as usize);
+        assert!(steps <= 2 * removed.len(), "{steps} steps for {n} comments");
+        // Under a kept comment, and in a cycle (bad data), as before.
+        let mut removed: HashMap<i64, i64> = (2..=n).map(|i| (i, i - 1)).collect();
+        removed.extend([(-1, -2), (-2, -3), (-3, -1), (-4, -3)]);
+        let mut steps = 0;
+        let nearest = nearest_kept(&removed, &mut steps);
+        assert!((2..=n).all(|i| nearest[&i] == 1));
+        assert!([-1, -2, -3, -4].iter().all(|i| nearest[i] == 0));
+        assert!(steps <= 2 * removed.len(), "{steps} steps");
+        // Through the cleaner: each reply re-parented to the kept root.
+        let mut body = comment("1", "0", "root");
+        let mut expected = body.clone();
+        for i in 2..=200 {
+            body += &comment(&i.to_string(), &(i - 1).to_string(), "ping");
+            let reply = comment(&(1000 + i).to_string(), &i.to_string(), "reply");
+            body += &reply;
+            expected += &comment(&(1000 + i).to_string(), "1", "reply");
+        }
+        let delete: Vec<i64> = (2..=200).collect();
+        let (out, stats) = run_str(&doc(&[body]), &delete);
+        assert_eq!(out, doc(&[expected]));
+        assert_eq!((stats.removed, stats.reparented), (199, 199));
     }
 
     #[test]

@@ -102,7 +102,14 @@ pub struct Options {
     /// The export holds only part of the site (`--partial-export`): a
     /// self-ping from a post not in it is a warning to review, not an error.
     pub partial_export: bool,
+    /// `--probe-url`: asked when a source could not be reached; unless
+    /// it answers, no such source is judged and the run is inconclusive.
+    pub probe_url: String,
 }
+
+/// The `--probe-url` by default: a name that resolves and answers
+/// wherever there is a network.
+pub const DEFAULT_PROBE_URL: &str = "https://wordpress.org/";
 
 impl Options {
     /// The defaults of the command line.
@@ -117,6 +124,7 @@ impl Options {
             cache: None,
             max_cache_age: Duration::from_secs(7 * 24 * 3600),
             partial_export: false,
+            probe_url: DEFAULT_PROBE_URL.to_string(),
         }
     }
 }

@@ -8,7 +8,9 @@
 //! *and* cookie state), one deadline per source spanning every hop and the
 //! body (names resolved under it), a body cap applied after decompression,
 //! and a pool of workers in which each host's sources are fetched one at a
-//! time, an interval apart. What a page says is [`super::page`]'s business.
+//! time, an interval apart; and the [`probe`] that proves the network
+//! works before a source that could not be reached is judged. What a page
+//! says is [`super::page`]'s business.
 
 use crate::http::{self, Retry};
 use crate::http::{ErrorKind, Resolve};
@@ -112,6 +114,12 @@ pub struct Fetch {
 }
 
 impl Fetch {
+    /// No answer came, for a reason a machine without a working network
+    /// would give too ([`ErrorKind::on_the_way`]).
+    pub fn failed_on_the_way(&self) -> bool {
+        self.status.is_none() && self.error.as_ref().is_some_and(|e| e.kind.on_the_way())
+    }
+
     fn failed(kind: ErrorKind, detail: impl Into<String>, hops: Vec<Hop>) -> Fetch {
         Fetch {
             error: Some(FetchError {
@@ -301,6 +309,26 @@ impl Client {
             }
             return f;
         }
+    }
+}
+
+/// Proves that the network works before a source that could not be
+/// reached is judged: `url` (`--probe-url`) looked up and requested as a
+/// source is, redirects and retries included, on private and loopback
+/// addresses too (the user named it). Any HTTP answer proves it; the
+/// error says why none came.
+pub fn probe(resolver: Arc<dyn Resolve>, opts: &NetOptions, url: &str) -> Result<(), String> {
+    let client = Client::new(
+        resolver,
+        NetOptions {
+            allow_private: true,
+            ..opts.clone()
+        },
+    );
+    let f = client.fetch(url);
+    match f.error {
+        Some(e) if f.hops.is_empty() => Err(e.detail),
+        _ => Ok(()),
     }
 }
 

@@ -3,13 +3,29 @@
 //! The charset comes from a byte order mark, else the `Content-Type`
 //! header, else a `<meta>` in the first 1024 bytes, else UTF-8 when the
 //! bytes are valid UTF-8, else windows-1252 (what browsers fall back to).
-//! HTML is parsed with html5ever (through scraper), as a browser would,
-//! and the links are the `href` of every `<a>` and `<area>`, resolved
-//! against `<base href>` or the page's final URL. A `text/plain` page's
-//! links are the URLs written in its text.
+//! HTML is read by html5ever's tokenizer, as a browser tokenizes it, and
+//! the links are the `href` of every `<a>` and `<area>` tag, resolved
+//! against the first `<base href>` or the page's final URL; the title is
+//! the text of the first `<title>`. A `text/plain` page's links are the
+//! URLs written in its text.
+//!
+//! No tree is built: html5ever's tree builder walks the stack of open
+//! elements at each tag, so a page of deeply nested elements (1 MiB of
+//! `<div>`s) took minutes, and the title and the links need no tree. What
+//! the tree builder tells the tokenizer is done here instead: the text of
+//! `<title>` and `<textarea>`, of `<script>`, `<style>`, `<xmp>`,
+//! `<iframe>`, `<noembed>`, `<noframes>` and `<noscript>` (scripting on,
+//! as in a browser), and all after `<plaintext>`, is text, not tags, except
+//! inside SVG and MathML (left at the first HTML tag that ends them, as
+//! the tree builder leaves them). The one difference with a tree: a link
+//! is counted once per tag written, where the tree builder copies an `<a>`
+//! left open into each following paragraph.
 
 use encoding_rs::Encoding;
-use scraper::{Html, Selector};
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::states::RawKind;
+use html5ever::tokenizer::{BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts};
+use std::cell::RefCell;
 
 /// A link on a page.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -151,39 +167,148 @@ pub fn read(body: &[u8], content_type: Option<&str>, final_url: &str, truncated:
             .collect();
         return page;
     }
-    let doc = Html::parse_document(&text);
-    let sel = |s: &str| Selector::parse(s).ok();
-    if let Some(t) = sel("title").and_then(|s| doc.select(&s).next()) {
-        let title: String = t.text().collect::<Vec<_>>().join(" ");
-        let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
-        if !title.is_empty() {
-            page.title = Some(title);
-        }
-    }
-    let base = sel("base[href]")
-        .and_then(|s| doc.select(&s).next())
-        .and_then(|b| b.value().attr("href"))
-        .and_then(|h| match &base {
-            Some(b) => b.join(h.trim()).ok(),
-            None => url::Url::parse(h.trim()).ok(),
-        })
-        .or(base);
-    if let Some(s) = sel("a[href], area[href]") {
-        for a in doc.select(&s) {
-            let Some(href) = a.value().attr("href") else { continue };
-            let resolved = match &base {
-                Some(b) => b.join(href.trim()).ok(),
-                None => url::Url::parse(href.trim()).ok(),
-            };
-            if let Some(u) = resolved.filter(|u| matches!(u.scheme(), "http" | "https")) {
-                page.links.push(Link {
-                    href: href.to_string(),
-                    url: u.to_string(),
-                });
-            }
+    let found = tokens(&text);
+    page.title = found
+        .title
+        .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|t| !t.is_empty());
+    let join = |b: Option<&url::Url>, h: &str| match b {
+        Some(b) => b.join(h.trim()).ok(),
+        None => url::Url::parse(h.trim()).ok(),
+    };
+    let base = found.base.and_then(|h| join(base.as_ref(), &h)).or(base);
+    for href in found.hrefs {
+        if let Some(u) = join(base.as_ref(), &href).filter(|u| matches!(u.scheme(), "http" | "https")) {
+            page.links.push(Link {
+                href,
+                url: u.to_string(),
+            });
         }
     }
     page
+}
+
+/// What the tags of a page give.
+#[derive(Debug, Default)]
+struct Found {
+    /// The text of the first `<title>` (a space for each tag in it).
+    title: Option<String>,
+    /// Within that first `<title>`.
+    in_title: bool,
+    /// The `href` of the first `<base href>`.
+    base: Option<String>,
+    /// The `href` of each `<a>` and `<area>`, in page order.
+    hrefs: Vec<String>,
+    /// Open `<svg>` and `<math>` elements (foreign content).
+    foreign: usize,
+    /// Tokens seen: the work done, one step per token.
+    tokens: u64,
+}
+
+/// The HTML elements that end SVG and MathML content (the tree builder's
+/// "breakout" list; `<font>` only with its attributes, taken here as
+/// always).
+const BREAKOUT: &str = "b big blockquote body br center code dd div dl dt em embed font h1 h2 h3 h4 h5 h6 head hr i \
+    img li listing menu meta nobr ol p pre ruby s small span strike strong sub sup table tt u ul var";
+
+impl Found {
+    /// One tag: what it says, and the state the tokenizer goes on in.
+    fn tag(&mut self, tag: &Tag) -> TokenSinkResult<()> {
+        let name: &str = &tag.name;
+        if self.in_title {
+            // Only in foreign content can a title hold tags.
+            if tag.kind == TagKind::EndTag && name == "title" {
+                self.in_title = false;
+            } else if let Some(t) = &mut self.title {
+                t.push(' ');
+            }
+        }
+        let attr = |n: &str| {
+            tag.attrs
+                .iter()
+                .find(|a| &*a.name.local == n)
+                .map(|a| a.value.to_string())
+        };
+        if tag.kind == TagKind::EndTag {
+            if self.foreign > 0 && (matches!(name, "svg" | "math")) {
+                self.foreign -= 1;
+            } else if self.foreign > 0 && matches!(name, "br" | "p") {
+                self.foreign = 0;
+            }
+            return TokenSinkResult::Continue;
+        }
+        match name {
+            "a" | "area" => self.hrefs.extend(attr("href")),
+            "base" if self.base.is_none() => self.base = attr("href"),
+            "title" if self.title.is_none() => {
+                self.title = Some(String::new());
+                self.in_title = !tag.self_closing || self.foreign == 0;
+            }
+            _ => {}
+        }
+        if self.foreign > 0 {
+            if matches!(name, "svg" | "math") && !tag.self_closing {
+                self.foreign += 1;
+            } else if BREAKOUT.split_ascii_whitespace().any(|b| b == name) {
+                self.foreign = 0;
+            } else {
+                return TokenSinkResult::Continue;
+            }
+        }
+        // HTML content (a self-closing flag means nothing on these).
+        match name {
+            "svg" | "math" if !tag.self_closing => {
+                self.foreign = 1;
+                TokenSinkResult::Continue
+            }
+            "title" | "textarea" => TokenSinkResult::RawData(RawKind::Rcdata),
+            "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" => {
+                TokenSinkResult::RawData(RawKind::Rawtext)
+            }
+            "script" => TokenSinkResult::RawData(RawKind::ScriptData),
+            "plaintext" => TokenSinkResult::Plaintext,
+            _ => TokenSinkResult::Continue,
+        }
+    }
+}
+
+/// Collects [`Found`] from the tokens.
+struct Sink(RefCell<Found>);
+
+impl TokenSink for Sink {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+        let mut found = self.0.borrow_mut();
+        found.tokens += 1;
+        match token {
+            Token::TagToken(tag) => found.tag(&tag),
+            Token::CharacterTokens(text) if found.in_title => {
+                if let Some(t) = &mut found.title {
+                    t.push_str(&text);
+                }
+                TokenSinkResult::Continue
+            }
+            _ => TokenSinkResult::Continue,
+        }
+    }
+
+    /// `<![CDATA[` starts a CDATA section in SVG and MathML only.
+    fn adjusted_current_node_present_but_not_in_html_namespace(&self) -> bool {
+        self.0.borrow().foreign > 0
+    }
+}
+
+/// The title, base and links of an HTML page, in one pass of the
+/// tokenizer.
+fn tokens(text: &str) -> Found {
+    let tokenizer = Tokenizer::new(Sink(RefCell::new(Found::default())), TokenizerOpts::default());
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from_slice(text));
+    // The sink never asks for a script to run, so one call reads it all.
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+    std::mem::take(&mut *tokenizer.sink.0.borrow_mut())
 }
 
 /// UTF-8 when the bytes are (a cut-off body may end within a character),
@@ -284,5 +409,49 @@ mod tests {
             false,
         );
         assert!(kr.undecodable && kr.links.is_empty());
+    }
+
+    #[test]
+    fn raw_text_is_text_and_svg_is_left_where_the_tree_builder_leaves_it() {
+        let html = br#"<title>Re: <a href="/in-title">x</a></title>
+            <script>document.write('<a href="/in-script">')</script><style><a href="/in-style"></style>
+            <textarea><a href="/in-textarea"></textarea><noscript><a href="/in-noscript"></noscript>
+            <iframe><a href="/in-iframe"></iframe><xmp><a href="/in-xmp"></xmp>
+            <svg><style><a href="/svg-style"></style><p><script><a href="/after-svg-script"></script>
+            <a href="/kept">k</a><plaintext><a href="/in-plaintext">"#;
+        let p = read(html, Some("text/html"), "http://a.test/", false);
+        assert_eq!(p.title.as_deref(), Some(r#"Re: <a href="/in-title">x</a>"#));
+        let urls: Vec<&str> = p.links.iter().map(|l| l.url.as_str()).collect();
+        // In SVG <style> holds tags; the <p> ends the SVG, so the next
+        // <script> is script again.
+        assert_eq!(urls, ["http://a.test/svg-style", "http://a.test/kept"]);
+    }
+
+    #[test]
+    fn a_link_counts_once_per_tag_written() {
+        // The tree builder put a copy of the unclosed <a> in the second
+        // paragraph: two links where the page has one.
+        let html = br#"<p><a href="http://blog.test/x/">one</p><p>two</p>"#;
+        let p = read(html, Some("text/html"), "http://a.test/", false);
+        assert_eq!(p.links.len(), 1);
+    }
+
+    #[test]
+    fn deep_nesting_is_read_in_one_pass() {
+        // 1 MiB of nested <div>s (about 120 s of CPU through the tree
+        // builder), then a link and the title: each tag is one token, and
+        // a token is one step of constant work.
+        let depth = (1 << 20) / 5;
+        let html = format!(
+            "{}<a href=\"http://blog.test/x/\">x</a><title>Deep</title>",
+            "<div>".repeat(depth)
+        );
+        let found = tokens(&html);
+        assert_eq!(found.hrefs, ["http://blog.test/x/"]);
+        assert_eq!(found.title.as_deref(), Some("Deep"));
+        // <div>s, <a>, "x", </a>, <title>, "Deep", </title>, end of file.
+        assert_eq!(found.tokens, depth as u64 + 7);
+        let p = read(html.as_bytes(), Some("text/html"), "http://a.test/", false);
+        assert_eq!((p.links.len(), p.title.as_deref()), (1, Some("Deep")));
     }
 }

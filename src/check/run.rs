@@ -5,7 +5,9 @@
 //! item's thread on the way); the offline rules then judge each ping,
 //! and the self-pings get a second pass reading their source items'
 //! content. Unless `--offline`, each external source is fetched once
-//! (through the cache), and the network rules judge the pings from it.
+//! (through the cache), and the network rules judge the pings from it; a
+//! source that could not be reached is judged only once the probe
+//! (`--probe-url`) has answered, proving the network works.
 //! The findings are filtered (`--ignore`), sorted, and put in the report
 //! with the exit code they call for.
 
@@ -17,11 +19,6 @@ use crate::model::{CommentKind, Item, Record, Site};
 use crate::site::{self, IndexItem, SiteIndex};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::atomic::AtomicU64;
-
-/// Below this many distinct hosts, failures are reported one by one even
-/// when all of them failed at DNS or connect: a small blog's few dead
-/// sources must not pass for an offline machine.
-const NETWORK_GUARD_HOSTS: usize = 3;
 
 /// What the first pass gathers.
 #[derive(Default)]
@@ -158,14 +155,14 @@ pub fn run(inputs: &Inputs, opts: &Options, fetched: Option<&AtomicU64>) -> Resu
     } else if !network.is_empty() {
         let urls: BTreeSet<String> = network.iter().map(|p| fetch_url(p)).collect();
         results = fetch(&urls, opts, fetched)?;
-        if let Some(d) = network_unavailable(&results) {
+        if let Some(d) = network_unproven(&results, opts) {
             inconclusive = true;
             diagnostics.push(d);
         }
         for p in &network {
             let u = fetch_url(p);
             let Some(r) = results.get(&u) else { continue };
-            if inconclusive && r.fetch.error.as_ref().is_some_and(|e| e.kind.unreachable()) {
+            if inconclusive && r.fetch.failed_on_the_way() {
                 continue;
             }
             network::check(p, r, &index, &mut findings);
@@ -285,24 +282,28 @@ fn fetch(
     Ok(results)
 }
 
-/// `check.network_unavailable`, when every fresh fetch, on enough hosts,
-/// failed before reaching a server: the machine looks offline.
-fn network_unavailable(results: &BTreeMap<String, SourceResult>) -> Option<report::Diagnostic> {
-    let fresh: Vec<&SourceResult> = results.values().filter(|r| !r.from_cache).collect();
-    let hosts: BTreeSet<String> = results
+/// `check.network_unavailable`, when a fresh fetch got no answer on the
+/// way to its server and the probe (`--probe-url`) gets none either: the
+/// failures may be this machine's (no DNS, no route), so none of them is
+/// judged. Nothing is probed when every source answered.
+fn network_unproven(results: &BTreeMap<String, SourceResult>, opts: &Options) -> Option<report::Diagnostic> {
+    let failed: Vec<&String> = results
         .iter()
-        .filter(|(_, r)| !r.from_cache)
-        .map(|(u, _)| source_host(u))
+        .filter(|(_, r)| !r.from_cache && r.fetch.failed_on_the_way())
+        .map(|(u, _)| u)
         .collect();
-    let unreachable = fresh
-        .iter()
-        .all(|r| r.fetch.error.as_ref().is_some_and(|e| e.kind.unreachable()));
-    (hosts.len() >= NETWORK_GUARD_HOSTS && unreachable).then(|| report::Diagnostic {
+    if failed.is_empty() {
+        return None;
+    }
+    let hosts: BTreeSet<String> = failed.iter().map(|u| source_host(u)).collect();
+    let why = net::probe(opts.resolver.clone(), &opts.net, &opts.probe_url).err()?;
+    Some(report::Diagnostic {
         code: "check.network_unavailable".to_string(),
         message: format!(
-            "all {} sources on {} hosts failed before reaching a server (DNS or connect): the network looks unavailable, so no source is condemned; rerun when online, or use --offline",
-            fresh.len(),
-            hosts.len()
+            "{} source(s) on {} host(s) could not be reached, and neither could the probe {} (--probe-url): {why}; the network looks unavailable, so none of them is judged; rerun when online, or use --offline",
+            failed.len(),
+            hosts.len(),
+            opts.probe_url
         ),
     })
 }

@@ -46,11 +46,14 @@ impl ErrorKind {
         )
     }
 
-    /// Failed before reaching any server (the machine may be offline).
-    pub fn unreachable(self) -> bool {
-        matches!(
+    /// A failure on the way to a server or back (the name, the connection,
+    /// the transfer), which a machine without a working network gets too:
+    /// not a server's answer (the redirect kinds) nor wxr's own refusal (a
+    /// private address).
+    pub fn on_the_way(self) -> bool {
+        !matches!(
             self,
-            ErrorKind::DnsNxdomain | ErrorKind::DnsError | ErrorKind::ConnectRefused | ErrorKind::ConnectTimeout
+            ErrorKind::RedirectLimit | ErrorKind::RedirectLoop | ErrorKind::RedirectInvalid | ErrorKind::PrivateAddress
         )
     }
 }
