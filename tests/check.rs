@@ -556,14 +556,14 @@ fn convert_leaves_out_the_pings_a_report_marks() {
 }
 
 /// The report `--check-report` reads is an input: no output replaces it,
-/// by its name or as a file of the site (`wxr-report.json`, the site's own
+/// by its name or as a file of the site (`_wxr/wxr-report.json`, the site's own
 /// report); before, `-o report.json` wrote the model over it.
 #[test]
 fn no_output_replaces_the_check_report() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::copy(dir().join("offline.xml"), tmp.path().join("offline.xml")).unwrap();
-    std::fs::create_dir(tmp.path().join("site")).unwrap();
-    for report in ["report.json", "site/wxr-report.json"] {
+    std::fs::create_dir_all(tmp.path().join("site/_wxr")).unwrap();
+    for report in ["report.json", "site/_wxr/wxr-report.json"] {
         let r = run(
             tmp.path(),
             &[
@@ -582,7 +582,7 @@ fn no_output_replaces_the_check_report() {
     for (report, output) in [
         ("report.json", &["-o", "report.json"][..]),
         ("report.json", &["-o", "./report.json"][..]),
-        ("site/wxr-report.json", &["--format", "markdown", "-o", "site"][..]),
+        ("site/_wxr/wxr-report.json", &["--format", "markdown", "-o", "site"][..]),
     ] {
         let written = std::fs::read(tmp.path().join(report)).unwrap();
         let mut args = vec![
