@@ -555,6 +555,53 @@ fn convert_leaves_out_the_pings_a_report_marks() {
     assert_eq!(r.code, 2, "verified needs a report");
 }
 
+/// Two outputs of one run may not name the same file, by any name (the
+/// second replaced the first): a usage error, before anything is written.
+/// A device takes both.
+#[cfg(unix)]
+#[test]
+fn two_outputs_may_not_name_one_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::copy(dir().join("offline.xml"), tmp.path().join("offline.xml")).unwrap();
+    std::fs::write(tmp.path().join("old.txt"), "old\n").unwrap();
+    std::os::unix::fs::symlink("old.txt", tmp.path().join("link.txt")).unwrap();
+    std::os::unix::fs::symlink("new.txt", tmp.path().join("dangling.txt")).unwrap();
+    std::fs::hard_link(tmp.path().join("old.txt"), tmp.path().join("hard.txt")).unwrap();
+    let cases: &[&[&str]] = &[
+        &["-o", "x.txt", "--emit-delete-ids", "x.txt"],
+        &["-o", "x.txt", "--write-cleaned", "./x.txt"],
+        &["--emit-delete-ids", "ids.txt", "--cache=ids.txt"],
+        &["-o", "old.txt", "--emit-delete-ids", "link.txt"],
+        &["-o", "hard.txt", "--emit-delete-ids", "old.txt"],
+        &["-o", "dangling.txt", "--write-cleaned", "new.txt"],
+    ];
+    for extra in cases {
+        let mut args = vec!["check", "offline.xml", "--offline"];
+        args.extend(*extra);
+        let r = run(tmp.path(), &args);
+        assert_eq!(r.code, 2, "{extra:?}: {}", r.stderr);
+        assert!(r.stderr.contains("name the same file"), "{extra:?}: {}", r.stderr);
+        for name in ["x.txt", "ids.txt", "new.txt"] {
+            assert!(!tmp.path().join(name).exists(), "{extra:?}: {name} written");
+        }
+        assert_eq!(std::fs::read_to_string(tmp.path().join("old.txt")).unwrap(), "old\n");
+    }
+    let r = run(
+        tmp.path(),
+        &[
+            "check",
+            "offline.xml",
+            "--offline",
+            "-q",
+            "-o",
+            "/dev/null",
+            "--emit-delete-ids",
+            "/dev/null",
+        ],
+    );
+    assert_eq!(r.code, 1, "the findings: {}", r.stderr);
+}
+
 /// The report `--check-report` reads is an input: no output replaces it,
 /// by its name or as a file of the site (`wxr-report.json`, the site's own
 /// report); before, `-o report.json` wrote the model over it.
