@@ -1423,6 +1423,43 @@ fn a_file_that_is_not_a_cache_is_refused_not_overwritten() {
     assert_eq!(r.code, 5, "{}", r.stderr);
 }
 
+/// `--cache=FIFO` opened the named pipe and waited for a writer forever:
+/// anything but a regular file is refused (exit 5), before the export is
+/// read. The run is given 20 seconds.
+#[cfg(unix)]
+#[test]
+fn a_cache_that_is_no_regular_file_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    one_ping_export(tmp.path());
+    let made = std::process::Command::new("mkfifo")
+        .arg(tmp.path().join("cache.fifo"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    std::fs::create_dir(tmp.path().join("folder")).unwrap();
+    for cache in ["--cache=cache.fifo", "--cache=folder", "--cache=/dev/null"] {
+        let mut child = crate::util::wxr(tmp.path())
+            .args(["check", "one.xml", cache, "--allow-private", "--retries", "0"])
+            .args(["--probe-url", "http://127.0.0.1:9/"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while child.try_wait().unwrap().is_none() && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let finished = child.try_wait().unwrap().is_some();
+        if !finished {
+            let _ = child.kill();
+        }
+        let r: crate::util::Run = child.wait_with_output().unwrap().into();
+        assert!(finished, "{cache}: the run waited");
+        assert_eq!(r.code, 5, "{cache}: {}", r.stderr);
+        assert!(r.stderr.contains("not a regular file"), "{cache}: {}", r.stderr);
+    }
+}
+
 /// An export with one ping from a loopback page (port 9, discard:
 /// nothing answers), written into `dir` as `one.xml`.
 fn one_ping_export(dir: &std::path::Path) {
