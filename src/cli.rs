@@ -633,6 +633,34 @@ impl CheckArgs {
             .collect()
     }
 
+    /// Refuses two outputs that name the same file (`-o x
+    /// --emit-delete-ids x`, by any name): the second would replace the
+    /// first. A device or a pipe (`/dev/stdout`) may take several.
+    pub fn distinct_outputs(&self) -> Result<(), String> {
+        let named = [
+            ("-o", &self.output),
+            ("--emit-delete-ids", &self.emit_delete_ids),
+            ("--write-cleaned", &self.write_cleaned),
+            ("--cache", &self.cache),
+        ];
+        let mut seen: Vec<(&str, &PathBuf, wxr::output::Destination)> = Vec::new();
+        for (flag, path) in named {
+            let Some(path) = path else { continue };
+            let Some(to) = wxr::output::Destination::of(path) else {
+                continue;
+            };
+            if let Some((first, first_path, _)) = seen.iter().find(|(_, _, d)| *d == to) {
+                return Err(format!(
+                    "{first} {} and {flag} {} name the same file: each output needs its own",
+                    first_path.display(),
+                    path.display()
+                ));
+            }
+            seen.push((flag, path, to));
+        }
+        Ok(())
+    }
+
     /// The export `--write-cleaned` copies: exactly one input file.
     pub fn cleaned(&self) -> Result<Option<(PathBuf, PathBuf)>, String> {
         match (&self.write_cleaned, self.read.inputs.as_slice()) {

@@ -141,8 +141,10 @@ fn run_info(cli: &Cli, args: &cli::InfoArgs) -> Result<u8, u8> {
 
 fn run_check(cli: &Cli, args: &cli::CheckArgs) -> Result<u8, u8> {
     let opts = wxr::check::Options::try_from(args).map_err(usage)?;
-    // Checked before any network: the cleaned copy is of one file.
+    // Checked before any network: the cleaned copy is of one file, and
+    // each output has its own.
     let cleaned = args.cleaned().map_err(usage)?;
+    args.distinct_outputs().map_err(usage)?;
     let inputs = args.read.inputs().map_err(usage)?.with_outputs(args.outputs());
     let (mut inputs, progress) = Progress::bar(cli, inputs, 1);
     let fetching = Progress::spinner(cli, !args.offline, "{spinner} {pos} source(s) fetched {elapsed}");

@@ -152,6 +152,48 @@ impl ReadFiles {
     }
 }
 
+/// Where an output path writes, the same for every name of one file (a
+/// symbolic or hard link, `./x`, a file not made yet), so that two outputs
+/// of a run can be told apart: [`Destination::of`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    /// An existing file, by device and inode.
+    #[cfg(unix)]
+    Inode(u64, u64),
+    /// A file to be made, or a directory, by its canonical path (an
+    /// existing file too where there are no inodes).
+    Path(PathBuf),
+}
+
+impl Destination {
+    /// Where `path` writes; `None` for a device or a pipe, which is
+    /// written in place and may take several outputs one after another.
+    pub fn of(path: &Path) -> Option<Destination> {
+        match std::fs::metadata(path) {
+            #[cfg(unix)]
+            Ok(m) if m.is_file() => {
+                use std::os::unix::fs::MetadataExt;
+                Some(Destination::Inode(m.dev(), m.ino()))
+            }
+            Ok(m) if !m.is_file() && !m.is_dir() => None,
+            Ok(_) => Some(Destination::Path(
+                std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()),
+            )),
+            // Not there yet (a link may lead there): its folder, canonical,
+            // and its name.
+            Err(_) => {
+                let target = resolve_links(path);
+                let dir = parent_dir(&target);
+                let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+                Some(Destination::Path(match target.file_name() {
+                    Some(name) => dir.join(name),
+                    None => target,
+                }))
+            }
+        }
+    }
+}
+
 /// An output being written: standard output, a file in place (devices,
 /// pipes), an existing database that its writer edits (`--append`), or a
 /// temporary file that [`Output::commit`] renames over the target.

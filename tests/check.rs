@@ -555,6 +555,53 @@ fn convert_leaves_out_the_pings_a_report_marks() {
     assert_eq!(r.code, 2, "verified needs a report");
 }
 
+/// Two outputs of one run may not name the same file, by any name (the
+/// second replaced the first): a usage error, before anything is written.
+/// A device takes both.
+#[cfg(unix)]
+#[test]
+fn two_outputs_may_not_name_one_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::copy(dir().join("offline.xml"), tmp.path().join("offline.xml")).unwrap();
+    std::fs::write(tmp.path().join("old.txt"), "old\n").unwrap();
+    std::os::unix::fs::symlink("old.txt", tmp.path().join("link.txt")).unwrap();
+    std::os::unix::fs::symlink("new.txt", tmp.path().join("dangling.txt")).unwrap();
+    std::fs::hard_link(tmp.path().join("old.txt"), tmp.path().join("hard.txt")).unwrap();
+    let cases: &[&[&str]] = &[
+        &["-o", "x.txt", "--emit-delete-ids", "x.txt"],
+        &["-o", "x.txt", "--write-cleaned", "./x.txt"],
+        &["--emit-delete-ids", "ids.txt", "--cache=ids.txt"],
+        &["-o", "old.txt", "--emit-delete-ids", "link.txt"],
+        &["-o", "hard.txt", "--emit-delete-ids", "old.txt"],
+        &["-o", "dangling.txt", "--write-cleaned", "new.txt"],
+    ];
+    for extra in cases {
+        let mut args = vec!["check", "offline.xml", "--offline"];
+        args.extend(*extra);
+        let r = run(tmp.path(), &args);
+        assert_eq!(r.code, 2, "{extra:?}: {}", r.stderr);
+        assert!(r.stderr.contains("name the same file"), "{extra:?}: {}", r.stderr);
+        for name in ["x.txt", "ids.txt", "new.txt"] {
+            assert!(!tmp.path().join(name).exists(), "{extra:?}: {name} written");
+        }
+        assert_eq!(std::fs::read_to_string(tmp.path().join("old.txt")).unwrap(), "old\n");
+    }
+    let r = run(
+        tmp.path(),
+        &[
+            "check",
+            "offline.xml",
+            "--offline",
+            "-q",
+            "-o",
+            "/dev/null",
+            "--emit-delete-ids",
+            "/dev/null",
+        ],
+    );
+    assert_eq!(r.code, 1, "the findings: {}", r.stderr);
+}
+
 /// The report `--check-report` reads is an input: no output replaces it,
 /// by its name or as a file of the site (`_wxr/wxr-report.json`, the site's own
 /// report); before, `-o report.json` wrote the model over it.
@@ -1374,6 +1421,43 @@ fn a_file_that_is_not_a_cache_is_refused_not_overwritten() {
     let arg = format!("--cache={}", tmp.path().join("one.xml").display());
     let r = run(tmp.path(), &["check", "one.xml", &arg, "--offline"]);
     assert_eq!(r.code, 5, "{}", r.stderr);
+}
+
+/// `--cache=FIFO` opened the named pipe and waited for a writer forever:
+/// anything but a regular file is refused (exit 5), before the export is
+/// read. The run is given 20 seconds.
+#[cfg(unix)]
+#[test]
+fn a_cache_that_is_no_regular_file_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    one_ping_export(tmp.path());
+    let made = std::process::Command::new("mkfifo")
+        .arg(tmp.path().join("cache.fifo"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    std::fs::create_dir(tmp.path().join("folder")).unwrap();
+    for cache in ["--cache=cache.fifo", "--cache=folder", "--cache=/dev/null"] {
+        let mut child = crate::util::wxr(tmp.path())
+            .args(["check", "one.xml", cache, "--allow-private", "--retries", "0"])
+            .args(["--probe-url", "http://127.0.0.1:9/"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while child.try_wait().unwrap().is_none() && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let finished = child.try_wait().unwrap().is_some();
+        if !finished {
+            let _ = child.kill();
+        }
+        let r: crate::util::Run = child.wait_with_output().unwrap().into();
+        assert!(finished, "{cache}: the run waited");
+        assert_eq!(r.code, 5, "{cache}: {}", r.stderr);
+        assert!(r.stderr.contains("not a regular file"), "{cache}: {}", r.stderr);
+    }
 }
 
 /// An export with one ping from a loopback page (port 9, discard:

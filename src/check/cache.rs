@@ -4,7 +4,8 @@
 //! time it was stored. Only the successful fetches and the definitive
 //! `404`/`410` answers are kept; transient failures are never stored, so
 //! they are always tried again. A file whose first line is no cache entry
-//! is refused rather than overwritten.
+//! is refused rather than overwritten, and so is anything but a regular
+//! file (a named pipe would block the run).
 
 use super::SourceResult;
 use serde::{Deserialize, Serialize};
@@ -40,13 +41,24 @@ impl Cache {
     /// Reads the cache at `path` (a missing file is an empty cache),
     /// dropping entries older than `max_age` and lines it cannot read. A
     /// file that is not a cache at all (its first line is no cache entry)
-    /// is refused rather than overwritten.
+    /// is refused rather than overwritten, and so is a pipe, a device or a
+    /// folder.
     pub fn load(path: Option<&Path>, max_age: Duration) -> io::Result<Cache> {
         let mut cache = Cache {
             path: path.map(Path::to_path_buf),
             entries: BTreeMap::new(),
         };
         let Some(path) = path else { return Ok(cache) };
+        // Opening a named pipe waits for a writer: it is looked at first.
+        match std::fs::metadata(path) {
+            Ok(m) if !m.is_file() => {
+                return Err(io::Error::other(
+                    "not a regular file (a pipe, a device or a folder): the cache is read, then replaced; give --cache a file",
+                ));
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(cache),
+            _ => {}
+        }
         let file = match std::fs::File::open(path) {
             Ok(f) => f,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(cache),

@@ -96,6 +96,13 @@ impl Scan {
 pub fn run(inputs: &Inputs, opts: &Options, fetched: Option<&AtomicU64>) -> Result<Outcome, RunError> {
     let sources = inputs.sources();
     let started_at = now_utc();
+    // The cache is read before the export: a file that cannot be one is
+    // refused at once.
+    let cache = if opts.offline {
+        None
+    } else {
+        Some(cache::Cache::load(opts.cache.as_deref(), opts.max_cache_age).map_err(|e| cache_err(opts, e))?)
+    };
     let mut scan = Scan {
         self_domains: opts.self_domains.clone(),
         ..Scan::default()
@@ -152,9 +159,9 @@ pub fn run(inputs: &Inputs, opts: &Options, fetched: Option<&AtomicU64>) -> Resu
     if opts.offline {
         let n: BTreeSet<String> = network.iter().map(|p| fetch_url(p)).collect();
         *skipped.entry("offline").or_default() += n.len() as u64;
-    } else if !network.is_empty() {
+    } else if let Some(cache) = cache.filter(|_| !network.is_empty()) {
         let urls: BTreeSet<String> = network.iter().map(|p| fetch_url(p)).collect();
-        results = fetch(&urls, opts, fetched)?;
+        results = fetch(&urls, cache, opts, fetched)?;
         if let Some(d) = network_unproven(&results, opts) {
             inconclusive = true;
             diagnostics.push(d);
@@ -234,18 +241,22 @@ fn self_links(
     Ok(links)
 }
 
-/// Each of `urls` from the cache, or fetched and read now; the cache is
+/// A failure to read or write the cache.
+fn cache_err(opts: &Options, source: std::io::Error) -> RunError {
+    RunError::Output {
+        target: opts.cache.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
+        source,
+    }
+}
+
+/// Each of `urls` from `cache`, or fetched and read now; the cache is
 /// then updated.
 fn fetch(
     urls: &BTreeSet<String>,
+    mut cache: cache::Cache,
     opts: &Options,
     fetched: Option<&AtomicU64>,
 ) -> Result<BTreeMap<String, SourceResult>, RunError> {
-    let cache_err = |source| RunError::Output {
-        target: opts.cache.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
-        source,
-    };
-    let mut cache = cache::Cache::load(opts.cache.as_deref(), opts.max_cache_age).map_err(cache_err)?;
     let mut results = BTreeMap::new();
     let mut to_fetch = Vec::new();
     for u in urls {
@@ -278,7 +289,7 @@ fn fetch(
             },
         );
     }
-    cache.store(&results).map_err(cache_err)?;
+    cache.store(&results).map_err(|e| cache_err(opts, e))?;
     Ok(results)
 }
 
