@@ -318,6 +318,39 @@ fn delete_ids_and_cleaned_export() {
     assert!(cleaned.starts_with(&original[..original.windows(6).position(|w| w == b"<item>").unwrap()]));
 }
 
+/// A UTF-16 export (which the reader reads) is cleaned too, into UTF-16:
+/// the same copy as of the UTF-8 export, in the export's own encoding and
+/// BOM. Before, the cleaner took its bytes for UTF-8 and failed.
+#[test]
+fn a_utf16_export_is_cleaned_in_utf16() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(dir().join("offline.xml")).unwrap().replacen(
+        "encoding=\"UTF-8\"",
+        "encoding=\"UTF-16\"",
+        1,
+    );
+    let utf16 = |text: &str| -> Vec<u8> {
+        "\u{feff}"
+            .encode_utf16()
+            .chain(text.encode_utf16())
+            .flat_map(u16::to_le_bytes)
+            .collect()
+    };
+    std::fs::write(tmp.path().join("utf8.xml"), &text).unwrap();
+    std::fs::write(tmp.path().join("utf16.xml"), utf16(&text)).unwrap();
+    for name in ["utf8.xml", "utf16.xml"] {
+        let out = format!("clean-{name}");
+        let r = run(tmp.path(), &["check", name, "--offline", "-q", "--write-cleaned", &out]);
+        assert_eq!(r.code, 1, "{name}: {}", r.stderr);
+    }
+    let clean8 = std::fs::read_to_string(tmp.path().join("clean-utf8.xml")).unwrap();
+    assert!(clean8.len() < text.len(), "comments removed");
+    assert_eq!(
+        std::fs::read(tmp.path().join("clean-utf16.xml")).unwrap(),
+        utf16(&clean8)
+    );
+}
+
 /// `--write-cleaned` knows WordPress's namespace as the reader does: here
 /// declared without its trailing slash (`xmlns:wp="…/export/1.2"`, a form
 /// of real exports), the same comments go as with the usual form.

@@ -17,7 +17,12 @@
 //! an element. The work is done on bytes, never re-encoded, so UTF-8 and
 //! ASCII-compatible single-byte encodings such as ISO-8859-1 are copied
 //! unchanged (quick-xml only sees a copy in which every byte from 0x80 up is
-//! masked as `x`, which keeps all offsets; UTF-16 input is not supported).
+//! masked as `x`, which keeps all offsets). A UTF-16 or UTF-32 export, told
+//! by its first bytes as the reader tells it ([`Wide`]), is decoded to UTF-8
+//! by the reader's own decoding ([`Decoded`], its repairs included: a
+//! control character removed, a unit that is no character replaced), cleaned
+//! as UTF-8, and written back in its encoding, byte order and BOM; the
+//! offsets of its errors count bytes of that UTF-8.
 //!
 //! Memory stays bounded by the largest single `<item>`: bytes outside items
 //! are copied straight through, and each `<item>…</item>` is buffered, edited
@@ -33,6 +38,7 @@
 //! its id and parent only as direct children of the comment.
 
 use crate::model::CommentRef;
+use crate::read::{Decoded, Wide};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt;
 use std::io::{self, BufRead, BufReader, Read, Write};
@@ -128,11 +134,24 @@ impl From<io::Error> for CleanError {
 /// of the decompressed input.
 pub fn write_cleaned(input: &Path, output: &Path, delete: &BTreeSet<CommentRef>) -> Result<CleanStats, CleanError> {
     // Opened as the reader opens it (gzip recognized by its content,
-    // several members and zero padding read as `gzip -d` reads them).
-    let raw = crate::read::Source::Path(input.to_path_buf()).open()?;
-    let reader = BufReader::with_capacity(CHUNK, raw);
+    // several members and zero padding read as `gzip -d` reads them), and
+    // its encoding told from the same first bytes.
+    let mut raw = crate::read::Source::Path(input.to_path_buf()).open()?;
+    let mut head = Vec::with_capacity(8);
+    (&mut raw).take(8).read_to_end(&mut head)?;
+    let wide = Wide::sniff(&head);
+    let raw: Box<dyn Read + Send> = Box::new(io::Cursor::new(head).chain(raw));
     crate::output::write_atomically(output, |w| {
-        let stats = clean(reader, w, delete)?;
+        let stats = match wide {
+            None => clean(BufReader::with_capacity(CHUNK, raw), w, delete)?,
+            Some(wide) => {
+                let text = BufReader::with_capacity(CHUNK, Decoded::new(raw)?);
+                let mut out = WideWriter::new(wide, w)?;
+                let stats = clean(text, &mut out, delete)?;
+                out.finish()?;
+                stats
+            }
+        };
         if stats.not_found.is_empty() {
             Ok(stats)
         } else {
@@ -208,6 +227,84 @@ pub fn clean<R: BufRead, W: Write>(
     let mut stats = cleaner.stats;
     stats.not_found = delete.difference(&cleaner.found).copied().collect();
     Ok(stats)
+}
+
+/// Writes the UTF-8 it is given in the encoding of a UTF-16 or UTF-32
+/// export, after that export's BOM if it had one. A character split
+/// between two writes waits for its end.
+struct WideWriter<W> {
+    inner: W,
+    wide: Wide,
+    /// The start of a character not written yet.
+    pending: Vec<u8>,
+    encoded: Vec<u8>,
+}
+
+impl<W: Write> WideWriter<W> {
+    fn new(wide: Wide, inner: W) -> io::Result<WideWriter<W>> {
+        let mut w = WideWriter {
+            inner,
+            wide,
+            pending: Vec::new(),
+            encoded: Vec::new(),
+        };
+        if wide.bom {
+            w.write_all("\u{feff}".as_bytes())?;
+        }
+        Ok(w)
+    }
+
+    /// Flushes; the text must not end within a character.
+    fn finish(mut self) -> io::Result<()> {
+        if !self.pending.is_empty() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "the cleaned text ends within a character",
+            ));
+        }
+        self.inner.flush()
+    }
+}
+
+impl<W: Write> Write for WideWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        let text = match std::str::from_utf8(&self.pending) {
+            Ok(t) => t,
+            Err(e) if e.error_len().is_none() => std::str::from_utf8(&self.pending[..e.valid_up_to()]).unwrap_or(""),
+            Err(_) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    "the cleaned text is not UTF-8",
+                ));
+            }
+        };
+        self.encoded.clear();
+        let big_endian = self.wide.big_endian;
+        for c in text.chars() {
+            if self.wide.utf32 {
+                let v = u32::from(c);
+                self.encoded
+                    .extend(if big_endian { v.to_be_bytes() } else { v.to_le_bytes() });
+            } else {
+                for unit in c.encode_utf16(&mut [0; 2]) {
+                    self.encoded.extend(if big_endian {
+                        unit.to_be_bytes()
+                    } else {
+                        unit.to_le_bytes()
+                    });
+                }
+            }
+        }
+        let used = text.len();
+        self.inner.write_all(&self.encoded)?;
+        self.pending.drain(..used);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 const CHUNK: usize = 64 * 1024;
@@ -1280,6 +1377,70 @@ mod tests {
             .collect();
         names.sort();
         assert_eq!(names, ["cleaned.xml", "export.xml", "export.xml.gz"]);
+    }
+
+    /// `text` in UTF-16 or UTF-32, either byte order, with a BOM or not.
+    fn wide_bytes(text: &str, utf32: bool, big_endian: bool, bom: bool) -> Vec<u8> {
+        let text = if bom {
+            format!("\u{feff}{text}")
+        } else {
+            text.to_string()
+        };
+        let mut out = Vec::new();
+        for c in text.chars() {
+            let units: Vec<u32> = if utf32 {
+                vec![u32::from(c)]
+            } else {
+                c.encode_utf16(&mut [0; 2]).iter().map(|&u| u32::from(u)).collect()
+            };
+            for u in units {
+                match (utf32, big_endian) {
+                    (true, true) => out.extend(u.to_be_bytes()),
+                    (true, false) => out.extend(u.to_le_bytes()),
+                    (false, true) => out.extend((u as u16).to_be_bytes()),
+                    (false, false) => out.extend((u as u16).to_le_bytes()),
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn utf16_and_utf32_are_cleaned_in_their_own_encoding() {
+        // The exports the reader reads: each encoding and byte order, with
+        // a BOM or told by the declaration alone; the copy keeps them.
+        let body = [
+            comment("1", "0", "é, 😀 and ✓"),
+            comment("2", "1", "ping from café.example"),
+            comment("3", "2", "réponse 😀"),
+        ]
+        .concat();
+        let kept = [comment("1", "0", "é, 😀 and ✓"), comment("3", "1", "réponse 😀")].concat();
+        let dir = tempfile::tempdir().expect("tempdir");
+        for (utf32, big_endian, bom) in [
+            (false, false, true),
+            (false, true, true),
+            (false, false, false),
+            (false, true, false),
+            (true, false, true),
+            (true, true, true),
+            (true, false, false),
+            (true, true, false),
+        ] {
+            let label = if utf32 { "UTF-32" } else { "UTF-16" };
+            let head = HEAD.replace("UTF-8", label);
+            let text = |items: &str| doc(&[items.to_string()]).replacen(HEAD, &head, 1);
+            let input = dir.path().join("wide.xml");
+            std::fs::write(&input, wide_bytes(&text(&body), utf32, big_endian, bom)).expect("write");
+            let out = dir.path().join("clean.xml");
+            let stats = write_cleaned(&input, &out, &ids(&[2])).expect("write_cleaned");
+            let case = (label, big_endian, bom);
+            assert_eq!((stats.removed, stats.reparented), (1, 1), "{case:?}");
+            assert!(
+                std::fs::read(&out).expect("read") == wide_bytes(&text(&kept), utf32, big_endian, bom),
+                "{case:?}"
+            );
+        }
     }
 
     #[test]

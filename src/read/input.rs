@@ -172,6 +172,66 @@ pub struct InputStats {
     pub first_invalid_unit: Option<(u64, u64)>,
 }
 
+/// A UTF-16 or UTF-32 export, as its first bytes tell it: a BOM, or the
+/// `<?` of its XML declaration in two or four bytes a character.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Wide {
+    /// UTF-32, else UTF-16.
+    pub utf32: bool,
+    /// Big-endian, else little-endian.
+    pub big_endian: bool,
+    /// It starts with a byte order mark.
+    pub bom: bool,
+}
+
+impl Wide {
+    /// The encoding of a file starting with `head` (8 bytes are enough),
+    /// when it is UTF-16 or UTF-32. UTF-32 is asked first: its
+    /// little-endian BOM starts like UTF-16's (a UTF-16 file starting with
+    /// U+0000 is no XML), as in XML 1.0's appendix F.
+    pub fn sniff(head: &[u8]) -> Option<Wide> {
+        let wide = |utf32, big_endian, bom| Some(Wide { utf32, big_endian, bom });
+        if head.starts_with(b"\xFF\xFE\0\0") {
+            wide(true, false, true)
+        } else if head.starts_with(b"\0\0\xFE\xFF") {
+            wide(true, true, true)
+        } else if head.starts_with(b"<\0\0\0?\0\0\0") {
+            wide(true, false, false)
+        } else if head.starts_with(b"\0\0\0<\0\0\0?") {
+            wide(true, true, false)
+        } else if head.starts_with(b"\xFF\xFE") {
+            wide(false, false, true)
+        } else if head.starts_with(b"\xFE\xFF") {
+            wide(false, true, true)
+        } else if head.starts_with(b"<\0?\0") {
+            wide(false, false, false)
+        } else if head.starts_with(b"\0<\0?") {
+            wide(false, true, false)
+        } else {
+            None
+        }
+    }
+
+    /// The length of its BOM (0 without one).
+    pub fn bom_len(self) -> usize {
+        match (self.bom, self.utf32) {
+            (false, _) => 0,
+            (true, false) => 2,
+            (true, true) => 4,
+        }
+    }
+
+    /// Its name, as encoding_rs spells them.
+    pub fn name(self) -> &'static str {
+        match (self.utf32, self.big_endian) {
+            (true, false) => UTF_32LE,
+            (true, true) => UTF_32BE,
+            (false, false) => UTF_16LE.name(),
+            (false, true) => UTF_16BE.name(),
+        }
+    }
+}
+
 enum Mode {
     Utf8,
     /// UTF-32, big-endian when true.
@@ -180,7 +240,10 @@ enum Mode {
     Other(Decoder, bool),
 }
 
-/// A [`BufRead`] of clean UTF-8 over raw export bytes. See the module doc.
+/// Clean UTF-8 over raw export bytes, a chunk at a time: handed to the
+/// XML reader through [`Prefetched`], or read as a [`Read`] by the cleaner
+/// of `wxr check`, which copies UTF-16 and UTF-32 exports. See the module
+/// doc.
 pub(crate) struct Decoded {
     inner: Box<dyn Read + Send>,
     raw: Vec<u8>,
@@ -215,47 +278,17 @@ impl Decoded {
         }
         let mut stats = InputStats::default();
         let head = &raw[..len];
-        // UTF-32 first: its little-endian BOM starts like UTF-16's (a UTF-16
-        // file starting with U+0000 is no XML), as in XML 1.0's appendix F.
         let (mode, skip, name) = if head.starts_with(b"\xEF\xBB\xBF") {
             stats.bom = true;
             (Mode::Utf8, 3, UTF_8.name())
-        } else if head.starts_with(b"\xFF\xFE\0\0") {
-            stats.bom = true;
-            (Mode::Utf32(false), 4, UTF_32LE)
-        } else if head.starts_with(b"\0\0\xFE\xFF") {
-            stats.bom = true;
-            (Mode::Utf32(true), 4, UTF_32BE)
-        } else if head.starts_with(b"<\0\0\0?\0\0\0") {
-            (Mode::Utf32(false), 0, UTF_32LE)
-        } else if head.starts_with(b"\0\0\0<\0\0\0?") {
-            (Mode::Utf32(true), 0, UTF_32BE)
-        } else if head.starts_with(b"\xFF\xFE") {
-            stats.bom = true;
-            (
-                Mode::Other(UTF_16LE.new_decoder_without_bom_handling(), false),
-                2,
-                UTF_16LE.name(),
-            )
-        } else if head.starts_with(b"\xFE\xFF") {
-            stats.bom = true;
-            (
-                Mode::Other(UTF_16BE.new_decoder_without_bom_handling(), false),
-                2,
-                UTF_16BE.name(),
-            )
-        } else if head.starts_with(b"<\0?\0") {
-            (
-                Mode::Other(UTF_16LE.new_decoder_without_bom_handling(), false),
-                0,
-                UTF_16LE.name(),
-            )
-        } else if head.starts_with(b"\0<\0?") {
-            (
-                Mode::Other(UTF_16BE.new_decoder_without_bom_handling(), false),
-                0,
-                UTF_16BE.name(),
-            )
+        } else if let Some(wide) = Wide::sniff(head) {
+            stats.bom = wide.bom;
+            let mode = match (wide.utf32, wide.big_endian) {
+                (true, big_endian) => Mode::Utf32(big_endian),
+                (false, false) => Mode::Other(UTF_16LE.new_decoder_without_bom_handling(), false),
+                (false, true) => Mode::Other(UTF_16BE.new_decoder_without_bom_handling(), false),
+            };
+            (mode, wide.bom_len(), wide.name())
         } else {
             stats.declared = declared_encoding(head);
             match stats.declared.as_deref().map(|l| {
@@ -417,6 +450,20 @@ impl Decoded {
             self.out.retain(|&b| !is_forbidden(b));
             self.stats.control_chars += (before - self.out.len()) as u64;
         }
+    }
+}
+
+impl Read for Decoded {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.out_pos >= self.out.len() {
+            if !self.refill()? {
+                return Ok(0);
+            }
+        }
+        let n = (self.out.len() - self.out_pos).min(buf.len());
+        buf[..n].copy_from_slice(&self.out[self.out_pos..self.out_pos + n]);
+        self.out_pos += n;
+        Ok(n)
     }
 }
 
