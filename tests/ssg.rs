@@ -141,7 +141,7 @@ fn front_matters(dir: &Path) -> Vec<serde_json::Value> {
 }
 
 /// The values of the front matter list `key` in every written file.
-fn aliases(dir: &Path, key: &str) -> Vec<String> {
+pub(crate) fn aliases(dir: &Path, key: &str) -> Vec<String> {
     front_matters(dir)
         .iter()
         .filter_map(|v| v[key].as_array())
@@ -151,7 +151,7 @@ fn aliases(dir: &Path, key: &str) -> Vec<String> {
 }
 
 /// A URL path as a file path: percent-decoded, like the generators write.
-fn decoded(url: &str) -> String {
+pub(crate) fn decoded(url: &str) -> String {
     let bytes = url.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;

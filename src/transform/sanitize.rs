@@ -7,7 +7,8 @@
 //! or a ping's source is kept only when it is `http`, `https` or `mailto`,
 //! and is written so that neither Markdown nor HTML can be broken out of.
 //! An excerpt, which the themes show as HTML, is cut down to the same
-//! subset, its links left unmarked.
+//! subset, its links left unmarked, and its brackets written as character
+//! references, since Hugo renders it as Markdown too.
 
 use std::collections::HashSet;
 use std::sync::LazyLock;
@@ -35,12 +36,20 @@ pub fn comment_html(html: &str) -> String {
 
 /// A post's excerpt, which generators show as HTML (Hugo renders the
 /// `summary` field as Markdown), cut down to the same safe subset with its
-/// links as they are: text without `<` is returned as it is.
+/// links as they are: text without `<` is kept as it is. `[` and `]` are
+/// written `&#91;` and `&#93;`, which HTML shows as brackets and Markdown
+/// takes as text: Hugo, whose Markdown keeps raw HTML (and so any URL),
+/// made `[x](javascript:…)` in an excerpt a link that runs.
 pub fn excerpt_html(text: &str) -> String {
-    if text.contains('<') {
+    let html = if text.contains('<') {
         EXCERPT_HTML.clean(text).to_string()
     } else {
         text.to_string()
+    };
+    if html.contains(['[', ']']) {
+        html.replace('[', "&#91;").replace(']', "&#93;")
+    } else {
+        html
     }
 }
 
@@ -87,6 +96,24 @@ mod tests {
         );
         assert_eq!(clean, r#"A <em>short</em> <a href="/x/">one</a> <img src="x">"#);
         assert_eq!(excerpt_html("Plain & simple"), "Plain & simple");
+    }
+
+    #[test]
+    fn excerpts_have_no_markdown_link_syntax() {
+        assert_eq!(
+            excerpt_html("[md](javascript:alert(1)) ![i](javascript:x)"),
+            "&#91;md&#93;(javascript:alert(1)) !&#91;i&#93;(javascript:x)"
+        );
+        assert_eq!(
+            excerpt_html("<em>[r]</em>\n\n[r]: javascript:alert(1)"),
+            "<em>&#91;r&#93;</em>\n\n&#91;r&#93;: javascript:alert(1)"
+        );
+        // What HTML shows is the text as written.
+        let shown: String = scraper::Html::parse_fragment(&excerpt_html(r#"a [b](c) <a href="/x[1]">d</a>"#))
+            .root_element()
+            .text()
+            .collect();
+        assert_eq!(shown, "a [b](c) d");
     }
 
     #[test]
