@@ -58,10 +58,11 @@ impl Generator for Hugo {
         f.put("slug", Value::Str(e.slug.to_string()));
         f.put_list("aliases", e.aliases);
         f.put_str("summary", e.summary.as_deref());
-        f.put_list("categories", &e.categories);
-        f.put_list("tags", &e.tags);
+        let terms = |names: &[String]| names.iter().map(|n| term_name(n).into_owned()).collect::<Vec<_>>();
+        f.put_list("categories", &terms(&e.categories));
+        f.put_list("tags", &terms(&e.tags));
         for (tax, names) in &e.taxonomies {
-            f.put_list(tax, names);
+            f.put_list(tax, &terms(names));
         }
         f.put_str("author", e.author.as_deref());
         if let Some(img) = &e.featured {
@@ -192,6 +193,24 @@ fn config(site: &SiteInfo<'_>) -> String {
     toml(&f)
 }
 
+/// A term's name as Hugo may take it: Hugo makes the folder of the term's
+/// page from the name with its `/` and `.` kept, so `../../dist` would be
+/// the page `/dist/` (over an item's), `..` stops the build and `a\b` is a
+/// folder Windows refuses. A slash or backslash becomes its look-alike
+/// (`TV∕Radio`), dots and spaces at the start go.
+fn term_name(name: &str) -> Cow<'_, str> {
+    if !name.contains(['/', '\\']) && !name.starts_with(['.', ' ']) {
+        return Cow::Borrowed(name);
+    }
+    let name = name.replace('/', "\u{2215}").replace('\\', "\u{2216}");
+    let kept = name.trim_start_matches(['.', ' ']);
+    Cow::Owned(if kept.is_empty() {
+        "\u{2024}".repeat(name.len())
+    } else {
+        kept.to_string()
+    })
+}
+
 /// `content` with each shortcode delimiter in Hugo's escape (see the
 /// module's comment).
 fn escape_shortcodes(content: &str) -> Cow<'_, str> {
@@ -238,7 +257,21 @@ fn escape_shortcodes(content: &str) -> Cow<'_, str> {
 
 #[cfg(test)]
 mod tests {
-    use super::escape_shortcodes;
+    use super::{escape_shortcodes, term_name};
+
+    #[test]
+    fn term_names_make_no_folder_outside_their_taxonomy() {
+        for (name, given) in [
+            ("Café au lait", "Café au lait"),
+            ("TV/Radio", "TV∕Radio"),
+            ("../../dist", "∕..∕dist"),
+            ("..", "․․"),
+            (".hidden", "hidden"),
+            ("C:\\x", "C:∖x"),
+        ] {
+            assert_eq!(term_name(name), given, "{name:?}");
+        }
+    }
 
     #[test]
     fn shortcode_delimiters_are_escaped() {
