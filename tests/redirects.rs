@@ -168,8 +168,11 @@ fn csv_rows_have_two_fields_and_the_report_lists_what_was_left_out() {
     assert_eq!(
         olds,
         [
+            "/b/ { return 200; } location / { alias /etc/; } location = /b2/",
             "/c/\nAddType application/x-httpd-php jpg\n/* /spam/ 200!\n",
             "/2010/05/d-old\nAddType application/x-httpd-php jpg #/",
+            "/2010/05/it's \"$quoted\" {x};/",
+            "/2010/05/back\\slash#hash/",
             "/2010/05/%0aAddType%20application/x-httpd-php%20jpg/",
             "/2010/05/../",
             "/f/../../etc/passwd",
@@ -180,7 +183,10 @@ fn csv_rows_have_two_fields_and_the_report_lists_what_was_left_out() {
         ]
     );
     for (old, reason) in &dropped {
-        let want = if old.starts_with("/2010/05/plain/") || old.starts_with("/2010/05/caf") {
+        // Names Windows refuses: in the redirect files, with no alias page.
+        let want = if old.starts_with("/b/") || old.contains("quoted") || old.contains("slash") {
+            "no alias page, only the redirect files (--redirects) have it"
+        } else if old.starts_with("/2010/05/plain/") || old.starts_with("/2010/05/caf") {
             "already redirected to /posts/plain/"
         } else if old.contains("..") {
             ".."
@@ -192,7 +198,7 @@ fn csv_rows_have_two_fields_and_the_report_lists_what_was_left_out() {
         assert!(reason.contains(want), "{old:?}: {reason}");
     }
     assert!(
-        stderr.contains("9 old URL(s) left out of the aliases and redirect files"),
+        stderr.contains("12 old URL(s) left out of the aliases or redirect files"),
         "{stderr}"
     );
 }

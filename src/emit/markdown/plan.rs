@@ -106,7 +106,9 @@ pub struct Planned {
     pub draft: bool,
     /// Old URL paths that must lead here (permalink, old slugs).
     pub aliases: Vec<String>,
-    /// Old URLs with a query (`/?p=12`), for redirect files only.
+    /// Old URLs for the redirect files only: with a query (`/?p=12`), or
+    /// a path that can have no alias page
+    /// ([`has_alias_page`](redirects::has_alias_page)).
     pub query_urls: Vec<String>,
 }
 
@@ -177,24 +179,25 @@ impl Plan {
             .iter()
             .map(|e| match e.kind.as_str() {
                 "post" | "page" => e.kind.clone(),
-                k => type_dir(k, ssg.reserved()),
+                k => type_dir(k, &|d| ssg.taken(d)),
             })
             .collect();
         let mut slugs: Vec<String> = entries.iter().map(|e| slug_of(e, policy.ascii_slugs)).collect();
         // The folders a top-level page must leave alone: the generator's
         // own and those of the post types written. Such a page gets a
         // suffix before its child pages take its slug as their folder.
-        let mut folders: HashSet<&str> = ssg.reserved().iter().copied().collect();
+        let mut folders: HashSet<&str> = HashSet::new();
         for (i, e) in entries.iter().enumerate() {
             if written[i] && e.kind != "post" && e.kind != "page" {
                 folders.insert(&kinds[i]);
             }
         }
+        let taken = |name: &str| ssg.taken(name) || folders.contains(name);
         let mut renamed: HashMap<usize, String> = HashMap::new();
         for (i, e) in entries.iter().enumerate() {
             let top = e.kind == "page" && written[i] && !plan.has_written_parent(entries, e, &written);
-            if top && folders.contains(slugs[i].as_str()) {
-                let suffixed = format!("{}-2", slugs[i]);
+            if top && taken(slugs[i].as_str()) {
+                let suffixed = unreserved(format!("{}-2", slugs[i]), &taken);
                 renamed.insert(i, std::mem::replace(&mut slugs[i], suffixed));
             }
         }
@@ -273,6 +276,9 @@ impl Plan {
     /// Aliases in front matter and the redirect files then hold the same
     /// old URLs.
     fn settle_old_urls(&mut self, ssg: Ssg) {
+        const NO_ALIAS_PAGE: &str = "a character some file systems refuse in a folder name \
+            (\" * : < > ? \\ |, or a name ending in . or space): no alias page, only the redirect files \
+            (--redirects) have it";
         let key = |url: &str| redirects::decoded(url).trim_end_matches('/').to_string();
         let mut owner: HashMap<String, String> = HashMap::new();
         for p in self.decisions.iter().flatten() {
@@ -285,7 +291,9 @@ impl Plan {
         let mut kept: HashSet<String> = HashSet::new();
         let mut dropped = Vec::new();
         for p in self.decisions.iter_mut().flatten() {
-            for list in [&mut p.aliases, &mut p.query_urls] {
+            // Old paths kept for the redirect files only.
+            let mut redirect_only = Vec::new();
+            for (alias, list) in [(true, &mut p.aliases), (false, &mut p.query_urls)] {
                 list.retain(|old| {
                     let k = key(old);
                     let reason = match (redirects::check(old, &p.url), owner.get(&k)) {
@@ -301,7 +309,19 @@ impl Plan {
                         (Ok(Some(_)), _) => {
                             owner.insert(k.clone(), p.url.clone());
                             // Once, if the item has it twice.
-                            return kept.insert(k);
+                            if !kept.insert(k) {
+                                return false;
+                            }
+                            if !alias || redirects::has_alias_page(old) {
+                                return true;
+                            }
+                            redirect_only.push(old.clone());
+                            dropped.push(DroppedRedirect {
+                                old: old.clone(),
+                                new: p.url.clone(),
+                                reason: NO_ALIAS_PAGE.to_string(),
+                            });
+                            return false;
                         }
                     };
                     dropped.push(DroppedRedirect {
@@ -312,6 +332,7 @@ impl Plan {
                     false
                 });
             }
+            p.query_urls.splice(0..0, redirect_only);
         }
         self.dropped = dropped;
     }
@@ -416,6 +437,7 @@ fn has_public_permalink(e: &IndexItem) -> bool {
 /// and the plan must know the URL it will have. It is written in NFC, as
 /// WordPress normalizes titles. A leading `_` or `-` goes:
 /// Jekyll, Eleventy and Astro leave out files and folders named `_…`.
+/// `index` becomes `index-2`.
 fn slug_of(e: &IndexItem, ascii: bool) -> String {
     let base = match e.slug.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(s) => decode_slug(s),
@@ -428,10 +450,15 @@ fn slug_of(e: &IndexItem, ascii: bool) -> String {
     };
     let base = if ascii { ascii_slug(&base) } else { base.nfc().collect() };
     let fallback = match e.id {
-        Some(id) => format!("{}-{id}", type_dir(&e.kind, &[])),
+        Some(id) => format!("{}-{id}", type_dir(&e.kind, &|_| false)),
         None => "item".to_string(),
     };
-    component(base.trim_start_matches(['_', '-']), &fallback)
+    let base = base.trim_start_matches(['_', '-']);
+    // `index` is a folder's own page to Zola and Astro (and `_index` to
+    // Hugo): `pages/index.md` would be served at `/pages/index/` by one
+    // and at `/pages/` by another.
+    let base = if base == "index" { "index-2" } else { base };
+    component(base, &fallback)
 }
 
 /// `name` (which does not start with `_`) safe as a path component: a
@@ -463,7 +490,7 @@ fn wordpress_shaped(slug: &str) -> bool {
 /// a custom type that becomes `post` or `page` (`Post`), and one of the
 /// generator's `reserved` names, get `-type`: no type takes the posts'
 /// folder or a section of the generator.
-fn type_dir(kind: &str, reserved: &[&str]) -> String {
+fn type_dir(kind: &str, taken: &dyn Fn(&str) -> bool) -> String {
     let key: String = kind
         .chars()
         .filter_map(|c| {
@@ -473,11 +500,18 @@ fn type_dir(kind: &str, reserved: &[&str]) -> String {
         .collect();
     let dir = component(key.trim_start_matches(['_', '-']), "item");
     let other = (dir == "post" || dir == "page") && dir != kind;
-    if other || reserved.contains(&dir.as_str()) {
-        format!("{dir}-type")
+    if other || taken(&dir) {
+        unreserved(format!("{dir}-type"), taken)
     } else {
         dir
     }
+}
+
+/// `name` (a folder the generator has taken, made another) or, when the
+/// generator takes it too (Jekyll leaves out all that starts with
+/// `node_modules`), `wp-` before it.
+fn unreserved(name: String, taken: &dyn Fn(&str) -> bool) -> String {
+    if taken(&name) { format!("wp-{name}") } else { name }
 }
 
 /// Checks a `--path` template: relative, no `..`, a `.md` file.
@@ -505,7 +539,7 @@ fn from_template(t: &str, e: &IndexItem, dirs: &[String], slug: &str) -> String 
             .unwrap_or(d)
             .to_string()
     };
-    let kind = type_dir(&e.kind, &[]);
+    let kind = type_dir(&e.kind, &|_| false);
     let id = e.id.map_or_else(|| "no-id".to_string(), |i| i.to_string());
     let parents = if dirs.is_empty() { String::new() } else { dirs.join("/") };
     let filled = t
@@ -1106,6 +1140,30 @@ mod tests {
         let plan = Plan::make(&entries, "/", &Policy::default(), ssg("zola"));
         assert_eq!(paths(&plan)[0], "content/pages/posts-2/_index.md");
         assert!(plan.decisions[0].as_ref().unwrap().aliases.is_empty());
+    }
+
+    #[test]
+    fn jekyll_leaves_out_what_starts_with_an_exclude() {
+        let page = |id, slug: &str| IndexItem {
+            kind: "page".into(),
+            ..post(id, slug, "")
+        };
+        let modules = IndexItem {
+            kind: "node_modules".into(),
+            link: Some("http://blog.example/node_modules/x/".into()),
+            ..post(3, "x", "")
+        };
+        let entries = [page(1, "node_modules"), page(2, "vendor"), modules, page(4, "_index")];
+        let plan = Plan::make(&entries, "/", &Policy::default(), ssg("jekyll"));
+        assert_eq!(
+            paths(&plan),
+            [
+                "wp-node_modules-2/index.md",
+                "wp-vendor-2/index.md",
+                "wp-node_modules-type/x/index.md",
+                "index-2/index.md"
+            ]
+        );
     }
 
     #[test]

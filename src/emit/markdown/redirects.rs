@@ -12,7 +12,9 @@
 //!   control character (raw or encoded), does not start with `/`, has a `.`
 //!   or `..` segment (servers resolve them before matching), is not UTF-8
 //!   once decoded, has a query that is not `key=value` pairs of URL
-//!   characters (RFC 3986, `%` only before two hex digits). The plan also
+//!   characters (RFC 3986, `%` only before two hex digits). An old path
+//!   with a character Windows refuses in a folder name is in the redirect
+//!   files only, not an alias page ([`has_alias_page`]). The plan also
 //!   leaves out an old URL that already leads to another new URL (nginx
 //!   refuses two `location`s of one path) or is a new URL, so that the
 //!   aliases of the front matter and the redirect files agree.
@@ -201,6 +203,18 @@ pub(super) fn check(old: &str, new: &str) -> Result<Option<Rule>, &'static str> 
     }))
 }
 
+/// What Windows refuses in a file or folder name, but `/`.
+const UNPORTABLE: [char; 8] = ['"', '*', ':', '<', '>', '?', '\\', '|'];
+
+/// Whether the alias page of `old` (a path that [`check`] keeps) can be
+/// written: the generators write it in the folder of the decoded path,
+/// which must be a name every file system takes (a site must check out
+/// on Windows too): no `" * : < > ? \ |`, no name ending in `.` or space.
+pub(super) fn has_alias_page(old: &str) -> bool {
+    let path = decoded(old);
+    !path.contains(UNPORTABLE) && !path.split('/').any(|s| s.ends_with(['.', ' ']))
+}
+
 /// `s` with every `%XX` (two hex digits) decoded; any other `%` is kept.
 fn percent_decode(s: &str) -> Vec<u8> {
     let b = s.as_bytes();
@@ -228,7 +242,7 @@ fn path_safe(b: u8) -> bool {
 }
 
 /// `s` percent-encoded: every byte but ASCII letters, digits and `-._~/`.
-fn encode_path(s: &str) -> String {
+pub(super) fn encode_path(s: &str) -> String {
     percent_encode(s.as_bytes(), path_safe)
 }
 
@@ -342,6 +356,21 @@ mod tests {
         for old in ["/f/../../etc/passwd", "/a/./b/", "/a/%2e%2e/b/", "/.."] {
             assert!(check(old, "/x/").unwrap_err().contains(".."), "{old:?}");
         }
+        // Kept in the redirect files, but no alias page.
+        for old in [
+            "/2010/05/\"><script>alert(1)</script>/",
+            "/2010/05/javascript:alert(1)",
+            "/a%5Cb/",
+            "/a%3Fb/",
+            "/a|b/",
+            "/a*/",
+            "/dot./",
+            "/space /b/",
+        ] {
+            assert!(check(old, "/x/").unwrap().is_some(), "{old:?}");
+            assert!(!has_alias_page(old), "{old:?}");
+        }
+        assert!(has_alias_page("/it's a (b)/caf%C3%A9/"));
         assert!(check("x/y/", "/x/").unwrap_err().contains("not a path"));
         assert!(check("", "/x/").unwrap_err().contains("not a path"));
         assert!(check("/a%ff/", "/x/").unwrap_err().contains("UTF-8"));

@@ -110,7 +110,8 @@ pub struct Skipped {
     pub reason: String,
 }
 
-/// An old URL left out of the aliases and the redirect files.
+/// An old URL left out of the aliases (and the redirect files, unless
+/// its reason says they have it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DroppedRedirect {
     /// The old URL, path and query, as the export gives it.
@@ -139,8 +140,9 @@ pub struct SiteReport {
     /// The files of the project that the site directory had: left as they are.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub project_kept: Vec<String>,
-    /// Old URLs left out of the aliases and the redirect files, with the
-    /// reason (absent when none was).
+    /// Old URLs left out of the aliases (and of the redirect files, unless
+    /// the reason says they have it), with the reason (absent when none
+    /// was).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub redirects_dropped: Vec<DroppedRedirect>,
     /// Media downloads (`--download-media`), one per file.
@@ -221,7 +223,7 @@ impl SiteReport {
         lines.extend(self.too_deep_lines());
         if !self.redirects_dropped.is_empty() {
             lines.push(format!(
-                "{} old URL(s) left out of the aliases and redirect files \
+                "{} old URL(s) left out of the aliases or redirect files \
                  (see redirects_dropped in _wxr/wxr-report.json)",
                 self.redirects_dropped.len()
             ));

@@ -55,6 +55,15 @@ impl Generator for Jekyll {
         &["node_modules", "vendor", "gemfiles", "categories", "tags"]
     }
 
+    fn taken(&self, name: &str) -> bool {
+        // Jekyll leaves out every path that starts with an exclude:
+        // `node_modules-2` too.
+        ["node_modules", "vendor", "gemfiles"]
+            .iter()
+            .any(|x| name.starts_with(x))
+            || self.reserved().contains(&name)
+    }
+
     fn front_matter(&self, e: Entry<'_>) -> Fields {
         let mut f = Fields::default();
         f.put(

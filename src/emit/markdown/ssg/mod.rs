@@ -46,6 +46,13 @@ pub trait Generator: Sync {
         &[]
     }
 
+    /// Whether a top-level folder named `name` is one of the
+    /// [`reserved`](Generator::reserved) ones; Jekyll matches its
+    /// excludes as prefixes.
+    fn taken(&self, name: &str) -> bool {
+        self.reserved().contains(&name)
+    }
+
     /// The front matter syntax the generator reads by default.
     fn syntax(&self) -> Syntax {
         Syntax::Yaml
@@ -231,7 +238,9 @@ pub struct Entry<'a> {
     pub slug: &'a str,
     /// Written as a draft.
     pub draft: bool,
-    /// Old URL paths that must lead here (permalink, old slugs).
+    /// Old URL paths that must lead here (permalink, old slugs),
+    /// percent-decoded: the folders their alias pages are written in, as a
+    /// server maps a request to a file.
     pub aliases: &'a [String],
     /// The title.
     pub title: String,
