@@ -462,10 +462,16 @@ fn pages_are_the_items(site: &Site, out: &Path, key: Option<&str>, problems: &mu
         }
     }
     if let Some(key) = key {
-        for a in aliases(&site.dir, key) {
+        let all = aliases(&site.dir, key);
+        for a in &all {
             if !out.join(decoded(a.trim_matches('/'))).join("index.html").is_file() {
                 problems.push(format!("{what}: the alias {a} is not a page of the built site"));
             }
+        }
+        // A French old slug, percent-encoded as WordPress keeps it, is
+        // the folder a server maps `/2010/05/caf%C3%A9-cr%C3%A8me/` to.
+        if !all.iter().any(|a| decoded(a) == "/2010/05/café-crème/") {
+            problems.push(format!("{what}: no alias /2010/05/café-crème/ in {all:?}"));
         }
     }
 }

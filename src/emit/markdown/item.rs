@@ -153,13 +153,14 @@ fn fields(
         origin.put("wp_id", Value::Int(id));
     }
     origin.put_str("wp_link", item.link.as_deref());
+    let aliases: Vec<String> = planned.aliases.iter().map(|a| super::redirects::decoded(a)).collect();
     opts.ssg.front_matter(Entry {
         kind: &item.kind,
         path: &planned.path,
         url: &planned.url,
         slug: &planned.slug,
         draft: planned.draft,
-        aliases: &planned.aliases,
+        aliases: &aliases,
         title: item.title.clone().unwrap_or_default(),
         date: front_matter::date_with_offset(item.date.as_deref(), item.date_gmt.as_deref()),
         sticky: item.sticky,

@@ -10,6 +10,7 @@
 
 use super::{Entry, Generator, Place, SiteInfo, dir_url, file_stem, origin_at_top};
 use crate::emit::markdown::front_matter::{Fields, Value, yaml};
+use crate::emit::markdown::redirects::encode_path;
 use std::borrow::Cow;
 
 /// Jekyll.
@@ -84,7 +85,9 @@ impl Generator for Jekyll {
             f.put("excerpt_separator", Value::Str(self.more().into()));
         }
         f.put("permalink", Value::Str(e.url.to_string()));
-        f.put_list("redirect_from", e.aliases);
+        // jekyll-redirect-from percent-decodes the path itself.
+        let aliases: Vec<String> = e.aliases.iter().map(|a| encode_path(a)).collect();
+        f.put_list("redirect_from", &aliases);
         f.put_str("image", e.featured.as_deref());
         f.put("render_with_liquid", Value::Bool(false));
         origin_at_top(&mut f, e.origin, e.meta);

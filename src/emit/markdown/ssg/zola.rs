@@ -21,7 +21,6 @@
 
 use super::{Entry, Generator, Place, SiteInfo, url_under};
 use crate::emit::markdown::front_matter::{Fields, Syntax, Value, toml};
-use crate::transform::slug::decode_slug;
 use std::borrow::Cow;
 
 /// wxr's Zola theme, in Tera: the home page with the latest posts, the
@@ -50,6 +49,12 @@ const THEME: &[(&str, &str)] = &[
         include_str!("theme/zola/templates/taxonomy_single.html"),
     ),
     ("templates/404.html", include_str!("theme/zola/templates/404.html")),
+    // An old URL's page: a refresh, with the URL escaped (Zola's own puts
+    // it unescaped in a script).
+    (
+        "templates/internal/alias.html",
+        include_str!("theme/zola/templates/internal/alias.html"),
+    ),
 ];
 
 /// `config.toml`: the site's title, tagline, language and URL, every
@@ -132,10 +137,6 @@ impl Generator for Zola {
     fn front_matter(&self, e: Entry<'_>) -> Fields {
         let mut f = Fields::default();
         let draft = e.draft;
-        // Zola writes an alias's page at the path as given: a
-        // percent-encoded one would land in a directory named `%ce%b5…`,
-        // which no server maps the URL to.
-        let aliases: Vec<String> = e.aliases.iter().map(|a| decode_slug(a)).collect();
         let mut tax = Fields::default();
         tax.put_list("categories", &e.categories);
         tax.put_list("tags", &e.tags);
@@ -150,7 +151,7 @@ impl Generator for Zola {
             // matter refuses page fields: its URL is its directory, and
             // its dates and terms go under `extra`.
             f.put("draft", Value::Bool(draft));
-            f.put_list("aliases", &aliases);
+            f.put_list("aliases", e.aliases);
             f.put_str("description", e.summary.as_deref());
             extra.put_str("wp_date", e.date.as_deref());
             extra.put_str("wp_updated", e.modified.as_deref());
@@ -162,7 +163,7 @@ impl Generator for Zola {
             f.put_str("updated", e.modified.as_deref());
             f.put("draft", Value::Bool(draft));
             f.put("slug", Value::Str(e.slug.to_string()));
-            f.put_list("aliases", &aliases);
+            f.put_list("aliases", e.aliases);
             f.put_str("description", e.summary.as_deref());
             if !tax.0.is_empty() {
                 f.put("taxonomies", Value::Map(tax));
