@@ -6,10 +6,15 @@
 //! as WordPress marks links in comments. A URL given as a commenter's site
 //! or a ping's source is kept only when it is `http`, `https` or `mailto`,
 //! and is written so that neither Markdown nor HTML can be broken out of.
-//! An excerpt, which the themes show as HTML, is cut down to the same
-//! subset, its links left unmarked, and its brackets written as character
-//! references, since Hugo renders it as Markdown too.
+//! A link to another host written without a scheme (`//host`, `/\host`,
+//! which browsers take as `//host`) is made `https://host`, so that it is
+//! plainly an outside link. An excerpt, which the themes show as HTML, is
+//! cut down to the same subset, its links left unmarked. The brackets of
+//! both are written as character references ([`markdown_inert`]), since
+//! Hugo renders an excerpt as Markdown too, and a theme may do the same
+//! with comment data.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
@@ -20,8 +25,22 @@ const SCHEMES: &[&str] = &["http", "https", "mailto"];
 fn safe_subset(rel: Option<&'static str>) -> ammonia::Builder<'static> {
     let mut b = ammonia::Builder::default();
     b.url_schemes(SCHEMES.iter().copied().collect::<HashSet<_>>())
+        .url_relative(ammonia::UrlRelative::Custom(Box::new(same_host_or_https)))
         .link_rel(rel);
     b
+}
+
+/// A relative URL as written when it stays on the site; one that leads to
+/// another host (`//host/x`, `/\host/x`, `\\host`, as a browser resolves
+/// it) as the `https` URL it is.
+fn same_host_or_https(url: &str) -> Option<Cow<'_, str>> {
+    static BASE: LazyLock<url::Url> = LazyLock::new(|| url::Url::parse("https://site.invalid/").expect("a URL"));
+    let joined = BASE.join(url).ok()?;
+    if joined.host_str() == Some("site.invalid") {
+        Some(Cow::Borrowed(url))
+    } else {
+        Some(Cow::Owned(joined.into()))
+    }
 }
 
 static COMMENT_HTML: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| safe_subset(Some("nofollow ugc")));
@@ -34,23 +53,28 @@ pub fn comment_html(html: &str) -> String {
     COMMENT_HTML.clean(html).to_string()
 }
 
-/// A post's excerpt, which generators show as HTML (Hugo renders the
-/// `summary` field as Markdown), cut down to the same safe subset with its
-/// links as they are: text without `<` is kept as it is. `[` and `]` are
-/// written `&#91;` and `&#93;`, which HTML shows as brackets and Markdown
-/// takes as text: Hugo, whose Markdown keeps raw HTML (and so any URL),
-/// made `[x](javascript:…)` in an excerpt a link that runs.
-pub fn excerpt_html(text: &str) -> String {
-    let html = if text.contains('<') {
-        EXCERPT_HTML.clean(text).to_string()
-    } else {
-        text.to_string()
-    };
+/// `html` with `[` and `]` written `&#91;` and `&#93;`, which HTML shows
+/// as brackets and Markdown takes as text: Hugo, whose Markdown keeps raw
+/// HTML (and so any URL), made `[x](javascript:…)` in an excerpt a link
+/// that runs.
+pub fn markdown_inert(html: String) -> String {
     if html.contains(['[', ']']) {
         html.replace('[', "&#91;").replace(']', "&#93;")
     } else {
         html
     }
+}
+
+/// A post's excerpt, which generators show as HTML (Hugo renders the
+/// `summary` field as Markdown), cut down to the same safe subset with its
+/// links as they are: text without `<` is kept as it is. Made
+/// [`markdown_inert`].
+pub fn excerpt_html(text: &str) -> String {
+    markdown_inert(if text.contains('<') {
+        EXCERPT_HTML.clean(text).to_string()
+    } else {
+        text.to_string()
+    })
 }
 
 /// `url` when it is an `http`, `https` or `mailto` URL (as a browser
@@ -146,6 +170,24 @@ mod tests {
         assert!(
             clean.contains(r#"<a href="https://a.example/" rel="nofollow ugc">"#),
             "{clean}"
+        );
+    }
+
+    #[test]
+    fn comment_links_to_another_host_say_so() {
+        for (href, out) in [
+            ("//evil.example/x", "https://evil.example/x"),
+            ("/\\evil.example/x", "https://evil.example/x"),
+            ("\\\\evil.example", "https://evil.example/"),
+            ("/2010/05/post/", "/2010/05/post/"),
+            ("post/#c1", "post/#c1"),
+        ] {
+            let clean = comment_html(&format!(r#"<a href="{href}">l</a>"#));
+            assert_eq!(clean, format!(r#"<a href="{out}" rel="nofollow ugc">l</a>"#), "{href}");
+        }
+        assert_eq!(
+            markdown_inert("<p>[a](javascript:x)</p>".into()),
+            "<p>&#91;a&#93;(javascript:x)</p>"
         );
     }
 

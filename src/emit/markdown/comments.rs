@@ -13,7 +13,7 @@ use super::ssg::Words;
 use crate::model::Comment;
 use crate::transform::autop::wpautop;
 use crate::transform::html::{html_to_markdown, markdown_text};
-use crate::transform::sanitize::{comment_html, safe_url};
+use crate::transform::sanitize::{comment_html, markdown_inert, safe_url};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// The levels of a thread (top-level comments are the first): WordPress's
@@ -99,7 +99,8 @@ impl Thread {
     }
 
     /// The thread as data (for a YAML or JSON file): comments nested with
-    /// `replies`, then `pings`. Content is the HTML WordPress would show.
+    /// `replies`, then `pings`. Content is the HTML WordPress would show,
+    /// with no Markdown link syntax ([`markdown_inert`]).
     pub fn data(&self, post_id: Option<i64>) -> Fields {
         let mut f = Fields::default();
         if let Some(id) = post_id {
@@ -244,7 +245,8 @@ fn common(c: &Comment) -> Fields {
     f.put_str("author_url", c.author_url.as_deref().and_then(safe_url).as_deref());
     let date = super::front_matter::date_with_offset(c.date.as_deref(), c.date_gmt.as_deref());
     f.put_str("date", date.as_deref());
-    f.put("content", Value::Str(content_html(c)));
+    // A theme may run the data through Markdown (Hugo's `markdownify`).
+    f.put("content", Value::Str(markdown_inert(content_html(c))));
     f
 }
 
