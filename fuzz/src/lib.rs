@@ -113,7 +113,7 @@ fn check_front_matter(path: &Path, text: &str, syntax: Syntax) {
 fn check_redirects(name: &str, text: &str) {
     let quoted = r#""(?:[^"\\\x00-\x1f]|\\.)*""#;
     let nginx = regex::Regex::new(&format!(
-        r#"^(?:location = {quoted} \{{ return 301 {quoted}; \}}|if \(\$args ~ "\^[A-Za-z0-9\-_=&/\\x]*\$"\) \{{ return 301 {quoted}; \}})$"#
+        r#"^(?:location = {quoted} \{{ return 301 {quoted}; \}}|if \(\$args ~ "\^(?:[A-Za-z0-9\-_=&/]|\\x[0-9A-F]{{2}}|\\\.)*\$"\) \{{ return 301 {quoted}; \}})$"#
     ))
     .unwrap();
     for line in text.lines() {
