@@ -21,12 +21,15 @@
 //! * `ssg`: the written sites built with the real generators, every post,
 //!   page and alias a page of the result; `ssg_text`: the template and
 //!   shortcode syntax of `fixtures/hostile/` shown as text in those sites;
+//! * `browser`: the French post's built Hugo page, with a hostile reply,
+//!   loaded by headless Chromium: thread and pings visible, nothing run;
 //! * `corpus`: the real exports of `../shared/corpus` (when `WXR_CORPUS`
 //!   is set), with counts checked against the raw files.
 //!
 //! `server` is the mock HTTP server of `check` and `media`; `util` runs the
 //! binary and compares text.
 
+mod browser;
 mod cases;
 mod check;
 mod cli;
