@@ -351,9 +351,18 @@ pub struct MarkdownArgs {
     /// Redirect files to write from the old URLs, comma-separated.
     #[arg(long, value_enum, value_delimiter = ',', value_name = "KIND,...")]
     pub redirects: Vec<RedirectsArg>,
-    /// Print what would be written, write nothing.
+    /// Print what would be created, overwritten, left alone or pruned;
+    /// write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Overwrite the files changed since wxr wrote them (left alone and
+    /// listed otherwise).
+    #[arg(long)]
+    pub force: bool,
+    /// Remove the files an earlier run wrote that this one does not, when
+    /// they are still as wxr wrote them (listed as stale otherwise).
+    #[arg(long)]
+    pub prune: bool,
     /// Download the site's media (attachments, and the files bodies show or
     /// link to on the site's hosts) into the site and point the pages at
     /// the copies; the originals are preferred over resized copies. A rerun
@@ -571,6 +580,8 @@ fn markdown_options(args: &ConvertArgs) -> Result<markdown::Options, String> {
             })
             .collect(),
         dry_run: m.dry_run,
+        force: m.force,
+        prune: m.prune,
         meta_keys: m.meta.clone(),
         download: m.download_media.then(|| wxr::fetch::Settings {
             jobs: usize::from(m.media_jobs),

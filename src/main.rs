@@ -57,10 +57,30 @@ fn stop_cleanly_on_signals() {
     std::thread::spawn(move || {
         if let Some(signal) = signals.forever().next() {
             wxr::output::remove_unfinished();
+            if let Some(dir) = STOPPED_SITE.get() {
+                say_if_unfinished(dir);
+            }
             let _ = signal_hook::low_level::emulate_default_handler(signal);
             std::process::exit(128 + signal);
         }
     });
+}
+
+/// The folder of the site being written, for the line that a stopped run
+/// prints.
+#[cfg(unix)]
+static STOPPED_SITE: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+
+/// Says that the site in `dir` is incomplete, when a run stopped while
+/// writing it, and how to finish it.
+fn say_if_unfinished(dir: &std::path::Path) {
+    if wxr::emit::markdown::unfinished(dir) {
+        say!(
+            "wxr: the site in {} is incomplete: run the same command again to finish it \
+             (every file written is whole; those you changed are left alone)",
+            dir.display()
+        );
+    }
 }
 
 /// Whether `signal` was ignored when the process started, as Linux shows
@@ -109,9 +129,15 @@ fn run_convert(cli: &Cli, args: &cli::ConvertArgs) -> Result<u8, u8> {
             opts.download_bar = !cli.quiet && std::io::stderr().is_terminal();
             // Two passes over the inputs: the bar counts both.
             let (mut inputs, progress) = Progress::bar(cli, inputs, 2);
-            let site = convert::site(&mut inputs, &opts).map_err(fail);
+            #[cfg(unix)]
+            let _ = STOPPED_SITE.set(opts.out_dir.clone());
+            let site = convert::site(&mut inputs, &opts);
             progress.stop();
-            let site = site?;
+            let site = site.map_err(|e| {
+                let code = fail(e);
+                say_if_unfinished(&opts.out_dir);
+                code
+            })?;
             if opts.dry_run {
                 let _ = site.write_plan(&mut std::io::stdout().lock());
             }

@@ -24,7 +24,7 @@ fn numbered(text: &str, prefix: &str) -> BTreeSet<u32> {
 }
 
 /// A published post.
-fn item(id: u32, body: &str, comments: &str) -> String {
+pub fn item(id: u32, body: &str, comments: &str) -> String {
     format!(
         r#"<item><title>Post {id}</title><link>http://blog.example/?p={id}</link>
 <guid isPermaLink="false">http://blog.example/?p={id}</guid>
@@ -36,7 +36,7 @@ fn item(id: u32, body: &str, comments: &str) -> String {
 }
 
 /// An approved comment (`parent` 0: none).
-fn comment(id: u32, parent: u32, text: &str) -> String {
+pub fn comment(id: u32, parent: u32, text: &str) -> String {
     format!(
         "<wp:comment><wp:comment_id>{id}</wp:comment_id><wp:comment_author>Reader {id}</wp:comment_author>\
          <wp:comment_date>2010-05-02 10:00:00</wp:comment_date><wp:comment_content><![CDATA[{text}]]></wp:comment_content>\
@@ -46,7 +46,7 @@ fn comment(id: u32, parent: u32, text: &str) -> String {
 }
 
 /// An export of `items`, written to `dir/export.xml`.
-fn export(dir: &Path, items: &[String]) {
+pub fn export(dir: &Path, items: &[String]) {
     let xml = format!(
         r#"<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:wp="http://wordpress.org/export/1.2/">

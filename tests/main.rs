@@ -18,6 +18,8 @@
 //!   generator, every built page inert and nothing private in it;
 //! * `redirects`: the redirect files of a hostile export, read by the real
 //!   nginx and Apache (and parsed, for Netlify's);
+//! * `rerun`: a site written again: edits kept, stale files pruned only
+//!   when asked, stopped runs finished by the next;
 //! * `ssg`: the written sites built with the real generators, every post,
 //!   page and alias a page of the result; `ssg_text`: the template and
 //!   shortcode syntax of `fixtures/hostile/` shown as text in those sites;
@@ -40,6 +42,7 @@ mod hostile_site;
 mod markdown;
 mod media;
 mod redirects;
+mod rerun;
 mod roundtrip;
 mod server;
 mod sql;

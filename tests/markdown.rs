@@ -15,6 +15,10 @@ fn tree(dir: &std::path::Path) -> String {
     for f in files {
         let rel = f.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
         out.push_str(&format!("=== {rel}\n"));
+        if rel == "_wxr/manifest.json" {
+            out.push_str(&manifest_checked(dir));
+            continue;
+        }
         if is_theme(&rel) {
             out.push_str("(wxr's theme)\n");
             continue;
@@ -25,6 +29,40 @@ fn tree(dir: &std::path::Path) -> String {
         }
     }
     out
+}
+
+/// The manifest, checked rather than shown (its hashes change with every
+/// byte of the site): it names every file of the site outside `_wxr/`,
+/// each with the SHA-256 of what is there.
+fn manifest_checked(dir: &std::path::Path) -> String {
+    use sha2::Digest;
+    let text = std::fs::read_to_string(dir.join("_wxr/manifest.json")).unwrap();
+    let manifest: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let listed = manifest["files"].as_object().expect("a files object");
+    let mut on_disk = Vec::new();
+    for f in crate::util::files(dir, &[]) {
+        let rel = f.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+        if rel.starts_with("_wxr/") {
+            continue;
+        }
+        let hash = sha2::Sha256::digest(std::fs::read(&f).unwrap());
+        let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(
+            listed.get(&rel).and_then(|v| v.as_str()),
+            Some(hex.as_str()),
+            "manifest entry of {rel}"
+        );
+        on_disk.push(rel);
+    }
+    assert_eq!(
+        listed.len(),
+        on_disk.len(),
+        "the manifest lists files that are not there"
+    );
+    format!(
+        "(the SHA-256 of the {} files of the site outside _wxr/)\n",
+        on_disk.len()
+    )
 }
 
 /// A file of wxr's theme (Hugo's `themes/wxr/`; Jekyll's, Eleventy's and

@@ -163,6 +163,8 @@ pub fn run(data: &[u8], items: usize) {
         },
         redirects: vec![Redirects::Netlify, Redirects::Nginx, Redirects::Apache, Redirects::Csv],
         dry_run: false,
+        force: false,
+        prune: false,
         meta_keys: Vec::new(),
         download: None,
         download_bar: false,

@@ -14,8 +14,8 @@
 //! site's own files. What differs between generators is in [`ssg`]; the
 //! first pass is [`index`], the plan [`plan`], one item's conversion `item`
 //! (with [`body`], [`comments`] and [`front_matter`]), internal links
-//! `links`, media [`media`], redirect files `redirects`, and the report
-//! [`report`].
+//! `links`, media [`media`], redirect files `redirects`, what earlier
+//! runs wrote `manifest`, and the report [`report`].
 
 pub mod body;
 pub mod comments;
@@ -23,6 +23,7 @@ pub mod front_matter;
 pub mod index;
 mod item;
 mod links;
+mod manifest;
 pub mod media;
 pub mod plan;
 mod redirects;
@@ -96,6 +97,10 @@ pub struct Options {
     pub redirects: Vec<Redirects>,
     /// Print the plan, write nothing.
     pub dry_run: bool,
+    /// Overwrite files edited since wxr wrote them.
+    pub force: bool,
+    /// Remove stale files (written by an earlier run, not by this one).
+    pub prune: bool,
     /// Postmeta keys to copy into the front matter (`wp_meta`), with
     /// PHP-serialized values decoded.
     pub meta_keys: Vec<String>,
@@ -103,6 +108,12 @@ pub struct Options {
     pub download: Option<fetch::Settings>,
     /// Show a progress bar while downloading.
     pub download_bar: bool,
+}
+
+/// Whether a run stopped while writing the site in `dir` (its journal is
+/// there, see [`manifest`]).
+pub fn unfinished(dir: &Path) -> bool {
+    manifest::unfinished(dir)
 }
 
 /// Items converted together on all cores, and the text size that closes a
@@ -206,31 +217,32 @@ pub fn write_site(inputs: &Inputs, opts: &Options) -> Result<SiteReport, RunErro
             }
             report_ref.skipped.append(&mut skipped);
             // A stopped writer failed: its error is the one to report.
-            if !opts.dry_run && !feed.send(files) {
+            if !feed.send(files) {
                 break;
             }
             batch = next?;
         }
         Ok(())
     };
-    let write = |files: &Vec<(String, String)>| {
-        files
-            .iter()
-            .try_for_each(|(path, text)| write_file(&inputs_read, &opts.out_dir, path, text))
+    let care = manifest::Care {
+        dry_run: opts.dry_run,
+        force: opts.force,
+        prune: opts.prune,
     };
+    let mut site_files = manifest::SiteFiles::open(&opts.out_dir, &inputs_read, care)?;
+    let write = |files: &Vec<(String, String)>| files.iter().try_for_each(|(path, text)| site_files.put(path, text));
     let (converted, written) = crate::pipeline::run(2, produce, write);
     written.and(converted)?;
     if !opts.redirects.is_empty() {
         let rules = redirects::Rules::of(&plan);
-        if !opts.dry_run {
-            for r in &opts.redirects {
-                let (name, text) = rules.file(*r, opts.ssg);
-                write_file(&inputs_read, &opts.out_dir, &name, &text)?;
-                report.redirect_files.push(name);
-            }
+        for r in &opts.redirects {
+            let (name, text) = rules.file(*r, opts.ssg);
+            site_files.put(&name, &text)?;
+            report.redirect_files.push(name);
         }
     }
-    write_project(&index, &inputs_read, opts, &mut report)?;
+    write_project(&index, opts, &mut site_files, &mut report)?;
+    report.files = site_files.finish()?;
     if !opts.dry_run {
         let manifest = index::media_manifest(&index, &plan, used);
         write_file_with(&inputs_read, &opts.out_dir, &format!("{REPORT_DIR}media.json"), |w| {
@@ -251,12 +263,12 @@ pub fn write_site(inputs: &Inputs, opts: &Options) -> Result<SiteReport, RunErro
 }
 
 /// Writes the generator's project around the content (see
-/// [`Generator::project`](ssg::Generator::project)); a file the site
-/// directory has already is left as it is, and listed in the report.
+/// [`Generator::project`](ssg::Generator::project)); a file of it the user
+/// changed (or had before) is left as it is ([`manifest`]).
 fn write_project(
     index: &index::Index,
-    inputs: &ReadFiles,
     opts: &Options,
+    files: &mut manifest::SiteFiles<'_>,
     report: &mut SiteReport,
 ) -> Result<(), RunError> {
     let site = &index.site;
@@ -278,14 +290,8 @@ fn write_project(
         taxonomies: &taxonomies,
     };
     for (path, text) in opts.ssg.project(&info) {
-        if opts.out_dir.join(&path).exists() {
-            report.project_kept.push(path);
-        } else {
-            if !opts.dry_run {
-                write_file(inputs, &opts.out_dir, &path, &text)?;
-            }
-            report.project.push(path);
-        }
+        files.put(&path, &text)?;
+        report.project.push(path);
     }
     Ok(())
 }

@@ -122,6 +122,36 @@ pub struct DroppedRedirect {
     pub reason: String,
 }
 
+/// What became of the files of the site (pages, comment data, project,
+/// redirect files) against what earlier runs wrote (`_wxr/manifest.json`);
+/// the report gives the number of files created, overwritten and
+/// unchanged, and the paths of the others.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Files {
+    /// Not there before.
+    #[serde(serialize_with = "count")]
+    pub created: Vec<String>,
+    /// Still as an earlier run wrote them: replaced.
+    #[serde(serialize_with = "count")]
+    pub overwritten: Vec<String>,
+    /// Holding what this run would write: not touched.
+    #[serde(serialize_with = "count")]
+    pub unchanged: Vec<String>,
+    /// Changed since wxr wrote them, or never wxr's: left as they are.
+    pub kept: Vec<String>,
+    /// Changed since wxr wrote them, overwritten by `--force`.
+    pub forced: Vec<String>,
+    /// Written by an earlier run, not by this one: left (`--prune`
+    /// removes those still as wxr wrote them).
+    pub stale: Vec<String>,
+    /// Stale files removed by `--prune`.
+    pub pruned: Vec<String>,
+}
+
+fn count<S: serde::Serializer>(v: &[String], s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u64(v.len() as u64)
+}
+
 /// What a run did: written to `_wxr/wxr-report.json` in the site directory.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct SiteReport {
@@ -135,11 +165,10 @@ pub struct SiteReport {
     pub orphan_pages: Vec<Option<i64>>,
     /// Redirect files written.
     pub redirect_files: Vec<String>,
-    /// The files of the generator's project (configuration, theme) written.
+    /// The files of the generator's project (configuration, theme).
     pub project: Vec<String>,
-    /// The files of the project that the site directory had: left as they are.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub project_kept: Vec<String>,
+    /// What became of each file of the site (see [`Files`]).
+    pub files: Files,
     /// Old URLs left out of the aliases (and of the redirect files, unless
     /// the reason says they have it), with the reason (absent when none
     /// was).
@@ -158,7 +187,7 @@ impl SiteReport {
         for f in &self.written {
             writeln!(
                 w,
-                "write {}  ({}){}",
+                "item      {}  ({}){}",
                 f.path,
                 f.url,
                 if f.draft { "  draft" } else { "" }
@@ -173,13 +202,78 @@ impl SiteReport {
         for d in &self.media {
             writeln!(w, "download {}  -> {}", d.url, d.file)?;
         }
-        for p in &self.project {
-            writeln!(w, "write {p}")?;
+        let f = &self.files;
+        for p in &f.created {
+            writeln!(w, "create    {p}")?;
         }
-        for p in &self.project_kept {
-            writeln!(w, "keep  {p}  (it exists: left as it is)")?;
+        for p in &f.overwritten {
+            writeln!(w, "overwrite {p}")?;
         }
-        Ok(())
+        for p in &f.forced {
+            writeln!(w, "overwrite {p}  (changed since wxr wrote it: --force)")?;
+        }
+        for p in &f.kept {
+            writeln!(
+                w,
+                "keep      {p}  (changed since wxr wrote it, or not wxr's: left as it is)"
+            )?;
+        }
+        for p in &f.pruned {
+            writeln!(w, "prune     {p}")?;
+        }
+        for p in &f.stale {
+            writeln!(w, "stale     {p}  (no longer written: --prune removes it)")?;
+        }
+        writeln!(w, "unchanged: {} file(s)", f.unchanged.len())
+    }
+
+    /// What a re-run left alone or found stale, with what to do about it.
+    fn files_lines(&self, dry_run: bool) -> Vec<String> {
+        let f = &self.files;
+        let would = |did: &str, will: &str| if dry_run { will.to_string() } else { did.to_string() };
+        let mut lines = Vec::new();
+        let list = |paths: &[String]| {
+            let mut s = paths.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
+            if paths.len() > 5 {
+                s.push_str(&format!(" and {} more", paths.len() - 5));
+            }
+            s
+        };
+        if !f.kept.is_empty() {
+            lines.push(format!(
+                "warning: {} file(s) changed since wxr wrote them (or not wxr's) {} as they are: {} \
+                 (--force overwrites them)",
+                f.kept.len(),
+                would("left", "would be left"),
+                list(&f.kept)
+            ));
+        }
+        if !f.forced.is_empty() {
+            lines.push(format!(
+                "{} {} file(s) changed since wxr wrote them (--force): {}",
+                would("overwrote", "would overwrite"),
+                f.forced.len(),
+                list(&f.forced)
+            ));
+        }
+        if !f.stale.is_empty() {
+            lines.push(format!(
+                "{} stale file(s), written by an earlier run and not by this one, {}: {} \
+                 (--prune removes those still as wxr wrote them)",
+                f.stale.len(),
+                would("left", "would be left"),
+                list(&f.stale)
+            ));
+        }
+        if !f.pruned.is_empty() {
+            lines.push(format!(
+                "{} {} stale file(s): {}",
+                would("removed", "would remove"),
+                f.pruned.len(),
+                list(&f.pruned)
+            ));
+        }
+        lines
     }
 
     /// A line for each item (the first [`TOO_DEEP_LINES`]) with content
@@ -214,12 +308,18 @@ impl SiteReport {
             0 => String::new(),
             n => format!(", {n} path collision(s) suffixed"),
         };
+        let f = &self.files;
         let mut lines = vec![format!(
-            "{} {} file(s), skipped {} item(s) (see _wxr/wxr-report.json){collisions}",
-            if dry_run { "would write" } else { "wrote" },
+            "{} post(s) and page(s), {} item(s) skipped{collisions}; {} file(s) {}, {} overwritten, {} unchanged \
+             (see _wxr/wxr-report.json)",
             self.written.len(),
             self.skipped.len(),
+            f.created.len() + f.forced.len(),
+            if dry_run { "to create" } else { "created" },
+            f.overwritten.len(),
+            f.unchanged.len(),
         )];
+        lines.extend(self.files_lines(dry_run));
         lines.extend(self.too_deep_lines());
         if !self.redirects_dropped.is_empty() {
             lines.push(format!(
