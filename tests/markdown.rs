@@ -163,7 +163,7 @@ fn markdown_output_is_deterministic() {
 }
 
 /// A file that cannot be written stops the run with exit code 5 and the
-/// path, whichever thread meets it.
+/// path, whichever thread meets it, and says the site is incomplete.
 #[test]
 fn an_unwritable_site_fails_with_code_5() {
     let out = tempfile::tempdir().unwrap();
@@ -182,6 +182,8 @@ fn an_unwritable_site_fails_with_code_5() {
         !out.path().join("_wxr/wxr-report.json").exists(),
         "no report for a failed run"
     );
+    // As a full disk would: the user is told how to finish.
+    assert!(stderr.contains("is incomplete: run the same command again"), "{stderr}");
 }
 
 /// Links between posts are resolved to items by identity, as `wxr check`
