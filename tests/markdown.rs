@@ -283,3 +283,33 @@ fn site_files_get_the_usual_mode() {
         assert_eq!(mode(&f), mode(&usual), "{}", f.display());
     }
 }
+
+/// The run ends with the command that shows the site, in its folder as
+/// the user named it; content only (`plain`) and a dry run have none.
+#[test]
+fn the_last_line_says_how_to_see_the_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = root().join("fixtures/read/french-blog-post.xml");
+    let last = |ssg: &str, out: &str, extra: &[&str]| {
+        let o = wxr(tmp.path())
+            .arg("convert")
+            .arg(&input)
+            .args(["--format", "markdown", "--ssg", ssg, "-o", out])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stderr)
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(last("hugo", "site", &[]), "wxr: next: cd site && hugo server");
+    assert_eq!(
+        last("jekyll", "mon blog", &[]),
+        "wxr: next: cd 'mon blog' && bundle install && bundle exec jekyll serve"
+    );
+    assert!(!last("plain", "plain", &[]).contains("next:"));
+    assert!(!last("zola", "z", &["--dry-run"]).contains("next:"));
+}

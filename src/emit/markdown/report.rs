@@ -343,7 +343,31 @@ impl SiteReport {
                 }
             ));
         }
+        if let (false, Some(serve)) = (dry_run, opts.ssg.serve()) {
+            lines.push(match opts.out_dir.to_str() {
+                Some("" | ".") => format!("next: {serve}"),
+                _ => format!("next: cd {} && {serve}", shell_word(&opts.out_dir.to_string_lossy())),
+            });
+        }
         lines
+    }
+}
+
+/// The folder `word` as one word of a POSIX shell: as it is when it has
+/// only safe characters, else in single quotes (and never read as an
+/// option).
+fn shell_word(word: &str) -> String {
+    if word.starts_with('-') {
+        return shell_word(&format!("./{word}"));
+    }
+    if !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._/-+=@%,:".contains(c))
+    {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
     }
 }
 
@@ -361,6 +385,18 @@ pub struct MediaDownload {
 
 #[cfg(test)]
 mod tests {
+    use super::shell_word;
+
+    #[test]
+    fn the_next_step_names_the_folder_as_one_shell_word() {
+        assert_eq!(shell_word("site"), "site");
+        assert_eq!(shell_word("../blogs/mon-blog.fr"), "../blogs/mon-blog.fr");
+        assert_eq!(shell_word("mon blog"), "'mon blog'");
+        assert_eq!(shell_word("it's $(x)"), "'it'\\''s $(x)'");
+        assert_eq!(shell_word("-rf"), "./-rf");
+        assert_eq!(shell_word("café"), "'café'");
+    }
+
     use super::*;
 
     fn written(id: Option<i64>, too_deep: TooDeep) -> Written {

@@ -22,6 +22,10 @@ impl Generator for Astro {
         "Astro content collections"
     }
 
+    fn serve(&self) -> Option<&'static str> {
+        Some("npm install && npm run dev")
+    }
+
     fn path(&self, p: &Place<'_>) -> String {
         let slug = p.slug;
         match p.kind {

@@ -23,6 +23,10 @@ impl Generator for Eleventy {
         "Eleventy"
     }
 
+    fn serve(&self) -> Option<&'static str> {
+        Some("npx @11ty/eleventy --serve")
+    }
+
     fn path(&self, p: &Place<'_>) -> String {
         let slug = p.slug;
         match p.kind {

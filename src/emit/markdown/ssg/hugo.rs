@@ -24,6 +24,10 @@ impl Generator for Hugo {
         "Hugo page bundles"
     }
 
+    fn serve(&self) -> Option<&'static str> {
+        Some("hugo server")
+    }
+
     fn path(&self, p: &Place<'_>) -> String {
         let slug = p.slug;
         match p.kind {

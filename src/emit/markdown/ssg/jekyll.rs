@@ -21,6 +21,10 @@ impl Generator for Jekyll {
         "Jekyll _posts and _drafts"
     }
 
+    fn serve(&self) -> Option<&'static str> {
+        Some("bundle install && bundle exec jekyll serve")
+    }
+
     fn path(&self, p: &Place<'_>) -> String {
         let slug = p.slug;
         match p.kind {

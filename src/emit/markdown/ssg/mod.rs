@@ -100,6 +100,13 @@ pub trait Generator: Sync {
     fn project(&self, _site: &SiteInfo<'_>) -> Vec<(String, Cow<'static, str>)> {
         Vec::new()
     }
+
+    /// The shell command, run in the site folder, that builds the
+    /// project and serves it for a look (the run's last line says it);
+    /// none for a generator that is content only.
+    fn serve(&self) -> Option<&'static str> {
+        None
+    }
 }
 
 /// The site as the export describes it, for a generator's configuration.

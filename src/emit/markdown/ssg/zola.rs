@@ -111,6 +111,10 @@ impl Generator for Zola {
         "Zola content with TOML front matter"
     }
 
+    fn serve(&self) -> Option<&'static str> {
+        Some("zola serve")
+    }
+
     fn path(&self, p: &Place<'_>) -> String {
         let slug = p.slug;
         match p.kind {
