@@ -39,7 +39,7 @@ mod xml;
 
 pub use error::{Error, ItemContext, Malformed};
 pub use input::{InputStats, Source};
-pub(crate) use xml::decode_entities;
+pub(crate) use xml::decoded;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::{Record, Site};

@@ -980,6 +980,14 @@ fn resolve_ref(r: &str) -> Resolved {
 /// with leading zeros. The bound keeps a text of many `&`s linear.
 const MAX_REFERENCE: usize = 40;
 
+/// `s` with its character references decoded, as [`decode_entities`]
+/// does: a name as WordPress showed it (`Fran&ccedil;ois`).
+pub(crate) fn decoded(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    decode_entities(s, &mut out);
+    out
+}
+
 /// Decodes the character references of markup text: numeric ones, XML's
 /// five and HTML's named ones, once (`&amp;amp;` → `&amp;`). Unknown or
 /// invalid ones are kept as written; references to characters XML forbids

@@ -285,7 +285,7 @@ pub fn extract_urls(html: &str) -> Vec<String> {
             continue;
         };
         spans.push(m.range());
-        let value = decoded(m.as_str());
+        let value = crate::read::decoded(m.as_str());
         if caps[1].eq_ignore_ascii_case("srcset") {
             // `a.jpg 300w, b.jpg 2x`: each URL before its descriptor.
             for candidate in value.split(',').filter_map(|c| c.split_whitespace().next()) {
@@ -304,7 +304,7 @@ pub fn extract_urls(html: &str) -> Vec<String> {
         if span.peek().is_some_and(|r| r.contains(&m.start())) {
             continue;
         }
-        if let Some(url) = trim_bare(&decoded(m.as_str())) {
+        if let Some(url) = trim_bare(&crate::read::decoded(m.as_str())) {
             found.push((m.start(), url));
         }
     }
@@ -314,13 +314,6 @@ pub fn extract_urls(html: &str) -> Vec<String> {
         .into_iter()
         .filter_map(|(_, url)| seen.insert(url.clone()).then_some(url))
         .collect()
-}
-
-/// `s` with its character references decoded ([`crate::read::decode_entities`]).
-fn decoded(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    crate::read::decode_entities(s, &mut out);
-    out
 }
 
 /// An attribute value worth returning: `http(s)`, or relative.

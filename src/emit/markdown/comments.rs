@@ -145,13 +145,8 @@ impl Thread {
             s.push_str(&format!("## {}\n\n", words.pings));
             for p in &self.pings {
                 let url = p.author_url.as_deref().and_then(safe_url);
-                let title = p.author.as_deref().unwrap_or("").trim();
-                let title = if title.is_empty() {
-                    p.author_url.as_deref().unwrap_or("")
-                } else {
-                    title
-                };
-                let title = markdown_text(title);
+                let title = name(p.author.as_deref());
+                let title = markdown_text(title.as_deref().unwrap_or(p.author_url.as_deref().unwrap_or("")));
                 let line = match url {
                     Some(url) => format!("- [{title}]({url}) ({})", p.kind),
                     None => format!("- {title} ({})", p.kind),
@@ -235,13 +230,22 @@ fn content_html(c: &Comment) -> String {
     }
 }
 
+/// A commenter's name or a ping's title as WordPress showed it: its
+/// character references decoded (`Fran&ccedil;ois`, `&#039;`), trimmed;
+/// none when empty.
+fn name(s: Option<&str>) -> Option<String> {
+    let s = crate::read::decoded(s?.trim());
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_string())
+}
+
 /// Fields every published comment and ping shows (never e-mail or IP).
 fn common(c: &Comment) -> Fields {
     let mut f = Fields::default();
     if let Some(id) = c.id {
         f.put("id", Value::Int(id));
     }
-    f.put_str("author", c.author.as_deref());
+    f.put_str("author", name(c.author.as_deref()).as_deref());
     f.put_str("author_url", c.author_url.as_deref().and_then(safe_url).as_deref());
     let date = super::front_matter::date_with_offset(c.date.as_deref(), c.date_gmt.as_deref());
     f.put_str("date", date.as_deref());
@@ -265,7 +269,7 @@ fn node_data(n: &Node) -> Value {
 /// ([`MAX_DEPTH`] at most).
 fn node_markdown(n: &Node, flattened: &mut Vec<i64>) -> String {
     let c = &n.comment;
-    let author = markdown_text(c.author.as_deref().unwrap_or("Anonymous"));
+    let author = markdown_text(name(c.author.as_deref()).as_deref().unwrap_or("Anonymous"));
     let who = match c.author_url.as_deref().and_then(safe_url) {
         Some(url) => format!("**[{author}]({url})**"),
         None => format!("**{author}**"),
@@ -333,6 +337,26 @@ mod tests {
         assert_eq!(t.orphans, [4, 8]);
         assert_eq!(t.skipped.get("spam"), Some(&1));
         assert_eq!(t.skipped.get("pending"), Some(&1));
+    }
+
+    /// Regression: names were written with their references, which
+    /// every theme escapes again (`Fran&amp;ccedil;ois` on the page).
+    #[test]
+    fn names_are_shown_as_wordpress_showed_them() {
+        let mut comment = c(1, None, "comment", "approved");
+        comment.author = Some(" Fran&ccedil;ois &amp; l&#039;&Eacute;quipe ".into());
+        let mut ping = c(2, None, "pingback", "approved");
+        ping.author = Some("Caf&eacute; &raquo; Blog".into());
+        let mut nameless = c(3, None, "comment", "approved");
+        nameless.author = Some("&#32;".into());
+        let t = Thread::build(&[comment, ping, nameless]);
+        let data = serde_json::to_string(&t.data(Some(1))).unwrap();
+        assert!(data.contains(r#""author":"François & l'Équipe""#), "{data}");
+        assert!(data.contains(r#""author":"Café » Blog""#), "{data}");
+        let inline = t.markdown(Words::of("fr")).0;
+        assert!(inline.contains("**François & l'Équipe**"), "{inline}");
+        assert!(inline.contains("- Café » Blog (pingback)"), "{inline}");
+        assert!(inline.contains("**Anonymous**"), "{inline}");
     }
 
     #[test]

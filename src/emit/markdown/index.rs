@@ -141,8 +141,10 @@ pub(super) fn first_pass(inputs: &Inputs, find_media: bool) -> Result<Index, Run
             }
             Record::Author(a) => {
                 if let Some(login) = a.login {
+                    // As WordPress shows it: references decoded.
                     let name = a
                         .display_name
+                        .map(|n| crate::read::decoded(n.trim()))
                         .filter(|n| !n.trim().is_empty())
                         .unwrap_or_else(|| login.clone());
                     index.authors.insert(login, name);
