@@ -348,6 +348,11 @@ pub struct MarkdownArgs {
     /// "{type}/{year}/{month}/{slug}.md".
     #[arg(long, value_name = "TEMPLATE")]
     pub path: Option<String>,
+    /// Serve each published post and page at its exact WordPress path
+    /// (a permalink ending in /), instead of the generator's own URL: the
+    /// web's links land on the page itself. Other old URLs still redirect.
+    #[arg(long)]
+    pub keep_urls: bool,
     /// Redirect files to write from the old URLs, comma-separated.
     #[arg(long, value_enum, value_delimiter = ',', value_name = "KIND,...")]
     pub redirects: Vec<RedirectsArg>,
@@ -563,6 +568,7 @@ fn markdown_options(args: &ConvertArgs) -> Result<markdown::Options, String> {
             include_private: m.include_private,
             ascii_slugs: m.ascii_slugs,
             path_template: m.path.clone(),
+            keep_urls: m.keep_urls,
         },
         comments: match m.comments {
             CommentsArg::Data => CommentsMode::Data,

@@ -69,11 +69,17 @@ fn inputs() -> Vec<PathBuf> {
 /// Converts `input` for `ssg` into a new directory; returns it and the
 /// report's written URLs and aliases.
 fn site(input: &Path, ssg: &str) -> (tempfile::TempDir, Vec<String>, Vec<String>) {
+    site_with(input, ssg, &[])
+}
+
+/// [`site`] with `extra` arguments.
+fn site_with(input: &Path, ssg: &str, extra: &[&str]) -> (tempfile::TempDir, Vec<String>, Vec<String>) {
     let out = tempfile::tempdir().unwrap();
     let o = wxr(&root())
         .args(["convert", "--format", "markdown", "--ssg", ssg, "-q", "-o"])
         .arg(out.path())
         .arg(input)
+        .args(extra)
         .output()
         .unwrap();
     assert!(
@@ -297,5 +303,86 @@ fn astro_builds_the_site() {
             let post = "dist/blog/infolettre-cinq-erreurs-qui-font-fuir-vos-abonnes/index.html";
             french_thread_is_shown(&dir.path().join(post));
         }
+    }
+}
+
+/// With `--keep-urls`, every generator serves each post and page at its
+/// WordPress path, with its comments, and the other old URLs still have
+/// their alias pages; a parent page that Zola makes a section keeps its
+/// folder's URL, and its WordPress path is an alias.
+#[test]
+fn every_generator_keeps_the_wordpress_urls() {
+    let wordpress = [
+        "/2010/02/infolettre-cinq-erreurs-qui-font-fuir-vos-abonnes/",
+        "/2010/03/mesurer-le-succes-dune-infolettre/",
+        "/2024/06/ash-glaze-third-firing/",
+        "/visit/",
+        "/visit/opening-hours/",
+    ];
+    let builds: [(&str, &[&str], &str, &str); 5] = [
+        ("hugo", &["--quiet"], "public", "aliases"),
+        ("jekyll", &["build", "--quiet"], "_site", "redirect_from"),
+        ("zola", &["build"], "public", "aliases"),
+        ("eleventy", &["--quiet"], "_site", ""),
+        ("astro", &["build", "--silent"], "dist", ""),
+    ];
+    for (ssg, args, public, alias_key) in builds {
+        let Some(tool) = tool(ssg) else { continue };
+        let inputs = [
+            fixtures().join("french-blog-post.xml"),
+            fixtures().join("wxr-1.2-every-field.xml"),
+        ];
+        let out = tempfile::tempdir().unwrap();
+        let o = wxr(&root())
+            .args([
+                "convert",
+                "--format",
+                "markdown",
+                "--ssg",
+                ssg,
+                "--keep-urls",
+                "-q",
+                "-o",
+            ])
+            .arg(out.path())
+            .args(&inputs)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{ssg}: {}", String::from_utf8_lossy(&o.stderr));
+        let dir = out.path();
+        let report: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("_wxr/wxr-report.json")).unwrap()).unwrap();
+        let urls: Vec<String> = report["written"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w["url"].as_str().unwrap().to_string())
+            .collect();
+        for url in wordpress {
+            // A Zola section's URL is its folder: its old one an alias.
+            if ssg == "zola" && url == "/visit/" {
+                assert!(
+                    aliases(dir, "aliases").contains(&url.to_string()),
+                    "zola: no alias {url}"
+                );
+                continue;
+            }
+            assert!(urls.iter().any(|u| u == url), "{ssg}: {url} is not kept: {urls:?}");
+        }
+        if ssg == "astro" {
+            astro_project(&tool, dir);
+        }
+        let what = format!("{ssg} --keep-urls");
+        build(&tool, args, dir, &what);
+        pages_exist(&dir.join(public), &urls, &what);
+        if !alias_key.is_empty() {
+            let aliases = aliases(dir, alias_key);
+            assert!(
+                urls.iter().all(|u| !aliases.contains(u)),
+                "{ssg}: a kept URL is an alias too: {aliases:?}"
+            );
+            pages_exist(&dir.join(public), &aliases, &what);
+        }
+        french_thread_is_shown(&dir.join(public).join(wordpress[0].trim_matches('/')).join("index.html"));
     }
 }

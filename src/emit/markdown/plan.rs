@@ -80,6 +80,9 @@ pub struct Policy {
     /// `{slug}`, `{id}` and `{parents}` (slugs of parent pages), instead
     /// of the generator's layout.
     pub path_template: Option<String>,
+    /// `--keep-urls`: each published item served at its WordPress path
+    /// ([`kept_url`]).
+    pub keep_urls: bool,
 }
 
 impl Default for Policy {
@@ -89,6 +92,7 @@ impl Default for Policy {
             include_private: false,
             ascii_slugs: false,
             path_template: None,
+            keep_urls: false,
         }
     }
 }
@@ -209,6 +213,8 @@ impl Plan {
             .filter_map(|(e, _)| e.parent)
             .collect();
         let mut taken = Taken::default();
+        // The WordPress paths kept as URLs (`--keep-urls`), each once.
+        let mut kept: HashSet<String> = HashSet::new();
         for (i, e) in entries.iter().enumerate() {
             let decision = match plan.skip(e, policy) {
                 Some(skip) => Err(skip),
@@ -242,7 +248,12 @@ impl Plan {
                     } else if path != wanted {
                         plan.collisions.push((wanted, path.clone()));
                     }
-                    let url = ssg.url(&path);
+                    let url = policy
+                        .keep_urls
+                        .then(|| kept_url(e, draft, ssg, &path))
+                        .flatten()
+                        .filter(|u| kept.insert(redirects::decoded(u)))
+                        .unwrap_or_else(|| ssg.url(&path));
                     let (aliases, query_urls) = old_urls(e, home, &url);
                     Ok(Planned {
                         path,
@@ -628,6 +639,29 @@ fn suffix_given<'a>(wanted: &str, path: &'a str) -> &'a str {
 /// Old URLs of an item: the permalink's path and the old-slug variants
 /// (as aliases), and the query forms WordPress answers at `home` (`?p=`,
 /// `?page_id=`).
+/// The URL path item `e` had on WordPress, to serve it at with
+/// `--keep-urls`: a permalink that is a path ending in `/` (a generator
+/// makes a folder of it), that a redirect file could hold (no control
+/// character, no `..`), that every file system can hold as folders, and
+/// whose first folder is not one of the generator's own (`/tags/`), for
+/// a file whose URL the generator lets a field set. Percent-decoded, as
+/// the plan's URLs are. None for a draft (its link is `?p=N`) or any
+/// other.
+fn kept_url(e: &IndexItem, draft: bool, ssg: Ssg, file: &str) -> Option<String> {
+    let path = url_path(e.link.as_deref()?);
+    let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+    let usable = !draft
+        && path.len() > 1
+        && path.starts_with('/')
+        && path.ends_with('/')
+        && !path.contains('?')
+        && !ssg.taken(&redirects::decoded(first))
+        && redirects::check(&path, "/").is_ok_and(|ok| ok.is_some())
+        && redirects::has_alias_page(&path)
+        && ssg.sets_url(file);
+    usable.then(|| redirects::decoded(&path))
+}
+
 fn old_urls(e: &IndexItem, home: &str, new_url: &str) -> (Vec<String>, Vec<String>) {
     let mut aliases = Vec::new();
     let mut queries = Vec::new();
@@ -699,6 +733,54 @@ mod tests {
             link: Some(format!("http://blog.example/2010/02/{slug}/")),
             ..IndexItem::default()
         }
+    }
+
+    #[test]
+    fn keep_urls_takes_only_paths_a_site_can_serve() {
+        let with_link = |id: i64, link: &str| IndexItem {
+            link: Some(link.to_string()),
+            ..post(id, &format!("p{id}"), "T")
+        };
+        let entries = vec![
+            post(1, "caf%C3%A9", "Café"),
+            with_link(2, "http://blog.example/p2.html"),
+            with_link(3, "http://blog.example/tags/p3/"),
+            with_link(4, "http://blog.example/a%0Ab/"),
+            with_link(5, "http://blog.example/a:b/"),
+            with_link(6, "http://blog.example/2010/02/caf%C3%A9/"),
+            IndexItem {
+                status: "draft".into(),
+                ..with_link(7, "http://blog.example/?p=7")
+            },
+        ];
+        let policy = Policy {
+            keep_urls: true,
+            statuses: ["publish".to_string(), "draft".to_string()].into(),
+            ..Policy::default()
+        };
+        let plan = Plan::make(&entries, "/", &policy, ssg("hugo"));
+        let urls: Vec<&str> = plan
+            .decisions
+            .iter()
+            .map(|d| d.as_ref().unwrap().url.as_str())
+            .collect();
+        assert_eq!(
+            urls,
+            [
+                "/2010/02/café/",
+                // Not a folder, Hugo's tag list, a line break, a colon.
+                "/posts/p2/",
+                "/posts/p3/",
+                "/posts/p4/",
+                "/posts/p5/",
+                // The same path as the first: its own.
+                "/posts/p6/",
+                "/posts/p7/",
+            ]
+        );
+        let first = plan.decisions[0].as_ref().unwrap();
+        assert!(first.aliases.is_empty(), "its own URL is no alias: {:?}", first.aliases);
+        assert_eq!(plan.decisions[1].as_ref().unwrap().aliases, ["/p2.html"]);
     }
 
     #[test]

@@ -53,6 +53,9 @@ impl Generator for Astro {
         f.put_list("tags", &e.tags);
         f.put_str("author", e.author.as_deref());
         f.put_str("heroImage", e.featured.as_deref());
+        if e.url != self.url(e.path) {
+            f.put("permalink", Value::Str(e.url.to_string()));
+        }
         origin_at_top(&mut f, e.origin, e.meta);
         f
     }

@@ -60,6 +60,9 @@ impl Generator for Hugo {
             f.put("weight", Value::Int(e.order));
         }
         f.put("slug", Value::Str(e.slug.to_string()));
+        if e.url != self.url(e.path) {
+            f.put("url", Value::Str(e.url.to_string()));
+        }
         f.put_list("aliases", e.aliases);
         f.put_str("summary", e.summary.as_deref());
         let terms = |names: &[String]| names.iter().map(|n| term_name(n).into_owned()).collect::<Vec<_>>();

@@ -53,6 +53,13 @@ pub trait Generator: Sync {
         self.reserved().contains(&name)
     }
 
+    /// Whether the file at `path` can be served at a URL of its front
+    /// matter (`--keep-urls`): [`Generator::front_matter`] writes the
+    /// field when the entry's URL is not the one of its path.
+    fn sets_url(&self, _path: &str) -> bool {
+        true
+    }
+
     /// The front matter syntax the generator reads by default.
     fn syntax(&self) -> Syntax {
         Syntax::Yaml

@@ -25,6 +25,11 @@ impl Generator for Plain {
         url_under(path, "")
     }
 
+    fn sets_url(&self, _path: &str) -> bool {
+        // Content only: no URL of its own.
+        false
+    }
+
     fn front_matter(&self, e: Entry<'_>) -> Fields {
         let mut f = Fields::default();
         f.put("title", Value::Str(e.title));

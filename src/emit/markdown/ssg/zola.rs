@@ -129,6 +129,11 @@ impl Generator for Zola {
         url_under(path, "content")
     }
 
+    fn sets_url(&self, path: &str) -> bool {
+        // A section's URL is its folder.
+        !path.ends_with("/_index.md")
+    }
+
     fn reserved(&self) -> &'static [&'static str] {
         // The sections wxr writes, and the default taxonomies.
         &["posts", "pages", "tags", "categories"]
@@ -167,6 +172,10 @@ impl Generator for Zola {
             f.put_str("updated", e.modified.as_deref());
             f.put("draft", Value::Bool(draft));
             f.put("slug", Value::Str(e.slug.to_string()));
+            if e.url != self.url(e.path) {
+                // Zola's `path` has no leading slash.
+                f.put("path", Value::Str(e.url.trim_start_matches('/').to_string()));
+            }
             f.put_list("aliases", e.aliases);
             f.put_str("description", e.summary.as_deref());
             if !tax.0.is_empty() {

@@ -14,7 +14,7 @@ export function formatDate(value: unknown): string {
   return site.lang === "en" ? `${name} ${Number(m[3])}, ${m[1]}` : `${Number(m[3])} ${name} ${m[1]}`;
 }
 
-/** Every published entry of the content collections, with its URL: its file's path under src/content. */
+/** Every published entry of the content collections, with its URL: its file's path under src/content, or the `permalink` wxr gave it. */
 export async function entries() {
   const all = [];
   for (const name of Object.keys(collections)) {
@@ -22,7 +22,9 @@ export async function entries() {
     for (const entry of await getCollection(name)) {
       if (entry.data.draft) continue;
       const rest = String(entry.filePath ?? "").replace(/^src\/content\//, "").replace(/\.md$/, "");
-      all.push({ entry, collection: name, path: rest, url: `/${rest}/` });
+      // Its WordPress path with --keep-urls, else its file's.
+      const url = typeof entry.data.permalink === "string" ? entry.data.permalink : `/${rest}/`;
+      all.push({ entry, collection: name, path: url.replace(/^\/|\/$/g, ""), url });
     }
   }
   return all;
