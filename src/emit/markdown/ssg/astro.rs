@@ -51,6 +51,8 @@ impl Generator for Astro {
         }
         f.put_list("categories", &e.categories);
         f.put_list("tags", &e.tags);
+        // Pages of their own that lead here (wxr's [...slug].astro).
+        f.put_list("aliases", e.aliases);
         f.put_str("author", e.author.as_deref());
         f.put_str("heroImage", e.featured.as_deref());
         if e.url != self.url(e.path) {
@@ -115,6 +117,10 @@ const THEME: &[(&str, &str)] = &[
     (
         "src/components/Summaries.astro",
         include_str!("theme/astro/src/components/Summaries.astro"),
+    ),
+    (
+        "src/components/Redirect.astro",
+        include_str!("theme/astro/src/components/Redirect.astro"),
     ),
     (
         "src/pages/[...slug].astro",

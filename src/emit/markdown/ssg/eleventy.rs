@@ -51,6 +51,8 @@ impl Generator for Eleventy {
         f.put("title", Value::Str(e.title));
         f.put_str("date", e.date.as_deref());
         f.put("permalink", Value::Str(e.url.to_string()));
+        // Pages of their own that lead here (wxr's aliases.njk).
+        f.put_list("aliases", e.aliases);
         f.put_list("wpTags", &e.tags);
         f.put_list("categories", &e.categories);
         if e.sticky {
@@ -97,7 +99,8 @@ impl Generator for Eleventy {
 /// wxr's Eleventy project: its configuration (the posts collection, the
 /// static folder, the date filter), the layouts of posts and pages with
 /// the comment threads and pings of `_data/comments/`, the paginated home
-/// page, the category and tag lists, an Atom feed and a 404 page, in
+/// page, the category and tag lists, an Atom feed, a 404 page and a page
+/// at each old URL that leads to its post (`aliases.njk`), in
 /// Nunjucks (which Eleventy has without a plugin). Every value but the
 /// sanitized comment text and the pages' content is escaped there.
 const THEME: &[(&str, &str)] = &[
@@ -124,6 +127,7 @@ const THEME: &[(&str, &str)] = &[
     ("posts/posts.json", include_str!("theme/eleventy/posts/posts.json")),
     ("index.njk", include_str!("theme/eleventy/index.njk")),
     ("404.njk", include_str!("theme/eleventy/404.njk")),
+    ("aliases.njk", include_str!("theme/eleventy/aliases.njk")),
     ("feed.njk", include_str!("theme/eleventy/feed.njk")),
     ("categories.njk", include_str!("theme/eleventy/categories.njk")),
     ("tags.njk", include_str!("theme/eleventy/tags.njk")),

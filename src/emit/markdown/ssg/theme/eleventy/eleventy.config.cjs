@@ -26,6 +26,14 @@ module.exports = function (eleventyConfig) {
   };
   eleventyConfig.addCollection("wxrCategories", (api) => terms(api, "categories"));
   eleventyConfig.addCollection("wxrTags", (api) => terms(api, "wpTags"));
+  // The old URLs of each page (its front matter's aliases: old permalink,
+  // old slugs), each made a page that leads to it by aliases.njk.
+  eleventyConfig.addCollection("wxrAliases", (api) =>
+    api
+      .getAll()
+      .filter((p) => !p.data.draft)
+      .flatMap((p) => (p.data.aliases || []).map((from) => ({ from, to: p.url }))),
+  );
   // A date as the site's language writes it: "8 février 2010". The day is
   // the one of the date as written (its own UTC offset), not the build's.
   eleventyConfig.addFilter("wxrDate", function (value, months) {
