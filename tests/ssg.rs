@@ -320,6 +320,14 @@ fn astro_builds_the_site() {
                 &dir.path().join("dist"),
                 "/blog/infolettre-cinq-erreurs-qui-font-fuir-vos-abonnes/",
             );
+            // No excerpt: the home page shows the text up to <!--more-->.
+            let home = std::fs::read_to_string(dir.path().join("dist/index.html")).unwrap();
+            assert!(
+                home.contains("Chaque lundi matin, ma boîte de réception déborde")
+                    && home.contains("Le mois dernier, je vous parlais des cinq erreurs qui font fuir vos abonnés.")
+                    && !home.contains("](/blog/"),
+                "{home}"
+            );
         }
     }
 }

@@ -57,3 +57,22 @@ export async function terms(key: string) {
 export function anchor(name: string): string {
   return String(name).normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
 }
+
+/** A post's start for the home page when it has no excerpt: its text up to `<!--more-->`, else its first 300
+ * characters, without Markdown or HTML markup (Astro escapes it where it is shown). */
+export function teaser(body: unknown): string {
+  const all = String(body ?? "");
+  const more = all.indexOf("<!--more-->");
+  const text = (more >= 0 ? all.slice(0, more) : all)
+    .replace(/<[^>]*>/g, " ")
+    .replace(/!\[[^\]]*\]\([^)]*\)/g, " ")
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
+    .replace(/[`*_#>|~]+/g, " ")
+    .replace(/\\(.)/g, "$1")
+    .replace(/&(amp|lt|gt|quot|#39|#x27|#91|#93);/g, (_, n) =>
+      ({ amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'", "#x27": "'", "#91": "[", "#93": "]" })[n],
+    )
+    .replace(/\s+/g, " ")
+    .trim();
+  return more < 0 && text.length > 300 ? text.slice(0, 300).replace(/\s+\S*$/, "") + "…" : text;
+}
