@@ -141,7 +141,7 @@ fn run_convert(cli: &Cli, args: &cli::ConvertArgs) -> Result<u8, u8> {
             if opts.dry_run {
                 let _ = site.write_plan(&mut std::io::stdout().lock());
             }
-            for line in site.closing_lines(&opts) {
+            for line in site.closing_lines(&opts, cli.verbose) {
                 note(cli, &format!("wxr: {line}"));
             }
         }

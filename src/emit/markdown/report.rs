@@ -97,6 +97,9 @@ impl TooDeep {
 /// others are counted.
 const TOO_DEEP_LINES: usize = 10;
 
+/// Items named in each closing line of a cause without `-v`.
+const CAUSE_NAMES: usize = 5;
+
 /// One skipped item in the report.
 #[derive(Debug, Clone, Serialize)]
 pub struct Skipped {
@@ -300,9 +303,97 @@ impl SiteReport {
         lines
     }
 
+    /// What was skipped or degraded, by cause: a line each, naming the
+    /// first [`CAUSE_NAMES`] items (every one when `verbose`).
+    fn cause_lines(&self, verbose: bool) -> Vec<String> {
+        let names = |items: &[String]| -> String {
+            let shown = if verbose { items.len() } else { CAUSE_NAMES };
+            let mut s = items.iter().take(shown).cloned().collect::<Vec<_>>().join(", ");
+            if items.len() > shown {
+                s.push_str(&format!(" and {} more (-v lists them)", items.len() - shown));
+            }
+            s
+        };
+        let item = |w: &Written| w.id.map_or_else(|| w.path.clone(), |id| format!("#{id}"));
+        let mut lines = Vec::new();
+        // Skipped items by reason, the most frequent first.
+        let mut reasons: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for s in &self.skipped {
+            let name = s.id.map_or_else(|| s.r#type.clone(), |id| format!("#{id}"));
+            reasons.entry(s.reason.as_str()).or_default().push(name);
+        }
+        let mut reasons: Vec<_> = reasons.into_iter().collect();
+        reasons.sort_by_key(|(_, v)| std::cmp::Reverse(v.len()));
+        for (reason, ids) in reasons {
+            lines.push(format!("skipped {} item(s): {reason}: {}", ids.len(), names(&ids)));
+        }
+        // What the conversion kept as written or could not render, by
+        // name, with the items it is in.
+        type Field = fn(&Written) -> &BTreeMap<String, u64>;
+        let kinds: [(&str, Field, &str, &str); 3] = [
+            (
+                "unknown shortcode(s) kept as written",
+                |w| &w.unknown_shortcodes,
+                "[",
+                "]",
+            ),
+            ("dynamic block(s) not rendered", |w| &w.dynamic_blocks, "", ""),
+            ("element(s) kept as raw HTML", |w| &w.raw_html, "<", ">"),
+        ];
+        for (what, field, open, close) in kinds {
+            let mut by_name: BTreeMap<&str, (u64, Vec<String>)> = BTreeMap::new();
+            for w in &self.written {
+                for (name, n) in field(w) {
+                    let e = by_name.entry(name.as_str()).or_default();
+                    e.0 += n;
+                    e.1.push(item(w));
+                }
+            }
+            if by_name.is_empty() {
+                continue;
+            }
+            let mut by_name: Vec<_> = by_name.into_iter().collect();
+            by_name.sort_by_key(|(_, (_, items))| std::cmp::Reverse(items.len()));
+            let total: u64 = by_name.iter().map(|(_, (n, _))| n).sum();
+            let listed: Vec<String> = by_name
+                .iter()
+                .map(|(name, (_, items))| {
+                    if verbose {
+                        format!("{open}{name}{close} in {}", items.join(" "))
+                    } else {
+                        format!("{open}{name}{close} in {} item(s)", items.len())
+                    }
+                })
+                .collect();
+            lines.push(format!("{total} {what}: {}", names(&listed)));
+        }
+        let with =
+            |f: fn(&Written) -> bool| -> Vec<String> { self.written.iter().filter(|w| f(w)).map(item).collect() };
+        for (what, items) in [
+            (
+                "[gallery] image(s) missing from the export in",
+                with(|w| !w.missing_attachments.is_empty()),
+            ),
+            (
+                "footnote reference(s) without a text in",
+                with(|w| !w.missing_footnotes.is_empty()),
+            ),
+            (
+                "repl(ies) to an unpublished comment shown at the top in",
+                with(|w| !w.orphan_comments.is_empty()),
+            ),
+        ] {
+            if !items.is_empty() {
+                lines.push(format!("{what} {} item(s): {}", items.len(), names(&items)));
+            }
+        }
+        lines
+    }
+
     /// What was written (or would be, in a dry run), and what became of
-    /// the media downloads (`--download-media`): the closing lines.
-    pub fn closing_lines(&self, opts: &super::Options) -> Vec<String> {
+    /// the media downloads (`--download-media`): the closing lines, the
+    /// items of each cause all named when `verbose`.
+    pub fn closing_lines(&self, opts: &super::Options, verbose: bool) -> Vec<String> {
         let dry_run = opts.dry_run;
         let collisions = match self.collisions.len() {
             0 => String::new(),
@@ -320,6 +411,7 @@ impl SiteReport {
             f.unchanged.len(),
         )];
         lines.extend(self.files_lines(dry_run));
+        lines.extend(self.cause_lines(verbose));
         lines.extend(self.too_deep_lines());
         if !self.redirects_dropped.is_empty() {
             lines.push(format!(
@@ -386,6 +478,36 @@ pub struct MediaDownload {
 #[cfg(test)]
 mod tests {
     use super::shell_word;
+
+    #[test]
+    fn the_closing_lines_group_what_was_lost_by_cause() {
+        let mut report = super::SiteReport::default();
+        let with = |id: i64, name: &str, n: u64| {
+            let mut w = written(Some(id), TooDeep::default());
+            w.unknown_shortcodes.insert(name.to_string(), n);
+            w
+        };
+        report.written = (1..=8).map(|i| with(i, "foo", 2)).collect();
+        report.written.push(with(9, "bar", 1));
+        for id in 20..23 {
+            report.skipped.push(super::Skipped {
+                id: Some(id),
+                r#type: "post".into(),
+                title: String::new(),
+                reason: "status draft not selected (see --status)".into(),
+            });
+        }
+        let lines = report.cause_lines(false);
+        assert_eq!(
+            lines,
+            [
+                "skipped 3 item(s): status draft not selected (see --status): #20, #21, #22",
+                "17 unknown shortcode(s) kept as written: [foo] in 8 item(s), [bar] in 1 item(s)",
+            ]
+        );
+        let all = report.cause_lines(true).join("\n");
+        assert!(all.contains("[foo] in #1 #2 #3 #4 #5 #6 #7 #8"), "{all}");
+    }
 
     #[test]
     fn the_next_step_names_the_folder_as_one_shell_word() {
