@@ -160,6 +160,18 @@ fn stale_files_are_listed_then_pruned_and_a_dry_run_writes_nothing() {
     assert_eq!(report(&site)["files"]["pruned"].as_array().unwrap().len(), pruned.len());
 }
 
+/// The run that a stop interrupts and the same command finishes.
+const SITE: [&str; 8] = [
+    "convert",
+    "export.xml",
+    "--format",
+    "markdown",
+    "--ssg",
+    "hugo",
+    "-o",
+    "site",
+];
+
 /// An export large enough to be stopped while its files are written.
 fn big_export(dir: &Path) {
     let items: Vec<String> = (1..=6000)
@@ -185,16 +197,7 @@ fn big_export(dir: &Path) {
 fn stopped(dir: &Path, signal: &str) -> String {
     use std::process::Stdio;
     let child = crate::util::wxr(dir)
-        .args([
-            "convert",
-            "export.xml",
-            "--format",
-            "markdown",
-            "--ssg",
-            "hugo",
-            "-o",
-            "site",
-        ])
+        .args(SITE)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -222,20 +225,7 @@ fn a_stopped_run_is_finished_by_the_same_command() {
     let clean = tmp.path().join("clean");
     std::fs::create_dir(&clean).unwrap();
     big_export(&clean);
-    let r = run(
-        &clean,
-        &[
-            "convert",
-            "export.xml",
-            "--format",
-            "markdown",
-            "--ssg",
-            "hugo",
-            "-o",
-            "site",
-            "-q",
-        ],
-    );
+    let r = run(&clean, &[&SITE[..], &["-q"]].concat());
     assert_eq!(r.code, 0, "{}", r.stderr);
     let whole = site_files(&clean.join("site"));
     for signal in ["INT", "KILL"] {
@@ -265,19 +255,7 @@ fn a_stopped_run_is_finished_by_the_same_command() {
             );
         }
         assert!(site.join("_wxr/manifest.journal").exists(), "{signal}: no journal");
-        let again = run(
-            &dir,
-            &[
-                "convert",
-                "export.xml",
-                "--format",
-                "markdown",
-                "--ssg",
-                "hugo",
-                "-o",
-                "site",
-            ],
-        );
+        let again = run(&dir, &SITE);
         assert_eq!(again.code, 0, "{signal}: {}", again.stderr);
         assert!(
             !again.stderr.contains("changed since wxr wrote them"),

@@ -97,8 +97,18 @@ impl TooDeep {
 /// others are counted.
 const TOO_DEEP_LINES: usize = 10;
 
-/// Items named in each closing line of a cause without `-v`.
+/// Items (or files) named in each closing line without `-v`.
 const CAUSE_NAMES: usize = 5;
+
+/// The first `shown` of `items`, comma-separated, then how many more
+/// there are and `hint`.
+fn first_named(items: &[String], shown: usize, hint: &str) -> String {
+    let mut s = items.iter().take(shown).cloned().collect::<Vec<_>>().join(", ");
+    if items.len() > shown {
+        s.push_str(&format!(" and {} more{hint}", items.len() - shown));
+    }
+    s
+}
 
 /// One skipped item in the report.
 #[derive(Debug, Clone, Serialize)]
@@ -235,13 +245,7 @@ impl SiteReport {
         let f = &self.files;
         let would = |did: &str, will: &str| if dry_run { will.to_string() } else { did.to_string() };
         let mut lines = Vec::new();
-        let list = |paths: &[String]| {
-            let mut s = paths.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
-            if paths.len() > 5 {
-                s.push_str(&format!(" and {} more", paths.len() - 5));
-            }
-            s
-        };
+        let list = |paths: &[String]| first_named(paths, CAUSE_NAMES, "");
         if !f.kept.is_empty() {
             lines.push(format!(
                 "warning: {} file(s) changed since wxr wrote them (or not wxr's) {} as they are: {} \
@@ -306,13 +310,12 @@ impl SiteReport {
     /// What was skipped or degraded, by cause: a line each, naming the
     /// first [`CAUSE_NAMES`] items (every one when `verbose`).
     fn cause_lines(&self, verbose: bool) -> Vec<String> {
-        let names = |items: &[String]| -> String {
-            let shown = if verbose { items.len() } else { CAUSE_NAMES };
-            let mut s = items.iter().take(shown).cloned().collect::<Vec<_>>().join(", ");
-            if items.len() > shown {
-                s.push_str(&format!(" and {} more (-v lists them)", items.len() - shown));
-            }
-            s
+        let names = |items: &[String]| {
+            first_named(
+                items,
+                if verbose { items.len() } else { CAUSE_NAMES },
+                " (-v lists them)",
+            )
         };
         let item = |w: &Written| w.id.map_or_else(|| w.path.clone(), |id| format!("#{id}"));
         let mut lines = Vec::new();
