@@ -412,3 +412,117 @@ fn every_generator_keeps_the_wordpress_urls() {
         french_thread_is_shown(&dir.join(public).join(wordpress[0].trim_matches('/')).join("index.html"));
     }
 }
+
+/// The menu of the built site's home page (`nav.menu`): each top-level
+/// entry's title and link, with those of its sub-entries.
+type Menu = Vec<((String, Option<String>), Vec<(String, Option<String>)>)>;
+
+fn menu_of(page: &Path) -> Menu {
+    let text = std::fs::read_to_string(page).unwrap();
+    let html = scraper::Html::parse_document(&text);
+    let sel = |css: &str| scraper::Selector::parse(css).unwrap();
+    let entry = |li: scraper::ElementRef<'_>| {
+        let label = li
+            .children()
+            .filter_map(scraper::ElementRef::wrap)
+            .find(|e| matches!(e.value().name(), "a" | "span"))
+            .unwrap();
+        (
+            label.text().collect::<String>(),
+            label.value().attr("href").map(String::from),
+        )
+    };
+    html.select(&sel("nav.menu > ul > li"))
+        .map(|li| (entry(li), li.select(&sel(":scope > ul > li")).map(entry).collect()))
+        .collect()
+}
+
+/// Every generator shows the export's main menu on every page: its
+/// entries in their order, two levels, with the titles WordPress showed
+/// (an entry's own, else its page's or term's), each leading to a page of
+/// the built site (a term's anchor on its list); entries to a private
+/// page, to a category without a published post and to `javascript:` are
+/// not shown, nor the other menu; with no menu, the top-level pages.
+#[test]
+fn every_generator_shows_the_menu() {
+    let builds: [(&str, &[&str], &str); 5] = [
+        ("hugo", &["--quiet"], "public"),
+        ("jekyll", &["build", "--quiet"], "_site"),
+        ("zola", &["build"], "public"),
+        ("eleventy", &["--quiet"], "_site"),
+        ("astro", &["build", "--silent"], "dist"),
+    ];
+    let input = fixtures().join("site-menu.xml");
+    for (ssg, args, public) in builds {
+        let Some(tool) = tool(ssg) else { continue };
+        let (dir, urls, _) = site(&input, ssg);
+        let dir = dir.path();
+        if ssg == "astro" {
+            astro_project(&tool, dir);
+        }
+        build(&tool, args, dir, ssg);
+        let public = dir.join(public);
+        let menu = menu_of(&public.join("index.html"));
+        let post = urls.iter().find(|u| u.contains("ash-glaze")).unwrap().clone();
+        let visit = urls.iter().find(|u| u.ends_with("/visit/")).unwrap().clone();
+        let hours = urls.iter().find(|u| u.ends_with("/opening-hours/")).unwrap().clone();
+        let glazes = match ssg {
+            "hugo" | "zola" => "/categories/glazes/",
+            _ => "/categories/#glazes",
+        };
+        let some = |t: &str, u: &str| (t.to_string(), Some(u.to_string()));
+        let want: Menu = vec![
+            (some("Home", "/"), vec![]),
+            (some("Visit", &visit), vec![some("Hours & prices", &hours)]),
+            (some("Glazes", glazes), vec![]),
+            (some("Latest firing", &post), vec![]),
+            (some("Shop", "https://shop.example/atelier"), vec![]),
+            (
+                ("More".to_string(), None),
+                vec![some("Write to us", "mailto:hello@atelier.example")],
+            ),
+        ];
+        assert_eq!(menu, want, "{ssg}");
+        // On a post's page too.
+        assert_eq!(
+            menu_of(&public.join(decoded(post.trim_matches('/'))).join("index.html")),
+            want,
+            "{ssg}"
+        );
+        let (page, anchor) = glazes.split_once('#').unwrap_or((glazes, ""));
+        let list = std::fs::read_to_string(public.join(page.trim_matches('/')).join("index.html")).unwrap();
+        assert!(list.contains("Ash glaze, second firing"), "{ssg}: {list}");
+        if !anchor.is_empty() {
+            assert!(list.contains(&format!("id=\"{anchor}\"")), "{ssg}: {list}");
+        }
+        for f in crate::util::files(&public, &[]) {
+            let text = String::from_utf8_lossy(&std::fs::read(&f).unwrap()).into_owned();
+            for banned in ["Members", "javascript:alert", "Evil", "Instagram"] {
+                assert!(!text.contains(banned), "{ssg}: {banned} in {}", f.display());
+            }
+        }
+    }
+    // Without a menu: the top-level pages, by menu_order.
+    let Some(hugo) = tool("hugo") else { return };
+    let text = std::fs::read_to_string(&input).unwrap();
+    let mut kept = String::new();
+    for (i, part) in text.split("<item>").enumerate() {
+        if i == 0 {
+            kept.push_str(part);
+        } else if !part.contains("nav_menu_item") {
+            kept.push_str("<item>");
+            kept.push_str(part);
+        } else {
+            // The channel's end follows the last item.
+            kept.push_str(&part[part.find("</item>").unwrap() + "</item>".len()..]);
+        }
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let no_menu = tmp.path().join("no-menu.xml");
+    std::fs::write(&no_menu, kept).unwrap();
+    let (dir, _, _) = site(&no_menu, "hugo");
+    build(&hugo, &["--quiet"], dir.path(), "hugo, no menu");
+    let menu = menu_of(&dir.path().join("public/index.html"));
+    let pages = |t: &str, u: &str| ((t.to_string(), Some(u.to_string())), vec![]);
+    assert_eq!(menu, vec![pages("Classes", "/classes/"), pages("Visit", "/visit/")]);
+}

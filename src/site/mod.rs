@@ -431,6 +431,16 @@ impl SiteIndex {
             .is_some_and(|h| self.hosts.contains(&h))
     }
 
+    /// True when `url` is the home page of the site (on a self domain, at
+    /// the home path, with no query).
+    pub fn is_home(&self, url: &str) -> bool {
+        parse_http(url, None).is_some_and(|u| {
+            host_key(&u).is_some_and(|h| self.hosts.contains(&h))
+                && u.query().is_none_or(str::is_empty)
+                && self.site_segments(u.path()).is_empty()
+        })
+    }
+
     /// The normalized self hosts, sorted.
     pub fn self_hosts(&self) -> Vec<String> {
         self.hosts.iter().cloned().collect()

@@ -131,7 +131,7 @@ pub fn toml(fields: &Fields) -> String {
 }
 
 /// `fields` as a JSON document (pretty, ending with a newline).
-pub fn json(fields: &Fields) -> Result<String, String> {
+pub fn json(fields: &impl Serialize) -> Result<String, String> {
     serde_json::to_string_pretty(fields)
         .map(|s| s + "\n")
         .map_err(|e| e.to_string())
@@ -139,7 +139,7 @@ pub fn json(fields: &Fields) -> Result<String, String> {
 
 /// `fields` as a YAML document, strings with line breaks as block scalars:
 /// a comment data file, which no generator splits.
-pub fn yaml(fields: &Fields) -> Result<String, String> {
+pub fn yaml(fields: &impl Serialize) -> Result<String, String> {
     serde_saphyr::to_string(fields)
         .map(ensure_newline)
         .map_err(|e| e.to_string())

@@ -22,13 +22,15 @@ pub(super) struct Index {
     /// Author login → display name.
     pub(super) authors: HashMap<String, String>,
     /// Category slug → (name, parent slug).
-    pub(super) categories: HashMap<String, (String, Option<String>)>,
+    pub(super) categories: super::menus::Categories,
     /// Attachments by id, for `[gallery]` and featured images.
     pub(super) attachments: HashMap<i64, Attachment>,
     /// Every attachment, for the media manifest.
     pub(super) media: Vec<MediaEntry>,
     /// The taxonomies items use, other than categories, tags and menus.
     pub(super) taxonomies: BTreeSet<String>,
+    /// The export's menus.
+    pub(super) menus: super::menus::Menus,
     /// URLs in the bodies that may be media files (`--download-media`),
     /// each with the items (positions in `items`) whose bodies have it.
     pub(super) media_urls: BTreeMap<String, Vec<usize>>,
@@ -126,6 +128,7 @@ pub(super) fn first_pass(inputs: &Inputs, find_media: bool) -> Result<Index, Run
         attachments: HashMap::new(),
         media: Vec::new(),
         taxonomies: BTreeSet::new(),
+        menus: super::menus::Menus::default(),
         media_urls: BTreeMap::new(),
     };
     while let Some(rec) = merged.next_record()? {
@@ -150,13 +153,21 @@ pub(super) fn first_pass(inputs: &Inputs, find_media: bool) -> Result<Index, Run
                     index.authors.insert(login, name);
                 }
             }
-            Record::Term(t) if t.taxonomy == "category" => {
-                if let (Some(slug), Some(name)) = (t.slug, t.name) {
+            Record::Term(t) => {
+                let name = t.name.as_deref().map(super::item::term_name);
+                if let (Some(id), Some(name)) = (t.id, &name) {
+                    index.menus.terms.insert(id, (t.taxonomy.clone(), name.clone()));
+                }
+                if t.taxonomy == "category"
+                    && let (Some(slug), Some(name)) = (t.slug, name)
+                {
                     index.categories.insert(slug, (name, t.parent));
                 }
             }
-            Record::Term(_) => {}
             Record::Item(item) => {
+                if let Some(entry) = super::menus::Source::of(&item) {
+                    index.menus.sources.push(entry);
+                }
                 if item.kind == "attachment"
                     && let (Some(id), Some(url)) = (item.id, item.attachment_url.clone().or(item.guid.clone()))
                 {

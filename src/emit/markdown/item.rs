@@ -135,11 +135,14 @@ fn fields(
         .terms
         .iter()
         .filter(|t| t.taxonomy == "post_tag")
-        .map(|t| t.name.clone())
+        .map(|t| term_name(&t.name))
         .collect();
     let mut taxonomies: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for t in item.terms.iter().filter(|t| is_other_taxonomy(&t.taxonomy)) {
-        taxonomies.entry(t.taxonomy.clone()).or_default().push(t.name.clone());
+        taxonomies
+            .entry(t.taxonomy.clone())
+            .or_default()
+            .push(term_name(&t.name));
     }
     let featured = item
         .meta
@@ -177,6 +180,13 @@ fn fields(
         origin,
         meta: selected_meta(item, &opts.meta_keys),
     })
+}
+
+/// A term's name as WordPress shows it: WordPress keeps `&`, `<` and `>`
+/// of a name as references (`News &amp; Events`), which every theme would
+/// escape again.
+pub(super) fn term_name(name: &str) -> String {
+    crate::read::decoded(name.trim())
 }
 
 /// Whether a term of `taxonomy` is written under its taxonomy's name: any
@@ -238,7 +248,7 @@ fn meta_value(raw: &str) -> Value {
 fn category_names(item: &Item, index: &Index) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for t in item.terms.iter().filter(|t| t.taxonomy == "category") {
-        let mut chain = vec![t.name.clone()];
+        let mut chain = vec![term_name(&t.name)];
         let mut parent = t
             .slug
             .as_ref()

@@ -35,6 +35,16 @@ impl<'a> LinkMap<'a> {
         self.available.get(&local.source).cloned()
     }
 
+    /// Whether `href` is the old site's home page.
+    pub(super) fn is_home(&self, href: &str) -> bool {
+        self.items.is_home(href)
+    }
+
+    /// Whether `href` is a URL of the old site.
+    pub(super) fn is_site(&self, href: &str) -> bool {
+        self.items.is_self_url(href)
+    }
+
     /// The new URL of `href` when it points at an item of the old site
     /// that is written; an attachment page leads to the written item the
     /// file was uploaded to.

@@ -14,8 +14,9 @@
 //! site's own files. What differs between generators is in [`ssg`]; the
 //! first pass is [`index`], the plan [`plan`], one item's conversion `item`
 //! (with [`body`], [`comments`] and [`front_matter`]), internal links
-//! `links`, media [`media`], redirect files `redirects`, what earlier
-//! runs wrote `manifest`, and the report [`report`].
+//! `links`, media [`media`], the site's menu [`menus`], redirect files
+//! `redirects`, what earlier runs wrote `manifest`, and the report
+//! [`report`].
 
 pub mod body;
 pub mod comments;
@@ -25,6 +26,7 @@ mod item;
 mod links;
 mod manifest;
 pub mod media;
+pub mod menus;
 pub mod plan;
 mod redirects;
 pub mod report;
@@ -182,13 +184,16 @@ pub fn write_site(inputs: &Inputs, opts: &Options) -> Result<SiteReport, RunErro
     // core, and this thread writes the files of the one before. Files are
     // written in export order, so the output does not depend on the
     // threads.
+    let mut titles = index.menus.titles(&plan);
     let mut batches = Batches {
         merged: &mut merged,
         plan: &plan,
+        titles: &mut titles,
+        categories: &index.categories,
         next: 0,
         done: false,
     };
-    let (index_ref, links, report_ref, used_ref) = (&index, &links, &mut report, &mut used);
+    let (index_ref, links_ref, report_ref, used_ref) = (&index, &links, &mut report, &mut used);
     let produce = move |feed: &Feed<Vec<(String, String)>>| -> Result<(), RunError> {
         let mut batch = batches.next(&mut report_ref.skipped)?;
         while !batch.is_empty() {
@@ -197,7 +202,7 @@ pub fn write_site(inputs: &Inputs, opts: &Options) -> Result<SiteReport, RunErro
                 || {
                     batch
                         .par_iter()
-                        .map(|(item, planned)| item::render_item(item, planned, index_ref, links, opts))
+                        .map(|(item, planned)| item::render_item(item, planned, index_ref, links_ref, opts))
                         .collect::<Result<Vec<Rendered>, _>>()
                 },
                 || batches.next(&mut skipped),
@@ -241,7 +246,14 @@ pub fn write_site(inputs: &Inputs, opts: &Options) -> Result<SiteReport, RunErro
             report.redirect_files.push(name);
         }
     }
-    write_project(&index, opts, &mut site_files, &mut report)?;
+    let (menu, menu_report) = index.menus.links(&menus::Context {
+        plan: &plan,
+        links: &links,
+        titles: &titles,
+        ssg: opts.ssg,
+    });
+    report.menu = menu_report;
+    write_project(&index, &menu, opts, &mut site_files, &mut report)?;
     report.files = site_files.finish()?;
     if !opts.dry_run {
         let manifest = index::media_manifest(&index, &plan, used);
@@ -267,6 +279,7 @@ pub fn write_site(inputs: &Inputs, opts: &Options) -> Result<SiteReport, RunErro
 /// changed (or had before) is left as it is ([`manifest`]).
 fn write_project(
     index: &index::Index,
+    menu: &[menus::Link],
     opts: &Options,
     files: &mut manifest::SiteFiles<'_>,
     report: &mut SiteReport,
@@ -288,6 +301,7 @@ fn write_project(
         language: site.language.as_deref().unwrap_or("").trim(),
         base_url: &base_url,
         taxonomies: &taxonomies,
+        menu,
     };
     for (path, text) in opts.ssg.project(&info) {
         files.put(&path, &text)?;
@@ -338,6 +352,9 @@ fn download_media(media: &[Local], settings: &fetch::Settings, opts: &Options) -
 struct Batches<'a> {
     merged: &'a mut Merged,
     plan: &'a Plan,
+    /// What the menu needs of the items written.
+    titles: &'a mut menus::Titles,
+    categories: &'a menus::Categories,
     /// Index of the next item in the plan.
     next: usize,
     done: bool,
@@ -374,6 +391,7 @@ impl<'a> Batches<'a> {
                     reason: skip.to_string(),
                 }),
                 Ok(planned) => {
+                    self.titles.see(&item, planned.draft, self.plan, self.categories);
                     bytes += crate::info::item_bytes(&item);
                     batch.push((item, planned));
                 }

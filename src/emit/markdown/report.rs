@@ -135,6 +135,30 @@ pub struct DroppedRedirect {
     pub reason: String,
 }
 
+/// The site's menu (see [`menus`](super::menus)).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MenuReport {
+    /// The export's menu the site shows.
+    pub name: String,
+    /// Its entries shown.
+    pub links: usize,
+    /// Its entries left out, with the reason.
+    pub dropped: Vec<DroppedLink>,
+    /// The export's other menus, not shown.
+    pub others: Vec<String>,
+}
+
+/// A menu entry left out of the site's menu.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DroppedLink {
+    /// The entry's id (a `nav_menu_item`).
+    pub id: i64,
+    /// Its own title, maybe empty.
+    pub title: String,
+    /// Why it is left out.
+    pub reason: String,
+}
+
 /// What became of the files of the site (pages, comment data, project,
 /// redirect files) against what earlier runs wrote (`_wxr/manifest.json`);
 /// the report gives the number of files created, overwritten and
@@ -187,6 +211,10 @@ pub struct SiteReport {
     /// was).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub redirects_dropped: Vec<DroppedRedirect>,
+    /// The export's menu shown by the site, when it has one (the site
+    /// shows its top-level pages otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub menu: Option<MenuReport>,
     /// Media downloads (`--download-media`), one per file.
     pub media: Vec<MediaDownload>,
     /// Repairs and warnings of reading, by code.
@@ -393,6 +421,39 @@ impl SiteReport {
         lines
     }
 
+    /// The menu entries left out, and the menus not shown.
+    fn menu_lines(&self, verbose: bool) -> Vec<String> {
+        let Some(menu) = &self.menu else { return Vec::new() };
+        let mut lines = Vec::new();
+        if !menu.dropped.is_empty() {
+            let why: Vec<String> = menu
+                .dropped
+                .iter()
+                .map(|d| format!("#{} ({})", d.id, d.reason))
+                .collect();
+            let shown = if verbose { why.len() } else { CAUSE_NAMES };
+            lines.push(format!(
+                "menu {:?}: {} of its {} entr(ies) left out: {}",
+                menu.name,
+                menu.dropped.len(),
+                menu.dropped.len() + menu.links,
+                first_named(&why, shown, " (-v lists them)")
+            ));
+        }
+        if !menu.others.is_empty() {
+            lines.push(format!(
+                "the site shows the menu {:?}; not shown: {}",
+                menu.name,
+                menu.others
+                    .iter()
+                    .map(|m| format!("{m:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        lines
+    }
+
     /// What was written (or would be, in a dry run), and what became of
     /// the media downloads (`--download-media`): the closing lines, the
     /// items of each cause all named when `verbose`.
@@ -416,6 +477,7 @@ impl SiteReport {
         lines.extend(self.files_lines(dry_run));
         lines.extend(self.cause_lines(verbose));
         lines.extend(self.too_deep_lines());
+        lines.extend(self.menu_lines(verbose));
         if !self.redirects_dropped.is_empty() {
             lines.push(format!(
                 "{} old URL(s) left out of the aliases or redirect files \

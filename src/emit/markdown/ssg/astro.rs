@@ -88,6 +88,7 @@ impl Generator for Astro {
         files.push(("astro.config.mjs".to_string(), Cow::Owned(config)));
         let mut about = site.fields();
         about.put("words", Value::Map(site.words().fields()));
+        about.put("menu", site.menu_value());
         let text = json(&about).unwrap_or_default();
         files.push(("src/wxr.json".to_string(), Cow::Owned(text)));
         files

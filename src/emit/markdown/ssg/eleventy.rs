@@ -92,6 +92,10 @@ impl Generator for Eleventy {
         ));
         let words = json(&site.words().fields()).unwrap_or_default();
         files.push(("_data/wxr.json".to_string(), Cow::Owned(words)));
+        if !site.menu.is_empty() {
+            let text = json(&site.menu_value()).unwrap_or_default();
+            files.push(("_data/navigation.json".to_string(), Cow::Owned(text)));
+        }
         files
     }
 }

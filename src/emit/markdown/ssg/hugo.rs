@@ -47,6 +47,16 @@ impl Generator for Hugo {
         &["posts", "tags", "categories"]
     }
 
+    fn term_url(&self, taxonomy: &str, name: &str) -> Option<String> {
+        let list = match taxonomy {
+            "category" => "categories",
+            "post_tag" => "tags",
+            t if declared(t) => t,
+            _ => return None,
+        };
+        Some(format!("/{list}/{}/", term_path(&term_name(name))))
+    }
+
     fn front_matter(&self, e: Entry<'_>) -> Fields {
         let mut f = Fields::default();
         f.put("title", Value::Str(e.title));
@@ -177,19 +187,15 @@ fn config(site: &SiteInfo<'_>) -> String {
     let mut taxonomies = Fields::default();
     taxonomies.put("category", Value::Str("categories".into()));
     taxonomies.put("tag", Value::Str("tags".into()));
-    // Declared when the name can be a folder of the site (a term's pages
-    // are under it); any other stays a field of the page.
-    let folder = |t: &str| {
-        t.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
-            && !t.starts_with(['_', '-'])
-            && !Hugo.reserved().contains(&t)
-            && t != "post_format"
-    };
-    for t in site.taxonomies.iter().filter(|t| folder(t)) {
+    for t in site.taxonomies.iter().filter(|t| declared(t)) {
         taxonomies.put(t, Value::Str(t.clone()));
     }
     f.put("taxonomies", Value::Map(taxonomies));
+    if !site.menu.is_empty() {
+        let mut menus = Fields::default();
+        menus.put("main", menu(site.menu));
+        f.put("menus", Value::Map(menus));
+    }
     let mut renderer = Fields::default();
     renderer.put("unsafe", Value::Bool(true));
     let mut goldmark = Fields::default();
@@ -198,6 +204,73 @@ fn config(site: &SiteInfo<'_>) -> String {
     markup.put("goldmark", Value::Map(goldmark));
     f.put("markup", Value::Map(markup));
     toml(&f)
+}
+
+/// Whether a taxonomy (other than categories and tags) is declared in the
+/// configuration: when its name can be a folder of the site (a term's
+/// pages are under it); any other stays a field of the page.
+fn declared(t: &str) -> bool {
+    t.bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+        && !t.starts_with(['_', '-'])
+        && !Hugo.reserved().contains(&t)
+        && t != "post_format"
+}
+
+/// The site's menu as Hugo's `[[menus.main]]` entries, two levels: each
+/// with its `weight` (its place), the sub-entries naming their `parent`.
+fn menu(links: &[crate::emit::markdown::menus::Link]) -> Value {
+    let mut entries = Vec::new();
+    let entry = |id: String, link: &crate::emit::markdown::menus::Link, weight: usize, parent: Option<&str>| {
+        let mut e = Fields::default();
+        e.put("identifier", Value::Str(id));
+        e.put("name", Value::Str(link.title.clone()));
+        e.put_str("url", link.url.as_deref());
+        e.put("weight", Value::Int(weight as i64 + 1));
+        e.put_str("parent", parent);
+        Value::Map(e)
+    };
+    for (i, top) in links.iter().enumerate() {
+        let id = format!("wxr-{}", i + 1);
+        entries.push(entry(id.clone(), top, i, None));
+        for (j, child) in top.children.iter().enumerate() {
+            entries.push(entry(format!("{id}-{}", j + 1), child, j, Some(&id)));
+        }
+    }
+    Value::List(entries)
+}
+
+/// The path Hugo gives a term's page: its name with letters, digits,
+/// marks and `.` `_` `~` `+` `@` `-` kept, each run of spaces a `-` (none
+/// at the start or after a `-`), the rest dropped, in lower case (Hugo's
+/// `MakePathSanitized`); `#`, `%`, `/` and `\` percent-encoded, as the
+/// browser must ask for them.
+fn term_path(name: &str) -> String {
+    use unicode_normalization::char::is_combining_mark;
+    let mut out = String::with_capacity(name.len());
+    let (mut hyphen, mut was_hyphen) = (false, false);
+    for c in name.chars() {
+        let allowed = matches!(c, '.' | '/' | '\\' | '_' | '#' | '+' | '~' | '-' | '@')
+            || c.is_alphabetic()
+            || c.is_numeric()
+            || is_combining_mark(c);
+        if allowed {
+            was_hyphen = c == '-';
+            if hyphen && !was_hyphen {
+                out.push('-');
+            }
+            hyphen = false;
+            match c {
+                '#' => out.push_str("%23"),
+                '/' => out.push_str("%2F"),
+                '\\' => out.push_str("%5C"),
+                c => out.extend(c.to_lowercase()),
+            }
+        } else if !out.is_empty() && !was_hyphen && c.is_whitespace() {
+            hyphen = true;
+        }
+    }
+    out
 }
 
 /// A term's name as Hugo may take it: Hugo makes the folder of the term's

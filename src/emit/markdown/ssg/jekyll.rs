@@ -115,6 +115,10 @@ impl Generator for Jekyll {
         files.push(("assets/wxr.css".to_string(), Cow::Borrowed(super::STYLE)));
         let text = yaml(&site.words().fields()).unwrap_or_default();
         files.push(("_data/wxr.yml".to_string(), Cow::Owned(text)));
+        if !site.menu.is_empty() {
+            let text = yaml(&site.menu_value()).unwrap_or_default();
+            files.push(("_data/navigation.yml".to_string(), Cow::Owned(text)));
+        }
         files
     }
 }

@@ -24,6 +24,7 @@ mod zola;
 pub use words::{Words, language_key};
 
 use super::front_matter::{Fields, Syntax, Value};
+use super::menus::Link;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
@@ -108,6 +109,18 @@ pub trait Generator: Sync {
         Vec::new()
     }
 
+    /// The URL of the page of a term (`taxonomy` as WordPress names it:
+    /// `category`, `post_tag`…) in wxr's theme, if it has one: by
+    /// default the term's anchor on the list of categories or tags.
+    fn term_url(&self, taxonomy: &str, name: &str) -> Option<String> {
+        let list = match taxonomy {
+            "category" => "categories",
+            "post_tag" => "tags",
+            _ => return None,
+        };
+        Some(format!("/{list}/#{}", anchor(name)))
+    }
+
     /// The shell command, run in the site folder, that builds the
     /// project and serves it for a look (the run's last line says it);
     /// none for a generator that is content only.
@@ -131,6 +144,8 @@ pub struct SiteInfo<'a> {
     /// The taxonomies the items use other than categories and tags, by
     /// the name their front matter field has (any text).
     pub taxonomies: &'a [String],
+    /// The site's menu.
+    pub menu: &'a [Link],
 }
 
 /// wxr's style sheet, the same for every generator's theme.
@@ -151,6 +166,28 @@ impl SiteInfo<'_> {
         f.put("lang", Value::Str(self.language_key()));
         f.put("url", Value::Str(self.base_url.trim_end_matches('/').to_string()));
         f
+    }
+
+    /// The menu as data: a list of `title`, `url` (absent for a heading)
+    /// and `children` (absent when none), as the themes read it.
+    pub fn menu_value(&self) -> Value {
+        fn list(links: &[Link]) -> Value {
+            Value::List(
+                links
+                    .iter()
+                    .map(|l| {
+                        let mut f = Fields::default();
+                        f.put("title", Value::Str(l.title.clone()));
+                        f.put_str("url", l.url.as_deref());
+                        if !l.children.is_empty() {
+                            f.put("children", list(&l.children));
+                        }
+                        Value::Map(f)
+                    })
+                    .collect(),
+            )
+        }
+        list(self.menu)
     }
 
     /// The language's primary subtag, lower case (`fr`), `en` when none:
@@ -311,6 +348,28 @@ fn file_stem(path: &str) -> &str {
         .unwrap_or(path)
 }
 
+/// The anchor of a term's name on the theme's list of categories or tags
+/// (Jekyll's `slugify: "latin"`, and the `anchor` of the Eleventy and
+/// Astro themes): accents removed, lower case, every run of other
+/// characters than `a-z` and `0-9` a `-`, none at either end.
+pub(crate) fn anchor(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    let mut out = String::with_capacity(name.len());
+    for c in name.nfkd().filter(|&c| !is_combining_mark(c)) {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    if out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
 /// `p` as a directory URL: `/p/`, or `/` for nothing.
 fn dir_url(p: &str) -> String {
     let p = p.trim_matches('/');
@@ -337,6 +396,28 @@ mod tests {
         assert_eq!(ssg("astro").url("src/content/blog/s.md"), "/blog/s/");
         assert_eq!(ssg("eleventy").url("about/index.md"), "/about/");
         assert_eq!(ssg("jekyll").url("_posts/éééééé.md"), "/_posts/éééééé/");
+    }
+
+    #[test]
+    fn term_pages_are_where_each_theme_puts_them() {
+        for (ssg_name, taxonomy, name, url) in [
+            ("hugo", "category", "Café au lait", "/categories/café-au-lait/"),
+            ("hugo", "post_tag", "C++ & C#", "/tags/c++-c%23/"),
+            ("hugo", "post_tag", "a - Ünï  Test", "/tags/a-ünï-test/"),
+            ("zola", "category", "Café au lait", "/categories/cafe-au-lait/"),
+            ("zola", "post_tag", "C++ & C#", "/tags/c-c/"),
+            ("jekyll", "category", "Café au lait", "/categories/#cafe-au-lait"),
+            ("eleventy", "post_tag", "  Ünï -- Test!", "/tags/#uni-test"),
+            ("astro", "category", "Référencement", "/categories/#referencement"),
+        ] {
+            assert_eq!(
+                ssg(ssg_name).term_url(taxonomy, name).as_deref(),
+                Some(url),
+                "{ssg_name} {name}"
+            );
+        }
+        assert_eq!(ssg("jekyll").term_url("genre", "x"), None);
+        assert_eq!(ssg("plain").term_url("category", "x"), None);
     }
 
     #[test]

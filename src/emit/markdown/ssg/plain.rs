@@ -30,6 +30,11 @@ impl Generator for Plain {
         false
     }
 
+    fn term_url(&self, _taxonomy: &str, _name: &str) -> Option<String> {
+        // Content only: no term pages.
+        None
+    }
+
     fn front_matter(&self, e: Entry<'_>) -> Fields {
         let mut f = Fields::default();
         f.put("title", Value::Str(e.title));

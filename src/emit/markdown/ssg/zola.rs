@@ -99,8 +99,37 @@ fn config(site: &SiteInfo<'_>) -> String {
     w.0.extend(site.words().fields().0);
     let mut extra = Fields::default();
     extra.put("wxr", Value::Map(w));
+    if !site.menu.is_empty() {
+        extra.put("menu", site.menu_value());
+    }
     f.put("extra", Value::Map(extra));
     toml(&f)
+}
+
+/// The path Zola gives a term's page (its `slugify.taxonomies = "on"`,
+/// the `slug` crate): transliterated to ASCII, lower case, every run of
+/// other characters than `a-z` and `0-9` a `-`, none at either end.
+fn slugify(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        let ascii = if c.is_ascii() {
+            c.to_string()
+        } else {
+            deunicode::deunicode_char(c).unwrap_or("-").to_string()
+        };
+        for c in ascii.chars() {
+            let c = c.to_ascii_lowercase();
+            if c.is_ascii_lowercase() || c.is_ascii_digit() {
+                out.push(c);
+            } else if !out.is_empty() && !out.ends_with('-') {
+                out.push('-');
+            }
+        }
+    }
+    if out.ends_with('-') {
+        out.pop();
+    }
+    out
 }
 
 /// Zola.
@@ -113,6 +142,15 @@ impl Generator for Zola {
 
     fn serve(&self) -> Option<&'static str> {
         Some("zola serve")
+    }
+
+    fn term_url(&self, taxonomy: &str, name: &str) -> Option<String> {
+        let list = match taxonomy {
+            "category" => "categories",
+            "post_tag" => "tags",
+            _ => return None,
+        };
+        Some(format!("/{list}/{}/", slugify(name)))
     }
 
     fn path(&self, p: &Place<'_>) -> String {
