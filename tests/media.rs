@@ -265,7 +265,7 @@ fn without_download_media_nothing_is_fetched_or_rewritten() {
     assert!(server.take_paths().is_empty());
     let post = std::fs::read_to_string(dir.path().join("site/content/posts/hello/index.md")).unwrap();
     assert!(post.contains(&format!("({origin}/wp-content/uploads/2010/05/photo-300x200.jpg)")));
-    assert!(!dir.path().join("site/static").exists());
+    assert!(!dir.path().join("site/static/wp-content").exists());
 }
 
 /// The export names the URLs: without `--allow-private` nothing on this

@@ -47,6 +47,15 @@ const REDIRECTS: &[(&str, &str)] = &[
     ("/?p=10", "/posts/same-link/"),
     ("/?p=11", "/posts/same-decoded/"),
     ("/posts/loop", "/posts/loop/"),
+    ("/feed/", "/index.xml"),
+    ("/?feed=rss2", "/index.xml"),
+    ("/category/news/local/", "/categories/local/"),
+    ("/category/local/", "/categories/local/"),
+    ("/?cat=5", "/categories/local/"),
+    ("/tag/x%20%7D%20return%20200%3B/", "/tags/x-return-200/"),
+    ("/?tag=x%20%7D%20return%20200%3B", "/tags/x-return-200/"),
+    ("/author/ed-location-alias-etc/", "/"),
+    ("/?author=3", "/"),
 ];
 
 /// Requests that must not be redirected, with their status: the left-out
@@ -64,6 +73,11 @@ const NOT_REDIRECTED: &[(&str, u16)] = &[
     ("/?p=7%22", 200),
     ("/?x", 200),
     ("/posts/loop/", 404),
+    // An author without a published post: never public.
+    ("/author/silent/", 404),
+    ("/?author=4", 200),
+    // A tag slug with a newline.
+    ("/tag/nl/", 404),
 ];
 
 /// `wxr convert` of the fixture with every redirect file, into `dir/site`.
@@ -138,6 +152,34 @@ fn netlify_lines_have_exactly_their_fields() {
         ("/?p=11", "/posts/same-decoded/"),
         ("/posts/loop", "/posts/loop/"),
         ("/?p=12", "/posts/loop/"),
+        // The archives: feeds, categories under their parents, tags,
+        // the author of a post (a login with braces and `;`).
+        ("/feed/", "/index.xml"),
+        ("/feed/rss2/", "/index.xml"),
+        ("/feed/rss/", "/index.xml"),
+        ("/feed/rdf/", "/index.xml"),
+        ("/feed/atom/", "/index.xml"),
+        ("/comments/feed/", "/index.xml"),
+        ("/?feed=rss2", "/index.xml"),
+        ("/?feed=rss", "/index.xml"),
+        ("/?feed=rdf", "/index.xml"),
+        ("/?feed=atom", "/index.xml"),
+        ("/?feed=comments-rss2", "/index.xml"),
+        ("/category/news/local/feed/", "/index.xml"),
+        ("/category/news/local/", "/categories/local/"),
+        ("/category/local/", "/categories/local/"),
+        ("/?cat=5", "/categories/local/"),
+        ("/category/news/feed/", "/index.xml"),
+        ("/category/news/", "/categories/news/"),
+        ("/?cat=4", "/categories/news/"),
+        // A query is matched as sent: its `%0A` is text.
+        ("/?tag=nl%0AAddType%20application%2Fx-httpd-php%20jpg", "/tags/nl/"),
+        ("/tag/x%20%7D%20return%20200%3B/feed/", "/index.xml"),
+        ("/tag/x%20%7D%20return%20200%3B/", "/tags/x-return-200/"),
+        ("/?tag=x%20%7D%20return%20200%3B", "/tags/x-return-200/"),
+        ("/author/ed-location-alias-etc/feed/", "/index.xml"),
+        ("/author/ed-location-alias-etc/", "/"),
+        ("/?author=3", "/"),
     ]
     .iter()
     .map(|(a, b)| (a.to_string(), b.to_string()))
@@ -180,6 +222,9 @@ fn csv_rows_have_two_fields_and_the_report_lists_what_was_left_out() {
             "/?p=7\"; } location / { alias /etc/; } if ($args = \"x",
             "/2010/05/plain/",
             "/2010/05/caf%C3%A9/",
+            // A tag's archive and feed, its slug with a newline.
+            "/tag/nl%0aAddType%20application/x-httpd-php%20jpg/feed/",
+            "/tag/nl%0aAddType%20application/x-httpd-php%20jpg/",
         ]
     );
     for (old, reason) in &dropped {
@@ -198,7 +243,11 @@ fn csv_rows_have_two_fields_and_the_report_lists_what_was_left_out() {
         assert!(reason.contains(want), "{old:?}: {reason}");
     }
     assert!(
-        stderr.contains("12 old URL(s) left out of the aliases or redirect files"),
+        stderr.contains("14 old URL(s) left out of the aliases or redirect files"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("25 old URL(s) of category, tag and author archives and feeds lead to their new pages"),
         "{stderr}"
     );
 }
@@ -342,12 +391,19 @@ fn docroot(dir: &Path) -> PathBuf {
 #[cfg(unix)]
 #[test]
 fn nginx_serves_the_redirects_and_no_injected_directive() {
-    let Some(nginx) = server_binary("nginx", &["nginx", "/usr/sbin/nginx"]) else {
-        return;
-    };
     let dir = tempfile::tempdir().unwrap();
     convert(dir.path());
-    let d = dir.path();
+    let Some((server, port)) = nginx(dir.path(), "site/redirects.nginx.conf") else {
+        return;
+    };
+    check_answers("nginx", port, &server);
+}
+
+/// nginx serving `docroot(d)` with the rules of `d/rules` (`-t` must
+/// pass); none when nginx is not installed (and not required).
+#[cfg(unix)]
+fn nginx(d: &Path, rules: &str) -> Option<(Running, u16)> {
+    let nginx = server_binary("nginx", &["nginx", "/usr/sbin/nginx"])?;
     let www = docroot(d);
     let port = free_port();
     let conf = d.join("nginx.conf");
@@ -365,7 +421,7 @@ fn nginx_serves_the_redirects_and_no_injected_directive() {
             log = p("nginx-error.log"),
             t = d.display(),
             www = www.display(),
-            rules = p("site/redirects.nginx.conf"),
+            rules = p(rules),
         ),
     )
     .unwrap();
@@ -382,19 +438,32 @@ fn nginx_serves_the_redirects_and_no_injected_directive() {
         t.status.success(),
         "nginx -t: {}\n{}",
         String::from_utf8_lossy(&t.stderr),
-        read(d, "redirects.nginx.conf")
+        std::fs::read_to_string(d.join(rules)).unwrap_or_default()
     );
-    let server = Running::start("nginx", args(false), port, d.join("nginx-error.log"));
-    check_answers("nginx", port, &server);
+    Some((
+        Running::start("nginx", args(false), port, d.join("nginx-error.log")),
+        port,
+    ))
 }
 
 #[cfg(unix)]
 #[test]
 fn apache_serves_the_redirects_and_no_injected_directive() {
-    use std::os::unix::fs::PermissionsExt;
-    let Some(apache) = server_binary("apache2", &["apache2", "/usr/sbin/apache2"]) else {
+    let dir = tempfile::tempdir().unwrap();
+    convert(dir.path());
+    let Some((server, port)) = apache(dir.path(), "site/static/.htaccess") else {
         return;
     };
+    check_answers("apache2", port, &server);
+}
+
+/// Apache serving `docroot(d)` with `d/htaccess` as its `.htaccess`
+/// (`-t` must pass with it); none when Apache or its mod_rewrite is not
+/// installed (and not required).
+#[cfg(unix)]
+fn apache(d: &Path, htaccess: &str) -> Option<(Running, u16)> {
+    use std::os::unix::fs::PermissionsExt;
+    let apache = server_binary("apache2", &["apache2", "/usr/sbin/apache2"])?;
     let modules = Path::new("/usr/lib/apache2/modules");
     if !modules.join("mod_rewrite.so").exists() {
         assert!(
@@ -403,13 +472,11 @@ fn apache_serves_the_redirects_and_no_injected_directive() {
             modules.display()
         );
         eprintln!("apache2 redirect test skipped: no mod_rewrite in {}", modules.display());
-        return;
+        return None;
     }
-    let dir = tempfile::tempdir().unwrap();
-    convert(dir.path());
-    let d = dir.path();
     let www = docroot(d);
-    std::fs::write(www.join(".htaccess"), read(d, "static/.htaccess")).unwrap();
+    let text = std::fs::read_to_string(d.join(htaccess)).unwrap();
+    std::fs::write(www.join(".htaccess"), &text).unwrap();
     // Run as root, Apache serves as another user: it must read the root.
     for p in [d, &www] {
         std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).unwrap();
@@ -461,12 +528,54 @@ fn apache_serves_the_redirects_and_no_injected_directive() {
         .unwrap();
     assert!(
         t.status.success(),
-        "apache2 -t: {}\n{}",
+        "apache2 -t: {}\n{text}",
         String::from_utf8_lossy(&t.stderr),
-        read(d, "static/.htaccess")
     );
     let mut cmd = Command::new(&apache);
     cmd.arg("-X").arg("-f").arg(d.join("httpd.conf"));
-    let server = Running::start("apache2", cmd, port, d.join("apache-error.log"));
-    check_answers("apache2", port, &server);
+    Some((Running::start("apache2", cmd, port, d.join("apache-error.log")), port))
+}
+
+/// A term's archive leads to its anchor on the list of terms (Jekyll's
+/// theme), by path and by query, and a query's target keeps no query:
+/// both servers send the fragment as written.
+#[cfg(unix)]
+#[test]
+fn nginx_and_apache_lead_an_archive_to_its_anchor() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let input = root().join("fixtures/read/site-menu.xml");
+    let args = [
+        "convert",
+        input.to_str().unwrap(),
+        "--format",
+        "markdown",
+        "--ssg",
+        "jekyll",
+    ];
+    let r = run(d, &[&args[..], &["--redirects", "nginx,apache", "-o", "site"]].concat());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let answers = [
+        ("/tag/raku-smoke/", "/tags/#raku-smoke"),
+        ("/?tag=raku-smoke", "/tags/#raku-smoke"),
+        ("/category/glazes/", "/categories/#glazes"),
+        ("/?cat=6", "/categories/"),
+        ("/feed/", "/feed.xml"),
+    ];
+    let servers = [
+        ("nginx", nginx(&d.join("n"), "../site/redirects.nginx.conf")),
+        ("apache2", apache(&d.join("a"), "../site/.htaccess")),
+    ];
+    for (name, server) in servers {
+        let Some((server, port)) = server else { continue };
+        for (old, new) in answers {
+            let a = get(port, old);
+            assert_eq!(
+                (a.status, a.location.as_deref()),
+                (301, Some(new)),
+                "{name}: GET {old}\n{}",
+                server.log()
+            );
+        }
+    }
 }

@@ -526,3 +526,79 @@ fn every_generator_shows_the_menu() {
     let pages = |t: &str, u: &str| ((t.to_string(), Some(u.to_string())), vec![]);
     assert_eq!(menu, vec![pages("Classes", "/classes/"), pages("Visit", "/visit/")]);
 }
+
+/// Every old archive and feed URL of the report (category, tag, author,
+/// feeds) is a page of the built site that leads to its new URL, and that
+/// URL is a page (or the feed) of the site, with the term's anchor when
+/// it has one; a tag with a published post leads to that post's term, an
+/// empty category to the list of categories.
+#[test]
+fn every_old_archive_url_leads_to_a_page_of_the_site() {
+    let builds: [(&str, &[&str], &str); 5] = [
+        ("hugo", &["--quiet"], "public"),
+        ("jekyll", &["build", "--quiet"], "_site"),
+        ("zola", &["build"], "public"),
+        ("eleventy", &["--quiet"], "_site"),
+        ("astro", &["build", "--silent"], "dist"),
+    ];
+    let input = fixtures().join("site-menu.xml");
+    for (ssg, args, public) in builds {
+        let Some(tool) = tool(ssg) else { continue };
+        let (dir, _, _) = site(&input, ssg);
+        let dir = dir.path();
+        if ssg == "astro" {
+            astro_project(&tool, dir);
+        }
+        build(&tool, args, dir, ssg);
+        let public = dir.join(public);
+        let report: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("_wxr/wxr-report.json")).unwrap()).unwrap();
+        let archives: Vec<(String, String)> = report["archives"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| {
+                (
+                    a["old"].as_str().unwrap().to_string(),
+                    a["new"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        let new_of = |old: &str| archives.iter().find(|(o, _)| o == old).map(|(_, n)| n.clone());
+        let (tags, categories) = match ssg {
+            "hugo" | "zola" => ("/tags/raku-smoke/", "/categories/"),
+            _ => ("/tags/#raku-smoke", "/categories/"),
+        };
+        assert_eq!(new_of("/tag/raku-smoke/").as_deref(), Some(tags), "{ssg}: {archives:?}");
+        assert_eq!(new_of("/?tag=raku-smoke").as_deref(), Some(tags), "{ssg}");
+        assert_eq!(new_of("/category/kilns-firing/").as_deref(), Some(categories), "{ssg}");
+        assert_eq!(new_of("/author/mira/").as_deref(), Some("/"), "{ssg}");
+        let feed = new_of("/feed/").unwrap();
+        assert_eq!(new_of("/category/glazes/feed/"), Some(feed.clone()), "{ssg}");
+        let mut pages = 0;
+        for (old, new) in &archives {
+            let (path, anchor) = new.split_once('#').unwrap_or((new, ""));
+            let target = public.join(decoded(path.trim_start_matches('/')));
+            let target = if path.ends_with('/') {
+                target.join("index.html")
+            } else {
+                target
+            };
+            let text = std::fs::read_to_string(&target).unwrap_or_else(|e| panic!("{ssg}: {old} → {new}: {e}"));
+            if !anchor.is_empty() {
+                assert!(
+                    text.contains(&format!("id=\"{anchor}\"")),
+                    "{ssg}: no #{anchor} in {path}"
+                );
+            }
+            if old.contains('?') {
+                continue;
+            }
+            let page = public.join(decoded(old.trim_matches('/'))).join("index.html");
+            let page = std::fs::read_to_string(&page).unwrap_or_else(|e| panic!("{ssg}: no page at {old}: {e}"));
+            assert!(page.contains(&format!("url={new}\"")), "{ssg}: {old}: {page}");
+            pages += 1;
+        }
+        assert!(pages >= 14, "{ssg}: {pages} archive pages");
+    }
+}

@@ -567,7 +567,9 @@ fn looks_like_shortcode_name(n: &str) -> bool {
     n.bytes().next().is_some_and(|c| c.is_ascii_alphabetic()) && n.len() <= 64
 }
 
-fn esc_attr(s: &str) -> String {
+/// `s` written in an HTML attribute value (or text): `& " < >` as
+/// references.
+pub(crate) fn esc_attr(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('"', "&quot;")
         .replace('<', "&lt;")

@@ -80,12 +80,7 @@ fn parse_footnotes(json: &str) -> Option<Vec<(String, String)>> {
 
 /// The footnotes list as WordPress renders the footnotes block.
 fn footnotes_list(notes: &[(String, String)]) -> String {
-    let attr = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('"', "&quot;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-    };
+    let attr = crate::transform::shortcodes::esc_attr;
     let mut html = String::from("<ol class=\"wp-block-footnotes\">");
     for (i, (id, content)) in notes.iter().enumerate() {
         let id = attr(id);

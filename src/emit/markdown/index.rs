@@ -22,7 +22,7 @@ pub(super) struct Index {
     /// Author login → display name.
     pub(super) authors: HashMap<String, String>,
     /// Category slug → (name, parent slug).
-    pub(super) categories: super::menus::Categories,
+    pub(super) categories: Categories,
     /// Attachments by id, for `[gallery]` and featured images.
     pub(super) attachments: HashMap<i64, Attachment>,
     /// Every attachment, for the media manifest.
@@ -31,6 +31,8 @@ pub(super) struct Index {
     pub(super) taxonomies: BTreeSet<String>,
     /// The export's menus.
     pub(super) menus: super::menus::Menus,
+    /// The old site's archives (tags, authors).
+    pub(super) archives: super::archives::Archives,
     /// URLs in the bodies that may be media files (`--download-media`),
     /// each with the items (positions in `items`) whose bodies have it.
     pub(super) media_urls: BTreeMap<String, Vec<usize>>,
@@ -48,6 +50,9 @@ impl Index {
         parent_written && m.status != "private" && m.status != "trash"
     }
 }
+
+/// Category slug → (name as shown, parent slug).
+pub(super) type Categories = HashMap<String, (String, Option<String>)>;
 
 /// An attachment in `media.json`.
 #[derive(Debug, Clone, Serialize)]
@@ -129,6 +134,7 @@ pub(super) fn first_pass(inputs: &Inputs, find_media: bool) -> Result<Index, Run
         media: Vec::new(),
         taxonomies: BTreeSet::new(),
         menus: super::menus::Menus::default(),
+        archives: super::archives::Archives::default(),
         media_urls: BTreeMap::new(),
     };
     while let Some(rec) = merged.next_record()? {
@@ -143,6 +149,7 @@ pub(super) fn first_pass(inputs: &Inputs, find_media: bool) -> Result<Index, Run
                 index.site = s;
             }
             Record::Author(a) => {
+                index.archives.add_author(&a);
                 if let Some(login) = a.login {
                     // As WordPress shows it: references decoded.
                     let name = a
@@ -154,6 +161,7 @@ pub(super) fn first_pass(inputs: &Inputs, find_media: bool) -> Result<Index, Run
                 }
             }
             Record::Term(t) => {
+                index.archives.add_term(&t);
                 let name = t.name.as_deref().map(super::item::term_name);
                 if let (Some(id), Some(name)) = (t.id, &name) {
                     index.menus.terms.insert(id, (t.taxonomy.clone(), name.clone()));
@@ -192,13 +200,22 @@ pub(super) fn first_pass(inputs: &Inputs, find_media: bool) -> Result<Index, Run
                         },
                     );
                 }
-                for t in item
-                    .terms
-                    .iter()
-                    .filter(|t| super::item::is_other_taxonomy(&t.taxonomy))
-                {
-                    index.taxonomies.insert(t.taxonomy.clone());
+                for t in &item.terms {
+                    if super::item::is_other_taxonomy(&t.taxonomy) {
+                        index.taxonomies.insert(t.taxonomy.clone());
+                    }
+                    // A category the channel does not list (an export of
+                    // a few posts lists none).
+                    if t.taxonomy == "category"
+                        && let Some(slug) = &t.slug
+                    {
+                        index
+                            .categories
+                            .entry(slug.clone())
+                            .or_insert_with(|| (super::item::term_name(&t.name), None));
+                    }
                 }
+                index.archives.add_item_terms(&item);
                 if find_media {
                     let pos = index.items.items().len();
                     for url in crate::site::extract_urls(&item.content) {

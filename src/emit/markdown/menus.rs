@@ -13,6 +13,7 @@
 //! shows orphans. The theme shows two levels: deeper entries go under
 //! their top-level ancestor.
 
+use super::archives::Published;
 use super::links::LinkMap;
 use super::plan::Plan;
 use super::report::{DroppedLink, MenuReport};
@@ -103,6 +104,8 @@ pub(super) struct Context<'a> {
     pub(super) links: &'a LinkMap<'a>,
     /// The titles the second pass found.
     pub(super) titles: &'a Titles,
+    /// The terms that have a page.
+    pub(super) published: &'a Published,
     pub(super) ssg: Ssg,
 }
 
@@ -118,36 +121,12 @@ pub(super) struct Titles {
     found: HashMap<i64, String>,
     /// With no menu: the top-level pages written, with their `menu_order`.
     pages: Vec<(i64, i64)>,
-    /// The terms (taxonomy, name) entries lead to, and those of them a
-    /// published item is in (only they have a page).
-    terms: HashSet<(String, String)>,
-    terms_used: HashSet<(String, String)>,
 }
 
 impl Titles {
     /// Keeps what the menu needs of an item that is written (as a draft
-    /// or not): its title, and whether it puts a term of the menu on the
-    /// site (a category also puts its ancestors, of `categories`).
-    pub(super) fn see(&mut self, item: &Item, draft: bool, plan: &Plan, categories: &Categories) {
-        if !self.terms.is_empty() && !draft {
-            for t in &item.terms {
-                self.use_term(&t.taxonomy, &super::item::term_name(&t.name));
-                if t.taxonomy == "category" {
-                    let mut parent = t
-                        .slug
-                        .as_ref()
-                        .and_then(|s| categories.get(s))
-                        .and_then(|c| c.1.as_ref());
-                    for _ in 0..16 {
-                        let Some((name, up)) = parent.and_then(|p| categories.get(p)) else {
-                            break;
-                        };
-                        self.use_term("category", name);
-                        parent = up.as_ref();
-                    }
-                }
-            }
-        }
+    /// or not): its title.
+    pub(super) fn see(&mut self, item: &Item, plan: &Plan) {
         let Some(id) = item.id else { return };
         let top_page = || {
             item.kind == "page"
@@ -164,18 +143,6 @@ impl Titles {
         self.found.insert(id, item.title.clone().unwrap_or_default());
     }
 }
-
-impl Titles {
-    fn use_term(&mut self, taxonomy: &str, name: &str) {
-        let key = (taxonomy.to_string(), name.to_string());
-        if self.terms.contains(&key) {
-            self.terms_used.insert(key);
-        }
-    }
-}
-
-/// Category slug → (name, parent slug).
-pub(super) type Categories = HashMap<String, (String, Option<String>)>;
 
 impl Menus {
     /// The menu the site shows: one named like a site's main menu
@@ -222,18 +189,8 @@ impl Menus {
                 _ => None,
             })
             .collect();
-        let terms = self
-            .sources
-            .iter()
-            .filter(|s| s.menu == *menu)
-            .filter_map(|s| match &s.target {
-                Target::Term(_, id) => self.terms.get(id).cloned(),
-                _ => None,
-            })
-            .collect();
         Titles {
             wanted,
-            terms,
             ..Titles::default()
         }
     }
@@ -282,7 +239,7 @@ impl Menus {
                 let Some((tax, name)) = self.terms.get(id).filter(|(t, _)| t == taxonomy) else {
                     return Err(format!("{taxonomy} {id} is not in the export"));
                 };
-                if !cx.titles.terms_used.contains(&(tax.clone(), name.clone())) {
+                if !cx.published.has_term(tax, name) {
                     return Err(format!("no published post is in the {tax} {name:?}"));
                 }
                 match cx.ssg.term_url(tax, name) {

@@ -14,10 +14,11 @@
 //! site's own files. What differs between generators is in [`ssg`]; the
 //! first pass is [`index`], the plan [`plan`], one item's conversion `item`
 //! (with [`body`], [`comments`] and [`front_matter`]), internal links
-//! `links`, media [`media`], the site's menu [`menus`], redirect files
-//! `redirects`, what earlier runs wrote `manifest`, and the report
+//! `links`, media [`media`], the site's menu [`menus`], the old site's
+//! archives and feeds `archives`, redirect files `redirects`, what earlier runs wrote `manifest`, and the report
 //! [`report`].
 
+pub mod archives;
 pub mod body;
 pub mod comments;
 pub mod front_matter;
@@ -185,10 +186,12 @@ pub fn write_site(inputs: &Inputs, opts: &Options) -> Result<SiteReport, RunErro
     // written in export order, so the output does not depend on the
     // threads.
     let mut titles = index.menus.titles(&plan);
+    let mut published = archives::Published::default();
     let mut batches = Batches {
         merged: &mut merged,
         plan: &plan,
         titles: &mut titles,
+        published: &mut published,
         categories: &index.categories,
         next: 0,
         done: false,
@@ -238,8 +241,20 @@ pub fn write_site(inputs: &Inputs, opts: &Options) -> Result<SiteReport, RunErro
     let write = |files: &Vec<(String, String)>| files.iter().try_for_each(|(path, text)| site_files.put(path, text));
     let (converted, written) = crate::pipeline::run(2, produce, write);
     written.and(converted)?;
+    let archived = index.archives.redirects(&archives::Context {
+        home: &home,
+        plan: &plan,
+        categories: &index.categories,
+        published: &published,
+        ssg: opts.ssg,
+    });
+    for (path, page) in &archived.pages {
+        site_files.put(path, page)?;
+    }
+    report.archives = archived.kept;
+    report.redirects_dropped.extend(archived.dropped);
     if !opts.redirects.is_empty() {
-        let rules = redirects::Rules::of(&plan);
+        let rules = redirects::Rules::of(&plan, &archived.rules);
         for r in &opts.redirects {
             let (name, text) = rules.file(*r, opts.ssg);
             site_files.put(&name, &text)?;
@@ -250,6 +265,7 @@ pub fn write_site(inputs: &Inputs, opts: &Options) -> Result<SiteReport, RunErro
         plan: &plan,
         links: &links,
         titles: &titles,
+        published: &published,
         ssg: opts.ssg,
     });
     report.menu = menu_report;
@@ -354,7 +370,9 @@ struct Batches<'a> {
     plan: &'a Plan,
     /// What the menu needs of the items written.
     titles: &'a mut menus::Titles,
-    categories: &'a menus::Categories,
+    /// The terms and authors of the items published.
+    published: &'a mut archives::Published,
+    categories: &'a index::Categories,
     /// Index of the next item in the plan.
     next: usize,
     done: bool,
@@ -391,7 +409,10 @@ impl<'a> Batches<'a> {
                     reason: skip.to_string(),
                 }),
                 Ok(planned) => {
-                    self.titles.see(&item, planned.draft, self.plan, self.categories);
+                    self.titles.see(&item, self.plan);
+                    if !planned.draft {
+                        self.published.see(&item, self.categories);
+                    }
                     bytes += crate::info::item_bytes(&item);
                     batch.push((item, planned));
                 }

@@ -36,7 +36,12 @@
 //!   but ASCII letters, digits and `-_/` (and `=&` in the query) written
 //!   `\xHH` (`.` as `\.`): no space, quote or backslash reaches the
 //!   parser. The target has its `%` written `\%` (else `%2` is a
-//!   back-reference) and the `NE` flag (else it is encoded twice).
+//!   back-reference) and the `NE` flag (else it is encoded twice); a
+//!   rule of a query has `QSD`, so that the old query is not sent on
+//!   (a `?` ending the target would come after its fragment).
+//! * A new URL may have a fragment (a term's anchor on the theme's list
+//!   of terms, letters, digits and `-`), written after it but in
+//!   `_redirects`, where a `#` starts a comment: there the page itself.
 //! * CSV: the old path percent-encoded and its query as sent, the new URL
 //!   percent-encoded, quoted when a field holds `,` or `"`.
 
@@ -53,6 +58,19 @@ pub(super) struct Rule {
     query: Option<String>,
     /// The new URL, percent-encoded.
     new: String,
+    /// A place on the new page (a term's anchor on the list of terms),
+    /// of letters, digits and `-` only.
+    fragment: Option<String>,
+}
+
+impl Rule {
+    /// Where the rule leads: the new URL and its fragment.
+    pub(super) fn target(&self) -> String {
+        match &self.fragment {
+            Some(f) => format!("{}#{f}", self.new),
+            None => self.new.clone(),
+        }
+    }
 }
 
 /// The redirects of a site.
@@ -62,9 +80,10 @@ pub(super) struct Rules {
 
 impl Rules {
     /// The redirects from every old URL of `plan` (aliases, query forms)
-    /// to its item's new URL, in plan order. The plan has left out the old
-    /// URLs that [`check`] refuses and those that lead elsewhere already.
-    pub(super) fn of(plan: &Plan) -> Rules {
+    /// to its item's new URL, in plan order, then those of the old site's
+    /// archives. The plan has left out the old URLs that [`check`] refuses
+    /// and those that lead elsewhere already, as the archives have.
+    pub(super) fn of(plan: &Plan, archives: &[Rule]) -> Rules {
         let rules = plan
             .decisions
             .iter()
@@ -75,6 +94,7 @@ impl Rules {
                     .chain(&p.query_urls)
                     .filter_map(|old| check(old, &p.url).ok().flatten())
             })
+            .chain(archives.iter().cloned())
             .collect();
         Rules { rules }
     }
@@ -87,6 +107,7 @@ impl Rules {
             Redirects::Netlify => {
                 for r in &self.rules {
                     let path = encode_path(&r.path);
+                    // The page itself: Netlify reads a `#` as a comment.
                     let _ = match &r.query {
                         Some(q) => writeln!(text, "{path} {} {} 301!", netlify_query(q), r.new),
                         None => writeln!(text, "{path} {} 301", r.new),
@@ -96,7 +117,7 @@ impl Rules {
             }
             Redirects::Nginx => {
                 for r in &self.rules {
-                    let new = nginx_string(&r.new);
+                    let new = nginx_string(&r.target());
                     let _ = match &r.query {
                         Some(q) => writeln!(
                             text,
@@ -111,12 +132,12 @@ impl Rules {
             Redirects::Apache => {
                 text.push_str("RewriteEngine On\n");
                 for r in &self.rules {
-                    let new = r.new.replace('%', "\\%");
+                    let new = r.target().replace('%', "\\%");
                     let path = r.path.strip_prefix('/').unwrap_or(&r.path);
                     let _ = match &r.query {
                         Some(q) => writeln!(
                             text,
-                            "RewriteCond %{{QUERY_STRING}} ^{}$\nRewriteRule ^{}$ {new}? [R=301,NE,L]",
+                            "RewriteCond %{{QUERY_STRING}} ^{}$\nRewriteRule ^{}$ {new} [R=301,NE,L,QSD]",
                             regex_bytes(q, "-_=&/"),
                             regex_bytes(path, "-_/")
                         ),
@@ -148,7 +169,7 @@ impl Rules {
                         old.push('?');
                         old.push_str(q);
                     }
-                    let _ = writeln!(text, "{},{}", csv_field(&old), csv_field(&r.new));
+                    let _ = writeln!(text, "{},{}", csv_field(&old), csv_field(&r.target()));
                 }
                 "redirects.csv".to_string()
             }
@@ -167,6 +188,12 @@ pub(super) fn decoded(url: &str) -> String {
 /// it) to `new` (a path of the new site, not encoded); `None` when it
 /// leads to itself, an error (the reason) when it is left out.
 pub(super) fn check(old: &str, new: &str) -> Result<Option<Rule>, &'static str> {
+    check_to(old, new, None)
+}
+
+/// [`check`], to a place of the new page (`fragment`, an anchor of
+/// letters, digits and `-`).
+pub(super) fn check_to(old: &str, new: &str, fragment: Option<&str>) -> Result<Option<Rule>, &'static str> {
     const CONTROL: &str = "a control character (newline, tab…) in the old URL";
     if old.chars().any(char::is_control) {
         return Err(CONTROL);
@@ -193,13 +220,14 @@ pub(super) fn check(old: &str, new: &str) -> Result<Option<Rule>, &'static str> 
         return Err("the old query is not key=value pairs of URL characters");
     }
     let new = encode_path(new);
-    if query.is_none() && encode_path(&path) == new {
+    if query.is_none() && fragment.is_none() && encode_path(&path) == new {
         return Ok(None);
     }
     Ok(Some(Rule {
         path,
         query: query.map(str::to_string),
         new,
+        fragment: fragment.map(|f| percent_encode(f.as_bytes(), |b| b.is_ascii_alphanumeric() || b == b'-')),
     }))
 }
 
@@ -412,7 +440,7 @@ mod tests {
             &super::super::plan::Policy::default(),
             Ssg::named("hugo").unwrap(),
         );
-        let rules = Rules::of(&plan);
+        let rules = Rules::of(&plan, &[]);
         let paths: Vec<(&str, &str)> = rules.rules.iter().map(|r| (r.path.as_str(), r.new.as_str())).collect();
         assert_eq!(
             paths.iter().filter(|(p, _)| *p == "/café/").collect::<Vec<_>>(),
@@ -473,7 +501,7 @@ mod tests {
             "RewriteEngine On\n\
              RewriteRule ^it\\x27s\\x20\\x22\\x24q\\x22\\x20\\x7Bx\\x7D\\x3B\\x5C/?$ /n\\%20\\%24x/ [R=301,NE,L]\n\
              RewriteCond %{QUERY_STRING} ^p=8\\x24host\\x27x&b=\\x252F$\n\
-             RewriteRule ^$ /n/? [R=301,NE,L]\n"
+             RewriteRule ^$ /n/ [R=301,NE,L,QSD]\n"
         );
         assert_eq!(
             file(Redirects::Csv).1,

@@ -215,6 +215,10 @@ pub struct SiteReport {
     /// shows its top-level pages otherwise).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub menu: Option<MenuReport>,
+    /// The old site's archive and feed URLs, and where each leads (see
+    /// [`archives`](super::archives)).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub archives: Vec<super::archives::ArchiveRedirect>,
     /// Media downloads (`--download-media`), one per file.
     pub media: Vec<MediaDownload>,
     /// Repairs and warnings of reading, by code.
@@ -478,6 +482,12 @@ impl SiteReport {
         lines.extend(self.cause_lines(verbose));
         lines.extend(self.too_deep_lines());
         lines.extend(self.menu_lines(verbose));
+        if !self.archives.is_empty() {
+            lines.push(format!(
+                "{} old URL(s) of category, tag and author archives and feeds lead to their new pages",
+                self.archives.len()
+            ));
+        }
         if !self.redirects_dropped.is_empty() {
             lines.push(format!(
                 "{} old URL(s) left out of the aliases or redirect files \

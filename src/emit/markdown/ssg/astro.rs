@@ -22,6 +22,10 @@ impl Generator for Astro {
         "Astro content collections"
     }
 
+    fn feed_url(&self) -> Option<&'static str> {
+        Some("/feed.xml")
+    }
+
     fn serve(&self) -> Option<&'static str> {
         Some("npm install && npm run dev")
     }

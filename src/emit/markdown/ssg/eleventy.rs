@@ -23,6 +23,10 @@ impl Generator for Eleventy {
         "Eleventy"
     }
 
+    fn feed_url(&self) -> Option<&'static str> {
+        Some("/feed.xml")
+    }
+
     fn serve(&self) -> Option<&'static str> {
         Some("npx @11ty/eleventy --serve")
     }

@@ -24,6 +24,10 @@ impl Generator for Hugo {
         "Hugo page bundles"
     }
 
+    fn feed_url(&self) -> Option<&'static str> {
+        Some("/index.xml")
+    }
+
     fn serve(&self) -> Option<&'static str> {
         Some("hugo server")
     }

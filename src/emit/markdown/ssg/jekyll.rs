@@ -21,6 +21,10 @@ impl Generator for Jekyll {
         "Jekyll _posts and _drafts"
     }
 
+    fn feed_url(&self) -> Option<&'static str> {
+        Some("/feed.xml")
+    }
+
     fn serve(&self) -> Option<&'static str> {
         Some("bundle install && bundle exec jekyll serve")
     }

@@ -121,6 +121,12 @@ pub trait Generator: Sync {
         Some(format!("/{list}/#{}", anchor(name)))
     }
 
+    /// The URL of the site's feed in wxr's theme, where the old feeds
+    /// lead; none for a generator that is content only.
+    fn feed_url(&self) -> Option<&'static str> {
+        None
+    }
+
     /// The shell command, run in the site folder, that builds the
     /// project and serves it for a look (the run's last line says it);
     /// none for a generator that is content only.

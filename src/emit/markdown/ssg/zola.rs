@@ -140,6 +140,10 @@ impl Generator for Zola {
         "Zola content with TOML front matter"
     }
 
+    fn feed_url(&self) -> Option<&'static str> {
+        Some("/atom.xml")
+    }
+
     fn serve(&self) -> Option<&'static str> {
         Some("zola serve")
     }
