@@ -118,7 +118,7 @@ fn run_convert(cli: &Cli, args: &cli::ConvertArgs) -> Result<u8, u8> {
         .with_also_read(args.pings.check_report.iter().cloned().collect());
     match job {
         ConvertJob::Records(opts) => {
-            let (inputs, progress) = Progress::bar(cli, inputs, 1);
+            let (inputs, progress) = Progress::bar(cli, inputs, &["reading"]);
             let outcome = convert::convert(&inputs, &opts).map_err(fail);
             progress.stop();
             let outcome = outcome?;
@@ -127,8 +127,8 @@ fn run_convert(cli: &Cli, args: &cli::ConvertArgs) -> Result<u8, u8> {
         }
         ConvertJob::Site(mut opts) => {
             opts.download_bar = !cli.quiet && std::io::stderr().is_terminal();
-            // Two passes over the inputs: the bar counts both.
-            let (mut inputs, progress) = Progress::bar(cli, inputs, 2);
+            // Two passes over the inputs: the bar counts each in turn.
+            let (mut inputs, progress) = Progress::bar(cli, inputs, &["indexing the export", "writing the site"]);
             #[cfg(unix)]
             let _ = STOPPED_SITE.set(opts.out_dir.clone());
             let site = convert::site(&mut inputs, &opts);
@@ -150,7 +150,7 @@ fn run_convert(cli: &Cli, args: &cli::ConvertArgs) -> Result<u8, u8> {
 }
 
 fn run_info(cli: &Cli, args: &cli::InfoArgs) -> Result<u8, u8> {
-    let (inputs, progress) = Progress::bar(cli, args.read.inputs().map_err(usage)?, 1);
+    let (inputs, progress) = Progress::bar(cli, args.read.inputs().map_err(usage)?, &["reading"]);
     let summary = convert::info(&inputs).map_err(fail);
     progress.stop();
     let summary = summary?;
@@ -172,7 +172,7 @@ fn run_check(cli: &Cli, args: &cli::CheckArgs) -> Result<u8, u8> {
     let cleaned = args.cleaned().map_err(usage)?;
     args.distinct_outputs().map_err(usage)?;
     let inputs = args.read.inputs().map_err(usage)?.with_outputs(args.outputs());
-    let (mut inputs, progress) = Progress::bar(cli, inputs, 1);
+    let (mut inputs, progress) = Progress::bar(cli, inputs, &["reading"]);
     let fetching = Progress::spinner(cli, !args.offline, "{spinner} {pos} source(s) fetched {elapsed}");
     let fetched = fetching.counter.clone().unwrap_or_default();
     let outcome = convert::check(&mut inputs, &opts, Some(&fetched)).map_err(fail);

@@ -16,6 +16,7 @@
 //!   through every format, nothing lost and the flattening reported;
 //! * `hostile_site`: `fixtures/hostile/site.xml` through every format and
 //!   generator, every built page inert and nothing private in it;
+//! * `progress`: the progress bar on a pseudo-terminal, naming its pass;
 //! * `redirects`: the redirect files of a hostile export, read by the real
 //!   nginx and Apache (and parsed, for Netlify's);
 //! * `rerun`: a site written again: edits kept, stale files pruned only
@@ -41,6 +42,7 @@ mod hostile;
 mod hostile_site;
 mod markdown;
 mod media;
+mod progress;
 mod redirects;
 mod rerun;
 mod roundtrip;
