@@ -183,6 +183,9 @@ pub enum CheckFormat {
     Jsonl,
     /// Markdown (for an issue or a wiki).
     Markdown,
+    /// One self-contained HTML page: a table that sorts, filters by
+    /// severity and action (-o report.html).
+    Html,
 }
 
 /// `--fail-on`.
@@ -695,6 +698,7 @@ impl From<CheckFormat> for check::report::ReportFormat {
             CheckFormat::Json => Self::Json,
             CheckFormat::Jsonl => Self::Jsonl,
             CheckFormat::Markdown => Self::Markdown,
+            CheckFormat::Html => Self::Html,
         }
     }
 }

@@ -235,3 +235,8 @@ impl Diagnostics {
         Ok(())
     }
 }
+
+/// `n` and the noun, singular or plural: `1 error`, `2 errors`, `0 errors`.
+pub fn counted(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}

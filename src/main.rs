@@ -183,13 +183,9 @@ fn run_check(cli: &Cli, args: &cli::CheckArgs) -> Result<u8, u8> {
     let (format, s) = (args.format.into(), &report.summary);
     let written = match &args.output {
         Some(path) => wxr::output::write_atomically(path, |w| report.write(format, w, cli.verbose)),
-        None if cli.quiet && args.format == cli::CheckFormat::Human => writeln!(
-            std::io::stdout(),
-            "Summary: {} errors · {} warnings · {} info",
-            s.findings.error,
-            s.findings.warning,
-            s.findings.info
-        ),
+        None if cli.quiet && args.format == cli::CheckFormat::Human => {
+            writeln!(std::io::stdout(), "{}", s.summary_line())
+        }
         None => {
             let mut out = std::io::stdout().lock();
             report.write(format, &mut out, cli.verbose).and_then(|()| out.flush())
@@ -205,17 +201,15 @@ fn run_check(cli: &Cli, args: &cli::CheckArgs) -> Result<u8, u8> {
         note(
             cli,
             &format!(
-                "wxr: {}: {removed} comment(s) removed, {reparented} reply(ies) re-parented",
-                path.display()
+                "wxr: {}: {} removed, {} re-parented",
+                path.display(),
+                wxr::diag::counted(removed, "comment", "comments"),
+                wxr::diag::counted(reparented, "reply", "replies")
             ),
         );
     }
     if args.output.is_some() || args.format != cli::CheckFormat::Human {
-        let (pings, e, w, i) = (s.pings, s.findings.error, s.findings.warning, s.findings.info);
-        note(
-            cli,
-            &format!("wxr: {pings} ping(s) checked: {e} error(s), {w} warning(s), {i} info"),
-        );
+        note(cli, &format!("wxr: {}", s.closing_line()));
     }
     Ok(u8::try_from(outcome.exit_code).unwrap_or(1))
 }

@@ -10,6 +10,10 @@
 //! test's own, never in the site) that writes what it measured into an
 //! attribute of the root element, which `--dump-dom` prints. A screenshot
 //! of the post is saved as `target/browser/french-post.png`.
+//!
+//! The page of `wxr check --format html` is looked at the same way: its
+//! filters and sorting work in the browser, and the hostile title and
+//! source URL it shows ran nothing (`target/browser/check-report.png`).
 
 use crate::ssg::{build, tool};
 use crate::util::{fixtures, root, wxr};
@@ -84,9 +88,9 @@ fn chromium() -> Option<PathBuf> {
 }
 
 /// Serves the files of `dir` on a free 127.0.0.1 port (`/x/` is
-/// `x/index.html`), with [`PROBE`] before the `</body>` of every page;
+/// `x/index.html`), with `probe` before the `</body>` of every page;
 /// stops when the returned flag is set.
-fn serve(dir: PathBuf) -> (String, std::sync::Arc<std::sync::atomic::AtomicBool>) {
+fn serve(dir: PathBuf, probe: &'static str) -> (String, std::sync::Arc<std::sync::atomic::AtomicBool>) {
     use std::sync::atomic::{AtomicBool, Ordering};
     let server = tiny_http::Server::http("127.0.0.1:0").expect("a loopback port");
     let base = format!("http://{}/", server.server_addr().to_ip().expect("an IP address"));
@@ -117,7 +121,7 @@ fn serve(dir: PathBuf) -> (String, std::sync::Arc<std::sync::atomic::AtomicBool>
                         _ => "application/octet-stream",
                     };
                     if ext == "html" {
-                        let page = String::from_utf8_lossy(&body).replace("</body>", &format!("{PROBE}</body>"));
+                        let page = String::from_utf8_lossy(&body).replace("</body>", &format!("{probe}</body>"));
                         body = page.into_bytes();
                     }
                     let header = tiny_http::Header::from_bytes("Content-Type", kind).unwrap();
@@ -166,7 +170,7 @@ fn chromium_shows_the_thread_and_runs_nothing_of_a_hostile_comment() {
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 
-    let (base, stop) = serve(site.join("public"));
+    let (base, stop) = serve(site.join("public"), PROBE);
     build(&hugo, &["--quiet", "--baseURL", &base], &site, "hugo");
     let post = format!("{base}posts/infolettre-cinq-erreurs-qui-font-fuir-vos-abonnes/");
 
@@ -214,6 +218,140 @@ fn chromium_shows_the_thread_and_runs_nothing_of_a_hostile_comment() {
         .arg("--window-size=1280,4000")
         .arg(format!("--screenshot={}", shot.display()))
         .arg(&post)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "chromium: {}", String::from_utf8_lossy(&o.stderr));
+    assert!(std::fs::metadata(&shot).unwrap().len() > 10_000, "an empty screenshot");
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The check report's probe: counts the rows on screen as the filters
+/// change, sorts by comment id both ways, and writes what it saw.
+const REPORT_PROBE: &str = r#"<script>
+addEventListener('load', () => setTimeout(() => {
+  const rows = () => Array.from(document.querySelectorAll('#findings tbody tr'));
+  const visible = () => rows().filter((r) => r.getBoundingClientRect().height > 0).length;
+  const click = (css) => document.querySelector(css).click();
+  const out = { rows: rows().length, visible: visible() };
+  click('input[name=severity][value=info]');
+  out.without_info = visible();
+  out.shown_without_info = document.getElementById('shown').textContent;
+  click('input[name=action][value=delete]');
+  out.without_info_or_delete = visible();
+  click('input[name=severity][value=info]');
+  click('input[name=action][value=delete]');
+  out.all_again = visible();
+  const th = Array.from(document.querySelectorAll('#findings th')).find((h) => h.textContent === 'Comment');
+  th.querySelector('button').click();
+  out.ascending = rows().map((r) => Number(r.cells[2].dataset.sort));
+  th.querySelector('button').click();
+  out.descending = rows().map((r) => Number(r.cells[2].dataset.sort));
+  out.aria_sort = th.getAttribute('aria-sort');
+  out.title = document.title;
+  out.pwned = String(window.pwned);
+  document.documentElement.setAttribute('data-probe', JSON.stringify(out));
+}, 200));
+</script>"#;
+
+#[test]
+fn chromium_filters_and_sorts_the_check_report_and_runs_nothing_of_it() {
+    let Some(chromium) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let export = std::fs::read_to_string(fixtures().join("../check/offline.xml")).unwrap();
+    // A post title and a source URL that try to run.
+    let export = export.replacen(
+        "<title>Hello</title>",
+        "<title><![CDATA[Hello <img src=x onerror=\"window.pwned='title'\"><script>window.pwned='script'</script>]]></title>",
+        1,
+    );
+    let export = export.replacen(
+        "<wp:comment_author_url></wp:comment_author_url>",
+        "<wp:comment_author_url><![CDATA[http://x.test/\"><script>window.pwned='source'</script>]]></wp:comment_author_url>",
+        1,
+    );
+    std::fs::write(dir.path().join("export.xml"), export).unwrap();
+    let www = dir.path().join("www");
+    std::fs::create_dir_all(&www).unwrap();
+    let report = |format: &str, out: &Path| {
+        let o = wxr(dir.path())
+            .args(["check", "export.xml", "--offline", "-q", "--format", format, "-o"])
+            .arg(out)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.code().is_some_and(|c| c < 2),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    report("html", &www.join("index.html"));
+    report("json", &dir.path().join("report.json"));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap()).unwrap();
+    let findings = json["findings"].as_array().unwrap();
+    let count = |f: &dyn Fn(&serde_json::Value) -> bool| findings.iter().filter(|x| f(x)).count();
+    let not_info = count(&|f| f["severity"] != "info");
+    let neither = count(&|f| f["severity"] != "info" && f["fix"]["action"] != "delete");
+
+    let (base, stop) = serve(www.clone(), REPORT_PROBE);
+    let o = headless(&chromium, &dir.path().join("profile"))
+        .arg("--dump-dom")
+        .arg(&base)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "chromium: {}", String::from_utf8_lossy(&o.stderr));
+    let dom = String::from_utf8_lossy(&o.stdout).into_owned();
+    let html = scraper::Html::parse_document(&dom);
+    let probe = html
+        .root_element()
+        .attr("data-probe")
+        .unwrap_or_else(|| panic!("the probe did not run:\n{dom}"));
+    let probe: serde_json::Value = serde_json::from_str(probe).unwrap();
+    assert_eq!(probe["rows"], findings.len(), "{probe}");
+    assert_eq!(probe["visible"], findings.len(), "{probe}");
+    assert_eq!(probe["without_info"], not_info, "{probe}");
+    assert_eq!(
+        probe["shown_without_info"],
+        format!("{not_info} of {} findings shown", findings.len()),
+        "{probe}"
+    );
+    assert_eq!(probe["without_info_or_delete"], neither, "{probe}");
+    assert_eq!(probe["all_again"], findings.len(), "{probe}");
+    let ids = |key: &str| -> Vec<i64> {
+        probe[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_i64().unwrap())
+            .collect()
+    };
+    let mut want = ids("ascending");
+    want.sort_unstable();
+    assert_eq!(ids("ascending"), want, "sorted by comment id");
+    want.reverse();
+    assert_eq!(ids("descending"), want, "sorted the other way");
+    assert_eq!(probe["aria_sort"], "descending");
+    assert_eq!(probe["pwned"], "undefined", "a hostile script ran: {probe}");
+    assert!(
+        probe["title"].as_str().unwrap().starts_with("Pingback audit"),
+        "{probe}"
+    );
+    // The hostile title is shown as text.
+    let post: String = html
+        .select(&scraper::Selector::parse("tr td.post").unwrap())
+        .map(|td| td.text().collect::<String>())
+        .find(|t| t.contains("Hello"))
+        .unwrap();
+    assert!(post.contains("<script>window.pwned='script'</script>"), "{post}");
+
+    let shots = root().join("target/browser");
+    std::fs::create_dir_all(&shots).unwrap();
+    let shot = shots.join("check-report.png");
+    let _ = std::fs::remove_file(&shot);
+    let o = headless(&chromium, &dir.path().join("profile"))
+        .arg("--window-size=1280,1600")
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(&base)
         .output()
         .unwrap();
     assert!(o.status.success(), "chromium: {}", String::from_utf8_lossy(&o.stderr));

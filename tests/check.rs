@@ -229,11 +229,53 @@ fn report_formats() {
     assert!(md.stdout.contains("## error ("));
     assert!(md.stdout.contains("`ping.self.no_backlink` comment #144 on item #10"));
     let human = run(&d, &["check", "offline.xml", "--offline"]);
-    assert!(human.stdout.contains("ping.self.unresolved"), "{}", human.stdout);
-    assert!(!human.stdout.contains("ping.self "), "infos only with -v");
-    assert!(human.stdout.contains("Summary: "));
+    let out = &human.stdout;
+    assert!(out.contains("ping.self.unresolved"), "{out}");
+    assert!(!out.contains("[ping.self]"), "infos only with -v");
+    // Grouped by post, by its title, the worst first; each finding with
+    // why and what to do, naming the comment.
+    let hello = out.find("\n“Hello” (#10)\n").expect("the post's heading");
+    let draft = out.find("\n“Draft post” (#12, draft)\n").expect("a draft's heading");
+    assert!(hello < draft, "the post with errors first: {out}");
+    assert!(
+        out.contains(
+            "  error    pingback 144  blog.test/?p=13  [ping.self.no_backlink]\n           \
+             Item #13 no longer links to this item: the link was edited out.\n           → delete comment 144\n"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("→ move comment 171 to the top of its thread"), "{out}");
+    assert_eq!(out.matches("#10)").count(), 1, "one heading per post: {out}");
+    // What to do over all, with every id, plurals right.
+    assert!(
+        out.contains("  delete 12 comments: 141, 142, 143, 144, 150, 153, 154, 155, 157, 158, 160, 161\n"),
+        "{out}"
+    );
+    assert!(out.contains("  mark 1 comment as spam: 163\n"), "{out}");
+    assert!(out.contains("Summary: 9 errors · 14 warnings · 11 info\n"), "{out}");
+    assert!(out.contains("writes the 8 ids of the errors to delete"), "{out}");
+    assert!(!out.contains("(s)"), "{out}");
     let verbose = run(&d, &["check", "offline.xml", "--offline", "-v"]);
-    assert!(verbose.stdout.contains("a self-ping from item #11"));
+    assert!(
+        verbose.stdout.contains("A self-ping from item #11"),
+        "{}",
+        verbose.stdout
+    );
+    assert!(verbose.stdout.contains("[ping.self]"));
+    // One page: every finding a row, the only script the page's own, no
+    // link but to a web page.
+    let html = run(&d, &["check", "offline.xml", "--offline", "--format", "html"]);
+    let page = scraper::Html::parse_document(&html.stdout);
+    let select = |css: &str| page.select(&scraper::Selector::parse(css).unwrap()).collect::<Vec<_>>();
+    assert_eq!(select("#findings tbody tr").len(), findings, "{}", html.stdout);
+    assert_eq!(select("script").len(), 1);
+    assert_eq!(select("tr[data-action=delete]").len(), 13);
+    for a in select("a") {
+        let href = a.value().attr("href").unwrap();
+        assert!(href.starts_with("http://") || href.starts_with("https://"), "{href}");
+        assert_eq!(a.value().attr("rel"), Some("nofollow noreferrer"));
+    }
+    assert!(html.stdout.contains("javascript:alert(1)</td>"), "shown as text");
     // Deterministic.
     assert_eq!(
         masked(&json.stdout),
@@ -375,8 +417,7 @@ fn cleaned_export_with_the_namespace_written_without_its_slash() {
     );
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
-        r.stderr
-            .contains("clean.xml: 8 comment(s) removed, 1 reply(ies) re-parented"),
+        r.stderr.contains("clean.xml: 8 comments removed, 1 reply re-parented"),
         "{}",
         r.stderr
     );
@@ -411,8 +452,7 @@ fn cleaned_export_takes_the_comment_id_the_report_took() {
     );
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
-        r.stderr
-            .contains("clean.xml: 8 comment(s) removed, 1 reply(ies) re-parented"),
+        r.stderr.contains("clean.xml: 8 comments removed, 1 reply re-parented"),
         "{}",
         r.stderr
     );
@@ -532,7 +572,7 @@ fn a_cleaned_copy_of_another_export_is_refused() {
     assert_eq!(
         err.to_string(),
         format!(
-            "{}: cannot write the cleaned copy of {}: 8 comment(s) to delete are not in the file (141 on item 10, 142 on item 10, 143 on item 10, 144 on item 10, 153 on item 10…): nothing was written",
+            "{}: cannot write the cleaned copy of {}: 8 comments to delete are not in the file (141 on item 10, 142 on item 10, 143 on item 10, 144 on item 10, 153 on item 10…): nothing was written",
             clean.display(),
             other.display()
         )

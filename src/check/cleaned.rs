@@ -88,8 +88,9 @@ impl fmt::Display for CleanError {
             CleanError::Io(e) => write!(f, "I/O error: {e}"),
             CleanError::NotFound(ids) => write!(
                 f,
-                "{} comment(s) to delete are not in the file ({}{}): nothing was written",
-                ids.len(),
+                "{} to delete {} not in the file ({}{}): nothing was written",
+                super::report::counted(ids.len() as u64, "comment", "comments"),
+                if ids.len() == 1 { "is" } else { "are" },
                 ids.iter()
                     .take(5)
                     .map(CommentRef::to_string)

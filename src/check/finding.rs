@@ -69,6 +69,20 @@ pub enum Action {
     None,
 }
 
+impl Action {
+    /// The name the report's JSON gives it (`rewrite_source`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Delete => "delete",
+            Action::RewriteSource => "rewrite_source",
+            Action::Reparent => "reparent",
+            Action::MarkSpam => "mark_spam",
+            Action::Review => "review",
+            Action::None => "none",
+        }
+    }
+}
+
 /// A finding's suggested fix.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Fix {
@@ -98,6 +112,8 @@ pub struct Finding {
     pub item_status: Option<String>,
     /// Its permalink.
     pub item_link: Option<String>,
+    /// Its title, as WordPress shows it (references decoded).
+    pub item_title: Option<String>,
     /// The comment.
     pub comment_id: Option<i64>,
     /// `comment`, `pingback`, `trackback`.

@@ -17,13 +17,14 @@
 //!   identity;
 //! - [`net`] fetches each external source once, [`page`] reads it, and
 //!   [`cache`] keeps the fetches between runs;
-//! - [`report`] writes the result; [`cleaned`] writes a copy of the
+//! - [`report`] writes the result (`html`: as one page); [`cleaned`] writes a copy of the
 //!   export without the pings to delete.
 
 pub mod cache;
 pub mod cleaned;
 pub mod codes;
 mod finding;
+mod html;
 pub mod net;
 pub mod page;
 pub mod report;

@@ -2,12 +2,15 @@
 //!
 //! [`Report`] is the JSON contract (`report_version` 1): every key always
 //! present, `null` or `[]` when absent, keys and lists in a deterministic
-//! order. The human format groups findings by severity and lists the
-//! source hosts with the most findings; JSON Lines writes one record per
+//! order. The human format groups findings by post, worst first, each
+//! with why and what to do, then lists the source hosts with the most
+//! findings and the comment ids of each action; JSON Lines writes one record per
 //! line (`source`, `finding`, then `summary`); Markdown is a summary table
-//! and a section per severity. The fetch cache is [`super::cache`].
+//! and a section per severity; HTML is [`super::html`]. The fetch cache is
+//! [`super::cache`].
 
 use super::{Action, Finding, Options, Severity, SourceResult, net};
+pub(crate) use crate::diag::counted;
 use crate::model::Site;
 use crate::read::Source;
 use crate::transform::html::markdown_text;
@@ -228,12 +231,27 @@ pub struct Summary {
 }
 
 impl Summary {
-    /// `12 ping(s) checked: 1 error(s), 2 warning(s), 3 info`.
+    /// `12 pings checked: 1 error, 2 warnings, 3 info`.
     pub fn closing_line(&self) -> String {
         let f = &self.findings;
         format!(
-            "{} ping(s) checked: {} error(s), {} warning(s), {} info",
-            self.pings, f.error, f.warning, f.info
+            "{} checked: {}, {}, {} info",
+            counted(self.pings, "ping", "pings"),
+            counted(f.error, "error", "errors"),
+            counted(f.warning, "warning", "warnings"),
+            f.info
+        )
+    }
+
+    /// `Summary: 1 error · 2 warnings · 3 info`, the human report's last
+    /// line (and its only one with `--quiet`).
+    pub fn summary_line(&self) -> String {
+        let f = &self.findings;
+        format!(
+            "Summary: {} · {} · {} info",
+            counted(f.error, "error", "errors"),
+            counted(f.warning, "warning", "warnings"),
+            f.info
         )
     }
 }
@@ -250,6 +268,8 @@ pub enum ReportFormat {
     Jsonl,
     /// Markdown.
     Markdown,
+    /// One self-contained HTML page: a table that sorts, with filters.
+    Html,
 }
 
 /// The whole report (JSON schema version 1).
@@ -305,11 +325,7 @@ impl Report {
         for f in &p.findings {
             *by_code.entry(f.code.clone()).or_insert(0) += 1;
             if f.fix.action != Action::None {
-                let name = serde_json::to_value(f.fix.action)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default();
-                *actions.entry(name).or_insert(0) += 1;
+                *actions.entry(f.fix.action.as_str().to_string()).or_insert(0) += 1;
             }
             match f.severity {
                 Severity::Error => sev.error += 1,
@@ -446,6 +462,7 @@ impl Report {
             ReportFormat::Json => self.write_json(w),
             ReportFormat::Jsonl => self.write_jsonl(w),
             ReportFormat::Markdown => self.write_markdown(w),
+            ReportFormat::Html => super::html::write(self, w),
         }
     }
 
@@ -480,7 +497,7 @@ impl Report {
     }
 
     /// Findings in severity order, then by code, item and comment.
-    fn by_severity(&self, min: Severity) -> Vec<&Finding> {
+    pub(super) fn by_severity(&self, min: Severity) -> Vec<&Finding> {
         let mut v: Vec<&Finding> = self.findings.iter().filter(|f| f.severity >= min).collect();
         v.sort_by(|a, b| {
             (std::cmp::Reverse(a.severity), &a.code, a.item_id, a.comment_id).cmp(&(
@@ -493,46 +510,51 @@ impl Report {
         v
     }
 
-    /// The human report: counts, a table of findings (infos with
-    /// `verbose`), the source hosts with the most findings, the summary.
+    /// The human report, for the blogger: counts, then the findings
+    /// grouped by post (its title), worst first, each with why and what
+    /// to do (infos with `verbose`), the source hosts with the most
+    /// findings, what to do over all with the comment ids it concerns,
+    /// and the summary.
     pub fn write_human(&self, w: &mut dyn Write, verbose: bool) -> io::Result<()> {
         let s = &self.summary;
         writeln!(w, "wxr check {}", self.export.paths.join(" "))?;
         writeln!(
             w,
-            "  {} pings ({} pingbacks, {} trackbacks) · {} self-pings",
-            s.pings, s.pingbacks, s.trackbacks, s.self_pings
+            "  {} ({}, {}) · {}",
+            counted(s.pings, "ping", "pings"),
+            counted(s.pingbacks, "pingback", "pingbacks"),
+            counted(s.trackbacks, "trackback", "trackbacks"),
+            counted(s.self_pings, "self-ping", "self-pings")
         )?;
         writeln!(
             w,
-            "  {} unique sources on {} hosts · fetched {} · cached {} · skipped {}",
-            s.sources_unique,
-            s.hosts_unique,
+            "  {} on {} · fetched {} · cached {} · skipped {}",
+            counted(s.sources_unique, "unique source", "unique sources"),
+            counted(s.hosts_unique, "host", "hosts"),
             s.fetched,
             s.cached,
             s.skipped.offline + s.skipped.private + s.skipped.reserved
         )?;
         let shown = self.by_severity(if verbose { Severity::Info } else { Severity::Warning });
-        if !shown.is_empty() {
+        for group in by_item(&shown) {
             writeln!(w)?;
-            let code_w = shown.iter().map(|f| f.code.len()).max().unwrap_or(4).max(4);
-            writeln!(
-                w,
-                "{:<7} {:<code_w$} {:>8}  {:<8} SOURCE",
-                "SEV", "CODE", "COMMENT", "ITEM"
-            )?;
-            for f in &shown {
-                let item = f.item_id.map_or_else(|| "-".to_string(), |i| format!("#{i}"));
-                let comment = f.comment_id.map_or_else(|| "-".to_string(), |c| c.to_string());
-                let source = f.source_url.as_deref().map_or_else(String::new, short_url);
+            writeln!(w, "{}", item_heading(group[0]))?;
+            for f in group {
+                let source = match (f.source_url.as_deref(), f.comment_type.as_deref()) {
+                    (Some(u), _) => format!("  {}", terminal_text(&short_url(u))),
+                    (None, Some("pingback" | "trackback")) => "  (no source)".to_string(),
+                    (None, _) => String::new(),
+                };
                 writeln!(
                     w,
-                    "{:<7} {:<code_w$} {comment:>8}  {item:<8} {source}",
+                    "  {:<7}  {}{source}  [{}]",
                     f.severity.as_str(),
+                    comment_name(f),
                     f.code
                 )?;
-                if verbose {
-                    writeln!(w, "        {}", f.message)?;
+                writeln!(w, "           {}", terminal_text(&sentence(&f.message)))?;
+                if let Some(todo) = todo(f) {
+                    writeln!(w, "           → {todo}")?;
                 }
             }
         }
@@ -557,32 +579,63 @@ impl Report {
                 .take(10)
                 .map(|(h, (n, codes))| {
                     let main = codes.iter().max_by_key(|(_, n)| **n).map_or("", |(c, _)| *c);
-                    format!("{h} {n} ({})", main.rsplit('.').next().unwrap_or(main))
+                    format!("{} {n} ({})", terminal_text(h), main.rsplit('.').next().unwrap_or(main))
                 })
                 .collect();
             writeln!(w)?;
             writeln!(w, "By source host: {}", top.join(" · "))?;
         }
         for d in &s.diagnostics {
-            writeln!(w, "{}: {}", d.code, d.message)?;
+            writeln!(w, "{}: {}", d.code, terminal_text(&d.message))?;
         }
-        let actions: Vec<String> = s.actions.iter().map(|(a, n)| format!("{a} {n}")).collect();
-        writeln!(
-            w,
-            "Summary: {} errors · {} warnings · {} info{}",
-            s.findings.error,
-            s.findings.warning,
-            s.findings.info,
-            if actions.is_empty() {
-                String::new()
-            } else {
-                format!("   Actions: {}", actions.join(" · "))
+        let todo = self.to_do(if verbose { Severity::Info } else { Severity::Warning });
+        if !todo.is_empty() {
+            writeln!(w)?;
+            writeln!(w, "To do:")?;
+            for (action, ids) in &todo {
+                let limit = if verbose { ids.len() } else { IDS_SHOWN };
+                let mut list: Vec<String> = ids.iter().take(limit).map(|c| c.to_string()).collect();
+                if ids.len() > limit {
+                    list.push(format!("and {} more (-v lists them)", ids.len() - limit));
+                }
+                writeln!(w, "  {}: {}", action_phrase(*action, ids.len()), list.join(", "))?;
             }
-        )?;
+        }
+        writeln!(w, "{}", s.summary_line())?;
+        let deletes = self.delete_ids(Severity::Error).len() as u64;
+        if deletes > 0 {
+            writeln!(
+                w,
+                "Hint: --emit-delete-ids ids.txt writes the {} of the errors to delete, for wp comment delete \
+                 (--fail-on warning adds the warnings'); --write-cleaned out.xml writes the export without them.",
+                counted(deletes, "id", "ids")
+            )?;
+        }
         if !verbose && s.findings.info > 0 {
-            writeln!(w, "(-v lists the {} info findings)", s.findings.info)?;
+            writeln!(
+                w,
+                "(-v lists the {})",
+                counted(s.findings.info, "info finding", "info findings")
+            )?;
         }
         Ok(())
+    }
+
+    /// Every action some finding at or above `min` suggests, with the ids
+    /// of the comments it concerns (sorted, each once), in the order of
+    /// [`Action`].
+    pub fn to_do(&self, min: Severity) -> BTreeMap<Action, Vec<i64>> {
+        let mut todo: BTreeMap<Action, Vec<i64>> = BTreeMap::new();
+        for f in self.findings.iter().filter(|f| f.severity >= min) {
+            if let (Some(id), true) = (f.comment_id, f.fix.action != Action::None) {
+                todo.entry(f.fix.action).or_default().push(id);
+            }
+        }
+        for ids in todo.values_mut() {
+            ids.sort_unstable();
+            ids.dedup();
+        }
+        todo
     }
 
     /// A Markdown report: summary table, then a section per severity.
@@ -632,6 +685,114 @@ impl Report {
             }
         }
         Ok(())
+    }
+}
+
+/// How many comment ids each action of the human report lists without
+/// `-v`.
+const IDS_SHOWN: usize = 20;
+
+/// Text from strangers (titles, messages quoting a page) for a terminal:
+/// control characters, which could move the cursor or change colours,
+/// shown as spaces.
+fn terminal_text(s: &str) -> String {
+    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+}
+
+/// A finding's message as a sentence: its first letter upper case, a
+/// full stop at its end.
+pub(super) fn sentence(message: &str) -> String {
+    let mut chars = message.trim().chars();
+    let Some(first) = chars.next() else {
+        return String::new();
+    };
+    let mut out: String = first.to_uppercase().chain(chars).collect();
+    if !out.ends_with(['.', '!', '?', ')']) {
+        out.push('.');
+    }
+    out
+}
+
+/// `findings` (in severity order) grouped by item: the group of the item
+/// with the worst finding first, then by item id; the export's own
+/// findings (no item) last. Within a group, the findings keep their order.
+pub(super) fn by_item<'a>(findings: &[&'a Finding]) -> Vec<Vec<&'a Finding>> {
+    let mut groups: Vec<Vec<&Finding>> = Vec::new();
+    let mut at: HashMap<Option<i64>, usize> = HashMap::new();
+    for f in findings {
+        let i = *at.entry(f.item_id).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[i].push(f);
+    }
+    groups.sort_by_key(|g| {
+        let worst = g.iter().map(|f| f.severity).max();
+        (std::cmp::Reverse(worst), g[0].item_id.is_none(), g[0].item_id)
+    });
+    groups
+}
+
+/// The heading of an item's findings: its title and id, its status when
+/// it is not published.
+pub(super) fn item_heading(f: &Finding) -> String {
+    let Some(id) = f.item_id else {
+        return "The export".to_string();
+    };
+    let status = match f.item_status.as_deref() {
+        Some("publish") | None => String::new(),
+        Some(s) => format!(", {}", terminal_text(s)),
+    };
+    match &f.item_title {
+        Some(t) => format!("\u{201c}{}\u{201d} (#{id}{status})", terminal_text(t)),
+        None => format!("Item #{id} (no title{status})"),
+    }
+}
+
+/// The comment a finding is about: `pingback 153`, `comment 170`.
+pub(super) fn comment_name(f: &Finding) -> String {
+    let kind = f.comment_type.as_deref().unwrap_or("comment");
+    match f.comment_id {
+        Some(id) => format!("{kind} {id}"),
+        None if f.item_id.is_some() => format!("{kind} without id"),
+        None => "-".to_string(),
+    }
+}
+
+/// What to do about one finding, in words, naming the comment; none when
+/// nothing is to be done.
+pub(super) fn todo(f: &Finding) -> Option<String> {
+    let id = f
+        .comment_id
+        .map_or_else(|| "the comment without id".to_string(), |c| format!("comment {c}"));
+    let value = match &f.fix.new_value {
+        serde_json::Value::String(s) => terminal_text(s),
+        v => v.to_string(),
+    };
+    Some(match f.fix.action {
+        Action::Delete => format!("delete {id}"),
+        Action::RewriteSource => format!("point {id} at {value}"),
+        Action::Reparent if matches!(f.fix.new_value.as_i64(), None | Some(0)) => {
+            format!("move {id} to the top of its thread")
+        }
+        Action::Reparent => format!("give {id} the parent {value}"),
+        Action::MarkSpam => format!("mark {id} as spam"),
+        Action::Review => format!("look at {id}"),
+        Action::None => return None,
+    })
+}
+
+/// An action on `n` comments, as the list of what to do says it:
+/// `delete 3 comments`, `mark 1 comment as spam`.
+pub(super) fn action_phrase(a: Action, n: usize) -> String {
+    let n = counted(n as u64, "comment", "comments");
+    match a {
+        Action::Delete => format!("delete {n}"),
+        Action::RewriteSource => format!("rewrite the source of {n}"),
+        Action::Reparent => format!("re-parent {n}"),
+        Action::MarkSpam => format!("mark {n} as spam"),
+        Action::Review => format!("look at {n}"),
+        Action::None => format!("leave {n} as they are"),
     }
 }
 

@@ -57,6 +57,11 @@ impl Scan {
             id: item.id,
             status: item.status.clone(),
             link: item.link.clone(),
+            title: item
+                .title
+                .as_deref()
+                .map(|t| crate::read::decoded(t.trim()))
+                .filter(|t| !t.is_empty()),
             kind: item.kind.clone(),
             ping_status: item.ping_status.clone(),
         };
@@ -179,8 +184,12 @@ pub fn run(inputs: &Inputs, opts: &Options, fetched: Option<&AtomicU64>) -> Resu
         diagnostics.push(report::Diagnostic {
             code: "check.skipped".to_string(),
             message: format!(
-                "--offline: {} external source(s) not fetched",
-                skipped.get("offline").copied().unwrap_or(0)
+                "--offline: {} not fetched",
+                report::counted(
+                    skipped.get("offline").copied().unwrap_or(0),
+                    "external source",
+                    "external sources"
+                )
             ),
         });
     }
@@ -311,9 +320,9 @@ fn network_unproven(results: &BTreeMap<String, SourceResult>, opts: &Options) ->
     Some(report::Diagnostic {
         code: "check.network_unavailable".to_string(),
         message: format!(
-            "{} source(s) on {} host(s) could not be reached, and neither could the probe {} (--probe-url): {why}; the network looks unavailable, so none of them is judged; rerun when online, or use --offline",
-            failed.len(),
-            hosts.len(),
+            "{} on {} could not be reached, and neither could the probe {} (--probe-url): {why}; the network looks unavailable, so none of them is judged; rerun when online, or use --offline",
+            report::counted(failed.len() as u64, "source", "sources"),
+            report::counted(hosts.len() as u64, "host", "hosts"),
             opts.probe_url
         ),
     })

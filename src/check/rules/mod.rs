@@ -36,6 +36,8 @@ pub(crate) struct Target {
     pub(crate) id: Option<i64>,
     pub(crate) status: String,
     pub(crate) link: Option<String>,
+    /// The title, references decoded.
+    pub(crate) title: Option<String>,
     pub(crate) kind: String,
     pub(crate) ping_status: Option<String>,
 }
@@ -63,6 +65,7 @@ impl Maker<'_> {
             item_id: self.item.id,
             item_status: Some(self.item.status.clone()),
             item_link: self.item.link.clone(),
+            item_title: self.item.title.clone(),
             comment_id: self.comment_id,
             comment_type: self.kind.map(CommentKind::to_string),
             comment_status: self.status.map(str::to_string),
