@@ -174,19 +174,7 @@ fn chromium_shows_the_thread_and_runs_nothing_of_a_hostile_comment() {
     build(&hugo, &["--quiet", "--baseURL", &base], &site, "hugo");
     let post = format!("{base}posts/infolettre-cinq-erreurs-qui-font-fuir-vos-abonnes/");
 
-    let o = headless(&chromium, &dir.path().join("profile"))
-        .arg("--dump-dom")
-        .arg(&post)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "chromium: {}", String::from_utf8_lossy(&o.stderr));
-    let dom = String::from_utf8_lossy(&o.stdout).into_owned();
-    let html = scraper::Html::parse_document(&dom);
-    let probe = html
-        .root_element()
-        .attr("data-probe")
-        .unwrap_or_else(|| panic!("the probe did not run:\n{dom}"));
-    let probe: serde_json::Value = serde_json::from_str(probe).unwrap();
+    let (html, probe) = probed(&chromium, &dir.path().join("profile"), &post);
     for part in ["comments", "pings", "deepest", "hostile"] {
         assert_eq!(probe[part], "visible", "{part}: {probe}");
     }
@@ -210,19 +198,40 @@ fn chromium_shows_the_thread_and_runs_nothing_of_a_hostile_comment() {
     assert!(reply.contains("Merci pour la liste !"), "{reply}");
     assert!(reply.contains("{{< youtube x >}}"), "the shortcode is text: {reply}");
 
+    screenshot(&chromium, &dir.path().join("profile"), &post, "french-post.png", 4000);
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Saves a screenshot of `url`, 1280 pixels wide and `height` high, as
+/// `target/browser/name`.
+fn screenshot(chromium: &Path, profile: &Path, url: &str, name: &str, height: u32) {
     let shots = root().join("target/browser");
     std::fs::create_dir_all(&shots).unwrap();
-    let shot = shots.join("french-post.png");
+    let shot = shots.join(name);
     let _ = std::fs::remove_file(&shot);
-    let o = headless(&chromium, &dir.path().join("profile"))
-        .arg("--window-size=1280,4000")
+    let o = headless(chromium, profile)
+        .arg(format!("--window-size=1280,{height}"))
         .arg(format!("--screenshot={}", shot.display()))
-        .arg(&post)
+        .arg(url)
         .output()
         .unwrap();
     assert!(o.status.success(), "chromium: {}", String::from_utf8_lossy(&o.stderr));
     assert!(std::fs::metadata(&shot).unwrap().len() > 10_000, "an empty screenshot");
-    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The DOM Chromium rendered of `url`, and what the probe the server
+/// added wrote into the root element's `data-probe`.
+fn probed(chromium: &Path, profile: &Path, url: &str) -> (scraper::Html, serde_json::Value) {
+    let o = headless(chromium, profile).arg("--dump-dom").arg(url).output().unwrap();
+    assert!(o.status.success(), "chromium: {}", String::from_utf8_lossy(&o.stderr));
+    let dom = String::from_utf8_lossy(&o.stdout).into_owned();
+    let html = scraper::Html::parse_document(&dom);
+    let probe = html
+        .root_element()
+        .attr("data-probe")
+        .unwrap_or_else(|| panic!("the probe did not run:\n{dom}"));
+    let probe = serde_json::from_str(probe).unwrap();
+    (html, probe)
 }
 
 /// The check report's probe: counts the rows on screen as the filters
@@ -294,19 +303,7 @@ fn chromium_filters_and_sorts_the_check_report_and_runs_nothing_of_it() {
     let neither = count(&|f| f["severity"] != "info" && f["fix"]["action"] != "delete");
 
     let (base, stop) = serve(www.clone(), REPORT_PROBE);
-    let o = headless(&chromium, &dir.path().join("profile"))
-        .arg("--dump-dom")
-        .arg(&base)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "chromium: {}", String::from_utf8_lossy(&o.stderr));
-    let dom = String::from_utf8_lossy(&o.stdout).into_owned();
-    let html = scraper::Html::parse_document(&dom);
-    let probe = html
-        .root_element()
-        .attr("data-probe")
-        .unwrap_or_else(|| panic!("the probe did not run:\n{dom}"));
-    let probe: serde_json::Value = serde_json::from_str(probe).unwrap();
+    let (html, probe) = probed(&chromium, &dir.path().join("profile"), &base);
     assert_eq!(probe["rows"], findings.len(), "{probe}");
     assert_eq!(probe["visible"], findings.len(), "{probe}");
     assert_eq!(probe["without_info"], not_info, "{probe}");
@@ -344,17 +341,6 @@ fn chromium_filters_and_sorts_the_check_report_and_runs_nothing_of_it() {
         .unwrap();
     assert!(post.contains("<script>window.pwned='script'</script>"), "{post}");
 
-    let shots = root().join("target/browser");
-    std::fs::create_dir_all(&shots).unwrap();
-    let shot = shots.join("check-report.png");
-    let _ = std::fs::remove_file(&shot);
-    let o = headless(&chromium, &dir.path().join("profile"))
-        .arg("--window-size=1280,1600")
-        .arg(format!("--screenshot={}", shot.display()))
-        .arg(&base)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "chromium: {}", String::from_utf8_lossy(&o.stderr));
-    assert!(std::fs::metadata(&shot).unwrap().len() > 10_000, "an empty screenshot");
+    screenshot(&chromium, &dir.path().join("profile"), &base, "check-report.png", 1600);
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
 }

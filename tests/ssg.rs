@@ -437,14 +437,9 @@ fn menu_of(page: &Path) -> Menu {
         .collect()
 }
 
-/// Every generator shows the export's main menu on every page: its
-/// entries in their order, two levels, with the titles WordPress showed
-/// (an entry's own, else its page's or term's), each leading to a page of
-/// the built site (a term's anchor on its list); entries to a private
-/// page, to a category without a published post and to `javascript:` are
-/// not shown, nor the other menu; with no menu, the top-level pages.
-#[test]
-fn every_generator_shows_the_menu() {
+/// `fixtures/read/site-menu.xml` written and built for every generator
+/// installed: its name, the site, the report's URLs, the built folder.
+fn menu_sites() -> Vec<(&'static str, tempfile::TempDir, Vec<String>, &'static str)> {
     let builds: [(&str, &[&str], &str); 5] = [
         ("hugo", &["--quiet"], "public"),
         ("jekyll", &["build", "--quiet"], "_site"),
@@ -453,14 +448,29 @@ fn every_generator_shows_the_menu() {
         ("astro", &["build", "--silent"], "dist"),
     ];
     let input = fixtures().join("site-menu.xml");
+    let mut sites = Vec::new();
     for (ssg, args, public) in builds {
         let Some(tool) = tool(ssg) else { continue };
         let (dir, urls, _) = site(&input, ssg);
-        let dir = dir.path();
         if ssg == "astro" {
-            astro_project(&tool, dir);
+            astro_project(&tool, dir.path());
         }
-        build(&tool, args, dir, ssg);
+        build(&tool, args, dir.path(), ssg);
+        sites.push((ssg, dir, urls, public));
+    }
+    sites
+}
+
+/// Every generator shows the export's main menu on every page: its
+/// entries in their order, two levels, with the titles WordPress showed
+/// (an entry's own, else its page's or term's), each leading to a page of
+/// the built site (a term's anchor on its list); entries to a private
+/// page, to a category without a published post and to `javascript:` are
+/// not shown, nor the other menu; with no menu, the top-level pages.
+#[test]
+fn every_generator_shows_the_menu() {
+    for (ssg, dir, urls, public) in menu_sites() {
+        let dir = dir.path();
         let public = dir.join(public);
         let menu = menu_of(&public.join("index.html"));
         let post = urls.iter().find(|u| u.contains("ash-glaze")).unwrap().clone();
@@ -504,7 +514,7 @@ fn every_generator_shows_the_menu() {
     }
     // Without a menu: the top-level pages, by menu_order.
     let Some(hugo) = tool("hugo") else { return };
-    let text = std::fs::read_to_string(&input).unwrap();
+    let text = std::fs::read_to_string(fixtures().join("site-menu.xml")).unwrap();
     let mut kept = String::new();
     for (i, part) in text.split("<item>").enumerate() {
         if i == 0 {
@@ -534,22 +544,8 @@ fn every_generator_shows_the_menu() {
 /// empty category to the list of categories.
 #[test]
 fn every_old_archive_url_leads_to_a_page_of_the_site() {
-    let builds: [(&str, &[&str], &str); 5] = [
-        ("hugo", &["--quiet"], "public"),
-        ("jekyll", &["build", "--quiet"], "_site"),
-        ("zola", &["build"], "public"),
-        ("eleventy", &["--quiet"], "_site"),
-        ("astro", &["build", "--silent"], "dist"),
-    ];
-    let input = fixtures().join("site-menu.xml");
-    for (ssg, args, public) in builds {
-        let Some(tool) = tool(ssg) else { continue };
-        let (dir, _, _) = site(&input, ssg);
+    for (ssg, dir, _, public) in menu_sites() {
         let dir = dir.path();
-        if ssg == "astro" {
-            astro_project(&tool, dir);
-        }
-        build(&tool, args, dir, ssg);
         let public = dir.join(public);
         let report: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(dir.join("_wxr/wxr-report.json")).unwrap()).unwrap();

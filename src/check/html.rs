@@ -111,19 +111,7 @@ pub(super) fn write(report: &Report, w: &mut dyn Write) -> io::Result<()> {
         "<title>Pingback audit: {paths}</title>\n<style>{STYLE}</style></head><body>"
     )?;
     writeln!(w, "<h1>Pingback audit: {paths}</h1>")?;
-    writeln!(
-        w,
-        "<p>{} ({}, {}) · {} · {} on {} · fetched {} · cached {} · skipped {}</p>",
-        counted(s.pings, "ping", "pings"),
-        counted(s.pingbacks, "pingback", "pingbacks"),
-        counted(s.trackbacks, "trackback", "trackbacks"),
-        counted(s.self_pings, "self-ping", "self-pings"),
-        counted(s.sources_unique, "unique source", "unique sources"),
-        counted(s.hosts_unique, "host", "hosts"),
-        s.fetched,
-        s.cached,
-        s.skipped.offline + s.skipped.private + s.skipped.reserved
-    )?;
+    writeln!(w, "<p>{}</p>", s.counts().join(" · "))?;
     writeln!(w, "<p><strong>{}</strong></p>", esc_attr(&s.summary_line()))?;
     for d in &s.diagnostics {
         writeln!(w, "<p><code>{}</code>: {}</p>", esc_attr(&d.code), esc_attr(&d.message))?;

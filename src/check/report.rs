@@ -243,6 +243,28 @@ impl Summary {
         )
     }
 
+    /// The counts the human and HTML reports open with: the pings, and
+    /// their sources.
+    pub fn counts(&self) -> [String; 2] {
+        [
+            format!(
+                "{} ({}, {}) · {}",
+                counted(self.pings, "ping", "pings"),
+                counted(self.pingbacks, "pingback", "pingbacks"),
+                counted(self.trackbacks, "trackback", "trackbacks"),
+                counted(self.self_pings, "self-ping", "self-pings")
+            ),
+            format!(
+                "{} on {} · fetched {} · cached {} · skipped {}",
+                counted(self.sources_unique, "unique source", "unique sources"),
+                counted(self.hosts_unique, "host", "hosts"),
+                self.fetched,
+                self.cached,
+                self.skipped.offline + self.skipped.private + self.skipped.reserved
+            ),
+        ]
+    }
+
     /// `Summary: 1 error · 2 warnings · 3 info`, the human report's last
     /// line (and its only one with `--quiet`).
     pub fn summary_line(&self) -> String {
@@ -518,23 +540,9 @@ impl Report {
     pub fn write_human(&self, w: &mut dyn Write, verbose: bool) -> io::Result<()> {
         let s = &self.summary;
         writeln!(w, "wxr check {}", self.export.paths.join(" "))?;
-        writeln!(
-            w,
-            "  {} ({}, {}) · {}",
-            counted(s.pings, "ping", "pings"),
-            counted(s.pingbacks, "pingback", "pingbacks"),
-            counted(s.trackbacks, "trackback", "trackbacks"),
-            counted(s.self_pings, "self-ping", "self-pings")
-        )?;
-        writeln!(
-            w,
-            "  {} on {} · fetched {} · cached {} · skipped {}",
-            counted(s.sources_unique, "unique source", "unique sources"),
-            counted(s.hosts_unique, "host", "hosts"),
-            s.fetched,
-            s.cached,
-            s.skipped.offline + s.skipped.private + s.skipped.reserved
-        )?;
+        for line in s.counts() {
+            writeln!(w, "  {line}")?;
+        }
         let shown = self.by_severity(if verbose { Severity::Info } else { Severity::Warning });
         for group in by_item(&shown) {
             writeln!(w)?;

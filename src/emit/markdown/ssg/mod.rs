@@ -361,8 +361,15 @@ fn file_stem(path: &str) -> &str {
 pub(crate) fn anchor(name: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     use unicode_normalization::char::is_combining_mark;
-    let mut out = String::with_capacity(name.len());
-    for c in name.nfkd().filter(|&c| !is_combining_mark(c)) {
+    dashed(name.nfkd().filter(|&c| !is_combining_mark(c)))
+}
+
+/// `chars` lower case, every run of other characters than `a-z` and
+/// `0-9` a `-`, none at either end: the slugs of the themes' anchors and
+/// of Zola's term pages, after their own transliteration.
+pub(super) fn dashed(chars: impl IntoIterator<Item = char>) -> String {
+    let mut out = String::new();
+    for c in chars {
         let c = c.to_ascii_lowercase();
         if c.is_ascii_lowercase() || c.is_ascii_digit() {
             out.push(c);

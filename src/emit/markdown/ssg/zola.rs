@@ -110,26 +110,14 @@ fn config(site: &SiteInfo<'_>) -> String {
 /// the `slug` crate): transliterated to ASCII, lower case, every run of
 /// other characters than `a-z` and `0-9` a `-`, none at either end.
 fn slugify(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    for c in name.chars() {
+    super::dashed(name.chars().flat_map(|c| {
         let ascii = if c.is_ascii() {
             c.to_string()
         } else {
             deunicode::deunicode_char(c).unwrap_or("-").to_string()
         };
-        for c in ascii.chars() {
-            let c = c.to_ascii_lowercase();
-            if c.is_ascii_lowercase() || c.is_ascii_digit() {
-                out.push(c);
-            } else if !out.is_empty() && !out.ends_with('-') {
-                out.push('-');
-            }
-        }
-    }
-    if out.ends_with('-') {
-        out.pop();
-    }
-    out
+        ascii.chars().collect::<Vec<char>>()
+    }))
 }
 
 /// Zola.
