@@ -30,6 +30,14 @@ export async function entries() {
   return all;
 }
 
+let threads: Promise<Set<string>> | undefined;
+
+/** Whether the entry of WordPress id `id` has a comment data file (asked first, so that Astro warns of no missing entry). */
+export async function hasThread(id: unknown): Promise<boolean> {
+  threads ??= getCollection("comments").then((all) => new Set(all.map((e) => e.id)));
+  return id != null && (await threads).has(String(id));
+}
+
 /** The posts, sticky first, newest first. */
 export async function posts() {
   return (await entries())
