@@ -48,11 +48,14 @@ pub(crate) fn tool(name: &str) -> Option<PathBuf> {
     Some(path)
 }
 
-/// Inputs: the two richest fixtures, and the corpus when asked for.
+/// Inputs: the two richest fixtures, an export without post ids (each
+/// comment thread found by a key of its own), and the corpus when asked
+/// for.
 fn inputs() -> Vec<PathBuf> {
     let mut v = vec![
         fixtures().join("french-blog-post.xml"),
         fixtures().join("wxr-1.2-every-field.xml"),
+        fixtures().join("no-post-ids.xml"),
     ];
     if let Some(dir) = std::env::var_os("WXR_CORPUS") {
         let dir = root().join(dir);
@@ -192,6 +195,7 @@ fn hugo_builds_the_site() {
         pages_exist(&dir.path().join("public"), &urls, &what);
         pages_exist(&dir.path().join("public"), &aliases(dir.path(), "aliases"), &what);
         archives_lead_to_the_site(dir.path(), &dir.path().join("public"), &what);
+        discussions_are_shown(&input, dir.path(), &dir.path().join("public"), &what);
         if input.ends_with("french-blog-post.xml") {
             let post = "public/posts/infolettre-cinq-erreurs-qui-font-fuir-vos-abonnes/index.html";
             french_thread_is_shown(&dir.path().join(post));
@@ -232,6 +236,7 @@ fn jekyll_builds_the_site() {
         pages_exist(&dir.path().join("_site"), &urls, &what);
         pages_exist(&dir.path().join("_site"), &aliases(dir.path(), "redirect_from"), &what);
         archives_lead_to_the_site(dir.path(), &dir.path().join("_site"), &what);
+        discussions_are_shown(&input, dir.path(), &dir.path().join("_site"), &what);
         if input.ends_with("french-blog-post.xml") {
             let post = "_site/2010/02/08/infolettre-cinq-erreurs-qui-font-fuir-vos-abonnes/index.html";
             french_thread_is_shown(&dir.path().join(post));
@@ -249,6 +254,7 @@ fn zola_builds_the_site() {
         pages_exist(&dir.path().join("public"), &urls, &what);
         pages_exist(&dir.path().join("public"), &aliases(dir.path(), "aliases"), &what);
         archives_lead_to_the_site(dir.path(), &dir.path().join("public"), &what);
+        discussions_are_shown(&input, dir.path(), &dir.path().join("public"), &what);
         if input.ends_with("french-blog-post.xml") {
             let post = "public/posts/infolettre-cinq-erreurs-qui-font-fuir-vos-abonnes/index.html";
             french_thread_is_shown(&dir.path().join(post));
@@ -266,6 +272,7 @@ fn eleventy_builds_the_site() {
         pages_exist(&dir.path().join("_site"), &urls, &what);
         pages_exist(&dir.path().join("_site"), &aliases(dir.path(), "aliases"), &what);
         archives_lead_to_the_site(dir.path(), &dir.path().join("_site"), &what);
+        discussions_are_shown(&input, dir.path(), &dir.path().join("_site"), &what);
         if input.ends_with("french-blog-post.xml") {
             let post = "_site/posts/infolettre-cinq-erreurs-qui-font-fuir-vos-abonnes/index.html";
             french_thread_is_shown(&dir.path().join(post));
@@ -324,6 +331,7 @@ fn astro_builds_the_site() {
         pages_exist(&dir.path().join("dist"), &urls, &what);
         pages_exist(&dir.path().join("dist"), &aliases(dir.path(), "aliases"), &what);
         archives_lead_to_the_site(dir.path(), &dir.path().join("dist"), &what);
+        discussions_are_shown(&input, dir.path(), &dir.path().join("dist"), &what);
         if input.ends_with("french-blog-post.xml") {
             let post = "dist/blog/infolettre-cinq-erreurs-qui-font-fuir-vos-abonnes/index.html";
             french_thread_is_shown(&dir.path().join(post));
@@ -446,6 +454,135 @@ fn menu_of(page: &Path) -> Menu {
     html.select(&sel("nav.menu > ul > li"))
         .map(|li| (entry(li), li.select(&sel(":scope > ul > li")).map(entry).collect()))
         .collect()
+}
+
+/// Every approved comment of every published item of `input` is on the
+/// item's page of the site built from it in `public` (the site's folder
+/// `dir`), under its parent's when that is shown too (the theme nests ten
+/// levels), and every approved pingback and trackback in the page's list
+/// of pings; no comment that is not approved is on it; and no commenter's
+/// or author's e-mail or IP address is in any file of the built site
+/// (but one a published text holds, as a link in a post). Returns the
+/// comments and pings checked.
+fn discussions_are_shown(input: &Path, dir: &Path, public: &Path, what: &str) -> usize {
+    use std::collections::{BTreeSet, HashMap, HashSet};
+    let o = wxr(&root())
+        .args(["convert", "--format", "jsonl", "-q"])
+        .arg(input)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{what}: {}", String::from_utf8_lossy(&o.stderr));
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("_wxr/wxr-report.json")).unwrap()).unwrap();
+    // Every item is in the report's `written` or `skipped`, each in
+    // export order: an item is the next of one (its id, and for a
+    // skipped one its type, tell which: ids may repeat).
+    let written = report["written"].as_array().unwrap();
+    let skipped = report["skipped"].as_array().unwrap();
+    let (mut wi, mut si) = (0, 0);
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or("").trim().to_string();
+    let mut secrets: BTreeSet<String> = BTreeSet::new();
+    let mut published = String::new();
+    let mut checked = 0;
+    for line in String::from_utf8_lossy(&o.stdout).lines() {
+        let r: serde_json::Value = serde_json::from_str(line).unwrap();
+        if r["record"] == "author" {
+            secrets.insert(text(&r["email"]));
+        }
+        if r["record"] != "item" {
+            continue;
+        }
+        let comments = r["comments"].as_array().unwrap();
+        for c in comments {
+            secrets.insert(text(&c["author_email"]));
+            secrets.insert(text(&c["author_ip"]));
+        }
+        let kind = r["type"].as_str().unwrap_or("");
+        let is_skipped = skipped
+            .get(si)
+            .is_some_and(|x| x["id"] == r["id"] && x["type"].as_str() == Some(kind));
+        if is_skipped || written.get(wi).is_none_or(|w| w["id"] != r["id"]) {
+            si += 1;
+            continue;
+        }
+        wi += 1;
+        let w = &written[wi - 1];
+        let Some(url) = w["url"].as_str().filter(|_| w["draft"] == false) else {
+            continue;
+        };
+        for k in ["title", "content", "excerpt"] {
+            published.push_str(&text(&r[k]));
+        }
+        let approved = |c: &serde_json::Value| c["status"] == "approved";
+        let is_ping = |c: &serde_json::Value| c["type"] == "pingback" || c["type"] == "trackback";
+        let parents: HashMap<i64, Option<i64>> = comments
+            .iter()
+            .filter(|c| approved(c) && !is_ping(c))
+            .filter_map(|c| Some((c["id"].as_i64()?, c["parent"].as_i64())))
+            .collect();
+        for c in comments.iter().filter(|c| approved(c)) {
+            for k in ["content", "author", "author_url"] {
+                published.push_str(&text(&c[k]));
+            }
+        }
+        let file = public.join(decoded(url.trim_matches('/'))).join("index.html");
+        let page = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{what}: {url}: {e}"));
+        let html = scraper::Html::parse_document(&page);
+        let count = |css: &str| html.select(&scraper::Selector::parse(css).unwrap()).count();
+        for c in comments {
+            let Some(id) = c["id"].as_i64() else { continue };
+            if !approved(c) {
+                assert_eq!(
+                    count(&format!("[id=\"comment-{id}\"]")),
+                    0,
+                    "{what}: {url}: unapproved comment {id} shown"
+                );
+                continue;
+            }
+            checked += 1;
+            if is_ping(c) {
+                assert!(
+                    count(&format!("section.pings li#comment-{id}")) > 0,
+                    "{what}: {url}: ping {id} not listed"
+                );
+                continue;
+            }
+            assert!(
+                count(&format!("section.comments li#comment-{id}")) > 0,
+                "{what}: {url}: comment {id} not shown"
+            );
+            // Its depth in the thread, if its ancestors are all shown.
+            let mut depth = 1;
+            let mut up = c["parent"].as_i64().filter(|p| parents.contains_key(p));
+            let mut seen = HashSet::from([id]);
+            while let Some(p) = up {
+                if !seen.insert(p) || depth > 64 {
+                    break;
+                }
+                depth += 1;
+                up = parents[&p].filter(|p| parents.contains_key(p));
+            }
+            if let Some(parent) = c["parent"].as_i64().filter(|p| parents.contains_key(p) && *p != id)
+                && depth <= 10
+            {
+                assert!(
+                    count(&format!("li#comment-{parent} > ol > li#comment-{id}")) > 0,
+                    "{what}: {url}: comment {id} is not under {parent}"
+                );
+            }
+        }
+    }
+    let secrets: Vec<String> = secrets
+        .into_iter()
+        .filter(|s| s.len() >= 7 && !published.contains(s.as_str()))
+        .collect();
+    for f in crate::util::files(public, &[]) {
+        let body = String::from_utf8_lossy(&std::fs::read(&f).unwrap()).into_owned();
+        for s in &secrets {
+            assert!(!body.contains(s.as_str()), "{what}: {s} in {}", f.display());
+        }
+    }
+    checked
 }
 
 /// Every old archive URL of the report of the site in `dir`, built into

@@ -51,7 +51,14 @@ pub(super) fn render_item(
     };
     let body = body::convert(&item.content, &cx);
     let thread = comments::Thread::build(&item.comments);
-    let fields = fields(item, planned, index, opts, body.more, &link);
+    // The comment data file's name: the item's id, or for an item without
+    // one (old exports), a key the front matter names (`wp_comments`).
+    let data = (opts.comments == CommentsMode::Data && !thread.is_empty()).then(|| match item.id {
+        Some(id) => (id.to_string(), false),
+        None => (keyless(planned), true),
+    });
+    let named = data.as_ref().filter(|(_, named)| *named).map(|(key, _)| key.as_str());
+    let fields = fields(item, planned, index, opts, body.more, &link, named);
     let mut text = front_matter::render(&fields, opts.syntax).map_err(|e| fail(&planned.path, e))?;
     text.push('\n');
     let mut content = body.markdown;
@@ -69,14 +76,9 @@ pub(super) fn render_item(
     text.push_str(&opts.ssg.escape(&content));
     text.push('\n');
     let mut files = vec![(planned.path.clone(), text)];
-    if opts.comments == CommentsMode::Data && !thread.is_empty() {
+    if let Some((key, _)) = &data {
         let json = opts.ssg.data_syntax() == front_matter::Syntax::Json;
-        let name = format!(
-            "{}/{}.{}",
-            opts.ssg.data_dir(),
-            item.id.map_or_else(|| planned.slug.clone(), |id| id.to_string()),
-            if json { "json" } else { "yaml" }
-        );
+        let name = format!("{}/{key}.{}", opts.ssg.data_dir(), if json { "json" } else { "yaml" });
         let data = thread.data(item.id);
         let text = if json {
             front_matter::json(&data)
@@ -117,8 +119,25 @@ fn count_nodes(nodes: &[comments::Node]) -> u64 {
     nodes.iter().map(|n| 1 + count_nodes(&n.replies)).sum()
 }
 
+/// The key of the comment data file of an item without an id: its slug
+/// (at most 60 bytes) and a hash of its path, which is the site's only:
+/// two items of one slug in two folders, or a slug of digits like another
+/// item's id, keep a file each.
+fn keyless(planned: &Planned) -> String {
+    use sha2::Digest;
+    let mut end = planned.slug.len().min(60);
+    while !planned.slug.is_char_boundary(end) {
+        end -= 1;
+    }
+    let digest = sha2::Sha256::digest(planned.path.as_bytes());
+    let hash: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
+    let slug = crate::transform::slug::safe_component(&planned.slug[..end], 60, "item");
+    format!("{slug}-{hash}")
+}
+
 /// The front matter of one item, with the generator's own field names.
-/// `link` gives the new URL of an old one (the featured image's local copy).
+/// `link` gives the new URL of an old one (the featured image's local copy);
+/// `data_key` is the name of the comment data file of an item without id.
 fn fields(
     item: &Item,
     planned: &Planned,
@@ -126,6 +145,7 @@ fn fields(
     opts: &Options,
     more: bool,
     link: &dyn Fn(&str) -> Option<String>,
+    data_key: Option<&str>,
 ) -> Fields {
     let author = item
         .author
@@ -155,6 +175,7 @@ fn fields(
     if let Some(id) = item.id {
         origin.put("wp_id", Value::Int(id));
     }
+    origin.put_str("wp_comments", data_key);
     origin.put_str("wp_link", item.link.as_deref());
     let aliases: Vec<String> = planned.aliases.iter().map(|a| super::redirects::decoded(a)).collect();
     opts.ssg.front_matter(Entry {
