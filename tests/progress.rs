@@ -62,5 +62,5 @@ fn the_bar_names_its_pass_and_counts_the_input_once() {
     );
     assert!(!frames.iter().any(|f| f.contains("pass 3")), "{frames:?}");
     // The run's summary follows the bar, which is gone.
-    assert!(shown.contains("2600 post(s) and page(s)"), "{shown}");
+    assert!(shown.contains("2600 posts and pages"), "{shown}");
 }

@@ -243,11 +243,11 @@ fn csv_rows_have_two_fields_and_the_report_lists_what_was_left_out() {
         assert!(reason.contains(want), "{old:?}: {reason}");
     }
     assert!(
-        stderr.contains("14 old URL(s) left out of the aliases or redirect files"),
+        stderr.contains("14 old URLs left out of the aliases or redirect files"),
         "{stderr}"
     );
     assert!(
-        stderr.contains("25 old URL(s) of category, tag and author archives and feeds lead to their new pages"),
+        stderr.contains("25 old URLs of category, tag and author archives and feeds lead to their new pages"),
         "{stderr}"
     );
 }

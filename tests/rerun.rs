@@ -69,7 +69,7 @@ fn an_edited_file_survives_a_rerun_and_is_named() {
 
     let again = hugo(&site, &[FRENCH], &[]);
     assert!(
-        again.stderr.contains("warning: 2 file(s) changed since wxr wrote them")
+        again.stderr.contains("warning: 2 files changed since wxr wrote them")
             && again.stderr.contains(POST)
             && again.stderr.contains("hugo.toml")
             && again.stderr.contains("--force"),
@@ -97,9 +97,9 @@ fn an_edited_file_survives_a_rerun_and_is_named() {
 
     // Still the user's the next time; --force makes them wxr's again.
     let third = hugo(&site, &[FRENCH], &[]);
-    assert!(third.stderr.contains("warning: 2 file(s)"), "{}", third.stderr);
+    assert!(third.stderr.contains("warning: 2 files"), "{}", third.stderr);
     let forced = hugo(&site, &[FRENCH], &["--force"]);
-    assert!(forced.stderr.contains("overwrote 2 file(s)"), "{}", forced.stderr);
+    assert!(forced.stderr.contains("overwrote 2 files"), "{}", forced.stderr);
     assert_eq!(site_files(&site), first);
     let files = &report(&site)["files"];
     assert_eq!(files["forced"], serde_json::json!([POST, "hugo.toml"]), "{files}");
@@ -139,7 +139,7 @@ fn stale_files_are_listed_then_pruned_and_a_dry_run_writes_nothing() {
 
     let kept = hugo(&site, &[FRENCH], &[]);
     assert!(
-        kept.stderr.contains(&format!("{} stale file(s)", pruned.len())) && kept.stderr.contains("--prune"),
+        kept.stderr.contains(&format!("{} stale files", pruned.len())) && kept.stderr.contains("--prune"),
         "{}",
         kept.stderr
     );
@@ -148,7 +148,7 @@ fn stale_files_are_listed_then_pruned_and_a_dry_run_writes_nothing() {
     }
     let gone = hugo(&site, &[FRENCH], &["--prune"]);
     assert!(
-        gone.stderr.contains(&format!("removed {} stale file(s)", pruned.len())),
+        gone.stderr.contains(&format!("removed {} stale files", pruned.len())),
         "{}",
         gone.stderr
     );

@@ -29,6 +29,12 @@ const INTERNAL_TYPES: &[&str] = &[
     "wp_font_face",
 ];
 
+/// Whether items of post type `kind` are never pages of a site:
+/// attachments (files, in `media.json`) and WordPress's machinery.
+pub(super) fn not_content(kind: &str) -> bool {
+    kind == "attachment" || INTERNAL_TYPES.contains(&kind)
+}
+
 /// Post types of plugins that hold records, not pages: contact-form
 /// submissions (with the sender's e-mail and IP address in the body),
 /// form definitions, orders, outboxes, field groups, page-builder parts.
@@ -386,7 +392,7 @@ impl Plan {
     }
 
     fn skip(&self, e: &IndexItem, policy: &Policy) -> Option<Skip> {
-        if e.kind == "attachment" || INTERNAL_TYPES.contains(&e.kind.as_str()) {
+        if not_content(&e.kind) {
             return Some(Skip::NotContent(e.kind.clone()));
         }
         let custom = e.kind != "post" && e.kind != "page";

@@ -4,6 +4,7 @@
 //! redirect files and the old URLs left out of them, media downloads and
 //! the diagnostics of reading.
 
+use crate::diag::counted;
 use crate::fetch::Outcome;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -76,18 +77,17 @@ impl TooDeep {
         if !self.html.is_empty() {
             let n: u64 = self.html.values().sum();
             parts.push(format!(
-                "{n} element(s) of the body below {html} levels written as text"
+                "{} of the body below {html} levels written as text",
+                counted(n, "element", "elements")
             ));
         }
         if !self.comment_html.is_empty() {
-            let n = self.comment_html.len();
-            parts.push(format!(
-                "the HTML of {n} comment(s) below {html} levels written as text"
-            ));
+            let n = counted(self.comment_html.len() as u64, "comment", "comments");
+            parts.push(format!("the HTML of {n} below {html} levels written as text"));
         }
         if !self.replies.is_empty() {
-            let n = self.replies.len();
-            parts.push(format!("{n} repl(ies) below {thread} levels shown at level {thread}"));
+            let n = counted(self.replies.len() as u64, "reply", "replies");
+            parts.push(format!("{n} below {thread} levels shown at level {thread}"));
         }
         parts.join("; ")
     }
@@ -102,6 +102,16 @@ const CAUSE_NAMES: usize = 5;
 
 /// The first `shown` of `items`, comma-separated, then how many more
 /// there are and `hint`.
+/// `n` items, in words.
+fn items(n: usize) -> String {
+    counted(n as u64, "item", "items")
+}
+
+/// `n` files, in words.
+fn files(n: usize) -> String {
+    counted(n as u64, "file", "files")
+}
+
 fn first_named(items: &[String], shown: usize, hint: &str) -> String {
     let mut s = items.iter().take(shown).cloned().collect::<Vec<_>>().join(", ");
     if items.len() > shown {
@@ -269,7 +279,7 @@ impl SiteReport {
         for p in &f.stale {
             writeln!(w, "stale     {p}  (no longer written: --prune removes it)")?;
         }
-        writeln!(w, "unchanged: {} file(s)", f.unchanged.len())
+        writeln!(w, "unchanged: {}", counted(f.unchanged.len() as u64, "file", "files"))
     }
 
     /// What a re-run left alone or found stale, with what to do about it.
@@ -280,35 +290,35 @@ impl SiteReport {
         let list = |paths: &[String]| first_named(paths, CAUSE_NAMES, "");
         if !f.kept.is_empty() {
             lines.push(format!(
-                "warning: {} file(s) changed since wxr wrote them (or not wxr's) {} as they are: {} \
+                "warning: {} changed since wxr wrote them (or not wxr's) {} as they are: {} \
                  (--force overwrites them)",
-                f.kept.len(),
+                files(f.kept.len()),
                 would("left", "would be left"),
                 list(&f.kept)
             ));
         }
         if !f.forced.is_empty() {
             lines.push(format!(
-                "{} {} file(s) changed since wxr wrote them (--force): {}",
+                "{} {} changed since wxr wrote them (--force): {}",
                 would("overwrote", "would overwrite"),
-                f.forced.len(),
+                files(f.forced.len()),
                 list(&f.forced)
             ));
         }
         if !f.stale.is_empty() {
             lines.push(format!(
-                "{} stale file(s), written by an earlier run and not by this one, {}: {} \
+                "{}, written by an earlier run and not by this one, {}: {} \
                  (--prune removes those still as wxr wrote them)",
-                f.stale.len(),
+                counted(f.stale.len() as u64, "stale file", "stale files"),
                 would("left", "would be left"),
                 list(&f.stale)
             ));
         }
         if !f.pruned.is_empty() {
             lines.push(format!(
-                "{} {} stale file(s): {}",
+                "{} {}: {}",
                 would("removed", "would remove"),
-                f.pruned.len(),
+                counted(f.pruned.len() as u64, "stale file", "stale files"),
                 list(&f.pruned)
             ));
         }
@@ -332,8 +342,13 @@ impl SiteReport {
             .collect();
         if deep.len() > TOO_DEEP_LINES {
             lines.push(format!(
-                "and {} more item(s) nested too deep (see _wxr/wxr-report.json)",
-                deep.len() - TOO_DEEP_LINES
+                "and {} more {} nested too deep (see _wxr/wxr-report.json)",
+                deep.len() - TOO_DEEP_LINES,
+                if deep.len() - TOO_DEEP_LINES == 1 {
+                    "item"
+                } else {
+                    "items"
+                }
             ));
         }
         lines
@@ -353,29 +368,42 @@ impl SiteReport {
         let mut lines = Vec::new();
         // Skipped items by reason, the most frequent first.
         let mut reasons: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-        for s in &self.skipped {
+        for s in self.skipped.iter().filter(|s| !super::plan::not_content(&s.r#type)) {
             let name = s.id.map_or_else(|| s.r#type.clone(), |id| format!("#{id}"));
             reasons.entry(s.reason.as_str()).or_default().push(name);
         }
         let mut reasons: Vec<_> = reasons.into_iter().collect();
         reasons.sort_by_key(|(_, v)| std::cmp::Reverse(v.len()));
         for (reason, ids) in reasons {
-            lines.push(format!("skipped {} item(s): {reason}: {}", ids.len(), names(&ids)));
+            lines.push(format!("skipped {}: {reason}: {}", items(ids.len()), names(&ids)));
         }
         // What the conversion kept as written or could not render, by
         // name, with the items it is in.
         type Field = fn(&Written) -> &BTreeMap<String, u64>;
-        let kinds: [(&str, Field, &str, &str); 3] = [
+        let kinds: [((&str, &str), Field, &str, &str); 3] = [
             (
-                "unknown shortcode(s) kept as written",
+                (
+                    "unknown shortcode kept as written",
+                    "unknown shortcodes kept as written",
+                ),
                 |w| &w.unknown_shortcodes,
                 "[",
                 "]",
             ),
-            ("dynamic block(s) not rendered", |w| &w.dynamic_blocks, "", ""),
-            ("element(s) kept as raw HTML", |w| &w.raw_html, "<", ">"),
+            (
+                ("dynamic block not rendered", "dynamic blocks not rendered"),
+                |w| &w.dynamic_blocks,
+                "",
+                "",
+            ),
+            (
+                ("element kept as raw HTML", "elements kept as raw HTML"),
+                |w| &w.raw_html,
+                "<",
+                ">",
+            ),
         ];
-        for (what, field, open, close) in kinds {
+        for ((one, many), field, open, close) in kinds {
             let mut by_name: BTreeMap<&str, (u64, Vec<String>)> = BTreeMap::new();
             for w in &self.written {
                 for (name, n) in field(w) {
@@ -396,30 +424,30 @@ impl SiteReport {
                     if verbose {
                         format!("{open}{name}{close} in {}", items.join(" "))
                     } else {
-                        format!("{open}{name}{close} in {} item(s)", items.len())
+                        format!("{open}{name}{close} in {}", self::items(items.len()))
                     }
                 })
                 .collect();
-            lines.push(format!("{total} {what}: {}", names(&listed)));
+            lines.push(format!("{}: {}", counted(total, one, many), names(&listed)));
         }
         let with =
             |f: fn(&Written) -> bool| -> Vec<String> { self.written.iter().filter(|w| f(w)).map(item).collect() };
-        for (what, items) in [
+        for (what, list) in [
             (
-                "[gallery] image(s) missing from the export in",
+                "[gallery] images missing from the export in",
                 with(|w| !w.missing_attachments.is_empty()),
             ),
             (
-                "footnote reference(s) without a text in",
+                "footnote references without a text in",
                 with(|w| !w.missing_footnotes.is_empty()),
             ),
             (
-                "repl(ies) to an unpublished comment shown at the top in",
+                "replies to an unpublished comment shown at the top in",
                 with(|w| !w.orphan_comments.is_empty()),
             ),
         ] {
-            if !items.is_empty() {
-                lines.push(format!("{what} {} item(s): {}", items.len(), names(&items)));
+            if !list.is_empty() {
+                lines.push(format!("{what} {}: {}", items(list.len()), names(&list)));
             }
         }
         lines
@@ -437,10 +465,10 @@ impl SiteReport {
                 .collect();
             let shown = if verbose { why.len() } else { CAUSE_NAMES };
             lines.push(format!(
-                "menu {:?}: {} of its {} entr(ies) left out: {}",
+                "menu {:?}: {} of its {} left out: {}",
                 menu.name,
                 menu.dropped.len(),
-                menu.dropped.len() + menu.links,
+                counted((menu.dropped.len() + menu.links) as u64, "entry", "entries"),
                 first_named(&why, shown, " (-v lists them)")
             ));
         }
@@ -465,34 +493,57 @@ impl SiteReport {
         let dry_run = opts.dry_run;
         let collisions = match self.collisions.len() {
             0 => String::new(),
-            n => format!(", {n} path collision(s) suffixed"),
+            n => format!(", {} suffixed", counted(n as u64, "path collision", "path collisions")),
         };
         let f = &self.files;
+        let skipped = self
+            .skipped
+            .iter()
+            .filter(|s| !super::plan::not_content(&s.r#type))
+            .count();
         let mut lines = vec![format!(
-            "{} post(s) and page(s), {} item(s) skipped{collisions}; {} file(s) {}, {} overwritten, {} unchanged \
-             (see _wxr/wxr-report.json)",
-            self.written.len(),
-            self.skipped.len(),
-            f.created.len() + f.forced.len(),
+            "{}, {} skipped{collisions}; {} {}, {} overwritten, {} unchanged (see _wxr/wxr-report.json)",
+            counted(self.written.len() as u64, "post or page", "posts and pages"),
+            items(skipped),
+            files(f.created.len() + f.forced.len()),
             if dry_run { "to create" } else { "created" },
             f.overwritten.len(),
             f.unchanged.len(),
         )];
+        // What is no page of a site, by type, the most frequent first.
+        let mut machinery: BTreeMap<&str, u64> = BTreeMap::new();
+        for s in self.skipped.iter().filter(|s| super::plan::not_content(&s.r#type)) {
+            *machinery.entry(s.r#type.as_str()).or_default() += 1;
+        }
+        if !machinery.is_empty() {
+            let mut kinds: Vec<(&str, u64)> = machinery.into_iter().collect();
+            kinds.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+            let kinds: Vec<String> = kinds
+                .iter()
+                .map(|(kind, n)| match *kind {
+                    "attachment" => format!("{} (in _wxr/media.json)", counted(*n, "attachment", "attachments")),
+                    "nav_menu_item" => counted(*n, "menu item", "menu items"),
+                    "revision" => counted(*n, "revision", "revisions"),
+                    kind => format!("{n} {kind}"),
+                })
+                .collect();
+            lines.push(format!("not pages of a site: {}", kinds.join(", ")));
+        }
         lines.extend(self.files_lines(dry_run));
         lines.extend(self.cause_lines(verbose));
         lines.extend(self.too_deep_lines());
         lines.extend(self.menu_lines(verbose));
         if !self.archives.is_empty() {
             lines.push(format!(
-                "{} old URL(s) of category, tag and author archives and feeds lead to their new pages",
-                self.archives.len()
+                "{} of category, tag and author archives and feeds lead to their new pages",
+                counted(self.archives.len() as u64, "old URL", "old URLs")
             ));
         }
         if !self.redirects_dropped.is_empty() {
             lines.push(format!(
-                "{} old URL(s) left out of the aliases or redirect files \
+                "{} left out of the aliases or redirect files \
                  (see redirects_dropped in _wxr/wxr-report.json)",
-                self.redirects_dropped.len()
+                counted(self.redirects_dropped.len() as u64, "old URL", "old URLs")
             ));
         }
         if !dry_run && opts.download.is_some() {
@@ -576,8 +627,8 @@ mod tests {
         assert_eq!(
             lines,
             [
-                "skipped 3 item(s): status draft not selected (see --status): #20, #21, #22",
-                "17 unknown shortcode(s) kept as written: [foo] in 8 item(s), [bar] in 1 item(s)",
+                "skipped 3 items: status draft not selected (see --status): #20, #21, #22",
+                "17 unknown shortcodes kept as written: [foo] in 8 items, [bar] in 1 item",
             ]
         );
         let all = report.cause_lines(true).join("\n");
@@ -636,10 +687,10 @@ mod tests {
         assert_eq!(
             lines,
             [
-                "item 2 is nested too deep, kept flat: 4 element(s) of the body below 64 levels written as text; \
-                 the HTML of 1 comment(s) below 64 levels written as text; 2 repl(ies) below 10 levels shown at \
+                "item 2 is nested too deep, kept flat: 4 elements of the body below 64 levels written as text; \
+                 the HTML of 1 comment below 64 levels written as text; 2 replies below 10 levels shown at \
                  level 10 (see _wxr/wxr-report.json)",
-                "content/posts/0/index.md is nested too deep, kept flat: 1 repl(ies) below 10 levels shown at \
+                "content/posts/0/index.md is nested too deep, kept flat: 1 reply below 10 levels shown at \
                  level 10 (see _wxr/wxr-report.json)",
             ]
         );
@@ -661,7 +712,7 @@ mod tests {
         assert_eq!(lines.len(), TOO_DEEP_LINES + 1);
         assert_eq!(
             lines[TOO_DEEP_LINES],
-            "and 4 more item(s) nested too deep (see _wxr/wxr-report.json)"
+            "and 4 more items nested too deep (see _wxr/wxr-report.json)"
         );
     }
 }
