@@ -176,7 +176,9 @@ fn config(site: &SiteInfo<'_>) -> String {
     f.put("baseURL", Value::Str(site.base_url.to_string()));
     f.put("title", Value::Str(site.title.to_string()));
     if !site.language.is_empty() {
+        // Hugo before 0.158 reads `languageCode`, later ones `locale`.
         f.put("languageCode", Value::Str(site.language.to_string()));
+        f.put("locale", Value::Str(site.language.to_string()));
     }
     f.put("defaultContentLanguage", Value::Str(site.language_key()));
     f.put("theme", Value::Str("wxr".into()));
