@@ -7,7 +7,8 @@
 //!   tag's, `/tag/<slug>/` and `?tag=<slug>`: the term's page of wxr's
 //!   theme ([`Generator::term_url`](super::ssg::Generator::term_url)) when
 //!   a published item is in it, else the theme's list of the taxonomy (the
-//!   new site has no page for a term without posts).
+//!   new site has no page for a term without posts), or the home page when
+//!   no published item has a term of the taxonomy.
 //! * An author's archive, `/author/<nicename>/` (WordPress's nicename is
 //!   the login through `sanitize_title`) and `?author=<id>`: the home page
 //!   (wxr's themes have no author pages), for the authors of a published
@@ -132,6 +133,11 @@ impl Published {
                 }
             }
         }
+    }
+
+    /// Whether a published item is in a term of `taxonomy`.
+    pub(super) fn has_taxonomy(&self, taxonomy: &str) -> bool {
+        self.terms.iter().any(|(t, _)| t == taxonomy)
     }
 
     /// Whether a published item is in the term `name` of `taxonomy`.
@@ -271,12 +277,16 @@ impl Archives {
 }
 
 /// Where a term's archive leads: its page when a published item is in
-/// it, else the list of its taxonomy (`/categories/`); none when the
-/// theme has no page for the taxonomy.
+/// it, else the list of its taxonomy (`/categories/`), or the home page
+/// when no published item has a term of it (Zola makes no list then);
+/// none when the theme has no page for the taxonomy.
 fn term_target(taxonomy: &str, name: &str, cx: &Context<'_>) -> Option<String> {
     let url = cx.ssg.term_url(taxonomy, name)?;
     if cx.published.has_term(taxonomy, name) {
         return Some(url);
+    }
+    if !cx.published.has_taxonomy(taxonomy) {
+        return Some("/".to_string());
     }
     let list = url.trim_start_matches('/').split(['/', '#']).next().unwrap_or("");
     Some(format!("/{list}/"))
@@ -451,6 +461,17 @@ mod tests {
             assert!(kept.contains(&want), "{want:?} not in {kept:?}");
         }
         assert!(!kept.iter().any(|(old, _)| old.contains("nobody")), "{kept:?}");
+        // With no published item in any category, there is no list of
+        // them to lead to (Zola makes none): the home page.
+        let none = archives.redirects(&Context {
+            home: "/",
+            plan: &plan,
+            categories: &cats,
+            published: &Published::default(),
+            ssg,
+        });
+        let news = none.kept.iter().find(|r| r.old == "/category/news/").unwrap();
+        assert_eq!(news.new, "/");
         // The page is at /feed/ on the new site: no page written over it.
         let mut home = archives.redirects(&Context {
             home: "/",
