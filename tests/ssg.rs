@@ -189,6 +189,17 @@ pub(crate) fn decoded(url: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// The site of `input` in `dir`, built into `dir/public`, is whole:
+/// every written item and every alias (front matter `key`) a page, every
+/// old archive URL a page that leads to one, every discussion shown.
+fn site_is_whole(input: &Path, dir: &Path, public: &str, key: &str, urls: &[String], what: &str) {
+    let public = dir.join(public);
+    pages_exist(&public, urls, what);
+    pages_exist(&public, &aliases(dir, key), what);
+    archives_lead_to_the_site(dir, &public, what);
+    discussions_are_shown(input, dir, &public, what);
+}
+
 /// Hugo builds the project wxr writes (its `hugo.toml` and theme) with
 /// nothing added, and the French post's page shows its discussion.
 #[test]
@@ -198,10 +209,7 @@ fn hugo_builds_the_site() {
         let (dir, urls, _) = site(&input, "hugo");
         let what = format!("hugo {}", input.display());
         build(&hugo, &["--quiet"], dir.path(), &what);
-        pages_exist(&dir.path().join("public"), &urls, &what);
-        pages_exist(&dir.path().join("public"), &aliases(dir.path(), "aliases"), &what);
-        archives_lead_to_the_site(dir.path(), &dir.path().join("public"), &what);
-        discussions_are_shown(&input, dir.path(), &dir.path().join("public"), &what);
+        site_is_whole(&input, dir.path(), "public", "aliases", &urls, &what);
         if input.ends_with("french-blog-post.xml") {
             let post = "public/posts/infolettre-cinq-erreurs-qui-font-fuir-vos-abonnes/index.html";
             french_thread_is_shown(&dir.path().join(post));
@@ -224,13 +232,10 @@ fn the_newest_hugo_builds_the_site_with_nothing_deprecated() {
         for line in log.lines().filter(|l| l.contains("deprecated")) {
             assert!(line.contains("config key languageCode"), "{what}: {line}");
         }
-        let public = dir.path().join("public");
-        pages_exist(&public, &urls, &what);
-        pages_exist(&public, &aliases(dir.path(), "aliases"), &what);
-        archives_lead_to_the_site(dir.path(), &public, &what);
-        discussions_are_shown(&input, dir.path(), &public, &what);
+        site_is_whole(&input, dir.path(), "public", "aliases", &urls, &what);
         if input.ends_with("french-blog-post.xml") {
-            french_thread_is_shown(&public.join("posts/infolettre-cinq-erreurs-qui-font-fuir-vos-abonnes/index.html"));
+            let post = "public/posts/infolettre-cinq-erreurs-qui-font-fuir-vos-abonnes/index.html";
+            french_thread_is_shown(&dir.path().join(post));
         }
     }
 }
@@ -265,10 +270,7 @@ fn jekyll_builds_the_site() {
         let (dir, urls, _) = site(&input, "jekyll");
         let what = format!("jekyll {}", input.display());
         build(&jekyll, &["build", "--quiet"], dir.path(), &what);
-        pages_exist(&dir.path().join("_site"), &urls, &what);
-        pages_exist(&dir.path().join("_site"), &aliases(dir.path(), "redirect_from"), &what);
-        archives_lead_to_the_site(dir.path(), &dir.path().join("_site"), &what);
-        discussions_are_shown(&input, dir.path(), &dir.path().join("_site"), &what);
+        site_is_whole(&input, dir.path(), "_site", "redirect_from", &urls, &what);
         if input.ends_with("french-blog-post.xml") {
             let post = "_site/2010/02/08/infolettre-cinq-erreurs-qui-font-fuir-vos-abonnes/index.html";
             french_thread_is_shown(&dir.path().join(post));
@@ -283,10 +285,7 @@ fn zola_builds_the_site() {
         let (dir, urls, _) = site(&input, "zola");
         let what = format!("zola {}", input.display());
         build(&zola, &["build"], dir.path(), &what);
-        pages_exist(&dir.path().join("public"), &urls, &what);
-        pages_exist(&dir.path().join("public"), &aliases(dir.path(), "aliases"), &what);
-        archives_lead_to_the_site(dir.path(), &dir.path().join("public"), &what);
-        discussions_are_shown(&input, dir.path(), &dir.path().join("public"), &what);
+        site_is_whole(&input, dir.path(), "public", "aliases", &urls, &what);
         if input.ends_with("french-blog-post.xml") {
             let post = "public/posts/infolettre-cinq-erreurs-qui-font-fuir-vos-abonnes/index.html";
             french_thread_is_shown(&dir.path().join(post));
@@ -301,10 +300,7 @@ fn eleventy_builds_the_site() {
         let (dir, urls, _) = site(&input, "eleventy");
         let what = format!("eleventy {}", input.display());
         build(&eleventy, &["--quiet"], dir.path(), &what);
-        pages_exist(&dir.path().join("_site"), &urls, &what);
-        pages_exist(&dir.path().join("_site"), &aliases(dir.path(), "aliases"), &what);
-        archives_lead_to_the_site(dir.path(), &dir.path().join("_site"), &what);
-        discussions_are_shown(&input, dir.path(), &dir.path().join("_site"), &what);
+        site_is_whole(&input, dir.path(), "_site", "aliases", &urls, &what);
         if input.ends_with("french-blog-post.xml") {
             let post = "_site/posts/infolettre-cinq-erreurs-qui-font-fuir-vos-abonnes/index.html";
             french_thread_is_shown(&dir.path().join(post));
@@ -360,10 +356,7 @@ fn astro_builds_the_site() {
         let log = build(&astro, &["build", "--silent"], dir.path(), &what);
         // A post without comments is no missing entry to warn about.
         assert!(!log.contains("was not found"), "{what}: {log}");
-        pages_exist(&dir.path().join("dist"), &urls, &what);
-        pages_exist(&dir.path().join("dist"), &aliases(dir.path(), "aliases"), &what);
-        archives_lead_to_the_site(dir.path(), &dir.path().join("dist"), &what);
-        discussions_are_shown(&input, dir.path(), &dir.path().join("dist"), &what);
+        site_is_whole(&input, dir.path(), "dist", "aliases", &urls, &what);
         if input.ends_with("french-blog-post.xml") {
             let post = "dist/blog/infolettre-cinq-erreurs-qui-font-fuir-vos-abonnes/index.html";
             french_thread_is_shown(&dir.path().join(post));
