@@ -64,14 +64,25 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    /// `converted 2 item(s) with 24 comment(s); 1 warning(s)`.
+    /// `converted 2 items with 24 comments; 1 warning`.
     pub fn closing_line(&self) -> String {
-        let mut line = format!("converted {} item(s) with {} comment(s)", self.items, self.comments);
+        use crate::diag::counted;
+        let mut line = format!(
+            "converted {} with {}",
+            counted(self.items, "item", "items"),
+            counted(self.comments, "comment", "comments")
+        );
         if self.dropped > 0 {
-            line += &format!("; {} damaged item(s) dropped (--salvage)", self.dropped);
+            line += &format!(
+                "; {} dropped (--salvage)",
+                counted(self.dropped, "damaged item", "damaged items")
+            );
         }
         if self.duplicates_skipped > 0 {
-            line += &format!("; {} repeated item(s) written once", self.duplicates_skipped);
+            line += &format!(
+                "; {} written once",
+                counted(self.duplicates_skipped, "repeated item", "repeated items")
+            );
         }
         line + &self.diagnostics.tally()
     }

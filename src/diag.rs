@@ -177,12 +177,12 @@ impl Diagnostics {
                 .sum::<u64>()
         };
         let parts: Vec<String> = [
-            (Severity::Repair, "repair"),
-            (Severity::Warning, "warning"),
-            (Severity::Notice, "notice"),
+            (Severity::Repair, "repair", "repairs"),
+            (Severity::Warning, "warning", "warnings"),
+            (Severity::Notice, "notice", "notices"),
         ]
         .into_iter()
-        .filter_map(|(s, name)| Some(count(s)).filter(|&n| n > 0).map(|n| format!("{n} {name}(s)")))
+        .filter_map(|(s, one, many)| Some(count(s)).filter(|&n| n > 0).map(|n| counted(n, one, many)))
         .collect();
         if parts.is_empty() {
             String::new()

@@ -145,7 +145,11 @@ impl Summary {
         for i in &self.inputs {
             write!(w, "input:        {} ({}", i.file, i.encoding)?;
             if i.dropped_items > 0 {
-                write!(w, ", {} item(s) dropped by --salvage", i.dropped_items)?;
+                write!(
+                    w,
+                    ", {} dropped by --salvage",
+                    crate::diag::counted(i.dropped_items, "item", "items")
+                )?;
             }
             writeln!(w, ")")?;
         }

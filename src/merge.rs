@@ -534,8 +534,8 @@ impl Merged {
                 code: "convert.pings_dropped",
                 severity: Severity::Notice,
                 message: format!(
-                    "{} pingback(s)/trackback(s) left out ({})",
-                    self.pings_dropped,
+                    "{} left out ({})",
+                    crate::diag::counted(self.pings_dropped, "pingback or trackback", "pingbacks and trackbacks"),
                     match self.pings {
                         PingFilter::Drop => "--pingbacks drop",
                         _ => "--pingbacks verified: the check report marks them for deletion",

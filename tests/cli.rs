@@ -114,7 +114,7 @@ fn truncated_file_reports_position_item_and_count() {
     assert_eq!(r.code, 3);
     assert!(r.stderr.contains("truncated-download.xml:"), "{}", r.stderr);
     assert!(r.stderr.contains("before end of input"), "{}", r.stderr);
-    assert!(r.stderr.contains("3 complete item(s)"), "{}", r.stderr);
+    assert!(r.stderr.contains("3 complete items"), "{}", r.stderr);
     assert!(r.stderr.contains("--salvage"), "{}", r.stderr);
 }
 

@@ -666,7 +666,10 @@ impl Cleaner<'_> {
                 if self.depth > 0 || self.item.is_some() {
                     return Err(xml_err(
                         p1,
-                        format!("unexpected end of file: {} element(s) not closed", self.depth.max(1)),
+                        format!(
+                            "unexpected end of file: {} not closed",
+                            crate::diag::counted(self.depth.max(1) as u64, "element", "elements")
+                        ),
                     ));
                 }
                 if !self.seen_root {

@@ -175,8 +175,8 @@ impl<W: Write> Emitter for JsonDocument<W> {
                 code: "wxr.late_header",
                 severity: Severity::Warning,
                 message: format!(
-                    "{} author/term record(s) came after the first item; the JSON document lists them before the items, so they are only in --format jsonl",
-                    self.late
+                    "{} after the first item; the JSON document lists them before the items, so they are only in --format jsonl",
+                    crate::diag::counted(self.late, "author or term record came", "author and term records came")
                 ),
                 location: None,
                 item_id: None,

@@ -6,6 +6,7 @@
 use super::element::Unknown;
 use super::xml::XmlError;
 use super::{Error, Malformed, Reader};
+use crate::diag::counted;
 use crate::diag::{Diagnostic, Location, Severity};
 
 impl Reader {
@@ -66,7 +67,10 @@ impl Reader {
             self.diags.push(Diagnostic {
                 code,
                 severity: Severity::Repair,
-                message: format!("{count} more repair(s) of this kind in the same place"),
+                message: format!(
+                    "{} of this kind in the same place",
+                    counted(count, "more repair", "more repairs")
+                ),
                 location: None,
                 item_id,
                 count,
@@ -126,8 +130,8 @@ impl Reader {
                 "input.invalid_utf8",
                 Severity::Repair,
                 format!(
-                    "{} byte(s) were not valid UTF-8 and were read as windows-1252 (the first is here)",
-                    st.invalid_bytes
+                    "{} not valid UTF-8 and read as windows-1252 (the first is here)",
+                    counted(st.invalid_bytes, "byte was", "bytes were")
                 ),
                 at(st.first_invalid),
                 st.invalid_bytes,
@@ -150,8 +154,13 @@ impl Reader {
                 "input.malformed_bytes",
                 Severity::Repair,
                 format!(
-                    "{} {} code unit(s) that are no character (a surrogate, above U+10FFFF, or a truncated last one) were replaced by U+FFFD (the first is here)",
-                    st.invalid_units, st.encoding
+                    "{} that {} no character (a surrogate, above U+10FFFF, or a truncated last one) replaced by U+FFFD (the first is here)",
+                    counted(
+                        st.invalid_units,
+                        &format!("{} code unit", st.encoding),
+                        &format!("{} code units", st.encoding)
+                    ),
+                    if st.invalid_units == 1 { "is" } else { "are" }
                 ),
                 at(st.first_invalid_unit),
                 st.invalid_units,
@@ -163,8 +172,8 @@ impl Reader {
                 "input.control_chars",
                 Severity::Repair,
                 format!(
-                    "removed {} control character(s) that XML 1.0 forbids{}",
-                    st.control_chars + refs,
+                    "removed {} that XML 1.0 forbids{}",
+                    counted(st.control_chars + refs, "control character", "control characters"),
                     if st.first_control.is_some() {
                         " (the first is here)"
                     } else {
@@ -193,7 +202,8 @@ impl Reader {
                 code: "xml.undeclared_prefix",
                 severity: Severity::Repair,
                 message: format!(
-                    "{undeclared} more element(s) used namespace prefixes never declared, beyond the first {} distinct ones reported; read as an unknown namespace",
+                    "{} namespace prefixes never declared, beyond the first {} distinct ones reported; read as an unknown namespace",
+                    counted(undeclared, "more element used", "more elements used"),
                     super::xml::MAX_UNDECLARED
                 ),
                 location: None,
@@ -212,7 +222,8 @@ impl Reader {
                 code: "wxr.unknown_element",
                 severity: Severity::Notice,
                 message: format!(
-                    "<{qname}> inside <{parent}> is not part of WXR; skipped {count} time(s) (the first is here)"
+                    "<{qname}> inside <{parent}> is not part of WXR; skipped {} (the first is here)",
+                    counted(count, "time", "times")
                 ),
                 location: Some(first),
                 item_id: None,
@@ -224,8 +235,8 @@ impl Reader {
                 code: "wxr.unknown_element",
                 severity: Severity::Notice,
                 message: format!(
-                    "{} more element(s) of other names not part of WXR were skipped",
-                    self.unknown_other
+                    "{} of other names not part of WXR skipped",
+                    counted(self.unknown_other, "more element", "more elements")
                 ),
                 location: None,
                 item_id: None,

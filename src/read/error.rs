@@ -87,7 +87,12 @@ impl fmt::Display for Error {
                         write!(f, ", title {title:?}")?;
                     }
                 }
-                write!(f, "\n  {complete_items} complete item(s) were read before it")
+                let read = if *complete_items == 1 { "was" } else { "were" };
+                write!(
+                    f,
+                    "\n  {} {read} read before it",
+                    crate::diag::counted(*complete_items, "complete item", "complete items")
+                )
             }
             Error::Strict(d) => write!(f, "{d}"),
         }

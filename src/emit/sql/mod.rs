@@ -629,7 +629,7 @@ impl Rows {
             self.diagnostics.push(Diagnostic {
                 code,
                 severity,
-                message: format!("{message}: {rest} more item(s)"),
+                message: format!("{message}: {}", crate::diag::counted(rest, "more item", "more items")),
                 location: None,
                 item_id: None,
                 count: rest,

@@ -204,8 +204,8 @@ impl<W: Write> Emitter for SqlScript<W> {
                 code: "sql.nul_removed",
                 severity: Severity::Warning,
                 message: format!(
-                    "{} NUL character(s) removed from text: PostgreSQL text cannot hold them",
-                    self.batch.nul_removed
+                    "{} removed from text: PostgreSQL text cannot hold them",
+                    crate::diag::counted(self.batch.nul_removed, "NUL character", "NUL characters")
                 ),
                 location: None,
                 item_id: None,

@@ -294,8 +294,8 @@ impl Emitter for SqliteDb {
                 code: "sql.item_present",
                 severity: Severity::Notice,
                 message: format!(
-                    "{} item(s) already in the database (an identical items row) were not added again",
-                    self.skipped_items
+                    "{} already in the database (an identical items row) not added again",
+                    crate::diag::counted(self.skipped_items, "item", "items")
                 ),
                 location: None,
                 item_id: None,
