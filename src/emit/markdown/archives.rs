@@ -236,7 +236,9 @@ impl Archives {
                 wanted.push((format!("{home}?author={id}"), "/".to_string()));
             }
         }
-        let mut claimed = claimed(cx);
+        let claimed = claimed(cx, &wanted);
+        // The archive URLs kept, with where they lead.
+        let mut kept: HashMap<String, String> = HashMap::new();
         for (old, new) in wanted {
             let (path, fragment) = match new.split_once('#') {
                 Some((p, f)) => (p, Some(f)),
@@ -259,7 +261,11 @@ impl Archives {
                 out.dropped.push(drop(format!("the URL of {first} on the new site")));
                 continue;
             }
-            claimed.insert(key(&old), new.clone());
+            if let Some(first) = kept.get(&key(&old)) {
+                out.dropped.push(drop(format!("already redirected to {first}")));
+                continue;
+            }
+            kept.insert(key(&old), new.clone());
             if !old.contains('?') {
                 match page_path(&old, cx.ssg) {
                     Some(file) => out.pages.push((file, page(&rule.target()))),
@@ -314,20 +320,27 @@ fn key(url: &str) -> String {
     redirects::decoded(url).trim_end_matches('/').to_string()
 }
 
-/// The URLs the plan gives: the items' new URLs, their old ones, and the
-/// generator's own folders; each with the new URL it is (or leads to).
-fn claimed(cx: &Context<'_>) -> HashMap<String, String> {
-    let mut claimed = HashMap::new();
+/// Those of the old URLs `wanted` that the plan gives already: an item's
+/// new URL, one of its old ones, or one of the generator's own folders;
+/// each with the new URL it is (or leads to). Only the keys of `wanted`
+/// are kept: a plan of a million items adds no copy of its URLs.
+fn claimed(cx: &Context<'_>, wanted: &[(String, String)]) -> HashMap<String, String> {
+    let mut claimed: HashMap<String, Option<String>> = wanted.iter().map(|(old, _)| (key(old), None)).collect();
+    let mut claim = |url: &str, new: &str| {
+        if let Some(slot @ None) = claimed.get_mut(&key(url)) {
+            *slot = Some(new.to_string());
+        }
+    };
     for p in cx.plan.decisions.iter().flatten() {
         for old in std::iter::once(&p.url).chain(&p.aliases).chain(&p.query_urls) {
-            claimed.entry(key(old)).or_insert_with(|| p.url.clone());
+            claim(old, &p.url);
         }
     }
     for name in cx.ssg.reserved() {
         let url = format!("/{name}/");
-        claimed.entry(key(&url)).or_insert(url);
+        claim(&url, &url);
     }
-    claimed
+    claimed.into_iter().filter_map(|(k, v)| Some((k, v?))).collect()
 }
 
 /// The file of the page at the old path `old` (kept by
@@ -472,6 +485,27 @@ mod tests {
         });
         let news = none.kept.iter().find(|r| r.old == "/category/news/").unwrap();
         assert_eq!(news.new, "/");
+        // Two logins of one nicename: the second's archive is the first's.
+        archives.add_author(&Author {
+            login: Some("jean-dupont".into()),
+            ..Author::default()
+        });
+        published.see(
+            &Item {
+                author: Some("jean-dupont".into()),
+                ..Item::default()
+            },
+            &cats,
+        );
+        let twice = archives.redirects(&Context {
+            home: "/",
+            plan: &plan,
+            categories: &cats,
+            published: &published,
+            ssg,
+        });
+        let again = twice.dropped.iter().find(|d| d.old == "/author/jean-dupont/").unwrap();
+        assert_eq!(again.reason, "already redirected to /");
         // The page is at /feed/ on the new site: no page written over it.
         let mut home = archives.redirects(&Context {
             home: "/",
