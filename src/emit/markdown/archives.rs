@@ -30,7 +30,7 @@ use super::plan::Plan;
 use super::redirects::{self, Rule};
 use super::report::DroppedRedirect;
 use super::ssg::Ssg;
-use crate::model::{Author, Item, Term};
+use crate::model::{Author, Item, ItemTerm, Term};
 use crate::transform::slug::{safe_component, sanitize_title};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -78,15 +78,13 @@ impl Archives {
         }
     }
 
-    /// Keeps the tags an item is in that the channel does not list (an
+    /// Keeps a tag an item is in that the channel does not list (an
     /// export of a few posts lists none).
-    pub(super) fn add_item_terms(&mut self, item: &Item) {
-        for t in item.terms.iter().filter(|t| t.taxonomy == "post_tag") {
-            if let Some(slug) = &t.slug {
-                self.tags
-                    .entry(slug.clone())
-                    .or_insert_with(|| super::item::term_name(&t.name));
-            }
+    pub(super) fn add_item_term(&mut self, t: &ItemTerm) {
+        if let (Some(slug), "post_tag") = (&t.slug, t.taxonomy.as_str()) {
+            self.tags
+                .entry(slug.clone())
+                .or_insert_with(|| super::item::term_name(&t.name));
         }
     }
 
@@ -105,6 +103,8 @@ impl Archives {
 pub(super) struct Published {
     /// (taxonomy, name as shown).
     terms: HashSet<(String, String)>,
+    /// The taxonomies of `terms`.
+    taxonomies: HashSet<String>,
     /// Logins.
     authors: HashSet<String>,
 }
@@ -117,27 +117,19 @@ impl Published {
             self.authors.insert(login.clone());
         }
         for t in &item.terms {
+            if !self.taxonomies.contains(&t.taxonomy) {
+                self.taxonomies.insert(t.taxonomy.clone());
+            }
             self.terms.insert((t.taxonomy.clone(), super::item::term_name(&t.name)));
-            if t.taxonomy == "category" {
-                let mut parent = t
-                    .slug
-                    .as_ref()
-                    .and_then(|s| categories.get(s))
-                    .and_then(|c| c.1.as_ref());
-                for _ in 0..MAX_DEPTH {
-                    let Some((name, up)) = parent.and_then(|p| categories.get(p)) else {
-                        break;
-                    };
-                    self.terms.insert(("category".to_string(), name.clone()));
-                    parent = up.as_ref();
+            if t.taxonomy == "category"
+                && let Some(slug) = &t.slug
+            {
+                for parent in ancestors(slug, categories) {
+                    self.terms
+                        .insert(("category".to_string(), categories[parent].0.clone()));
                 }
             }
         }
-    }
-
-    /// Whether a published item is in a term of `taxonomy`.
-    pub(super) fn has_taxonomy(&self, taxonomy: &str) -> bool {
-        self.terms.iter().any(|(t, _)| t == taxonomy)
     }
 
     /// Whether a published item is in the term `name` of `taxonomy`.
@@ -289,18 +281,18 @@ impl Archives {
 fn term_target(taxonomy: &str, name: &str, cx: &Context<'_>) -> Option<String> {
     let url = cx.ssg.term_url(taxonomy, name)?;
     if cx.published.has_term(taxonomy, name) {
-        return Some(url);
+        Some(url)
+    } else if cx.published.taxonomies.contains(taxonomy) {
+        Some(format!("/{}/", super::ssg::term_list(taxonomy)?))
+    } else {
+        Some("/".to_string())
     }
-    if !cx.published.has_taxonomy(taxonomy) {
-        return Some("/".to_string());
-    }
-    let list = url.trim_start_matches('/').split(['/', '#']).next().unwrap_or("");
-    Some(format!("/{list}/"))
 }
 
-/// A category's slug under its ancestors' (`parent/child`), as WordPress
-/// writes its archive's path.
-fn category_chain(slug: &str, categories: &Categories) -> String {
+/// The slugs of the ancestors of category `slug` that `categories`
+/// lists, its parent first: at most [`MAX_DEPTH`], and a cycle (a
+/// crafted export) ends at the first category met again.
+fn ancestors<'a>(slug: &'a str, categories: &'a Categories) -> Vec<&'a str> {
     let mut chain = vec![slug];
     let mut cur = categories.get(slug).and_then(|c| c.1.as_deref());
     while let Some(parent) = cur {
@@ -310,7 +302,15 @@ fn category_chain(slug: &str, categories: &Categories) -> String {
         chain.push(parent);
         cur = categories.get(parent).and_then(|c| c.1.as_deref());
     }
+    chain.split_off(1)
+}
+
+/// A category's slug under its ancestors' (`parent/child`), as WordPress
+/// writes its archive's path.
+fn category_chain(slug: &str, categories: &Categories) -> String {
+    let mut chain = ancestors(slug, categories);
     chain.reverse();
+    chain.push(slug);
     chain.join("/")
 }
 
@@ -374,7 +374,6 @@ fn page(target: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ItemTerm;
     use crate::site::IndexItem;
 
     fn categories(list: &[(&str, &str, Option<&str>)]) -> Categories {
@@ -447,7 +446,9 @@ mod tests {
             ],
             ..Item::default()
         };
-        archives.add_item_terms(&item);
+        for t in &item.terms {
+            archives.add_item_term(t);
+        }
         let mut published = Published::default();
         published.see(&item, &cats);
         let out = archives.redirects(&Context {

@@ -204,8 +204,8 @@ pub(super) fn first_pass(inputs: &Inputs, find_media: bool) -> Result<Index, Run
                     if super::item::is_other_taxonomy(&t.taxonomy) {
                         index.taxonomies.insert(t.taxonomy.clone());
                     }
-                    // A category the channel does not list (an export of
-                    // a few posts lists none).
+                    // A category or tag the channel does not list (an
+                    // export of a few posts lists none).
                     if t.taxonomy == "category"
                         && let Some(slug) = &t.slug
                     {
@@ -214,8 +214,8 @@ pub(super) fn first_pass(inputs: &Inputs, find_media: bool) -> Result<Index, Run
                             .entry(slug.clone())
                             .or_insert_with(|| (super::item::term_name(&t.name), None));
                     }
+                    index.archives.add_item_term(t);
                 }
-                index.archives.add_item_terms(&item);
                 if find_media {
                     let pos = index.items.items().len();
                     for url in crate::site::extract_urls(&item.content) {

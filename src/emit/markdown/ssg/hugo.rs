@@ -52,12 +52,7 @@ impl Generator for Hugo {
     }
 
     fn term_url(&self, taxonomy: &str, name: &str) -> Option<String> {
-        let list = match taxonomy {
-            "category" => "categories",
-            "post_tag" => "tags",
-            t if declared(t) => t,
-            _ => return None,
-        };
+        let list = super::term_list(taxonomy).or_else(|| declared(taxonomy).then_some(taxonomy))?;
         Some(format!("/{list}/{}/", term_path(&term_name(name))))
     }
 

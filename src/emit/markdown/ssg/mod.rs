@@ -113,12 +113,7 @@ pub trait Generator: Sync {
     /// `category`, `post_tag`…) in wxr's theme, if it has one: by
     /// default the term's anchor on the list of categories or tags.
     fn term_url(&self, taxonomy: &str, name: &str) -> Option<String> {
-        let list = match taxonomy {
-            "category" => "categories",
-            "post_tag" => "tags",
-            _ => return None,
-        };
-        Some(format!("/{list}/#{}", anchor(name)))
+        Some(format!("/{}/#{}", term_list(taxonomy)?, anchor(name)))
     }
 
     /// The URL of the site's feed in wxr's theme, where the old feeds
@@ -352,6 +347,17 @@ fn file_stem(path: &str) -> &str {
         .or_else(|| path.strip_suffix("index.md"))
         .or_else(|| path.strip_suffix(".md"))
         .unwrap_or(path)
+}
+
+/// The folder of the theme's list of the terms of `taxonomy` (as
+/// WordPress names it), for categories and tags: `/categories/`, `/tags/`
+/// in every generator.
+pub(crate) fn term_list(taxonomy: &str) -> Option<&'static str> {
+    match taxonomy {
+        "category" => Some("categories"),
+        "post_tag" => Some("tags"),
+        _ => None,
+    }
 }
 
 /// The anchor of a term's name on the theme's list of categories or tags

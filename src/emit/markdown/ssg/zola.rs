@@ -137,12 +137,7 @@ impl Generator for Zola {
     }
 
     fn term_url(&self, taxonomy: &str, name: &str) -> Option<String> {
-        let list = match taxonomy {
-            "category" => "categories",
-            "post_tag" => "tags",
-            _ => return None,
-        };
-        Some(format!("/{list}/{}/", slugify(name)))
+        Some(format!("/{}/{}/", super::term_list(taxonomy)?, slugify(name)))
     }
 
     fn path(&self, p: &Place<'_>) -> String {
