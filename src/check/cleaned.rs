@@ -89,7 +89,7 @@ impl fmt::Display for CleanError {
             CleanError::NotFound(ids) => write!(
                 f,
                 "{} to delete {} not in the file ({}{}): nothing was written",
-                super::report::counted(ids.len() as u64, "comment", "comments"),
+                crate::diag::counted(ids.len() as u64, "comment", "comments"),
                 if ids.len() == 1 { "is" } else { "are" },
                 ids.iter()
                     .take(5)

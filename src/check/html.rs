@@ -12,8 +12,9 @@
 //! runs only its own inline script. Without JavaScript the table is all
 //! there, unsorted and unfiltered.
 
-use super::report::{Report, action_phrase, by_item, counted, item_heading, sentence, todo};
+use super::report::{Report, action_phrase, by_item, item_heading, sentence, todo};
 use super::{Action, Severity};
+use crate::diag::counted;
 use crate::transform::sanitize::safe_url;
 use crate::transform::shortcodes::esc_attr;
 use std::io::{self, Write};

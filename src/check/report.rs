@@ -10,7 +10,7 @@
 //! [`super::cache`].
 
 use super::{Action, Finding, Options, Severity, SourceResult, net};
-pub(crate) use crate::diag::counted;
+use crate::diag::counted;
 use crate::model::Site;
 use crate::read::Source;
 use crate::transform::html::markdown_text;

@@ -185,7 +185,7 @@ pub fn run(inputs: &Inputs, opts: &Options, fetched: Option<&AtomicU64>) -> Resu
             code: "check.skipped".to_string(),
             message: format!(
                 "--offline: {} not fetched",
-                report::counted(
+                crate::diag::counted(
                     skipped.get("offline").copied().unwrap_or(0),
                     "external source",
                     "external sources"
@@ -321,8 +321,8 @@ fn network_unproven(results: &BTreeMap<String, SourceResult>, opts: &Options) ->
         code: "check.network_unavailable".to_string(),
         message: format!(
             "{} on {} could not be reached, and neither could the probe {} (--probe-url): {why}; the network looks unavailable, so none of them is judged; rerun when online, or use --offline",
-            report::counted(failed.len() as u64, "source", "sources"),
-            report::counted(hosts.len() as u64, "host", "hosts"),
+            crate::diag::counted(failed.len() as u64, "source", "sources"),
+            crate::diag::counted(hosts.len() as u64, "host", "hosts"),
             opts.probe_url
         ),
     })

@@ -464,6 +464,12 @@ const SAVE_TO_HYPHEN: [&str; 14] = [
     "%e2%80%af", // Narrow no-break space.
 ];
 
+/// `text` without its tags, as PHP's `strip_tags()` makes it (see
+/// [`php_strip_tags`]); it keeps UTF-8 intact, cutting only at ASCII bytes.
+pub(crate) fn strip_tags(text: &str) -> String {
+    String::from_utf8_lossy(&php_strip_tags(text.as_bytes())).into_owned()
+}
+
 /// PHP's `strip_tags( $str )`: php-src's `php_strip_tags_ex()` with no allowed tags and
 /// `allow_tag_spaces` off, byte for byte, quirks included: `<` followed by whitespace is
 /// kept (`a < b`), an unclosed tag swallows the rest of the text, NUL bytes are dropped,

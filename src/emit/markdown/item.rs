@@ -125,13 +125,9 @@ fn count_nodes(nodes: &[comments::Node]) -> u64 {
 /// item's id, keep a file each.
 fn keyless(planned: &Planned) -> String {
     use sha2::Digest;
-    let mut end = planned.slug.len().min(60);
-    while !planned.slug.is_char_boundary(end) {
-        end -= 1;
-    }
     let digest = sha2::Sha256::digest(planned.path.as_bytes());
     let hash: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
-    let slug = crate::transform::slug::safe_component(&planned.slug[..end], 60, "item");
+    let slug = crate::transform::slug::safe_component(&planned.slug, 60, "item");
     format!("{slug}-{hash}")
 }
 

@@ -359,18 +359,10 @@ fn tree(mut entries: Vec<(&Source, Link)>) -> Vec<Link> {
     out
 }
 
-/// A title as text: tags removed, references decoded, spaces trimmed.
+/// A title as text: tags removed (as PHP's `strip_tags`), references
+/// decoded, spaces trimmed.
 fn text(title: &str) -> String {
-    let mut out = String::with_capacity(title.len());
-    let mut in_tag = false;
-    for c in title.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
+    let out = crate::transform::slug::strip_tags(title);
     crate::read::decoded(out.split_whitespace().collect::<Vec<_>>().join(" ").as_str())
 }
 

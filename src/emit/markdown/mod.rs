@@ -15,8 +15,8 @@
 //! first pass is [`index`], the plan [`plan`], one item's conversion `item`
 //! (with [`body`], [`comments`] and [`front_matter`]), internal links
 //! `links`, media [`media`], the site's menu [`menus`], the old site's
-//! archives and feeds `archives`, redirect files `redirects`, what earlier runs wrote `manifest`, and the report
-//! [`report`].
+//! archives and feeds [`archives`], redirect files `redirects`, what
+//! earlier runs wrote `manifest`, and the report [`report`].
 
 pub mod archives;
 pub mod body;

@@ -342,13 +342,8 @@ impl SiteReport {
             .collect();
         if deep.len() > TOO_DEEP_LINES {
             lines.push(format!(
-                "and {} more {} nested too deep (see _wxr/wxr-report.json)",
-                deep.len() - TOO_DEEP_LINES,
-                if deep.len() - TOO_DEEP_LINES == 1 {
-                    "item"
-                } else {
-                    "items"
-                }
+                "and {} nested too deep (see _wxr/wxr-report.json)",
+                counted((deep.len() - TOO_DEEP_LINES) as u64, "more item", "more items")
             ));
         }
         lines
