@@ -935,6 +935,10 @@ impl Converter<'_> {
     fn inline_element(&mut self, node: NodeRef<'_, Node>, e: &Element) -> String {
         match e.name() {
             "strong" | "b" | "em" | "i" | "del" | "s" | "strike" => join_parts(&[self.inline_part(node)]),
+            // Code holding a link (often misnested: `<code>a <a>b</code>
+            // c</a>`): Markdown's code span cannot hold one, HTML's can,
+            // and Markdown inside it stays Markdown.
+            "code" | "tt" if has_link(node) => format!("<code>{}</code>", self.inline_children(node)),
             "code" | "tt" => inline_code(&text_of(node)),
             "br" => "\\\n".to_string(),
             "img" => {
@@ -955,7 +959,14 @@ impl Converter<'_> {
                 let text = self.inline_children(node);
                 self.brackets = saved;
                 let href = (self.link)(href).unwrap_or_else(|| href.to_string());
-                format!("[{}]({}{})", text.trim(), link_dest(&href), title_part(e.attr("title")))
+                // Spaces and line breaks at the edges of the text stand
+                // outside the link: kept, and never inside its brackets.
+                let (lead, body, trail) = edges(&text);
+                format!(
+                    "{lead}[{body}]({}{}){trail}",
+                    link_dest(&href),
+                    title_part(e.attr("title"))
+                )
             }
             name if is_kept_inline(name) => {
                 let inner = self.inline_children(node);
@@ -1369,6 +1380,45 @@ enum Part {
     },
 }
 
+/// Whether a link is inside `node`.
+fn has_link(node: NodeRef<'_, Node>) -> bool {
+    node.descendants().any(|d| {
+        d.value()
+            .as_element()
+            .is_some_and(|e| e.name() == "a" && e.attr("href").is_some())
+    })
+}
+
+/// Splits an inline text into its leading edge, its body and its trailing
+/// edge, the edges being spaces and hard line breaks (a backslash before a
+/// newline): what must stand outside a link's brackets or emphasis
+/// markers, where Markdown would drop it or break on it.
+fn edges(s: &str) -> (&str, &str, &str) {
+    let mut start = 0;
+    loop {
+        let rest = &s[start..];
+        if rest.starts_with(' ') || rest.starts_with('\n') {
+            start += 1;
+        } else if rest.starts_with("\\\n") {
+            start += 2;
+        } else {
+            break;
+        }
+    }
+    let mut end = s.len();
+    while end > start {
+        let head = &s[start..end];
+        if head.ends_with(' ') || (head.ends_with('\n') && !head.ends_with("\\\n")) {
+            end -= 1;
+        } else if head.ends_with("\\\n") {
+            end -= 2;
+        } else {
+            break;
+        }
+    }
+    (&s[..start], &s[start..end], &s[end..])
+}
+
 /// Joins inline pieces, writing each emphasis with markers where
 /// CommonMark will read them as emphasis, and as HTML tags elsewhere
 /// (next to another marker, or where punctuation inside meets a letter
@@ -1383,9 +1433,7 @@ fn join_parts(parts: &[Part]) -> String {
             }
             Part::Emphasis { inner, marker, tag } => (inner, *marker, *tag),
         };
-        let body = inner.trim_matches(' ');
-        let lead = &inner[..inner.len() - inner.trim_start_matches(' ').len()];
-        let trail = &inner[inner.trim_end_matches(' ').len()..];
+        let (lead, body, trail) = edges(inner);
         out.push_str(lead);
         if body.is_empty() {
             out.push_str(trail);
