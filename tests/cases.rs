@@ -22,7 +22,7 @@ use crate::util::{bless, root};
 use std::collections::BTreeMap;
 use wxr::transform::autop::{shortcode_unautop, wpautop};
 use wxr::transform::html::{MORE, html_to_markdown_with};
-use wxr::transform::shortcodes::{Attachment, expand, expand_after_autop, expand_before_autop, handled};
+use wxr::transform::shortcodes::{Attachment, Media, expand, expand_after_autop, expand_before_autop, handled};
 use wxr::transform::slug::sanitize_title;
 
 /// One case of a case file.
@@ -339,18 +339,24 @@ fn autop_cases() {
 #[test]
 fn shortcodes_cases() {
     let file = parse("shortcodes.txt");
-    check(file, 60, &["unknown", "missing"], |case, file| {
+    check(file, 60, &["unknown", "missing", "empty"], |case, file| {
         let lookup = |id: i64| file.attachments.get(&id).cloned();
+        // Every declared attachment is attached to the case's post.
+        let attached: Vec<i64> = file.attachments.keys().copied().collect();
+        let media = Media {
+            attachment: &lookup,
+            attached: &attached,
+        };
         // `[autop]`: WordPress's order, as the body pipeline runs it: code
         // shortcodes and embeds, wpautop, shortcode_unautop, the rest.
         let e = if case.has("autop") {
             let early = expand_before_autop(&case.input);
             let html = shortcode_unautop(&wpautop(&early.html, true), handled());
-            let mut e = expand_after_autop(&html, &lookup);
+            let mut e = expand_after_autop(&html, &media);
             e.html = early.restore(std::mem::take(&mut e.html));
             e
         } else {
-            expand(&case.input, &lookup)
+            expand(&case.input, &media)
         };
         let mut flags = Vec::new();
         if !e.unknown.is_empty() {
@@ -360,6 +366,9 @@ fn shortcodes_cases() {
         if !e.missing_attachments.is_empty() {
             let list: Vec<String> = e.missing_attachments.iter().map(i64::to_string).collect();
             flags.push(("missing".to_owned(), list.join(",")));
+        }
+        if e.empty_galleries > 0 {
+            flags.push(("empty".to_owned(), e.empty_galleries.to_string()));
         }
         Outcome { text: e.html, flags }
     });

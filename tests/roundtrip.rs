@@ -281,12 +281,11 @@ fn bodies(dir: &std::path::Path, file: &str) -> Vec<Body> {
 }
 
 fn check(bodies: &[Body]) -> Vec<String> {
-    let none = |_: i64| None;
     let keep = |_: &str| None;
     let mut problems = Vec::new();
     for (name, content, footnotes) in bodies {
         let cx = Context {
-            attachment: &none,
+            media: wxr::transform::shortcodes::Media::NONE,
             link: &keep,
             more: "<!--more-->",
             footnotes: footnotes.as_deref(),

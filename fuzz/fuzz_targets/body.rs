@@ -4,7 +4,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use wxr::emit::markdown::body::{Context, convert};
-use wxr::transform::shortcodes::Attachment;
+use wxr::transform::shortcodes::{Attachment, Media};
 use wxr::transform::slug::{ascii_slug, decode_slug, safe_component, sanitize_title};
 
 fuzz_target!(|data: &[u8]| {
@@ -17,7 +17,10 @@ fuzz_target!(|data: &[u8]| {
     };
     let link = |href: &str| href.starts_with("https://old.example/").then(|| "/new/".to_string());
     let cx = Context {
-        attachment: &attachment,
+        media: Media {
+            attachment: &attachment,
+            attached: &[2, 3, 4, 2],
+        },
         link: &link,
         more: "<!--more-->",
         footnotes: Some(r#"[{"id":"a","content":"A <em>note</em>"}]"#),

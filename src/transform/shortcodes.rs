@@ -29,7 +29,7 @@
 
 use memchr::memmem;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::LazyLock;
 
 /// When a handled shortcode is expanded.
@@ -51,7 +51,7 @@ struct Handler {
     /// When it is expanded.
     round: Round,
     /// Its HTML.
-    expand: fn(&Call<'_>, &mut Vec<i64>) -> String,
+    expand: fn(&Call<'_>, &mut Found) -> String,
     /// The attributes that name a media file (the candidates of
     /// `--download-media`).
     media: &'static [&'static str],
@@ -70,7 +70,7 @@ static HANDLERS: &[Handler] = &[
     Handler {
         names: &["gallery"],
         round: Round::Late,
-        expand: |c, missing| gallery(&c.atts, c.attachment, missing),
+        expand: |c, found| gallery(&c.atts, c.media, found),
         media: &[],
     },
     Handler {
@@ -100,14 +100,137 @@ static HANDLERS: &[Handler] = &[
     Handler {
         names: &["code", "sourcecode"],
         round: Round::Code,
-        expand: |c, _| code(&c.atts, c.content),
+        expand: |c, _| code(&c.atts, c.content, None),
+        media: &[],
+    },
+    // SyntaxHighlighter Evolved's shortcode per language and CodeColorer's
+    // `[cc]`, `[cce]` (and `[cc_LANG]`, see `handler`): enclosing only.
+    Handler {
+        names: LANGUAGE_SHORTCODES,
+        round: Round::Code,
+        expand: |c, _| code(&c.atts, c.content, language_of(c.name)),
         media: &[],
     },
 ];
 
+/// The code shortcodes named by their language (SyntaxHighlighter
+/// Evolved's brush aliases) and CodeColorer's block ones.
+const LANGUAGE_SHORTCODES: &[&str] = &[
+    "as3",
+    "actionscript3",
+    "bash",
+    "shell",
+    "coldfusion",
+    "cf",
+    "clojure",
+    "clj",
+    "cpp",
+    "c",
+    "c-sharp",
+    "csharp",
+    "css",
+    "delphi",
+    "pas",
+    "pascal",
+    "diff",
+    "patch",
+    "erl",
+    "erlang",
+    "fsharp",
+    "go",
+    "golang",
+    "groovy",
+    "haskell",
+    "java",
+    "jfx",
+    "javafx",
+    "js",
+    "jscript",
+    "javascript",
+    "latex",
+    "tex",
+    "matlab",
+    "matlabkey",
+    "objc",
+    "obj-c",
+    "perl",
+    "pl",
+    "php",
+    "plain",
+    "text",
+    "powershell",
+    "ps",
+    "posh",
+    "py",
+    "python",
+    "r",
+    "splus",
+    "rails",
+    "rb",
+    "ror",
+    "ruby",
+    "scala",
+    "sql",
+    "swift",
+    "vb",
+    "vbnet",
+    "xml",
+    "xhtml",
+    "xslt",
+    "html",
+    "yaml",
+    "yml",
+    "cc",
+    "cce",
+];
+
+/// The language a language shortcode names (`[php]`, `[cc_php]`); none
+/// for CodeColorer's `[cc]` and `[cce]`, which take a `lang` attribute.
+fn language_of(name: &str) -> Option<&str> {
+    let name = name.strip_prefix("cc_").unwrap_or(name);
+    Some(match name {
+        "cc" | "cce" => return None,
+        "as3" | "actionscript3" => "actionscript",
+        "shell" => "bash",
+        "cf" => "coldfusion",
+        "clj" => "clojure",
+        "c-sharp" => "csharp",
+        "pas" | "pascal" => "delphi",
+        "patch" => "diff",
+        "erl" => "erlang",
+        "golang" => "go",
+        "jfx" => "javafx",
+        "js" | "jscript" => "javascript",
+        "tex" => "latex",
+        "matlabkey" => "matlab",
+        "obj-c" => "objc",
+        "pl" => "perl",
+        "plain" => "text",
+        "ps" | "posh" => "powershell",
+        "py" => "python",
+        "splus" => "r",
+        "rails" | "rb" | "ror" => "ruby",
+        "vbnet" => "vb",
+        "xhtml" | "xslt" => "xml",
+        "yml" => "yaml",
+        other => other,
+    })
+}
+
 /// The entry of [`HANDLERS`] for `name`.
 fn handler(name: &str) -> Option<&'static Handler> {
+    let name = match name.strip_prefix("cc_") {
+        // CodeColorer's `[cc_php]`: `[cc]` with its language.
+        Some(lang) if !lang.is_empty() && lang.bytes().all(|b| b.is_ascii_alphanumeric()) => "cc",
+        _ => name,
+    };
     HANDLERS.iter().find(|h| h.names.contains(&name))
+}
+
+/// Whether a shortcode is a language shortcode written without its
+/// content (`[php]` alone is prose between brackets, not code).
+fn is_bare_language(sc: &Shortcode<'_>) -> bool {
+    sc.content.is_none() && handler(sc.name).is_some_and(|h| std::ptr::eq(h.names, LANGUAGE_SHORTCODES))
 }
 
 /// Whether `name` is a shortcode this module expands.
@@ -161,18 +284,13 @@ struct Call<'a> {
     text: &'a str,
     start: usize,
     end: usize,
-    /// The attachments, by id.
-    attachment: &'a dyn Fn(i64) -> Option<Attachment>,
+    /// The export's media.
+    media: &'a Media<'a>,
 }
 
 impl<'a> Call<'a> {
     /// The call of `handler` for `sc`, found in `text`.
-    fn new(
-        handler: &'static Handler,
-        sc: &Shortcode<'a>,
-        text: &'a str,
-        attachment: &'a dyn Fn(i64) -> Option<Attachment>,
-    ) -> Call<'a> {
+    fn new(handler: &'static Handler, sc: &Shortcode<'a>, text: &'a str, media: &'a Media<'a>) -> Call<'a> {
         Call {
             handler,
             name: sc.name,
@@ -181,7 +299,7 @@ impl<'a> Call<'a> {
             text,
             start: sc.start,
             end: sc.end,
-            attachment,
+            media,
         }
     }
 
@@ -389,6 +507,51 @@ pub struct Attachment {
     pub caption: String,
 }
 
+impl Attachment {
+    /// What the file is, by its extension as WordPress's upload named its
+    /// MIME type: `image`, `audio`, `video`, or none.
+    pub fn kind(&self) -> Option<&'static str> {
+        let path = self.url.split(['?', '#']).next().unwrap_or("");
+        let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase())?;
+        Some(match ext.as_str() {
+            "jpg" | "jpeg" | "jpe" | "gif" | "png" | "bmp" | "webp" | "avif" | "svg" | "tif" | "tiff" | "ico" => {
+                "image"
+            }
+            "mp3" | "m4a" | "ogg" | "oga" | "wav" | "flac" | "wma" => "audio",
+            "mp4" | "m4v" | "mov" | "webm" | "ogv" | "wmv" | "avi" | "flv" => "video",
+            _ => return None,
+        })
+    }
+}
+
+/// The export's media, as the shortcodes see it.
+#[derive(Clone, Copy)]
+pub struct Media<'a> {
+    /// The attachment with this id.
+    pub attachment: &'a dyn Fn(i64) -> Option<Attachment>,
+    /// The attachments of the post being converted, in the order of
+    /// WordPress's gallery (menu order, then id): what `[gallery]` without
+    /// `ids`, and `[audio]` or `[video]` without a source, show.
+    pub attached: &'a [i64],
+}
+
+impl Media<'_> {
+    /// No media (a text outside any post, or a test).
+    pub const NONE: Media<'static> = Media {
+        attachment: &|_| None,
+        attached: &[],
+    };
+}
+
+/// What the handlers met besides their HTML.
+#[derive(Debug, Default)]
+struct Found {
+    /// Gallery ids that are not attachments of the export.
+    missing: Vec<i64>,
+    /// Galleries that show no image.
+    empty_galleries: u64,
+}
+
 /// The result of expanding shortcodes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Expanded {
@@ -398,6 +561,9 @@ pub struct Expanded {
     pub unknown: BTreeMap<String, u64>,
     /// Gallery ids that are not attachments of the export.
     pub missing_attachments: Vec<i64>,
+    /// Galleries that show no image (no ids and no image attached, or
+    /// only ids that are not images of the export).
+    pub empty_galleries: u64,
 }
 
 /// A text after [`expand_before_autop`]: embeds done, code blocks replaced
@@ -448,9 +614,9 @@ impl Protected<'_> {
 
 /// Expands the handled shortcodes of a text (both rounds, without wpautop
 /// between them); keeps (and counts) the others.
-pub fn expand(text: &str, attachment: &dyn Fn(i64) -> Option<Attachment>) -> Expanded {
+pub fn expand(text: &str, media: &Media<'_>) -> Expanded {
     let early = expand_before_autop(text);
-    let mut out = expand_after_autop(&early.html, attachment);
+    let mut out = expand_after_autop(&early.html, media);
     out.html = early.restore(std::mem::take(&mut out.html));
     out
 }
@@ -468,7 +634,7 @@ pub fn expand_before_autop(text: &str) -> Protected<'_> {
         let early = |n: &str| handler(n).is_some_and(|h| h.round != Round::Late);
         let found: Vec<_> = find(text, &early)
             .into_iter()
-            .filter(|sc| !sc.escaped)
+            .filter(|sc| !sc.escaped && !is_bare_language(sc))
             .filter_map(|sc| Some((handler(sc.name)?, sc)))
             .collect();
         if !found.is_empty() {
@@ -484,8 +650,8 @@ pub fn expand_before_autop(text: &str) -> Protected<'_> {
                 if sc.keeps_bracket(text) {
                     html.push('[');
                 }
-                let call = Call::new(h, sc, text, &|_| None);
-                let expanded = (h.expand)(&call, &mut Vec::new());
+                let call = Call::new(h, sc, text, &Media::NONE);
+                let expanded = (h.expand)(&call, &mut Found::default());
                 if h.round == Round::Code {
                     html.push_str(&format!("<pre {marker}{}></pre>", out.codes.len()));
                     out.codes.push(expanded);
@@ -506,7 +672,7 @@ pub fn expand_before_autop(text: &str) -> Protected<'_> {
 
 /// What `do_shortcode()` does after `wpautop()`: expands the handled
 /// shortcodes; keeps (and counts) the others.
-pub fn expand_after_autop(text: &str, attachment: &dyn Fn(i64) -> Option<Attachment>) -> Expanded {
+pub fn expand_after_autop(text: &str, media: &Media<'_>) -> Expanded {
     let mut out = Expanded::default();
     if memchr::memchr(b'[', text.as_bytes()).is_none() {
         out.html = text.to_string();
@@ -515,8 +681,9 @@ pub fn expand_after_autop(text: &str, attachment: &dyn Fn(i64) -> Option<Attachm
     count_unknown(text, &mut out.unknown);
     let mut html = String::with_capacity(text.len());
     let mut last = 0;
+    let mut found = Found::default();
     for sc in find(text, &is_handled) {
-        let Some(h) = handler(sc.name) else {
+        let Some(h) = handler(sc.name).filter(|_| !is_bare_language(&sc)) else {
             continue;
         };
         html.push_str(&text[last..sc.start]);
@@ -529,9 +696,11 @@ pub fn expand_after_autop(text: &str, attachment: &dyn Fn(i64) -> Option<Attachm
         if sc.keeps_bracket(text) {
             html.push('[');
         }
-        let call = Call::new(h, &sc, text, attachment);
-        html.push_str(&(h.expand)(&call, &mut out.missing_attachments));
+        let call = Call::new(h, &sc, text, media);
+        html.push_str(&(h.expand)(&call, &mut found));
     }
+    out.missing_attachments = found.missing;
+    out.empty_galleries = found.empty_galleries;
     html.push_str(&text[last..]);
     out.html = html;
     out
@@ -692,33 +861,70 @@ fn split_caption(content: &str) -> Option<(&str, &str)> {
     None
 }
 
-/// `[gallery ids="…"]`: the listed attachments' images, in order.
-fn gallery(
-    atts: &BTreeMap<String, String>,
-    attachment: &dyn Fn(i64) -> Option<Attachment>,
-    missing: &mut Vec<i64>,
-) -> String {
-    let ids: Vec<i64> = atts
-        .get("ids")
-        .or_else(|| atts.get("include"))
-        .map(|s| s.split(',').filter_map(|x| x.trim().parse().ok()).collect())
-        .unwrap_or_default();
-    let mut s = String::from("<figure class=\"wp-block-gallery\">");
+/// `[gallery]`, as `gallery_shortcode()` chooses its images: the listed
+/// `ids` (or `include`) in their order, each once, else the images
+/// attached to the post in menu order, less `exclude`; only images. Each
+/// links to its file, as `link="file"` does, also for WordPress's default
+/// link to the attachment's page, which a static site does not have;
+/// `link="none"` links nowhere. `columns` (3 by default) and `size`
+/// (thumbnail) are the figure's classes, as the block editor's gallery
+/// names them.
+fn gallery(atts: &BTreeMap<String, String>, media: &Media<'_>, found: &mut Found) -> String {
+    let list = |k: &str| -> Option<Vec<i64>> {
+        atts.get(k)
+            .map(|s| s.split(',').filter_map(|x| x.trim().parse().ok()).collect::<Vec<i64>>())
+            .filter(|ids| !ids.is_empty())
+    };
+    let exclude = list("exclude").unwrap_or_default();
+    let ids = list("ids").or_else(|| list("include"));
+    let listed = ids.is_some();
+    let ids = ids.unwrap_or_else(|| {
+        media
+            .attached
+            .iter()
+            .copied()
+            .filter(|id| !exclude.contains(id))
+            .collect()
+    });
+    let columns = atts.get("columns").map_or(3, |c| php_int(c).max(0));
+    let size = atts
+        .get("size")
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+        .unwrap_or("thumbnail");
+    let linked = atts.get("link").is_none_or(|l| l.trim() != "none");
+    let mut s = format!("<figure class=\"wp-block-gallery columns-{columns} size-{size}\">");
+    let mut seen = HashSet::new();
+    let mut shown = 0;
     for id in ids {
-        match attachment(id) {
-            Some(a) => {
-                s.push_str(&format!(
-                    "<figure><img src=\"{}\" alt=\"{}\">",
-                    esc_attr(&a.url),
-                    esc_attr(&a.alt)
-                ));
-                if !a.caption.is_empty() {
-                    s.push_str(&format!("<figcaption>{}</figcaption>", a.caption));
-                }
-                s.push_str("</figure>");
-            }
-            None => missing.push(id),
+        if !seen.insert(id) {
+            continue;
         }
+        let Some(a) = (media.attachment)(id) else {
+            if listed {
+                found.missing.push(id);
+            }
+            continue;
+        };
+        if a.kind() != Some("image") {
+            continue;
+        }
+        shown += 1;
+        let url = esc_attr(&a.url);
+        let img = format!("<img src=\"{url}\" alt=\"{}\">", esc_attr(&a.alt));
+        if linked {
+            s.push_str(&format!("<figure><a href=\"{url}\">{img}</a>"));
+        } else {
+            s.push_str(&format!("<figure>{img}"));
+        }
+        if !a.caption.is_empty() {
+            s.push_str(&format!("<figcaption>{}</figcaption>", a.caption));
+        }
+        s.push_str("</figure>");
+    }
+    if shown == 0 {
+        found.empty_galleries += 1;
+        return String::new();
     }
     s.push_str("</figure>");
     s
@@ -1010,25 +1216,55 @@ fn autoembed_paragraphs(text: &str) -> Cow<'_, str> {
 }
 
 /// `[audio]` and `[video]`: the HTML media element with its poster and
-/// its sources (the entry's media attributes but `poster`, in order).
-fn media(c: &Call<'_>, _: &mut Vec<i64>) -> String {
+/// its sources (the entry's media attributes but `poster`, in order; else
+/// a URL written without a name, WordPress.com's `[audio URL]`; else, as
+/// WordPress does, the first audio or video attached to the post). Nothing
+/// without a source, as in WordPress.
+fn media(c: &Call<'_>, _: &mut Found) -> String {
     let kind = c.name;
+    let mut sources: Vec<String> = c
+        .handler
+        .media
+        .iter()
+        .filter(|k| **k != "poster")
+        .filter_map(|k| c.atts.get(*k).map(|v| v.trim()).filter(|v| !v.is_empty()))
+        .map(str::to_string)
+        .collect();
+    if sources.is_empty()
+        && let Some(url) = c
+            .atts
+            .get("0")
+            .map(|u| u.trim())
+            .filter(|u| u.contains("://") || u.starts_with('/'))
+    {
+        sources.push(url.to_string());
+    }
+    if sources.is_empty() {
+        let attached = c
+            .media
+            .attached
+            .iter()
+            .filter_map(|id| (c.media.attachment)(*id))
+            .find(|a| a.kind() == Some(kind));
+        sources.extend(attached.map(|a| a.url));
+    }
+    if sources.is_empty() {
+        return String::new();
+    }
     let mut s = format!("<{kind} controls");
     if let Some(p) = c.atts.get("poster") {
         s.push_str(&format!(" poster=\"{}\"", esc_attr(p)));
     }
     s.push('>');
-    for k in c.handler.media.iter().filter(|k| **k != "poster") {
-        if let Some(src) = c.atts.get(*k).filter(|v| !v.is_empty()) {
-            s.push_str(&format!("<source src=\"{}\">", esc_attr(src)));
-        }
+    for src in sources {
+        s.push_str(&format!("<source src=\"{}\">", esc_attr(&src)));
     }
     s.push_str(&format!("</{kind}>"));
     s
 }
 
 /// `[youtube]` and `[vimeo]` (Jetpack's): the player of the URL or id.
-fn player(c: &Call<'_>, _: &mut Vec<i64>) -> String {
+fn player(c: &Call<'_>, _: &mut Found) -> String {
     let target = c
         .atts
         .get("0")
@@ -1049,12 +1285,18 @@ fn player(c: &Call<'_>, _: &mut Vec<i64>) -> String {
     embed(&target, &c.atts, c.placement())
 }
 
-/// `[code lang="x"]` and `[sourcecode language="x"]`: a code block whose
-/// text is the content, exactly.
-fn code(atts: &BTreeMap<String, String>, content: &str) -> String {
-    let lang = ["language", "lang", "0"]
-        .iter()
-        .find_map(|k| atts.get(*k))
+/// A `<br>` the visual editor wrote in code, before its line end.
+static BR: LazyLock<regex::Regex> =
+    LazyLock::new(|| regex::Regex::new(r"(?i)<br\s*/?>(\r?\n)?").expect("a valid regex"));
+
+/// `[code lang="x"]`, `[sourcecode language="x"]`, `[php]`, `[cc lang="x"]`:
+/// a code block whose text is the content with its character references
+/// decoded once, as the plugins show it (the visual editor stored `<` as
+/// `&lt;`), and the editor's `<br />` (with its line end) a line end.
+fn code(atts: &BTreeMap<String, String>, content: &str, language: Option<&str>) -> String {
+    let lang = language
+        .map(str::to_string)
+        .or_else(|| ["language", "lang", "0"].iter().find_map(|k| atts.get(*k)).cloned())
         .map(|l| l.to_lowercase());
     let class = lang
         .filter(|l| {
@@ -1064,6 +1306,7 @@ fn code(atts: &BTreeMap<String, String>, content: &str) -> String {
         .map(|l| format!(" class=\"language-{l}\""))
         .unwrap_or_default();
     let text = content.strip_prefix('\n').unwrap_or(content);
+    let text = crate::read::decoded(&BR.replace_all(text, "\n"));
     let escaped = text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
     format!("<pre><code{class}>{escaped}</code></pre>")
 }
@@ -1072,9 +1315,7 @@ fn code(atts: &BTreeMap<String, String>, content: &str) -> String {
 mod tests {
     use super::*;
 
-    fn none(_: i64) -> Option<Attachment> {
-        None
-    }
+    const NONE: Media<'static> = Media::NONE;
 
     #[test]
     fn finds_like_wordpress() {
@@ -1107,8 +1348,8 @@ mod tests {
                     "[{name} 0=\"https://vimeo.com/1\" mp3=\"a.mp3\" width=\"9\"]<img src=\"a.jpg\"> x[/{name}]"
                 );
                 let sc = find(&text, &is_handled).remove(0);
-                let own = (h.expand)(&Call::new(h, &sc, &text, &none), &mut Vec::new());
-                assert_eq!(expand(&text, &none).html, own, "{name}");
+                let own = (h.expand)(&Call::new(h, &sc, &text, &NONE), &mut Found::default());
+                assert_eq!(expand(&text, &NONE).html, own, "{name}");
                 // Only a code shortcode becomes a code block.
                 assert_eq!(own.starts_with("<pre><code"), h.round == Round::Code, "{name}: {own}");
                 assert_eq!(is_code(name), h.round == Round::Code, "{name}");
@@ -1134,7 +1375,7 @@ mod tests {
     fn caption_becomes_a_figure() {
         let e = expand(
             "[caption id=\"attachment_7\" align=\"alignright\" width=\"300\"]<a href=\"big.jpg\"><img src=\"small.jpg\" alt=\"A\"></a> Le port, l’hiver[/caption]",
-            &none,
+            &NONE,
         );
         assert_eq!(
             e.html,
@@ -1151,29 +1392,36 @@ mod tests {
                 caption: String::new(),
             })
         };
-        let e = expand("[gallery ids=\"5, 6\"]", &att);
+        let media = Media {
+            attachment: &att,
+            attached: &[],
+        };
+        let e = expand("[gallery ids=\"5, 6, 5\"]", &media);
         assert_eq!(
             e.html,
-            "<figure class=\"wp-block-gallery\"><figure><img src=\"https://s.example/5.jpg\" alt=\"five\"></figure></figure>"
+            "<figure class=\"wp-block-gallery columns-3 size-thumbnail\"><figure><a href=\"https://s.example/5.jpg\"><img src=\"https://s.example/5.jpg\" alt=\"five\"></a></figure></figure>"
         );
         assert_eq!(e.missing_attachments, [6]);
+        // Nothing to show: nothing shown, and reported.
+        let e = expand("[gallery ids=\"6\"]", &media);
+        assert_eq!((e.html.as_str(), e.empty_galleries), ("", 1));
     }
 
     #[test]
     fn embeds_media_and_code() {
-        let e = expand("[embed]https://www.youtube.com/watch?v=dQw4w9WgXcQ[/embed]", &none);
+        let e = expand("[embed]https://www.youtube.com/watch?v=dQw4w9WgXcQ[/embed]", &NONE);
         assert!(
             e.html.contains("src=\"https://www.youtube.com/embed/dQw4w9WgXcQ\""),
             "{}",
             e.html
         );
-        let e = expand("[vimeo 12345]", &none);
+        let e = expand("[vimeo 12345]", &NONE);
         assert!(e.html.contains("player.vimeo.com/video/12345"), "{}", e.html);
-        let e = expand("[audio mp3=\"a.mp3\"]", &none);
+        let e = expand("[audio mp3=\"a.mp3\"]", &NONE);
         assert_eq!(e.html, "<audio controls><source src=\"a.mp3\"></audio>");
         let e = expand(
             "[sourcecode language=\"PHP\"]\n$a = \"<b>\" && [x];[/sourcecode]",
-            &none,
+            &NONE,
         );
         assert_eq!(
             e.html,
@@ -1184,7 +1432,7 @@ mod tests {
     #[test]
     fn unknown_shortcodes_are_kept_and_counted() {
         let t = "[contact-form-7 id=\"3\"] and [su_button]Go[/su_button] and [1] and [sic]";
-        let e = expand(t, &none);
+        let e = expand(t, &NONE);
         assert_eq!(e.html, t);
         assert_eq!(e.unknown.get("contact-form-7"), Some(&1));
         assert_eq!(e.unknown.get("su_button"), Some(&1));
@@ -1262,13 +1510,13 @@ mod tests {
             t.push_str(&format!("[/n{i}]"));
         }
         // 16 levels below the outer one are counted, no more.
-        assert_eq!(expand(&t, &none).unknown.len(), 17);
+        assert_eq!(expand(&t, &NONE).unknown.len(), 17);
     }
 
     #[test]
     fn escaped_shortcodes_are_literal() {
         assert_eq!(
-            expand("Type [[gallery]] to show one.", &none).html,
+            expand("Type [[gallery]] to show one.", &NONE).html,
             "Type [gallery] to show one."
         );
     }

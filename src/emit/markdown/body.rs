@@ -20,7 +20,7 @@
 use crate::transform::autop::{shortcode_unautop, wpautop};
 use crate::transform::blocks;
 use crate::transform::html;
-use crate::transform::shortcodes::{self, Attachment};
+use crate::transform::shortcodes::{self, Media};
 use std::collections::BTreeMap;
 
 /// A converted body and what the conversion met.
@@ -38,6 +38,8 @@ pub struct Body {
     pub dynamic_blocks: BTreeMap<String, u64>,
     /// `[gallery]` ids that are not attachments of the export.
     pub missing_attachments: Vec<i64>,
+    /// `[gallery]`s that show no image.
+    pub empty_galleries: u64,
     /// Every image's URL, as written in the HTML.
     pub images: Vec<String>,
     /// Footnote references without a text (kept as their number), by id.
@@ -51,8 +53,9 @@ pub struct Body {
 
 /// What converting a body needs from the rest of the site.
 pub struct Context<'a> {
-    /// The attachment with this id, for `[gallery]`.
-    pub attachment: &'a dyn Fn(i64) -> Option<Attachment>,
+    /// The export's attachments, and the item's own, for `[gallery]`,
+    /// `[audio]` and `[video]`.
+    pub media: Media<'a>,
     /// The new URL of an old one of the site, for internal links.
     pub link: &'a dyn Fn(&str) -> Option<String>,
     /// What `<!--more-->` becomes.
@@ -116,9 +119,10 @@ pub fn filtered_html(content: &str, cx: &Context<'_>) -> (String, Body) {
         html.push_str(&footnotes_list(&notes));
     }
     let html = shortcode_unautop(&html, shortcodes::handled());
-    let expanded = shortcodes::expand_after_autop(&html, cx.attachment);
+    let expanded = shortcodes::expand_after_autop(&html, &cx.media);
     body.unknown_shortcodes = expanded.unknown;
     body.missing_attachments = expanded.missing_attachments;
+    body.empty_galleries = expanded.empty_galleries;
     (early.restore(expanded.html), body)
 }
 
@@ -153,10 +157,9 @@ mod tests {
     }
 
     fn convert_with(content: &str, footnotes: Option<&str>) -> Body {
-        let none = |_: i64| None;
         let keep = |_: &str| None;
         let cx = Context {
-            attachment: &none,
+            media: Media::NONE,
             link: &keep,
             more: "<!--more-->",
             footnotes,
@@ -174,10 +177,9 @@ mod tests {
 
     #[test]
     fn code_shortcodes_and_embeds_come_before_wpautop() {
-        let none = |_: i64| None;
         let keep = |_: &str| None;
         let cx = Context {
-            attachment: &none,
+            media: Media::NONE,
             link: &keep,
             more: "<!--more-->",
             footnotes: None,

@@ -25,6 +25,9 @@ pub(super) struct Index {
     pub(super) categories: Categories,
     /// Attachments by id, for `[gallery]` and featured images.
     pub(super) attachments: HashMap<i64, Attachment>,
+    /// The attachments of each post, by the post's id, in WordPress's
+    /// gallery order (menu order, then id).
+    pub(super) attached: HashMap<i64, Vec<i64>>,
     /// Every attachment, for the media manifest.
     pub(super) media: Vec<MediaEntry>,
     /// The taxonomies items use, other than categories, tags and menus.
@@ -131,12 +134,15 @@ pub(super) fn first_pass(inputs: &Inputs, find_media: bool) -> Result<Index, Run
         authors: HashMap::new(),
         categories: HashMap::new(),
         attachments: HashMap::new(),
+        attached: HashMap::new(),
         media: Vec::new(),
         taxonomies: BTreeSet::new(),
         menus: super::menus::Menus::default(),
         archives: super::archives::Archives::default(),
         media_urls: BTreeMap::new(),
     };
+    // (parent, menu order, id) of every attachment uploaded to a post.
+    let mut attached = Vec::new();
     while let Some(rec) = merged.next_record()? {
         match rec {
             Record::Site(s) => {
@@ -181,6 +187,9 @@ pub(super) fn first_pass(inputs: &Inputs, find_media: bool) -> Result<Index, Run
                 {
                     let meta = |k: &str| item.meta.iter().find(|m| m.key == k).map(|m| m.value.clone());
                     let alt = meta("_wp_attachment_image_alt");
+                    if let Some(parent) = item.parent.filter(|&p| p > 0) {
+                        attached.push((parent, item.menu_order, id));
+                    }
                     index.media.push(MediaEntry {
                         id: Some(id),
                         url: url.clone(),
@@ -228,6 +237,10 @@ pub(super) fn first_pass(inputs: &Inputs, find_media: bool) -> Result<Index, Run
                 index.items.add_item(IndexItem::of(&item));
             }
         }
+    }
+    attached.sort_unstable();
+    for (parent, _, id) in attached {
+        index.attached.entry(parent).or_default().push(id);
     }
     Ok(index)
 }

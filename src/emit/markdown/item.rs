@@ -39,8 +39,15 @@ pub(super) fn render_item(
     };
     let attachment = |id: i64| index.attachments.get(&id).cloned();
     let link = |href: &str| links.rewrite(href).or_else(|| links.local_media(href));
+    let attached = item
+        .id
+        .and_then(|id| index.attached.get(&id))
+        .map_or(&[][..], Vec::as_slice);
     let cx = body::Context {
-        attachment: &attachment,
+        media: crate::transform::shortcodes::Media {
+            attachment: &attachment,
+            attached,
+        },
         link: &link,
         more: opts.ssg.more(),
         footnotes: item
@@ -100,6 +107,7 @@ pub(super) fn render_item(
         raw_html: body.raw_html,
         dynamic_blocks: body.dynamic_blocks,
         missing_attachments: body.missing_attachments,
+        empty_galleries: body.empty_galleries,
         missing_footnotes: body.missing_footnotes,
         unreferenced_footnotes: body.unreferenced_footnotes,
         comments_skipped: thread.skipped,

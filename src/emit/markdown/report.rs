@@ -31,6 +31,8 @@ pub struct Written {
     pub dynamic_blocks: BTreeMap<String, u64>,
     /// `[gallery]` ids missing from the export.
     pub missing_attachments: Vec<i64>,
+    /// `[gallery]`s that show no image, left out.
+    pub empty_galleries: u64,
     /// Footnote references without a text (kept as their number), by id.
     pub missing_footnotes: Vec<String>,
     /// Footnote texts no reference points at (still written), by id.
@@ -433,6 +435,10 @@ impl SiteReport {
                 with(|w| !w.missing_attachments.is_empty()),
             ),
             (
+                "[gallery] left out, showing no image (no image attached to the post) in",
+                with(|w| w.empty_galleries > 0),
+            ),
+            (
                 "footnote references without a text in",
                 with(|w| !w.missing_footnotes.is_empty()),
             ),
@@ -653,6 +659,7 @@ mod tests {
             raw_html: BTreeMap::new(),
             dynamic_blocks: BTreeMap::new(),
             missing_attachments: Vec::new(),
+            empty_galleries: 0,
             missing_footnotes: Vec::new(),
             unreferenced_footnotes: Vec::new(),
             comments_skipped: BTreeMap::new(),
