@@ -16,6 +16,9 @@
 //!   through every format, nothing lost and the flattening reported;
 //! * `hostile_site`: `fixtures/hostile/site.xml` through every format and
 //!   generator, every built page inert and nothing private in it;
+//! * `oracle`: every published post and page as the real WordPress core
+//!   renders it (`php-cli`), against wxr's Markdown rendered as the
+//!   generators render it: the same blocks, text, links, images, players;
 //! * `progress`: the progress bar on a pseudo-terminal, naming its pass;
 //! * `redirects`: the redirect files of a hostile export, read by the real
 //!   nginx and Apache (and parsed, for Netlify's);
@@ -42,6 +45,7 @@ mod hostile;
 mod hostile_site;
 mod markdown;
 mod media;
+mod oracle;
 mod progress;
 mod redirects;
 mod rerun;
