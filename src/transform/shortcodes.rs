@@ -55,6 +55,9 @@ struct Handler {
     /// The attributes that name a media file (the candidates of
     /// `--download-media`).
     media: &'static [&'static str],
+    /// Only its enclosing form is it (`[php]…[/php]`): written alone,
+    /// it is prose between brackets, kept as written.
+    enclosing: bool,
 }
 
 /// The shortcodes this module expands. A new one is an entry here and its
@@ -66,42 +69,49 @@ static HANDLERS: &[Handler] = &[
         round: Round::Late,
         expand: |c, _| caption(&c.atts, c.content),
         media: &[],
+        enclosing: false,
     },
     Handler {
         names: &["gallery"],
         round: Round::Late,
         expand: |c, found| gallery(&c.atts, c.media, found),
         media: &[],
+        enclosing: false,
     },
     Handler {
         names: &["embed"],
         round: Round::Early,
         expand: |c, _| embed(c.content.trim(), &c.atts, c.placement()),
         media: &[],
+        enclosing: false,
     },
     Handler {
         names: &["youtube", "vimeo"],
         round: Round::Late,
         expand: player,
         media: &[],
+        enclosing: false,
     },
     Handler {
         names: &["audio"],
         round: Round::Late,
         expand: media,
         media: &["src", "mp3", "m4a", "ogg", "wav", "wma", "poster"],
+        enclosing: false,
     },
     Handler {
         names: &["video"],
         round: Round::Late,
         expand: media,
         media: &["src", "mp4", "m4v", "webm", "ogv", "wmv", "flv", "poster"],
+        enclosing: false,
     },
     Handler {
         names: &["code", "sourcecode"],
         round: Round::Code,
         expand: |c, _| code(&c.atts, c.content, None),
         media: &[],
+        enclosing: false,
     },
     // SyntaxHighlighter Evolved's shortcode per language and CodeColorer's
     // `[cc]`, `[cce]` (and `[cc_LANG]`, see `handler`): enclosing only.
@@ -110,6 +120,7 @@ static HANDLERS: &[Handler] = &[
         round: Round::Code,
         expand: |c, _| code(&c.atts, c.content, language_of(c.name)),
         media: &[],
+        enclosing: true,
     },
 ];
 
@@ -230,7 +241,7 @@ fn handler(name: &str) -> Option<&'static Handler> {
 /// Whether a shortcode is a language shortcode written without its
 /// content (`[php]` alone is prose between brackets, not code).
 fn is_bare_language(sc: &Shortcode<'_>) -> bool {
-    sc.content.is_none() && handler(sc.name).is_some_and(|h| std::ptr::eq(h.names, LANGUAGE_SHORTCODES))
+    sc.content.is_none() && handler(sc.name).is_some_and(|h| h.enclosing)
 }
 
 /// Whether `name` is a shortcode this module expands.
