@@ -570,26 +570,49 @@ impl Converter<'_> {
         list
     }
 
-    /// [`Self::list`], one level down.
+    /// [`Self::list`], one level down. What stands directly in the list
+    /// besides its items (broken HTML: text, `<br>`, `<p>`, a list without
+    /// its `<li>`) is shown as a browser shows it: text and blocks between
+    /// the items, outside the list (which goes on after them, numbered on),
+    /// line breaks as nothing, and a nested list under the item before it.
     fn list_within(&mut self, node: NodeRef<'_, Node>, e: &Element, alt: bool) -> Option<String> {
+        enum Piece {
+            Item(String, String),
+            Outside(String),
+        }
         let ordered = e.name() == "ol";
         let mut n: u64 = e.attr("start").and_then(|s| s.trim().parse().ok()).unwrap_or(1);
-        let mut items = Vec::new();
+        let mut pieces: Vec<Piece> = Vec::new();
         let mut loose = false;
+        // Inline content met directly in the list, not yet written.
+        let mut run = String::new();
+        let flush = |run: &mut String, pieces: &mut Vec<Piece>| {
+            let mut out = Vec::new();
+            paragraphs(&std::mem::take(run), true, &mut out);
+            pieces.extend(out.into_iter().map(Piece::Outside));
+        };
         for child in node.children() {
-            let Node::Element(ce) = child.value() else {
-                // Text directly in a list (broken HTML): its own item.
-                let t = self.inline(child);
-                if !t.trim().is_empty() {
-                    items.push((String::new(), escape_line_starts(t.trim())));
+            let ce = match child.value() {
+                Node::Element(ce) if ce.name() == "li" || is_block(ce.name()) => ce,
+                _ => {
+                    run.push_str(&self.inline(child));
+                    continue;
+                }
+            };
+            flush(&mut run, &mut pieces);
+            if ce.name() != "li" {
+                let Some(block) = self.block(child, ce) else { continue };
+                match pieces.last_mut() {
+                    // A list without its item: under the item before it.
+                    Some(Piece::Item(_, body)) if is_list_block(&block) => {
+                        body.push_str(if body.is_empty() { "" } else { "\n" });
+                        body.push_str(&block);
+                    }
+                    _ => pieces.push(Piece::Outside(block)),
                 }
                 continue;
-            };
-            let content_blocks = if ce.name() == "li" {
-                self.blocks(child)
-            } else {
-                vec![self.block(child, ce)?]
-            };
+            }
+            let content_blocks = self.blocks(child);
             // A nested list follows its item's text directly (a tight list);
             // two paragraphs in one item make the list loose.
             loose |= content_blocks.iter().filter(|b| !is_list_block(b)).count() > 1;
@@ -615,36 +638,50 @@ impl Converter<'_> {
                 (false, false) => "-".to_string(),
                 (false, true) => "*".to_string(),
             };
-            items.push((marker, body));
+            pieces.push(Piece::Item(marker, body));
         }
-        if items.is_empty() {
+        flush(&mut run, &mut pieces);
+        if pieces.is_empty() {
             return None;
         }
-        let rendered: Vec<String> = items
-            .into_iter()
-            .map(|(marker, body)| {
-                let marker = if marker.is_empty() { "-".to_string() } else { marker };
-                let pad = " ".repeat(marker.len() + 1);
-                if body.is_empty() {
-                    return marker;
-                }
-                let mut s = String::new();
-                for (i, line) in body.split('\n').enumerate() {
-                    if i == 0 {
-                        s.push_str(&marker);
-                        s.push(' ');
-                    } else {
-                        s.push('\n');
-                        if !line.is_empty() {
-                            s.push_str(&pad);
-                        }
+        let item = |marker: &str, body: &str| {
+            let pad = " ".repeat(marker.len() + 1);
+            if body.is_empty() {
+                return marker.to_string();
+            }
+            let mut s = String::new();
+            for (i, line) in body.split('\n').enumerate() {
+                if i == 0 {
+                    s.push_str(marker);
+                    s.push(' ');
+                } else {
+                    s.push('\n');
+                    if !line.is_empty() {
+                        s.push_str(&pad);
                     }
-                    s.push_str(line);
                 }
-                s
-            })
-            .collect();
-        Some(rendered.join(if loose { "\n\n" } else { "\n" }))
+                s.push_str(line);
+            }
+            s
+        };
+        // Runs of items are lists; what stands between them, blocks.
+        let mut blocks: Vec<String> = Vec::new();
+        let mut list: Vec<String> = Vec::new();
+        for piece in pieces {
+            match piece {
+                Piece::Item(marker, body) => list.push(item(&marker, &body)),
+                Piece::Outside(block) => {
+                    if !list.is_empty() {
+                        blocks.push(std::mem::take(&mut list).join(if loose { "\n\n" } else { "\n" }));
+                    }
+                    blocks.push(block);
+                }
+            }
+        }
+        if !list.is_empty() {
+            blocks.push(list.join(if loose { "\n\n" } else { "\n" }));
+        }
+        Some(join_blocks(&blocks))
     }
 
     /// A GFM table, when every cell holds inline content and no cell is
@@ -939,6 +976,8 @@ impl Converter<'_> {
             // c</a>`): Markdown's code span cannot hold one, HTML's can,
             // and Markdown inside it stays Markdown.
             "code" | "tt" if has_link(node) => format!("<code>{}</code>", self.inline_children(node)),
+            // Code with line breaks: a code span would join its lines.
+            "code" | "tt" if has_break(node) => code_with_breaks(node),
             "code" | "tt" => inline_code(&text_of(node)),
             "br" => "\\\n".to_string(),
             "img" => {
@@ -1378,6 +1417,50 @@ enum Part {
         marker: &'static str,
         tag: &'static str,
     },
+}
+
+/// Whether a line break is inside `node`.
+fn has_break(node: NodeRef<'_, Node>) -> bool {
+    node.descendants()
+        .any(|d| d.value().as_element().is_some_and(|e| e.name() == "br"))
+}
+
+/// Inline code holding line breaks, as HTML: its text with spaces
+/// collapsed as a browser shows them, `<br>` between its lines, and every
+/// character Markdown or HTML would read written as a reference.
+fn code_with_breaks(node: NodeRef<'_, Node>) -> String {
+    let mut s = String::from("<code>");
+    let mut space = false;
+    for d in node.descendants() {
+        match d.value() {
+            Node::Element(e) if e.name() == "br" => {
+                s.push_str("<br>");
+                space = false;
+            }
+            Node::Text(t) => {
+                for c in t.chars() {
+                    if c.is_whitespace() {
+                        space = true;
+                        continue;
+                    }
+                    if space && !s.ends_with("<br>") && !s.ends_with("<code>") {
+                        s.push(' ');
+                    }
+                    space = false;
+                    match c {
+                        '&' => s.push_str("&amp;"),
+                        '<' => s.push_str("&lt;"),
+                        '>' => s.push_str("&gt;"),
+                        c if c.is_ascii_punctuation() => s.push_str(&format!("&#{};", c as u32)),
+                        c => s.push(c),
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    s.push_str("</code>");
+    s
 }
 
 /// Whether a link is inside `node`.
