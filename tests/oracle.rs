@@ -223,8 +223,14 @@ fn view(html: &str, link: &dyn Fn(&str) -> String) -> View {
         if hidden {
             continue;
         }
+        let in_pre = || {
+            n.ancestors()
+                .any(|a| a.value().as_element().is_some_and(|e| e.name() == "pre"))
+        };
         let text = match n.value() {
-            Node::Text(t) => Some(t.to_string()),
+            // A line end is a space, but in `<pre>`.
+            Node::Text(t) if in_pre() => Some(t.to_string()),
+            Node::Text(t) => Some(t.replace(['\n', '\r'], " ")),
             Node::Element(e) if e.name() == "br" => Some("\n".to_string()),
             Node::Element(e) => {
                 let attr = |a: &str| e.attr(a).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
@@ -236,15 +242,16 @@ fn view(html: &str, link: &dyn Fn(&str) -> String) -> View {
                     }
                     "object" => v.players.extend(attr("data")),
                     name @ ("strong" | "b" | "em" | "i" | "del" | "s" | "strike" | "code" | "tt") => {
-                        let in_pre = n
-                            .ancestors()
-                            .any(|a| a.value().as_element().is_some_and(|e| e.name() == "pre"));
                         let t = collapse(&fold(
                             &n.descendants()
-                                .filter_map(|d| d.value().as_text().map(|t| t.to_string()))
+                                .filter_map(|d| match d.value() {
+                                    Node::Text(t) => Some(t.replace(['\n', '\r'], " ")),
+                                    Node::Element(e) if e.name() == "br" => Some("\n".to_string()),
+                                    _ => None,
+                                })
                                 .collect::<String>(),
                         ));
-                        if !in_pre && !t.is_empty() {
+                        if !in_pre() && !t.is_empty() {
                             let k = match name {
                                 "b" => "strong",
                                 "i" => "em",
@@ -698,6 +705,8 @@ fn the_comparison_sees_what_a_reader_sees() {
     );
     assert!(first_difference(&v("<p>a <a href=\"/x\">b</a></p>"), &v("<p>a b</p>")).is_some());
     assert!(first_difference(&v("<p>a<br>b</p>"), &v("<p>a b</p>")).is_some());
+    assert_eq!(first_difference(&v("<p>a\nb</p>"), &v("<p>a b</p>")), None);
+    assert!(first_difference(&v("<pre>a\nb</pre>"), &v("<pre>a b</pre>")).is_some());
     assert!(first_difference(&v("<p><img src=\"/a.jpg\"></p>"), &v("<p></p>")).is_some());
     assert!(first_difference(&v("<ol><li>a</li></ol>"), &v("<ul><li>a</li></ul>")).is_some());
     assert!(first_difference(&v("<h2>a</h2>"), &v("<h3>a</h3>")).is_some());
