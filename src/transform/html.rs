@@ -102,6 +102,7 @@ pub fn html_to_markdown_with(html: &str, link: &dyn Fn(&str) -> Option<String>, 
     let mut c = Converter {
         raw_html: Vec::new(),
         more: false,
+        more_pending: false,
         images: Vec::new(),
         link,
         divider: more,
@@ -356,6 +357,9 @@ fn is_kept_inline(name: &str) -> bool {
 struct Converter<'l> {
     raw_html: Vec<String>,
     more: bool,
+    /// A `<!--more-->` met inside a paragraph: its divider goes after the
+    /// paragraph, which it does not split.
+    more_pending: bool,
     images: Vec<String>,
     link: &'l dyn Fn(&str) -> Option<String>,
     divider: &'l str,
@@ -444,6 +448,14 @@ impl Converter<'_> {
         out
     }
 
+    /// Writes the divider of a `<!--more-->` met in the paragraph just
+    /// written.
+    fn place_more(&mut self, out: &mut Vec<String>) {
+        if std::mem::take(&mut self.more_pending) {
+            out.push(self.divider.to_string());
+        }
+    }
+
     /// [`Self::blocks`], one level down.
     fn blocks_within(&mut self, node: NodeRef<'_, Node>, out: &mut Vec<String>) {
         let mut inline = String::new();
@@ -451,6 +463,7 @@ impl Converter<'_> {
             match child.value() {
                 Node::Element(e) if is_block(e.name()) => {
                     flush_paragraph(&mut inline, out);
+                    self.place_more(out);
                     let b = if matches!(e.name(), "ul" | "ol") {
                         // Two lists in a row would read as one.
                         let after_list = out
@@ -463,9 +476,11 @@ impl Converter<'_> {
                     if let Some(b) = b {
                         out.push(b);
                     }
+                    self.place_more(out);
                 }
-                Node::Comment(c) if is_more(c) => {
+                Node::Comment(c) if is_more(c) && inline.trim().is_empty() => {
                     flush_paragraph(&mut inline, out);
+                    self.place_more(out);
                     self.more = true;
                     out.push(self.divider.to_string());
                 }
@@ -474,12 +489,14 @@ impl Converter<'_> {
                 // at the start of a line would end the paragraph).
                 Node::Comment(c) if inline.trim().is_empty() => {
                     flush_paragraph(&mut inline, out);
+                    self.place_more(out);
                     out.push(format!("<!--{}-->", &**c));
                 }
                 _ => inline.push_str(&self.inline(child)),
             }
         }
         flush_paragraph(&mut inline, out);
+        self.place_more(out);
     }
 
     /// Renders one block element; `None` when it has nothing to show.
@@ -963,7 +980,8 @@ impl Converter<'_> {
             // wpautop leaves `<!--more-->` in a paragraph: it stands alone.
             Node::Comment(c) if is_more(c) => {
                 self.more = true;
-                format!("\n\n{BLOCK}{}{BLOCK}\n\n", self.divider)
+                self.more_pending = true;
+                String::new()
             }
             _ => String::new(),
         }
