@@ -689,6 +689,8 @@ pub fn expand_after_autop(text: &str, media: &Media<'_>) -> Expanded {
         out.html = text.to_string();
         return out;
     }
+    let unwrapped = unwrap_layout(text);
+    let text = unwrapped.as_ref();
     count_unknown(text, &mut out.unknown);
     let mut html = String::with_capacity(text.len());
     let mut last = 0;
@@ -717,6 +719,39 @@ pub fn expand_after_autop(text: &str, media: &Media<'_>) -> Expanded {
     out
 }
 
+/// A page builder's layout tag: Divi's `[et_pb_…]` and WPBakery's
+/// `[vc_…]`, opening or closing (their attributes hold no `]`).
+static LAYOUT: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"\[/?(?:et_pb_|vc_)[A-Za-z0-9_-]*(?:[\s\u{a0}][^\[\]]*)?/?\]").expect("a valid regex")
+});
+
+/// The text without the page builders' layout shortcodes (sections, rows,
+/// columns, text modules): what they lay out is their content, which is
+/// kept, as the builders show it without their styles. One pass, however
+/// deep they nest; `[[vc_row]]` (escaped) shows `[vc_row]`.
+fn unwrap_layout(text: &str) -> Cow<'_, str> {
+    if !text.contains("[et_pb_") && !text.contains("[vc_") {
+        return Cow::Borrowed(text);
+    }
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for m in LAYOUT.find_iter(text) {
+        let escaped = m.start() > 0 && b[m.start() - 1] == b'[' && b.get(m.end()) == Some(&b']');
+        if escaped {
+            // Shown as written, without the escape's brackets.
+            out.push_str(&text[last..m.start() - 1]);
+            out.push_str(m.as_str());
+            last = m.end() + 1;
+            continue;
+        }
+        out.push_str(&text[last..m.start()]);
+        last = m.end();
+    }
+    out.push_str(&text[last..]);
+    Cow::Owned(out)
+}
+
 /// Counts the unknown shortcodes of `text`, also those nested in another
 /// shortcode's content, except in a code shortcode's.
 fn count_unknown(text: &str, unknown: &mut BTreeMap<String, u64>) {
@@ -729,7 +764,9 @@ fn count_unknown(text: &str, unknown: &mut BTreeMap<String, u64>) {
             if sc.escaped {
                 continue;
             }
-            if !is_handled(sc.name) && (sc.content.is_some() || sc.attrs.is_empty() || sc.attrs.starts_with(' ')) {
+            let bare = sc.content.is_none() && sc.attrs.trim().is_empty();
+            let known = is_handled(sc.name) || is_layout(sc.name) || (bare && is_prose(sc.name));
+            if !known && (sc.content.is_some() || sc.attrs.is_empty() || sc.attrs.starts_with(' ')) {
                 *unknown.entry(sc.name.to_string()).or_default() += 1;
             }
             if let Some(content) = sc.content
@@ -741,6 +778,21 @@ fn count_unknown(text: &str, unknown: &mut BTreeMap<String, u64>) {
             }
         }
     }
+}
+
+/// A page builder's layout shortcode (see [`unwrap_layout`]).
+fn is_layout(name: &str) -> bool {
+    name.starts_with("et_pb_") || name.starts_with("vc_")
+}
+
+/// Whether a bare `[name]` (no attribute, no closing tag) reads as prose
+/// between brackets rather than a shortcode: a capitalized word
+/// (`[Chorus]`, `[Refrain]`; shortcode names are lower case) or a
+/// character range (`[a-z]`, `[0-9]`).
+fn is_prose(name: &str) -> bool {
+    let b = name.as_bytes();
+    name.bytes().any(|c| c.is_ascii_uppercase())
+        || (b.len() == 3 && b[1] == b'-' && b[0].is_ascii_alphanumeric() && b[2].is_ascii_alphanumeric())
 }
 
 fn looks_like_shortcode_name(n: &str) -> bool {
