@@ -286,6 +286,7 @@ fn check(bodies: &[Body]) -> Vec<String> {
     for (name, content, footnotes) in bodies {
         let cx = Context {
             media: wxr::transform::shortcodes::Media::NONE,
+            reusable: &|_| None,
             link: &keep,
             more: "<!--more-->",
             footnotes: footnotes.as_deref(),

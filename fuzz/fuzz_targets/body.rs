@@ -21,6 +21,7 @@ fuzz_target!(|data: &[u8]| {
             attachment: &attachment,
             attached: &[2, 3, 4, 2],
         },
+        reusable: &|id| (id == 1).then(|| "<!-- wp:block {\"ref\":1} /--><p>x</p>".to_string()),
         link: &link,
         more: "<!--more-->",
         footnotes: Some(r#"[{"id":"a","content":"A <em>note</em>"}]"#),

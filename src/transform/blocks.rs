@@ -101,13 +101,31 @@ fn delimiter(s: &str, at: usize) -> Option<Delimiter<'_>> {
     })
 }
 
+/// How deep reusable blocks are expanded inside one another.
+const MAX_REUSE: usize = 8;
+
 /// Removes block delimiters, applying the attributes described in the
 /// module doc.
 pub fn strip(content: &str) -> Stripped {
+    strip_with(content, &|_| None)
+}
+
+/// [`strip`], with reusable blocks (`<!-- wp:block {"ref":N} /-->`)
+/// replaced by the content of the `wp_block` item `N` that `reusable`
+/// gives, as WordPress renders them (its blocks stripped in turn; one
+/// that includes itself shows nothing there, as in WordPress, and is
+/// reported with the dynamic blocks, like a reference to no block).
+pub fn strip_with(content: &str, reusable: &dyn Fn(i64) -> Option<String>) -> Stripped {
     let mut out = Stripped {
         html: String::with_capacity(content.len()),
         ..Stripped::default()
     };
+    strip_into(content, reusable, &mut Vec::new(), &mut out);
+    out
+}
+
+/// [`strip_with`] into `out`, inside the reusable blocks of `chain`.
+fn strip_into(content: &str, reusable: &dyn Fn(i64) -> Option<String>, chain: &mut Vec<i64>, out: &mut Stripped) {
     let mut last = 0;
     let mut pending_lang: Option<String> = None;
     let mut search = 0;
@@ -133,7 +151,23 @@ pub fn strip(content: &str) -> Stripped {
                 .map(str::to_string)
         };
         if d.void {
-            *out.dynamic.entry(d.name.to_string()).or_default() += 1;
+            let id = (d.name == "block" && chain.len() < MAX_REUSE)
+                .then(|| {
+                    d.attrs
+                        .as_ref()
+                        .and_then(|a| a.get("ref"))
+                        .and_then(serde_json::Value::as_i64)
+                })
+                .flatten()
+                .filter(|id| !chain.contains(id));
+            match id.and_then(|id| Some((id, reusable(id)?))) {
+                Some((id, text)) => {
+                    chain.push(id);
+                    strip_into(&text, reusable, chain, out);
+                    chain.pop();
+                }
+                None => *out.dynamic.entry(d.name.to_string()).or_default() += 1,
+            }
             continue;
         }
         pending_lang = attr("language").or_else(|| attr("lang")).filter(|l| is_lang(l));
@@ -141,8 +175,18 @@ pub fn strip(content: &str) -> Stripped {
         if is_embed && let Some(src) = attr("url").as_deref().and_then(super::shortcodes::embed_url) {
             // The wrapper holds the bare URL: show the player instead.
             if let Some(close) = memchr::memmem::find(&content.as_bytes()[d.end..], b"<!-- /wp:") {
+                // The block's caption stays under the player.
+                let inner = &content[d.end..d.end + close];
+                let caption = inner
+                    .find("<figcaption")
+                    .and_then(|i| {
+                        inner[i..]
+                            .find("</figcaption>")
+                            .map(|j| &inner[i..i + j + "</figcaption>".len()])
+                    })
+                    .unwrap_or("");
                 out.html.push_str(&format!(
-                    "<figure><iframe src=\"{src}\" width=\"560\" height=\"315\" frameborder=\"0\" allowfullscreen></iframe></figure>"
+                    "<figure><iframe src=\"{src}\" width=\"560\" height=\"315\" frameborder=\"0\" allowfullscreen></iframe>{caption}</figure>"
                 ));
                 last = d.end + close;
                 search = last;
@@ -150,7 +194,6 @@ pub fn strip(content: &str) -> Stripped {
         }
     }
     push_segment(&mut out.html, &content[last..], &mut pending_lang);
-    out
 }
 
 /// Copies HTML between delimiters, giving the first `<pre` the pending
@@ -188,6 +231,36 @@ mod tests {
         assert_eq!(s.html, "\n<p>One</p>\n\n\n\n<h3>Two</h3>\n");
         assert_eq!(s.blocks.get("paragraph"), Some(&1));
         assert_eq!(s.blocks.get("heading"), Some(&1));
+    }
+
+    #[test]
+    fn reusable_blocks_are_expanded_and_a_loop_stops() {
+        let reusable = |id: i64| match id {
+            7 => Some("<!-- wp:paragraph --><p>Signed</p><!-- /wp:paragraph -->".to_string()),
+            8 => Some("<p>Loop</p><!-- wp:block {\"ref\":8} /-->".to_string()),
+            _ => None,
+        };
+        let s = strip_with(
+            "<p>A</p><!-- wp:block {\"ref\":7} /--><!-- wp:block {\"ref\":9} /-->",
+            &reusable,
+        );
+        assert_eq!(s.html, "<p>A</p><p>Signed</p>");
+        assert_eq!(s.dynamic.get("block"), Some(&1));
+        let s = strip_with("<!-- wp:block {\"ref\":8} /-->", &reusable);
+        assert_eq!(s.html, "<p>Loop</p>");
+        assert_eq!(s.dynamic.get("block"), Some(&1));
+    }
+
+    #[test]
+    fn an_embed_keeps_its_caption() {
+        let s = strip(
+            "<!-- wp:embed {\"url\":\"https://youtu.be/abcDEF12345\"} --><figure class=\"wp-block-embed\"><div class=\"wp-block-embed__wrapper\">\nhttps://youtu.be/abcDEF12345\n</div><figcaption>Au tour</figcaption></figure><!-- /wp:embed -->",
+        );
+        assert!(
+            s.html.ends_with("</iframe><figcaption>Au tour</figcaption></figure>"),
+            "{}",
+            s.html
+        );
     }
 
     #[test]

@@ -56,6 +56,8 @@ pub struct Context<'a> {
     /// The export's attachments, and the item's own, for `[gallery]`,
     /// `[audio]` and `[video]`.
     pub media: Media<'a>,
+    /// The content of the reusable block (`wp_block` item) with this id.
+    pub reusable: &'a dyn Fn(i64) -> Option<String>,
     /// The new URL of an old one of the site, for internal links.
     pub link: &'a dyn Fn(&str) -> Option<String>,
     /// What `<!--more-->` becomes.
@@ -104,7 +106,7 @@ pub fn filtered_html(content: &str, cx: &Context<'_>) -> (String, Body) {
     // embeds.
     let early = shortcodes::expand_before_autop(content);
     let mut html = if blocks::has_blocks(&early.html) {
-        let stripped = blocks::strip(&early.html);
+        let stripped = blocks::strip_with(&early.html, cx.reusable);
         body.dynamic_blocks = stripped.dynamic;
         stripped.html
     } else {
@@ -160,6 +162,7 @@ mod tests {
         let keep = |_: &str| None;
         let cx = Context {
             media: Media::NONE,
+            reusable: &|_| None,
             link: &keep,
             more: "<!--more-->",
             footnotes,
@@ -180,6 +183,7 @@ mod tests {
         let keep = |_: &str| None;
         let cx = Context {
             media: Media::NONE,
+            reusable: &|_| None,
             link: &keep,
             more: "<!--more-->",
             footnotes: None,

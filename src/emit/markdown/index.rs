@@ -28,6 +28,8 @@ pub(super) struct Index {
     /// The attachments of each post, by the post's id, in WordPress's
     /// gallery order (menu order, then id).
     pub(super) attached: HashMap<i64, Vec<i64>>,
+    /// The content of each reusable block (`wp_block` item), by id.
+    pub(super) reusable: HashMap<i64, String>,
     /// Every attachment, for the media manifest.
     pub(super) media: Vec<MediaEntry>,
     /// The taxonomies items use, other than categories, tags and menus.
@@ -135,6 +137,7 @@ pub(super) fn first_pass(inputs: &Inputs, find_media: bool) -> Result<Index, Run
         categories: HashMap::new(),
         attachments: HashMap::new(),
         attached: HashMap::new(),
+        reusable: HashMap::new(),
         media: Vec::new(),
         taxonomies: BTreeSet::new(),
         menus: super::menus::Menus::default(),
@@ -181,6 +184,11 @@ pub(super) fn first_pass(inputs: &Inputs, find_media: bool) -> Result<Index, Run
             Record::Item(item) => {
                 if let Some(entry) = super::menus::Source::of(&item) {
                     index.menus.sources.push(entry);
+                }
+                if item.kind == "wp_block"
+                    && let Some(id) = item.id
+                {
+                    index.reusable.insert(id, item.content.clone());
                 }
                 if item.kind == "attachment"
                     && let (Some(id), Some(url)) = (item.id, item.attachment_url.clone().or(item.guid.clone()))

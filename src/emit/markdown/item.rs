@@ -38,16 +38,18 @@ pub(super) fn render_item(
         source: std::io::Error::other(e),
     };
     let attachment = |id: i64| index.attachments.get(&id).cloned();
-    let link = |href: &str| links.rewrite(href).or_else(|| links.local_media(href));
+    let link = |href: &str| links.rewrite_in_body(href).or_else(|| links.local_media(href));
     let attached = item
         .id
         .and_then(|id| index.attached.get(&id))
         .map_or(&[][..], Vec::as_slice);
+    let reusable = |id: i64| index.reusable.get(&id).cloned();
     let cx = body::Context {
         media: crate::transform::shortcodes::Media {
             attachment: &attachment,
             attached,
         },
+        reusable: &reusable,
         link: &link,
         more: opts.ssg.more(),
         footnotes: item

@@ -5,6 +5,7 @@
 use super::media::MediaMap;
 use super::plan::Plan;
 use crate::site::SiteIndex;
+use crate::transform::shortcodes::Attachment;
 use std::collections::HashMap;
 
 /// Internal links: an old URL resolved to an item of the site index, and
@@ -12,6 +13,8 @@ use std::collections::HashMap;
 pub(super) struct LinkMap<'a> {
     items: &'a SiteIndex,
     plan: &'a Plan,
+    /// The attachments, by id: their files.
+    files: &'a HashMap<i64, Attachment>,
     /// The site's media files, with `--download-media`.
     pub(super) media: Option<MediaMap<'a>>,
     /// The URLs of their copies in the site (downloaded now or before),
@@ -20,10 +23,11 @@ pub(super) struct LinkMap<'a> {
 }
 
 impl<'a> LinkMap<'a> {
-    pub(super) fn new(items: &'a SiteIndex, plan: &'a Plan) -> LinkMap<'a> {
+    pub(super) fn new(items: &'a SiteIndex, plan: &'a Plan, files: &'a HashMap<i64, Attachment>) -> LinkMap<'a> {
         LinkMap {
             items,
             plan,
+            files,
             media: None,
             available: HashMap::new(),
         }
@@ -58,5 +62,19 @@ impl<'a> LinkMap<'a> {
             let item = self.items.item(id).filter(|i| i.kind == "attachment")?;
             written(item.parent?)
         })
+    }
+
+    /// [`Self::rewrite`] for a link in a body: an attachment's page is its
+    /// file instead (the copy in the site, when downloaded), as a static
+    /// site has no attachment pages: the image a thumbnail links to opens.
+    pub(super) fn rewrite_in_body(&self, href: &str) -> Option<String> {
+        let file = self
+            .items
+            .resolve(href, None)
+            .and_then(|r| self.items.item(r.id))
+            .filter(|i| i.kind == "attachment")
+            .and_then(|i| i.id.and_then(|id| self.files.get(&id)))
+            .map(|a| self.local_media(&a.url).unwrap_or_else(|| a.url.clone()));
+        file.or_else(|| self.rewrite(href))
     }
 }

@@ -148,7 +148,7 @@ pub fn write_site(inputs: &Inputs, opts: &Options) -> Result<SiteReport, RunErro
         redirects_dropped: plan.dropped.clone(),
         ..SiteReport::default()
     };
-    let mut links = LinkMap::new(&index.items, &plan);
+    let mut links = LinkMap::new(&index.items, &plan, &index.attachments);
     if let Some(settings) = &opts.download {
         // Downloaded before the pages are written, so that the pages point
         // only at the copies that exist.
