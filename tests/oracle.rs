@@ -7,7 +7,7 @@
 //! a browser parses them (html5ever) and compared by what a reader sees:
 //!
 //! * the blocks in order: their kind (heading with its level, paragraph,
-//!   list item with the kinds of its lists, quote, preformatted, table
+//!   list item with the lists around it, quote, preformatted, table
 //!   cell, caption) and their text, whitespace collapsed, a line break
 //!   shown as `⏎`;
 //! * the link targets, the image sources, the players' sources (iframes,
@@ -111,16 +111,13 @@ const BLOCKS: &[&str] = &[
     "legend",
 ];
 
-/// The kind a block element gives the texts inside it, if any.
-fn kind(e: &scraper::node::Element, parent: Option<&scraper::node::Element>) -> Option<String> {
+/// The kind a block element gives the texts inside it, if any (list items
+/// are the lists around them, below).
+fn kind(e: &scraper::node::Element) -> Option<String> {
     let name = e.name();
     let caption = e.classes().any(|c| c == "wp-caption-text" || c == "gallery-caption");
     Some(match name {
         "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => name.to_string(),
-        "li" => match parent.map(|p| p.name()) {
-            Some("ol") => "ol>li".into(),
-            _ => "ul>li".into(),
-        },
         "blockquote" => "quote".into(),
         "pre" => "pre".into(),
         "td" | "th" => "cell".into(),
@@ -270,17 +267,24 @@ fn view(html: &str, link: &dyn Fn(&str) -> String) -> View {
         };
         let Some(text) = text else { continue };
         // The nearest block, and the kinds of the blocks around the text.
+        // In an item, its kind is the lists around it, as deep as a
+        // browser indents them (a list nested without its `<li>` too).
         let mut block = None;
         let mut kinds = Vec::new();
+        let mut item = false;
         for a in n.ancestors() {
             let Some(e) = a.value().as_element() else { continue };
             if !BLOCKS.contains(&e.name()) {
                 continue;
             }
             block.get_or_insert(a.id());
-            let parent = a.parent().and_then(|p| p.value().as_element());
-            if let Some(k) = kind(e, parent) {
-                kinds.push(k);
+            match e.name() {
+                "li" if !item => {
+                    item = true;
+                    kinds.push("li".to_string());
+                }
+                "ul" | "ol" if item => kinds.push(e.name().to_string()),
+                _ => kinds.extend(kind(e)),
             }
         }
         kinds.reverse();
@@ -459,7 +463,7 @@ fn compare(export: &Path, php: &Path, wp: &Path) -> Outcome {
                 files_of.insert(page, file.to_string());
             }
             if let Some(l) = i["link"].as_str() {
-                files_of.insert(l.to_string(), file.to_string());
+                files_of.insert(l.trim_end_matches('/').to_string(), file.to_string());
             }
         }
     }
@@ -473,9 +477,10 @@ fn compare(export: &Path, php: &Path, wp: &Path) -> Outcome {
         .nth(1)
         .map(|h| h.split('/').next().unwrap_or(h).to_string());
     let link = |href: &str| -> String {
+        let bare = href.trim_end_matches('/');
         if let Some(file) = files_of
-            .get(href)
-            .or_else(|| href.strip_prefix(&base).and_then(|p| files_of.get(p)))
+            .get(bare)
+            .or_else(|| bare.strip_prefix(&base).and_then(|p| files_of.get(p)))
         {
             return file.clone();
         }

@@ -32,6 +32,8 @@
  *   render their content, as the builders do without their styles.
  * - A post split by `<!--nextpage-->` is shown on several pages by
  *   WordPress: their contents are rendered one after the other.
+ * - A gallery in random order (`orderby="rand"`) shows its listed order,
+ *   one of the orders WordPress shows.
  */
 
 error_reporting(E_ALL & ~E_DEPRECATED & ~E_NOTICE & ~E_WARNING & ~E_USER_NOTICE & ~E_USER_DEPRECATED);
@@ -301,7 +303,9 @@ add_filter('posts_pre_query', function ($result, $query) {
     }
     $orderby = $v['orderby'] ?? 'date';
     $order = strtoupper($v['order'] ?? 'DESC') === 'ASC' ? 1 : -1;
-    if ($orderby === 'post__in' && $in) {
+    // A random order (`[gallery orderby="rand"]`) changes at each view:
+    // the listed order stands for it.
+    if (($orderby === 'post__in' || $orderby === 'rand' || $orderby === 'RAND') && $in) {
         $rank = array_flip($in);
         usort($found, fn($a, $b) => $rank[$a->ID] <=> $rank[$b->ID]);
     } elseif ($orderby !== 'none' && $orderby !== 'rand') {
@@ -329,8 +333,8 @@ add_filter('posts_pre_query', function ($result, $query) {
             return ($a->ID <=> $b->ID) * $order;
         });
     }
-    $per_page = (int) ($v['posts_per_page'] ?? -1);
-    if (!empty($v['numberposts'])) $per_page = (int) $v['numberposts'];
+    // As WP_Query: `numberposts` only when `posts_per_page` is not given.
+    $per_page = (int) ($v['posts_per_page'] ?? ($v['numberposts'] ?? -1));
     if ($per_page > 0 && !($v['nopaging'] ?? false)) {
         $found = array_slice($found, (int) ($v['offset'] ?? 0), $per_page);
     }
@@ -410,7 +414,7 @@ add_filter('the_content', function ($content) {
     $saved = $shortcode_tags;
     $shortcode_tags = [];
     $render = function ($atts, $code, $tag) {
-        if ($code === null) {
+        if ($code === null || $code === '') {
             // `[php]` alone is not code: kept as written.
             return '[' . $tag . ']';
         }
