@@ -1402,6 +1402,9 @@ fn escape_line_starts(s: &str) -> String {
         let needs = match b.first() {
             Some(b'#' | b'>' | b'=' | b'|') => true,
             Some(b'-' | b'+') => b.len() == 1 || b.get(1).is_some_and(|c| *c == b' ' || *c == b'-'),
+            // A definition (PHP Markdown Extra's syntax, which Hugo's
+            // Goldmark reads after any paragraph, even past a blank line).
+            Some(b':') => b.len() == 1 || matches!(b.get(1), Some(b' ' | b'\t')),
             Some(c) if c.is_ascii_digit() => {
                 let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
                 matches!(b.get(digits), Some(b'.' | b')')) && (b.len() == digits + 1 || b[digits + 1] == b' ')
