@@ -195,6 +195,8 @@ fn view(html: &str, link: &dyn Fn(&str) -> String) -> View {
     let mut v = View::default();
     // The current text: its block element and kind.
     let mut current: Option<(ego_tree::NodeId, String, String)> = None;
+    // In a `<pre>`, the block of the last text (a line of it).
+    let mut last_inner: Option<ego_tree::NodeId> = None;
     let flush = |v: &mut View, current: &mut Option<(ego_tree::NodeId, String, String)>| {
         if let Some((_, k, t)) = current.take() {
             let pre = k.ends_with("pre");
@@ -248,7 +250,9 @@ fn view(html: &str, link: &dyn Fn(&str) -> String) -> View {
                                 })
                                 .collect::<String>(),
                         ));
-                        if !in_pre() && !t.is_empty() {
+                        // A code block's `<code>` is the block itself.
+                        let block_code = name == "code" && in_pre();
+                        if !block_code && !t.is_empty() {
                             let k = match name {
                                 "b" => "strong",
                                 "i" => "em",
@@ -288,6 +292,24 @@ fn view(html: &str, link: &dyn Fn(&str) -> String) -> View {
             }
         }
         kinds.reverse();
+        // Inside a `<pre>`, a block is a line of it.
+        let pre = n
+            .ancestors()
+            .find(|a| a.value().as_element().is_some_and(|e| e.name() == "pre"));
+        let mut text = text;
+        if let Some(pre) = pre {
+            if let Some((b, _, t)) = &current
+                && *b == pre.id()
+                && last_inner != block
+                && !t.ends_with('\n')
+            {
+                text.insert(0, '\n');
+            }
+            last_inner = block;
+            block = Some(pre.id());
+            kinds.retain(|k| k != "caption");
+            kinds.dedup();
+        }
         let block = block.unwrap_or(root.id());
         let k = if kinds.is_empty() {
             "p".to_string()

@@ -536,6 +536,8 @@ impl Converter<'_> {
                 prefix_lines(&inner, "> ", ">")
             }
             "ul" | "ol" => return self.list(node, e, false),
+            // Formatting a fence would lose: the block as it is.
+            "pre" if has_formatting(node) => self.raw(node, e),
             "pre" => code_block(node, e),
             "table" => match self.table(node) {
                 Some(t) => t,
@@ -1657,8 +1659,74 @@ fn attrs_html(e: &Element, link: &dyn Fn(&str) -> Option<String>) -> String {
 
 /// A fenced code block: the text byte-exact, the language from the usual
 /// WordPress and highlighter conventions.
+/// Whether a `<pre>` holds formatting a code fence cannot show (emphasis,
+/// a citation, a link…).
+fn has_formatting(node: NodeRef<'_, Node>) -> bool {
+    node.descendants().skip(1).any(|d| {
+        d.value().as_element().is_some_and(|e| {
+            matches!(
+                e.name(),
+                "em" | "strong"
+                    | "b"
+                    | "i"
+                    | "u"
+                    | "cite"
+                    | "abbr"
+                    | "a"
+                    | "mark"
+                    | "del"
+                    | "s"
+                    | "strike"
+                    | "ins"
+                    | "sub"
+                    | "sup"
+                    | "q"
+                    | "dfn"
+                    | "var"
+                    | "kbd"
+                    | "samp"
+                    | "small"
+                    | "big"
+                    | "img"
+            )
+        })
+    })
+}
+
+/// The text of a `<pre>` as a browser shows it: `<br>` is a line break,
+/// and so is the edge of a block inside it (`<pre>a<div>b</div>c</pre>`
+/// shows three lines).
+fn pre_text(node: NodeRef<'_, Node>) -> String {
+    let mut s = String::new();
+    let new_line = |s: &mut String| {
+        if !s.is_empty() && !s.ends_with('\n') {
+            s.push('\n');
+        }
+    };
+    for edge in node.traverse() {
+        match edge {
+            ego_tree::iter::Edge::Open(n) => match n.value() {
+                Node::Text(t) => s.push_str(t),
+                Node::Element(e) if e.name() == "br" => s.push('\n'),
+                Node::Element(e) if n != node && is_block(e.name()) => new_line(&mut s),
+                _ => {}
+            },
+            ego_tree::iter::Edge::Close(n) => {
+                if let Node::Element(e) = n.value()
+                    && n != node
+                    && is_block(e.name())
+                    && e.name() != "br"
+                {
+                    new_line(&mut s);
+                }
+            }
+        }
+    }
+    s
+}
+
 fn code_block(node: NodeRef<'_, Node>, e: &Element) -> String {
-    let text = text_of(node);
+    let text = pre_text(node);
     let code = node.children().find_map(|c| match c.value() {
         Node::Element(ce) if ce.name() == "code" => Some(ce),
         _ => None,

@@ -641,6 +641,19 @@ pub fn expand_before_autop(text: &str) -> Protected<'_> {
         codes: Vec::new(),
         marker: String::new(),
     };
+    let text = match wp_syntax(text) {
+        Cow::Borrowed(t) => t,
+        Cow::Owned(t) => {
+            out.html = Cow::Owned(t);
+            // The rounds below read the text with its code blocks.
+            let early = expand_before_autop(&out.html);
+            return Protected {
+                html: Cow::Owned(early.html.into_owned()),
+                codes: early.codes,
+                marker: early.marker,
+            };
+        }
+    };
     if memchr::memchr(b'[', text.as_bytes()).is_some() {
         let early = |n: &str| handler(n).is_some_and(|h| h.round != Round::Late);
         let found: Vec<_> = find(text, &early)
@@ -679,6 +692,79 @@ pub fn expand_before_autop(text: &str) -> Protected<'_> {
         out.html = Cow::Owned(s);
     }
     out
+}
+
+/// A WP-Syntax code element: `<pre lang="php">` or `<code lang="php">`,
+/// with its other attributes (`line`, `escaped`).
+static WP_SYNTAX: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r#"(?i)<(pre|code)(\s[^>]*?\blang\s*=\s*["']?([A-Za-z0-9_+#-]{1,32})["']?[^>]*)>"#)
+        .expect("a valid regex")
+});
+
+/// What WP-Syntax does before every other filter: the content of a
+/// `<pre lang="…">` (or `<code lang="…">`) up to its closing tag is raw
+/// code, its `<…>` text, not markup (decoded once when it says
+/// `escaped="true"`): written as a code block (or inline code) in its
+/// language, its brackets written as references so that no shortcode is
+/// read in it. Without a closing tag it is left alone.
+fn wp_syntax(text: &str) -> Cow<'_, str> {
+    if !text.contains(" lang") && !text.contains("\tlang") {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::new();
+    let mut last = 0;
+    let mut from = 0;
+    // The tags with no closing tag left in the text (none after a later
+    // opening either): not looked for again, which keeps this linear.
+    let mut unclosed: Vec<String> = Vec::new();
+    while let Some(c) = WP_SYNTAX.captures_at(text, from) {
+        let (whole, tag) = (c.get(0).expect("the match"), c[1].to_ascii_lowercase());
+        let close = format!("</{tag}>");
+        let body_start = whole.end();
+        from = body_start;
+        if unclosed.contains(&tag) {
+            continue;
+        }
+        let Some(len) = find_ascii_ci(&text[body_start..], &close) else {
+            unclosed.push(tag);
+            continue;
+        };
+        let raw = &text[body_start..body_start + len];
+        let escaped = c[2].to_ascii_lowercase().contains("escaped=\"true\"");
+        let code = if escaped {
+            crate::read::decoded(raw)
+        } else {
+            raw.to_string()
+        };
+        let code = esc_html(code.trim_matches(['\r', '\n']))
+            .replace('[', "&#91;")
+            .replace(']', "&#93;");
+        let lang = c[3].to_lowercase();
+        out.push_str(&text[last..whole.start()]);
+        if tag == "pre" {
+            out.push_str(&format!("<pre><code class=\"language-{lang}\">{code}</code></pre>"));
+        } else {
+            out.push_str(&format!("<code>{code}</code>"));
+        }
+        last = body_start + len + close.len();
+        from = last;
+    }
+    if last == 0 {
+        return Cow::Borrowed(text);
+    }
+    out.push_str(&text[last..]);
+    Cow::Owned(out)
+}
+
+/// `& < >` written as references.
+fn esc_html(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// The position of `needle` (ASCII) in `hay`, case-insensitively.
+fn find_ascii_ci(hay: &str, needle: &str) -> Option<usize> {
+    let n = needle.as_bytes();
+    hay.as_bytes().windows(n.len()).position(|w| w.eq_ignore_ascii_case(n))
 }
 
 /// What `do_shortcode()` does after `wpautop()`: expands the handled

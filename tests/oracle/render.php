@@ -24,6 +24,7 @@
  *   returns for YouTube and Vimeo (derived from the URL, as the provider
  *   does), else it fails as offline WordPress fails: the URL becomes a link.
  * - Smilies: the export does not carry the `use_smilies` option; it is off.
+ * - WP-Syntax's `<pre lang="…">` is rendered as that plugin renders it.
  * - The code plugins whose shortcodes wxr reads (SyntaxHighlighter
  *   Evolved, CodeColorer) are not core: their shortcodes are rendered as
  *   those plugins render them, at their priority (before wpautop), as a
@@ -441,6 +442,20 @@ add_filter('the_content', function ($content) {
     $shortcode_tags = $saved;
     return $content;
 }, 7);
+
+/**
+ * WP-Syntax, before every other filter: a `<pre lang="…">` (or `<code
+ * lang="…">`) holds raw code up to its closing tag, shown as text (decoded
+ * once with `escaped="true"`).
+ */
+add_filter('the_content', function ($content) {
+    return preg_replace_callback('#<(pre|code)(\s[^>]*?\blang\s*=\s*["\']?([A-Za-z0-9_+\#-]{1,32})["\']?[^>]*)>(.*?)</\1>#is', function ($m) {
+        $code = stripos($m[2], 'escaped="true"') !== false ? html_entity_decode($m[4], ENT_QUOTES | ENT_HTML5, 'UTF-8') : $m[4];
+        $code = htmlspecialchars(trim($code, "\r\n"), ENT_NOQUOTES, 'UTF-8');
+        $code = str_replace(['[', ']'], ['&#91;', '&#93;'], $code);
+        return strtolower($m[1]) === 'pre' ? '<pre>' . $code . '</pre>' : '<code>' . $code . '</code>';
+    }, $content);
+}, 0);
 
 /** Page builders' layout shortcodes render their content. */
 add_filter('pre_do_shortcode_tag', function ($return, $tag, $attr, $m) {
