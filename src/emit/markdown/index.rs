@@ -163,7 +163,7 @@ pub(super) fn first_pass(inputs: &Inputs, find_media: bool) -> Result<Index, Run
                     // As WordPress shows it: references decoded.
                     let name = a
                         .display_name
-                        .map(|n| crate::read::decoded(n.trim()))
+                        .map(|n| super::item::shown_text(&n))
                         .filter(|n| !n.trim().is_empty())
                         .unwrap_or_else(|| login.clone());
                     index.authors.insert(login, name);

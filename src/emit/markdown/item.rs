@@ -110,6 +110,7 @@ pub(super) fn render_item(
         dynamic_blocks: body.dynamic_blocks,
         missing_attachments: body.missing_attachments,
         empty_galleries: body.empty_galleries,
+        untitled: untitled(item),
         missing_footnotes: body.missing_footnotes,
         unreferenced_footnotes: body.unreferenced_footnotes,
         comments_skipped: thread.skipped,
@@ -162,6 +163,7 @@ fn fields(
         .iter()
         .filter(|t| t.taxonomy == "post_tag")
         .map(|t| term_name(&t.name))
+        .filter(|n| !n.is_empty())
         .collect();
     let mut taxonomies: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for t in item.terms.iter().filter(|t| is_other_taxonomy(&t.taxonomy)) {
@@ -191,7 +193,7 @@ fn fields(
         slug: &planned.slug,
         draft: planned.draft,
         aliases: &aliases,
-        title: item.title.clone().unwrap_or_default(),
+        title: shown_title(item),
         date: front_matter::date_with_offset(item.date.as_deref(), item.date_gmt.as_deref()),
         sticky: item.sticky,
         order: item.menu_order,
@@ -209,11 +211,45 @@ fn fields(
     })
 }
 
+/// An item's title as WordPress shows it (its references decoded, as the
+/// page's HTML reads them: `Tom &amp; Jerry` is `Tom & Jerry`, trimmed),
+/// or its date (`2013-05-14`) when it has none, which a generator would
+/// show as an empty heading and link (empty without a date either).
+pub(super) fn shown_title(item: &Item) -> String {
+    let title = shown_text(item.title.as_deref().unwrap_or(""));
+    if !title.is_empty() {
+        return title;
+    }
+    item.date
+        .as_deref()
+        .and_then(|d| d.get(..10))
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Whether an item has no title of its own (see [`shown_title`]).
+fn untitled(item: &Item) -> bool {
+    shown_text(item.title.as_deref().unwrap_or("")).is_empty()
+}
+
 /// A term's name as WordPress shows it: WordPress keeps `&`, `<` and `>`
 /// of a name as references (`News &amp; Events`), which every theme would
 /// escape again.
 pub(super) fn term_name(name: &str) -> String {
-    crate::read::decoded(name.trim())
+    shown_text(name)
+}
+
+/// A name or title as WordPress's page shows it: its references decoded,
+/// and decoded once more for an export that encoded them twice (`Tom
+/// &amp;amp; Jerry`, which the importer stores as `Tom &amp; Jerry`),
+/// trimmed as the importer trims it.
+pub(super) fn shown_text(text: &str) -> String {
+    let once = crate::read::decoded(text.trim());
+    if once.contains('&') {
+        crate::read::decoded(&once).trim().to_string()
+    } else {
+        once.trim().to_string()
+    }
 }
 
 /// Whether a term of `taxonomy` is written under its taxonomy's name: any
@@ -274,7 +310,12 @@ fn meta_value(raw: &str) -> Value {
 /// lists a post in its categories' parents' archives too).
 fn category_names(item: &Item, index: &Index) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for t in item.terms.iter().filter(|t| t.taxonomy == "category") {
+    // An empty `<category>` (some exporters write one) is no category.
+    for t in item
+        .terms
+        .iter()
+        .filter(|t| t.taxonomy == "category" && !term_name(&t.name).is_empty())
+    {
         let mut chain = vec![term_name(&t.name)];
         let mut parent = t
             .slug

@@ -33,6 +33,9 @@ pub struct Written {
     pub missing_attachments: Vec<i64>,
     /// `[gallery]`s that show no image, left out.
     pub empty_galleries: u64,
+    /// It has no title: its date stands for it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub untitled: bool,
     /// Footnote references without a text (kept as their number), by id.
     pub missing_footnotes: Vec<String>,
     /// Footnote texts no reference points at (still written), by id.
@@ -438,6 +441,7 @@ impl SiteReport {
                 "[gallery] left out, showing no image (no image attached to the post) in",
                 with(|w| w.empty_galleries > 0),
             ),
+            ("no title (their date stands for it) in", with(|w| w.untitled)),
             (
                 "footnote references without a text in",
                 with(|w| !w.missing_footnotes.is_empty()),
@@ -660,6 +664,7 @@ mod tests {
             dynamic_blocks: BTreeMap::new(),
             missing_attachments: Vec::new(),
             empty_galleries: 0,
+            untitled: false,
             missing_footnotes: Vec::new(),
             unreferenced_footnotes: Vec::new(),
             comments_skipped: BTreeMap::new(),
