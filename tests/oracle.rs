@@ -38,7 +38,8 @@
 //!   `render.php` writes it, as YouTube does) names the same video.
 //!
 //! Per export the test prints items identical / total and, for each item
-//! that differs, the first difference. Every item that differs must be
+//! that differs, the first difference; per run, the share of WordPress's
+//! words (in blocks) that wxr's pages show. Every item that differs must be
 //! listed in `tests/oracle/known-differences.txt` with a reason, and every
 //! listed item must still differ: the list only shrinks. `WXR_BLESS=1`
 //! rewrites it from the run (review the diff: a new line is a regression
@@ -402,6 +403,8 @@ fn wordpress() -> Option<(PathBuf, PathBuf)> {
 struct Outcome {
     total: usize,
     differing: BTreeMap<String, String>,
+    /// Words of WordPress's pages that wxr's show, and all of them.
+    words: (usize, usize),
 }
 
 fn compare(export: &Path, php: &Path, wp: &Path) -> Outcome {
@@ -418,6 +421,7 @@ fn compare(export: &Path, php: &Path, wp: &Path) -> Outcome {
         return Outcome {
             total: 0,
             differing: BTreeMap::new(),
+            words: (0, 0),
         };
     }
     let out = dir.join("wordpress.json");
@@ -525,20 +529,52 @@ fn compare(export: &Path, php: &Path, wp: &Path) -> Outcome {
     };
     let keep = |h: &str| h.to_string();
     let mut differing = BTreeMap::new();
+    let mut words = (0, 0);
     for (id, html) in &wordpress {
         let md = std::fs::read_to_string(site.join(format!("{id}.md")));
-        let diff = match md {
+        let want = view(html, &link);
+        let got = md.map(|md| view(&render(body(&md)), &keep));
+        let (kept, all) = words_kept(&want, got.as_ref().ok());
+        words.0 += kept;
+        words.1 += all;
+        let diff = match &got {
             Err(_) => Some("no page written".to_string()),
-            Ok(md) => first_difference(&view(html, &link), &view(&render(body(&md)), &keep)),
+            Ok(got) => first_difference(&want, got),
         };
         if let Some(d) = diff {
-            differing.insert(id.clone(), d);
+            let lost = if kept < all {
+                format!(" [{} words lost]", all - kept)
+            } else {
+                String::new()
+            };
+            differing.insert(id.clone(), format!("{d}{lost}"));
         }
     }
     Outcome {
         total: wordpress.len(),
         differing,
+        words,
     }
+}
+
+/// Of the words WordPress shows in an item's blocks, how many wxr's page
+/// shows too (as a multiset: a word lost twice counts twice), and how many
+/// there are.
+fn words_kept(want: &View, got: Option<&View>) -> (usize, usize) {
+    let words = |v: &View| -> HashMap<String, usize> {
+        let mut m = HashMap::new();
+        for (_, t) in &v.blocks {
+            for w in t.split_whitespace().filter(|w| *w != "⏎") {
+                *m.entry(w.to_string()).or_insert(0) += 1;
+            }
+        }
+        m
+    };
+    let w = words(want);
+    let g = got.map(words).unwrap_or_default();
+    let all = w.values().sum();
+    let kept = w.iter().map(|(k, n)| (*n).min(g.get(k).copied().unwrap_or(0))).sum();
+    (kept, all)
 }
 
 /// A URL path with its percent-escapes decoded (WordPress writes them in
@@ -585,12 +621,15 @@ fn oracle(exports: &[(String, PathBuf)], scope: &str) {
     let mut report = String::new();
     let mut found = BTreeMap::new();
     let (mut same, mut all) = (0, 0);
+    let (mut kept, mut words) = (0, 0);
     for (name, path) in exports {
         let o = compare(path, &php, &wp);
         if o.total == 0 {
             continue;
         }
         let identical = o.total - o.differing.len();
+        kept += o.words.0;
+        words += o.words.1;
         same += identical;
         all += o.total;
         report += &format!("{name}: {identical} / {} identical\n", o.total);
@@ -609,7 +648,8 @@ fn oracle(exports: &[(String, PathBuf)], scope: &str) {
     }
     let reasons: Vec<String> = reasons.iter().map(|(r, n)| format!("{r} {n}")).collect();
     eprintln!(
-        "oracle ({scope}): {same} / {all} items identical; known differences: {}\n{report}",
+        "oracle ({scope}): {same} / {all} items identical; words kept {kept} / {words} ({:.3}%); known differences: {}\n{report}",
+        100.0 * kept as f64 / words.max(1) as f64,
         reasons.join(", ")
     );
     let new: Vec<String> = found
