@@ -183,6 +183,7 @@ fn fields(
     if let Some(id) = item.id {
         origin.put("wp_id", Value::Int(id));
     }
+    origin.put_list("authors", &co_authors(item, index));
     origin.put_str("wp_comments", data_key);
     origin.put_str("wp_link", item.link.as_deref());
     let aliases: Vec<String> = planned.aliases.iter().map(|a| super::redirects::decoded(a)).collect();
@@ -253,9 +254,25 @@ pub(super) fn shown_text(text: &str) -> String {
 }
 
 /// Whether a term of `taxonomy` is written under its taxonomy's name: any
-/// but categories and tags (their own fields) and menus (not content).
+/// but categories and tags (their own fields), menus (not content) and
+/// Co-Authors Plus's `author` (the `authors` field: a taxonomy named
+/// `author` would be a second `author` key).
 pub(super) fn is_other_taxonomy(taxonomy: &str) -> bool {
-    !matches!(taxonomy, "category" | "post_tag" | "nav_menu")
+    !matches!(taxonomy, "category" | "post_tag" | "nav_menu" | "author")
+}
+
+/// The authors Co-Authors Plus lists for an item (its `author` terms,
+/// whose names are logins), by display name, each once.
+fn co_authors(item: &Item, index: &Index) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for t in item.terms.iter().filter(|t| t.taxonomy == "author") {
+        let login = term_name(&t.name);
+        let name = index.authors.get(&login).cloned().unwrap_or(login);
+        if !name.is_empty() && !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
 }
 
 /// The postmeta asked for with `--meta`, PHP-serialized values decoded;
