@@ -56,6 +56,23 @@ impl Index {
     }
 }
 
+/// An attachment's file: its `wp:attachment_url`, else its `<link>` when
+/// that is the file itself (some exporters write it so), else its guid.
+fn attachment_file(item: &crate::model::Item) -> Option<String> {
+    let is_file = |u: &String| {
+        Attachment {
+            url: u.clone(),
+            ..Attachment::default()
+        }
+        .kind()
+        .is_some()
+    };
+    item.attachment_url
+        .clone()
+        .or_else(|| item.link.clone().filter(is_file))
+        .or_else(|| item.guid.clone())
+}
+
 /// Category slug → (name as shown, parent slug).
 pub(super) type Categories = HashMap<String, (String, Option<String>)>;
 
@@ -191,7 +208,7 @@ pub(super) fn first_pass(inputs: &Inputs, find_media: bool) -> Result<Index, Run
                     index.reusable.insert(id, item.content.clone());
                 }
                 if item.kind == "attachment"
-                    && let (Some(id), Some(url)) = (item.id, item.attachment_url.clone().or(item.guid.clone()))
+                    && let (Some(id), Some(url)) = (item.id, attachment_file(&item))
                 {
                     let meta = |k: &str| item.meta.iter().find(|m| m.key == k).map(|m| m.value.clone());
                     let alt = meta("_wp_attachment_image_alt");

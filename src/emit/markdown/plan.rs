@@ -378,7 +378,9 @@ impl Plan {
                     parent.query_urls.iter().cloned().collect(),
                 )
             });
-            for a in aliases {
+            // An attachment whose link is its file (or a CDN's copy of
+            // it): that URL is the file's, never a page of the post.
+            for a in aliases.into_iter().filter(|a| !is_file_url(a)) {
                 if known_aliases.insert(a.clone()) {
                     parent.aliases.push(a);
                 }
@@ -696,7 +698,9 @@ fn old_urls(e: &IndexItem, home: &str, new_url: &str) -> (Vec<String>, Vec<Strin
             queries.push(q);
         }
     }
-    aliases.retain(|a| a != new_url);
+    // A static front page's link is the home page, which stays the new
+    // site's own: no alias there.
+    aliases.retain(|a| a != new_url && a.trim_end_matches('/') != home.trim_end_matches('/'));
     aliases.dedup();
     (aliases, queries)
 }
@@ -718,6 +722,30 @@ pub fn url_path(url: &str) -> String {
         }
     }
     out
+}
+
+/// Whether an old URL (a path) names a file rather than a page: one under
+/// `/wp-content/`, or with a media or document file's extension.
+fn is_file_url(path: &str) -> bool {
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    let ext = path
+        .rsplit('/')
+        .next()
+        .and_then(|last| last.rsplit_once('.'))
+        .map(|(_, e)| e.to_ascii_lowercase());
+    let document = ext.as_deref().is_some_and(|e| {
+        matches!(
+            e,
+            "pdf" | "zip" | "doc" | "docx" | "xls" | "xlsx" | "ppt" | "pptx" | "odt" | "txt"
+        )
+    });
+    let media = crate::transform::shortcodes::Attachment {
+        url: path.to_string(),
+        ..Default::default()
+    }
+    .kind()
+    .is_some();
+    path.contains("/wp-content/") || document || media
 }
 
 #[cfg(test)]
@@ -1023,6 +1051,18 @@ mod tests {
         assert!(check_template("{year}/x.md").is_err());
         assert!(check_template("{slug}").is_err());
         assert!(check_template("{parents}/{slug}/index.md").is_ok());
+    }
+
+    #[test]
+    fn a_static_front_page_and_a_file_are_no_aliases() {
+        let mut front = post(7, "home", "Home");
+        front.kind = "page".into();
+        front.link = Some("http://blog.example/".into());
+        let plan = Plan::make(&[front], "/", &Policy::default(), ssg("hugo"));
+        assert!(plan.decisions[0].as_ref().unwrap().aliases.is_empty());
+        assert!(is_file_url("/wp-content/uploads/2013/05/port.jpg"));
+        assert!(is_file_url("/files/menu.pdf"));
+        assert!(!is_file_url("/2013/05/port/"));
     }
 
     #[test]
