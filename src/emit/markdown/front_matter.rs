@@ -28,6 +28,8 @@ pub enum Value {
     Str(String),
     /// An integer.
     Int(i64),
+    /// A number with a fraction (finite: a PHP float from `--meta`).
+    Float(f64),
     /// A boolean.
     Bool(bool),
     /// A list.
@@ -66,6 +68,7 @@ impl Serialize for Value {
         match self {
             Value::Str(v) => s.serialize_str(v),
             Value::Int(v) => s.serialize_i64(*v),
+            Value::Float(v) => s.serialize_f64(*v),
             Value::Bool(v) => s.serialize_bool(*v),
             Value::List(items) => {
                 let mut seq = s.serialize_seq(Some(items.len()))?;
@@ -297,6 +300,9 @@ fn toml_value(out: &mut String, v: &Value) {
     match v {
         Value::Str(s) => toml_str(out, s),
         Value::Int(i) => out.push_str(&i.to_string()),
+        // Debug writes a fraction or an exponent (`1.0`, `1e300`), as TOML
+        // wants of a float.
+        Value::Float(x) => out.push_str(&format!("{x:?}")),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::List(items) => {
             out.push('[');
@@ -556,5 +562,23 @@ mod tests {
         f.put_str("title", Some("T"));
         let t = render(&f, Syntax::Toml).unwrap();
         assert_eq!(t, "+++\ntitle = \"T\"\n\n[taxonomies]\ntags = [\"a\"]\n+++\n");
+    }
+
+    #[test]
+    fn floats_stay_numbers_in_every_syntax() {
+        let mut f = Fields::default();
+        f.put("price", Value::Float(12.5));
+        f.put("ratio", Value::Float(1.0));
+        assert_eq!(
+            render(&f, Syntax::Toml).unwrap(),
+            "+++\nprice = 12.5\nratio = 1.0\n+++\n"
+        );
+        let yaml = render(&f, Syntax::Yaml).unwrap();
+        let back: serde_json::Value =
+            serde_saphyr::from_str(yaml.trim_start_matches("---\n").trim_end_matches("---\n")).unwrap();
+        assert_eq!(back["price"], 12.5);
+        assert!(back["ratio"].is_f64() || back["ratio"] == 1, "{yaml}");
+        let json = render(&f, Syntax::Json).unwrap();
+        assert!(json.contains("\"price\": 12.5"), "{json}");
     }
 }

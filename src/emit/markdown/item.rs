@@ -302,6 +302,9 @@ fn meta_value(raw: &str) -> Value {
             Php::Null => Value::Str(String::new()),
             Php::Bool(b) => Value::Bool(b),
             Php::Int(i) => Value::Int(i),
+            // A number stays one (PHP's INF and NAN have no YAML or TOML
+            // spelling every generator reads: text).
+            Php::Float(x) if x.is_finite() => Value::Float(x),
             Php::Float(x) => Value::Str(x.to_string()),
             Php::Str(s) => Value::Str(s),
             m @ Php::Map(_) if m.is_list() => match m {
