@@ -43,7 +43,8 @@ pub struct IndexItem {
     pub date: Option<String>,
     /// `wp:post_parent`, when the item has one.
     pub parent: Option<i64>,
-    /// Has a password.
+    /// Has a password (one of spaces only is none: the importer's regex
+    /// parser trims it, and nobody set it as a password).
     pub password: bool,
     /// The file of an attachment (`wp:attachment_url`, else its guid).
     pub attachment_url: Option<String>,
@@ -70,7 +71,7 @@ impl IndexItem {
             guid: item.guid.as_deref().map(|g| g.trim().to_string()),
             date: item.date.clone(),
             parent: item.parent,
-            password: item.password.is_some(),
+            password: item.password.as_deref().is_some_and(|p| !p.trim().is_empty()),
             attachment_url: (item.kind == "attachment")
                 .then(|| item.attachment_url.clone().or_else(|| item.guid.clone()))
                 .flatten(),

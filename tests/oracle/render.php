@@ -31,6 +31,8 @@
  *   `<pre>` holding the code as text, decoded once.
  * - Page builders' layout shortcodes (Divi `et_pb_*`, WPBakery `vc_*`)
  *   render their content, as the builders do without their styles.
+ * - A password of spaces only is none, as the importer's regex parser
+ *   trims it.
  * - A post split by `<!--nextpage-->` is shown on several pages by
  *   WordPress: their contents are rendered one after the other.
  * - A gallery in random order (`orderby="rand"`) shows its listed order,
@@ -110,7 +112,7 @@ foreach ($model['items'] as $item) {
         'post_status' => $item['status'] ?? 'publish',
         'comment_status' => $item['comment_status'] ?? 'open',
         'ping_status' => $item['ping_status'] ?? 'open',
-        'post_password' => $item['password'] ?? '',
+        'post_password' => trim((string) ($item['password'] ?? '')),
         'post_name' => $item['slug'] ?? '',
         'to_ping' => '',
         'pinged' => '',
@@ -484,7 +486,7 @@ foreach ($model['items'] as $item) {
     }
     // A password-protected post shows WordPress's password form, and wxr
     // does not publish it.
-    if (!in_array($item['type'] ?? '', ['post', 'page'], true) || ($item['status'] ?? '') !== 'publish' || (string) ($item['password'] ?? '') !== '') {
+    if (!in_array($item['type'] ?? '', ['post', 'page'], true) || ($item['status'] ?? '') !== 'publish' || trim((string) ($item['password'] ?? '')) !== '') {
         continue;
     }
     $post = get_post($id);
