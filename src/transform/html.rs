@@ -966,6 +966,62 @@ impl Converter<'_> {
         out
     }
 
+    /// A link around blocks (`<a><h2>…</h2><p>…</p></a>`, a card, which
+    /// HTML allows and browsers show all linked): Markdown's link text
+    /// cannot hold a block, so each paragraph, heading and run of inline
+    /// content gets its own link to `dest` (`(url "title")`); a block
+    /// holding those (`<div>`) is followed into; other blocks (lists,
+    /// quotes, code) are written as they are.
+    fn link_around_blocks(&mut self, node: NodeRef<'_, Node>, dest: &str) -> String {
+        self.depth += 1;
+        let saved = self.brackets;
+        self.brackets = Brackets::All;
+        let linked = |inner: String| {
+            let (lead, body, trail) = edges(&inner);
+            if body.trim().is_empty() {
+                return inner;
+            }
+            format!("{lead}[{body}]{dest}{trail}")
+        };
+        let mut out = String::new();
+        let mut run = String::new();
+        for c in node.children() {
+            let Node::Element(e) = c.value() else {
+                run.push_str(&self.inline(c));
+                continue;
+            };
+            if !is_block(e.name()) {
+                run.push_str(&self.inline(c));
+                continue;
+            }
+            out.push_str(&linked(std::mem::take(&mut run)));
+            match e.name() {
+                "p" => {
+                    let inner = self.inline_children(c);
+                    out.push_str(&format!("\n\n{}\n\n", linked(inner)));
+                }
+                name @ ("h1" | "h2" | "h3" | "h4" | "h5" | "h6") => {
+                    let level = usize::from(name.as_bytes()[1] - b'0');
+                    let inner = one_line(&self.inline_children(c));
+                    out.push_str(&format!(
+                        "\n\n{BLOCK}{} {}{BLOCK}\n\n",
+                        "#".repeat(level),
+                        linked(inner.trim().to_string())
+                    ));
+                }
+                "div" | "section" | "article" | "header" | "footer" | "figure" if self.depth < MAX_DEPTH => {
+                    let inner = self.link_around_blocks(c, dest);
+                    out.push_str(&format!("\n\n{inner}\n\n"));
+                }
+                _ => out.push_str(&self.inline(c)),
+            }
+        }
+        out.push_str(&linked(run));
+        self.brackets = saved;
+        self.depth -= 1;
+        out
+    }
+
     /// Inline content of a table cell: line breaks become `<br>`.
     fn inline_children_in_table(&mut self, node: NodeRef<'_, Node>) -> String {
         let saved = std::mem::replace(&mut self.in_cell, true);
@@ -1012,6 +1068,17 @@ impl Converter<'_> {
                 let Some(href) = e.attr("href") else {
                     return self.inline_children(node);
                 };
+                let around_blocks = node
+                    .children()
+                    .any(|c| matches!(c.value(), Node::Element(e) if is_block(e.name())));
+                if around_blocks && self.depth < MAX_DEPTH {
+                    let dest = format!(
+                        "({}{})",
+                        link_dest(&(self.link)(href).unwrap_or_else(|| href.to_string())),
+                        title_part(e.attr("title"))
+                    );
+                    return self.link_around_blocks(node, &dest);
+                }
                 // Brackets in link text must balance, or be escaped.
                 let saved = self.brackets;
                 self.brackets = Brackets::of_link_text(&link_text(node));
