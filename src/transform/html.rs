@@ -906,10 +906,7 @@ impl Converter<'_> {
                 _ => None,
             };
             if let Some((marker, tag)) = kind {
-                let around_blocks = child
-                    .children()
-                    .any(|c| matches!(c.value(), Node::Element(e) if is_block(e.name())));
-                if around_blocks && self.depth < MAX_DEPTH {
+                if has_block_child(child) && self.depth < MAX_DEPTH {
                     return Part::Text(self.emphasis_around_blocks(child, marker, tag));
                 }
                 return Part::Emphasis {
@@ -1051,9 +1048,11 @@ impl Converter<'_> {
             // Code holding a link (often misnested: `<code>a <a>b</code>
             // c</a>`): Markdown's code span cannot hold one, HTML's can,
             // and Markdown inside it stays Markdown.
-            "code" | "tt" if has_link(node) => format!("<code>{}</code>", self.inline_children(node)),
+            "code" | "tt" if has_inside(node, |e| e.name() == "a" && e.attr("href").is_some()) => {
+                format!("<code>{}</code>", self.inline_children(node))
+            }
             // Code with line breaks: a code span would join its lines.
-            "code" | "tt" if has_break(node) => code_with_breaks(node),
+            "code" | "tt" if has_inside(node, |e| e.name() == "br") => code_with_breaks(node),
             "code" | "tt" => inline_code(&text_of(node)),
             "br" => "\\\n".to_string(),
             "img" => {
@@ -1068,10 +1067,7 @@ impl Converter<'_> {
                 let Some(href) = e.attr("href") else {
                     return self.inline_children(node);
                 };
-                let around_blocks = node
-                    .children()
-                    .any(|c| matches!(c.value(), Node::Element(e) if is_block(e.name())));
-                if around_blocks && self.depth < MAX_DEPTH {
+                if has_block_child(node) && self.depth < MAX_DEPTH {
                     let dest = format!(
                         "({}{})",
                         link_dest(&(self.link)(href).unwrap_or_else(|| href.to_string())),
@@ -1509,10 +1505,16 @@ enum Part {
     },
 }
 
-/// Whether a line break is inside `node`.
-fn has_break(node: NodeRef<'_, Node>) -> bool {
-    node.descendants()
-        .any(|d| d.value().as_element().is_some_and(|e| e.name() == "br"))
+/// Whether an element inside `node` is one `wanted` says.
+fn has_inside(node: NodeRef<'_, Node>, wanted: impl Fn(&Element) -> bool) -> bool {
+    node.descendants().any(|d| d.value().as_element().is_some_and(&wanted))
+}
+
+/// Whether a child of `node` is a block (an emphasis or a link around
+/// blocks).
+fn has_block_child(node: NodeRef<'_, Node>) -> bool {
+    node.children()
+        .any(|c| matches!(c.value(), Node::Element(e) if is_block(e.name())))
 }
 
 /// Inline code holding line breaks, as HTML: its text with spaces
@@ -1551,15 +1553,6 @@ fn code_with_breaks(node: NodeRef<'_, Node>) -> String {
     }
     s.push_str("</code>");
     s
-}
-
-/// Whether a link is inside `node`.
-fn has_link(node: NodeRef<'_, Node>) -> bool {
-    node.descendants().any(|d| {
-        d.value()
-            .as_element()
-            .is_some_and(|e| e.name() == "a" && e.attr("href").is_some())
-    })
 }
 
 /// Splits an inline text into its leading edge, its body and its trailing
@@ -1724,39 +1717,35 @@ fn attrs_html(e: &Element, link: &dyn Fn(&str) -> Option<String>) -> String {
     s
 }
 
-/// A fenced code block: the text byte-exact, the language from the usual
-/// WordPress and highlighter conventions.
 /// Whether a `<pre>` holds formatting a code fence cannot show (emphasis,
 /// a citation, a link…).
 fn has_formatting(node: NodeRef<'_, Node>) -> bool {
-    node.descendants().skip(1).any(|d| {
-        d.value().as_element().is_some_and(|e| {
-            matches!(
-                e.name(),
-                "em" | "strong"
-                    | "b"
-                    | "i"
-                    | "u"
-                    | "cite"
-                    | "abbr"
-                    | "a"
-                    | "mark"
-                    | "del"
-                    | "s"
-                    | "strike"
-                    | "ins"
-                    | "sub"
-                    | "sup"
-                    | "q"
-                    | "dfn"
-                    | "var"
-                    | "kbd"
-                    | "samp"
-                    | "small"
-                    | "big"
-                    | "img"
-            )
-        })
+    has_inside(node, |e| {
+        matches!(
+            e.name(),
+            "em" | "strong"
+                | "b"
+                | "i"
+                | "u"
+                | "cite"
+                | "abbr"
+                | "a"
+                | "mark"
+                | "del"
+                | "s"
+                | "strike"
+                | "ins"
+                | "sub"
+                | "sup"
+                | "q"
+                | "dfn"
+                | "var"
+                | "kbd"
+                | "samp"
+                | "small"
+                | "big"
+                | "img"
+        )
     })
 }
 
@@ -1782,7 +1771,6 @@ fn pre_text(node: NodeRef<'_, Node>) -> String {
                 if let Node::Element(e) = n.value()
                     && n != node
                     && is_block(e.name())
-                    && e.name() != "br"
                 {
                     new_line(&mut s);
                 }
@@ -1792,6 +1780,8 @@ fn pre_text(node: NodeRef<'_, Node>) -> String {
     s
 }
 
+/// A fenced code block: the text byte-exact, the language from the usual
+/// WordPress and highlighter conventions.
 fn code_block(node: NodeRef<'_, Node>, e: &Element) -> String {
     let text = pre_text(node);
     let code = node.children().find_map(|c| match c.value() {

@@ -519,20 +519,23 @@ pub struct Attachment {
 }
 
 impl Attachment {
-    /// What the file is, by its extension as WordPress's upload named its
-    /// MIME type: `image`, `audio`, `video`, or none.
+    /// What the file is (see [`media_kind`]).
     pub fn kind(&self) -> Option<&'static str> {
-        let path = self.url.split(['?', '#']).next().unwrap_or("");
-        let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase())?;
-        Some(match ext.as_str() {
-            "jpg" | "jpeg" | "jpe" | "gif" | "png" | "bmp" | "webp" | "avif" | "svg" | "tif" | "tiff" | "ico" => {
-                "image"
-            }
-            "mp3" | "m4a" | "ogg" | "oga" | "wav" | "flac" | "wma" => "audio",
-            "mp4" | "m4v" | "mov" | "webm" | "ogv" | "wmv" | "avi" | "flv" => "video",
-            _ => return None,
-        })
+        media_kind(&self.url)
     }
+}
+
+/// What the file at `url` is, by its extension as WordPress's upload named
+/// its MIME type: `image`, `audio`, `video`, or none.
+pub fn media_kind(url: &str) -> Option<&'static str> {
+    let path = url.split(['?', '#']).next().unwrap_or("");
+    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase())?;
+    Some(match ext.as_str() {
+        "jpg" | "jpeg" | "jpe" | "gif" | "png" | "bmp" | "webp" | "avif" | "svg" | "tif" | "tiff" | "ico" => "image",
+        "mp3" | "m4a" | "ogg" | "oga" | "wav" | "flac" | "wma" => "audio",
+        "mp4" | "m4v" | "mov" | "webm" | "ogv" | "wmv" | "avi" | "flv" => "video",
+        _ => return None,
+    })
 }
 
 /// The export's media, as the shortcodes see it.
@@ -636,23 +639,19 @@ pub fn expand(text: &str, media: &Media<'_>) -> Expanded {
 /// placeholders for their code blocks, then `[embed]` and bare URLs alone
 /// on their line or in their paragraph become their embed.
 pub fn expand_before_autop(text: &str) -> Protected<'_> {
+    // WP-Syntax first: the rounds below read the text with its code blocks.
+    if let Cow::Owned(t) = wp_syntax(text) {
+        let early = expand_before_autop(&t);
+        return Protected {
+            html: Cow::Owned(early.html.into_owned()),
+            codes: early.codes,
+            marker: early.marker,
+        };
+    }
     let mut out = Protected {
         html: Cow::Borrowed(text),
         codes: Vec::new(),
         marker: String::new(),
-    };
-    let text = match wp_syntax(text) {
-        Cow::Borrowed(t) => t,
-        Cow::Owned(t) => {
-            out.html = Cow::Owned(t);
-            // The rounds below read the text with its code blocks.
-            let early = expand_before_autop(&out.html);
-            return Protected {
-                html: Cow::Owned(early.html.into_owned()),
-                codes: early.codes,
-                marker: early.marker,
-            };
-        }
     };
     if memchr::memchr(b'[', text.as_bytes()).is_some() {
         let early = |n: &str| handler(n).is_some_and(|h| h.round != Round::Late);
@@ -1455,16 +1454,13 @@ fn code(atts: &BTreeMap<String, String>, content: &str, language: Option<&str>) 
         .map(|l| format!(" class=\"language-{l}\""))
         .unwrap_or_default();
     let text = content.strip_prefix('\n').unwrap_or(content);
-    let text = crate::read::decoded(&BR.replace_all(text, "\n"));
-    let escaped = text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let escaped = esc_html(&crate::read::decoded(&BR.replace_all(text, "\n")));
     format!("<pre><code{class}>{escaped}</code></pre>")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const NONE: Media<'static> = Media::NONE;
 
     #[test]
     fn finds_like_wordpress() {
@@ -1497,8 +1493,8 @@ mod tests {
                     "[{name} 0=\"https://vimeo.com/1\" mp3=\"a.mp3\" width=\"9\"]<img src=\"a.jpg\"> x[/{name}]"
                 );
                 let sc = find(&text, &is_handled).remove(0);
-                let own = (h.expand)(&Call::new(h, &sc, &text, &NONE), &mut Found::default());
-                assert_eq!(expand(&text, &NONE).html, own, "{name}");
+                let own = (h.expand)(&Call::new(h, &sc, &text, &Media::NONE), &mut Found::default());
+                assert_eq!(expand(&text, &Media::NONE).html, own, "{name}");
                 // Only a code shortcode becomes a code block.
                 assert_eq!(own.starts_with("<pre><code"), h.round == Round::Code, "{name}: {own}");
                 assert_eq!(is_code(name), h.round == Round::Code, "{name}");
@@ -1524,7 +1520,7 @@ mod tests {
     fn caption_becomes_a_figure() {
         let e = expand(
             "[caption id=\"attachment_7\" align=\"alignright\" width=\"300\"]<a href=\"big.jpg\"><img src=\"small.jpg\" alt=\"A\"></a> Le port, l’hiver[/caption]",
-            &NONE,
+            &Media::NONE,
         );
         assert_eq!(
             e.html,
@@ -1558,19 +1554,22 @@ mod tests {
 
     #[test]
     fn embeds_media_and_code() {
-        let e = expand("[embed]https://www.youtube.com/watch?v=dQw4w9WgXcQ[/embed]", &NONE);
+        let e = expand(
+            "[embed]https://www.youtube.com/watch?v=dQw4w9WgXcQ[/embed]",
+            &Media::NONE,
+        );
         assert!(
             e.html.contains("src=\"https://www.youtube.com/embed/dQw4w9WgXcQ\""),
             "{}",
             e.html
         );
-        let e = expand("[vimeo 12345]", &NONE);
+        let e = expand("[vimeo 12345]", &Media::NONE);
         assert!(e.html.contains("player.vimeo.com/video/12345"), "{}", e.html);
-        let e = expand("[audio mp3=\"a.mp3\"]", &NONE);
+        let e = expand("[audio mp3=\"a.mp3\"]", &Media::NONE);
         assert_eq!(e.html, "<audio controls><source src=\"a.mp3\"></audio>");
         let e = expand(
             "[sourcecode language=\"PHP\"]\n$a = \"<b>\" && [x];[/sourcecode]",
-            &NONE,
+            &Media::NONE,
         );
         assert_eq!(
             e.html,
@@ -1581,7 +1580,7 @@ mod tests {
     #[test]
     fn unknown_shortcodes_are_kept_and_counted() {
         let t = "[contact-form-7 id=\"3\"] and [su_button]Go[/su_button] and [1] and [sic]";
-        let e = expand(t, &NONE);
+        let e = expand(t, &Media::NONE);
         assert_eq!(e.html, t);
         assert_eq!(e.unknown.get("contact-form-7"), Some(&1));
         assert_eq!(e.unknown.get("su_button"), Some(&1));
@@ -1659,13 +1658,13 @@ mod tests {
             t.push_str(&format!("[/n{i}]"));
         }
         // 16 levels below the outer one are counted, no more.
-        assert_eq!(expand(&t, &NONE).unknown.len(), 17);
+        assert_eq!(expand(&t, &Media::NONE).unknown.len(), 17);
     }
 
     #[test]
     fn escaped_shortcodes_are_literal() {
         assert_eq!(
-            expand("Type [[gallery]] to show one.", &NONE).html,
+            expand("Type [[gallery]] to show one.", &Media::NONE).html,
             "Type [gallery] to show one."
         );
     }

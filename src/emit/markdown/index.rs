@@ -8,7 +8,7 @@ use crate::error::RunError;
 use crate::merge::Inputs;
 use crate::model::{Record, Site};
 use crate::site::{IndexItem, SiteIndex};
-use crate::transform::shortcodes::Attachment;
+use crate::transform::shortcodes::{Attachment, media_kind};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -59,17 +59,9 @@ impl Index {
 /// An attachment's file: its `wp:attachment_url`, else its `<link>` when
 /// that is the file itself (some exporters write it so), else its guid.
 fn attachment_file(item: &crate::model::Item) -> Option<String> {
-    let is_file = |u: &String| {
-        Attachment {
-            url: u.clone(),
-            ..Attachment::default()
-        }
-        .kind()
-        .is_some()
-    };
     item.attachment_url
         .clone()
-        .or_else(|| item.link.clone().filter(is_file))
+        .or_else(|| item.link.clone().filter(|u| media_kind(u).is_some()))
         .or_else(|| item.guid.clone())
 }
 

@@ -37,10 +37,19 @@ pub struct MediaMap<'a> {
 
 /// Extensions of files a post links to or shows.
 const MEDIA_EXTENSIONS: &[&str] = &[
-    "jpg", "jpeg", "png", "gif", "webp", "avif", "svg", "bmp", "ico", "tif", "tiff", "heic", "pdf", "mp3", "m4a",
-    "ogg", "oga", "wav", "flac", "mp4", "m4v", "mov", "webm", "ogv", "avi", "wmv", "zip", "gz", "doc", "docx", "xls",
-    "xlsx", "ppt", "pptx", "odt", "ods", "odp", "epub", "txt", "csv", "key",
+    "jpg", "jpeg", "jpe", "png", "gif", "webp", "avif", "svg", "bmp", "ico", "tif", "tiff", "heic", "pdf", "mp3",
+    "m4a", "ogg", "oga", "wav", "flac", "wma", "mp4", "m4v", "mov", "webm", "ogv", "avi", "wmv", "flv", "zip", "gz",
+    "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp", "epub", "txt", "csv", "key",
 ];
+
+/// Whether the last segment of a URL's path has the extension of a file
+/// a post links to or shows ([`MEDIA_EXTENSIONS`]).
+pub(super) fn has_media_extension(path: &str) -> bool {
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    path.rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .is_some_and(|e| !e.contains('/') && MEDIA_EXTENSIONS.contains(&e.as_str()))
+}
 
 impl<'a> MediaMap<'a> {
     /// A map for the site of `index`, whose root-relative URLs are on the
@@ -93,11 +102,9 @@ impl<'a> MediaMap<'a> {
             .attachment(bare)
             .and_then(|a| a.attachment_url.as_deref())
             .map(clean_url);
-        let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
-        let is_media = ext
-            .as_deref()
-            .is_some_and(|e| !e.contains('/') && MEDIA_EXTENSIONS.contains(&e));
-        if !(original.is_some() || is_media || path.contains("/wp-content/uploads/")) || path.ends_with('/') {
+        if !(original.is_some() || has_media_extension(&path) || path.contains("/wp-content/uploads/"))
+            || path.ends_with('/')
+        {
             return None;
         }
         // The attachment's own file: the original of a resized copy.

@@ -727,25 +727,7 @@ pub fn url_path(url: &str) -> String {
 /// Whether an old URL (a path) names a file rather than a page: one under
 /// `/wp-content/`, or with a media or document file's extension.
 fn is_file_url(path: &str) -> bool {
-    let path = path.split(['?', '#']).next().unwrap_or("");
-    let ext = path
-        .rsplit('/')
-        .next()
-        .and_then(|last| last.rsplit_once('.'))
-        .map(|(_, e)| e.to_ascii_lowercase());
-    let document = ext.as_deref().is_some_and(|e| {
-        matches!(
-            e,
-            "pdf" | "zip" | "doc" | "docx" | "xls" | "xlsx" | "ppt" | "pptx" | "odt" | "txt"
-        )
-    });
-    let media = crate::transform::shortcodes::Attachment {
-        url: path.to_string(),
-        ..Default::default()
-    }
-    .kind()
-    .is_some();
-    path.contains("/wp-content/") || document || media
+    path.contains("/wp-content/") || super::media::has_media_extension(path)
 }
 
 #[cfg(test)]
