@@ -55,13 +55,15 @@ pub(crate) fn tool(name: &str) -> Option<PathBuf> {
 }
 
 /// Inputs: the two richest fixtures, an export without post ids (each
-/// comment thread found by a key of its own), and the corpus when asked
-/// for.
+/// comment thread found by a key of its own), slugs and permalinks that
+/// generators serve their own way (emoji, CJK punctuation, `.html` with
+/// attachment pages under it), and the corpus when asked for.
 fn inputs() -> Vec<PathBuf> {
     let mut v = vec![
         fixtures().join("french-blog-post.xml"),
         fixtures().join("wxr-1.2-every-field.xml"),
         fixtures().join("no-post-ids.xml"),
+        root().join("fixtures/render/urls.xml"),
     ];
     if let Some(dir) = std::env::var_os("WXR_CORPUS") {
         let dir = root().join(dir);
@@ -130,10 +132,15 @@ pub(crate) fn build(cmd: &Path, args: &[&str], dir: &Path, what: &str) -> String
 }
 
 /// Every URL is a page (`index.html` under it) of the built site.
+/// An old URL ending in `.html` is the file itself (Hugo, Jekyll, Eleventy)
+/// or, for Astro, the folder of that name, where servers redirect it.
 fn pages_exist(public: &Path, urls: &[String], what: &str) {
     let missing: Vec<&String> = urls
         .iter()
-        .filter(|u| !public.join(decoded(u.trim_matches('/'))).join("index.html").is_file())
+        .filter(|u| {
+            let path = public.join(decoded(u.trim_matches('/')));
+            !(path.join("index.html").is_file() || u.ends_with(".html") && path.is_file())
+        })
         .collect();
     assert!(missing.is_empty(), "{what}: no page for {missing:?}");
 }

@@ -309,8 +309,10 @@ impl SiteIndex {
     }
 
     fn index_urls(&mut self, item: &IndexItem, pos: usize) {
-        // The link's host, and a `?p=N` guid's, are the site's.
-        if let Some(link) = item.link.as_deref().and_then(|l| parse_http(l, None))
+        // The link's host, and a `?p=N` guid's, are the site's; not an
+        // attachment's link, which may be its file on a CDN.
+        if item.kind != "attachment"
+            && let Some(link) = item.link.as_deref().and_then(|l| parse_http(l, None))
             && let Some(host) = host_key(&link)
         {
             self.hosts.insert(host);
@@ -961,6 +963,8 @@ mod tests {
             guid: Some("https://cdn.example/img.jpg".into()),
             ..item(1, "attachment", "img", "https://a.example/img/")
         });
+        // Nor does an attachment's link, which may be its file on a CDN.
+        u.add_item(item(2, "attachment", "photo", "https://images.cdn.example/photo"));
         assert_eq!(u.self_hosts(), vec!["a.example"]);
     }
 

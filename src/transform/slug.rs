@@ -8,7 +8,8 @@
 //! - [`decode_slug`] turns a percent-encoded slug (`caf%c3%a9`) into the Unicode text of a
 //!   file name (`café`);
 //! - [`ascii_slug`] is the `--ascii-slugs` variant: the same shape, transliterated to ASCII;
-//! - [`safe_component`] makes any name safe as one path component on Linux, macOS and Windows.
+//! - [`safe_component`] makes any name safe as one path component on Linux, macOS and Windows;
+//! - [`served_slug`] keeps of a decoded slug what every generator serves unchanged in a URL.
 //!
 //! # What is ported
 //!
@@ -783,6 +784,54 @@ pub fn decode_slug(slug: &str) -> String {
     out
 }
 
+/// Whether `c` is a letter (`\p{L}`), a decimal digit (`\p{Nd}`) or a mark (`\p{M}`):
+/// what Hugo keeps of a path besides its few ASCII signs (Go's `unicode.IsLetter`,
+/// `IsDigit`, `IsMark` in its `MakePathSanitized`). `²`, `Ⅻ`, emoji and punctuation are
+/// none of these.
+pub fn letter_digit_or_mark(c: char) -> bool {
+    static CLASS: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"^[\p{L}\p{Nd}\p{M}]$").expect("a valid class"));
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    let mut buf = [0u8; 4];
+    CLASS.is_match(c.encode_utf8(&mut buf))
+}
+
+/// A decoded slug (see [`decode_slug`]) with only what every generator serves unchanged in a
+/// URL: letters, decimal digits, marks, `_`, `-` and a `%` before two hex digits (an octet
+/// WordPress kept encoded). WordPress keeps emoji, CJK punctuation (`，`, `「`) and other
+/// signs in slugs, percent-encoded; Hugo drops them from the page's path (`🎉-la-fete` is
+/// served at `-la-fete`), so a plan that kept them would give URLs where no page is. The
+/// dashes left around a dropped sign are merged and trimmed, as `sanitize_title` leaves
+/// them: `🎉-la-fete` → `la-fete`, `a-🎉-b` → `a-b`. Can be empty.
+pub fn served_slug(slug: &str) -> String {
+    let b = slug.as_bytes();
+    let mut out = String::with_capacity(slug.len());
+    // Whether a sign was dropped since the last character kept.
+    let mut dropped = false;
+    for (i, c) in slug.char_indices() {
+        let keep = match c {
+            '-' => !(dropped && (out.is_empty() || out.ends_with('-'))),
+            '_' => true,
+            '%' => octet_at(b, i).is_some(),
+            c => letter_digit_or_mark(c),
+        };
+        if keep {
+            out.push(c);
+            dropped = false;
+        } else {
+            dropped = c != '-' || dropped;
+        }
+    }
+    if dropped {
+        while out.ends_with('-') {
+            out.pop();
+        }
+    }
+    out
+}
+
 /// The value of an ASCII hex digit.
 fn hex_value(h: u8) -> u8 {
     match h {
@@ -918,6 +967,22 @@ mod tests {
         assert_eq!(sanitize_title_for_locale("Größe ändern", "de_DE"), "groesse-aendern");
         assert_eq!(sanitize_title("Größe ändern"), "grose-andern");
         assert_eq!(sanitize_title_for_locale("Ålborg Ørsted", "da_DK"), "aalborg-oersted");
+    }
+
+    /// What Hugo drops from a path goes from the slug, and only the dashes it leaves
+    /// doubled or at an end go with it.
+    #[test]
+    fn served_slugs_keep_what_generators_serve() {
+        assert_eq!(served_slug("🎉-la-fete"), "la-fete");
+        assert_eq!(served_slug("a-🎉-b"), "a-b");
+        assert_eq!(served_slug("fête-🎉"), "fête");
+        assert_eq!(served_slug("你好，世界「测试」"), "你好世界测试");
+        assert_eq!(served_slug("a--b_c"), "a--b_c");
+        assert_eq!(served_slug("x²-ⅻ"), "x");
+        assert_eq!(served_slug("नमस्ते-दुनिया"), "नमस्ते-दुनिया");
+        assert_eq!(served_slug("%e9t%zz"), "%e9tzz");
+        assert_eq!(served_slug("🎉"), "");
+        assert!(letter_digit_or_mark('é') && letter_digit_or_mark('٣') && !letter_digit_or_mark('½'));
     }
 
     #[test]

@@ -414,7 +414,7 @@ mod tests {
     fn archives_lead_to_the_theme_and_leave_the_pages_alone() {
         let ssg = Ssg::named("jekyll").unwrap();
         let entries = [page(1, "feed")];
-        let plan = Plan::make(&entries, "/", &Default::default(), ssg);
+        let plan = Plan::make(&entries, &super::super::plan::Home::ROOT, &Default::default(), ssg);
         let cats = categories(&[
             ("local", "Local", Some("news")),
             ("news", "News", None),

@@ -141,7 +141,16 @@ pub fn write_site(inputs: &Inputs, opts: &Options) -> Result<SiteReport, RunErro
             || "/".to_string(),
             |u| format!("{}/", plan::url_path(u.trim()).trim_end_matches('/')),
         );
-    let plan = Plan::make(index.items.items(), &home, &opts.policy, opts.ssg);
+    let hosts = index.items.self_hosts();
+    let plan = Plan::make(
+        index.items.items(),
+        &plan::Home {
+            path: &home,
+            hosts: &hosts,
+        },
+        &opts.policy,
+        opts.ssg,
+    );
     let mut report = SiteReport {
         collisions: plan.collisions.clone(),
         orphan_pages: plan.orphan_pages.clone(),

@@ -8,7 +8,7 @@ use super::redirects;
 use super::report::DroppedRedirect;
 use super::ssg::{Place, Ssg};
 use crate::site::IndexItem;
-use crate::transform::slug::{ascii_slug, decode_slug, safe_component, sanitize_title};
+use crate::transform::slug::{ascii_slug, decode_slug, safe_component, sanitize_title, served_slug};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use unicode_normalization::UnicodeNormalization;
 
@@ -72,6 +72,31 @@ const RECORD_TYPES: &[&str] = &[
 
 /// Longest file name component written, in bytes.
 const MAX_COMPONENT: usize = 120;
+
+/// Where the WordPress site was: the path of its home (`/`, or `/blog/`
+/// for a site in a folder), where it answered `?p=N`, and its hosts.
+#[derive(Debug, Clone, Copy)]
+pub struct Home<'a> {
+    /// The home path, ending in `/`.
+    pub path: &'a str,
+    /// The site's own hosts, normalized ([`crate::site::url::normalize_host`]);
+    /// none known: every link is the site's.
+    pub hosts: &'a [String],
+}
+
+impl Home<'_> {
+    /// A site at `/` whose hosts are not known.
+    pub const ROOT: Home<'static> = Home { path: "/", hosts: &[] };
+
+    /// Whether `link` is a URL of the site: relative, or on one of its
+    /// hosts. A link elsewhere (an attachment's file on a CDN, a post a
+    /// plugin points to another site) is no old URL of this one.
+    fn owns(&self, link: &str) -> bool {
+        self.hosts.is_empty()
+            || !link.trim().contains("://")
+            || crate::site::url::host_of(link).is_some_and(|h| self.hosts.contains(&h))
+    }
+}
 
 /// Which items are written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -177,7 +202,7 @@ impl Plan {
     /// Makes the plan for `entries` (export order) of a site whose home
     /// page was at the path `home` (`/`, or `/blog/` for a WordPress in a
     /// folder), where its `?p=N` URLs were.
-    pub fn make(entries: &[IndexItem], home: &str, policy: &Policy, ssg: Ssg) -> Plan {
+    pub fn make(entries: &[IndexItem], site: &Home, policy: &Policy, ssg: Ssg) -> Plan {
         let mut plan = Plan::default();
         for (i, e) in entries.iter().enumerate() {
             if let Some(id) = e.id {
@@ -260,7 +285,7 @@ impl Plan {
                         .flatten()
                         .filter(|u| kept.insert(redirects::decoded(u)))
                         .unwrap_or_else(|| ssg.url(&path));
-                    let (aliases, query_urls) = old_urls(e, home, &url);
+                    let (aliases, query_urls) = old_urls(e, site, &url);
                     Ok(Planned {
                         path,
                         url,
@@ -273,7 +298,7 @@ impl Plan {
             };
             plan.decisions.push(decision);
         }
-        plan.attachment_pages(entries, home);
+        plan.attachment_pages(entries, site);
         plan.settle_old_urls(ssg);
         plan
     }
@@ -304,6 +329,26 @@ impl Plan {
         for name in ssg.reserved() {
             owner.insert(key(&format!("/{name}/")), format!("/{name}/"));
         }
+        // Old URLs whose alias page is a file (`/2019/05/post.html`: the
+        // generators write the page at that name): no alias page can be
+        // in a folder of that name (`/2019/05/post.html/photo/`, an
+        // attachment page under a `.html` permalink), which stops Hugo
+        // and Jekyll.
+        let files: HashSet<String> = self
+            .decisions
+            .iter()
+            .flatten()
+            .flat_map(|p| &p.aliases)
+            .map(|a| redirects::decoded(a))
+            .filter(|a| a.ends_with(".html"))
+            .collect();
+        let under_file = |old: &str| {
+            let path = redirects::decoded(old);
+            path.match_indices('/')
+                .map(|(i, _)| &path[..i])
+                .find(|folder| files.contains(*folder))
+                .map(str::to_string)
+        };
         // The old URLs kept, site-wide.
         let mut kept: HashSet<String> = HashSet::new();
         let mut dropped = Vec::new();
@@ -329,14 +374,23 @@ impl Plan {
                             if !kept.insert(k) {
                                 return false;
                             }
-                            if !alias || redirects::has_alias_page(old) {
+                            let reason = if !alias {
                                 return true;
-                            }
+                            } else if !redirects::has_alias_page(old) {
+                                NO_ALIAS_PAGE.to_string()
+                            } else if let Some(file) = under_file(old) {
+                                format!(
+                                    "in a folder named as the page of the old URL {file}: no alias page, \
+                                     only the redirect files (--redirects) have it"
+                                )
+                            } else {
+                                return true;
+                            };
                             redirect_only.push(old.clone());
                             dropped.push(DroppedRedirect {
                                 old: old.clone(),
                                 new: p.url.clone(),
-                                reason: NO_ALIAS_PAGE.to_string(),
+                                reason,
                             });
                             return false;
                         }
@@ -359,7 +413,8 @@ impl Plan {
     /// Each URL is added once: the URLs a parent has are kept in sets
     /// while its attachments are added (a post with thousands of
     /// attachments must not compare each URL with all the others).
-    fn attachment_pages(&mut self, entries: &[IndexItem], home: &str) {
+    fn attachment_pages(&mut self, entries: &[IndexItem], site: &Home) {
+        let home = site.path;
         let mut known: HashMap<usize, (HashSet<String>, HashSet<String>)> = HashMap::new();
         for e in entries.iter().filter(|e| e.kind == "attachment") {
             let Some(&pi) = e.parent.and_then(|p| self.by_id.get(&p)) else {
@@ -368,7 +423,7 @@ impl Plan {
             let Some(Ok(parent)) = self.decisions.get_mut(pi) else {
                 continue;
             };
-            let (aliases, mut queries) = old_urls(e, home, &parent.url);
+            let (aliases, mut queries) = old_urls(e, site, &parent.url);
             if let Some(id) = e.id {
                 queries.push(format!("{home}?attachment_id={id}"));
             }
@@ -454,7 +509,9 @@ fn has_public_permalink(e: &IndexItem) -> bool {
 /// by WordPress's `sanitize_title`, since each generator makes a URL of a
 /// file name its own way (Hugo lower-cases it and drops such characters)
 /// and the plan must know the URL it will have. It is written in NFC, as
-/// WordPress normalizes titles. A leading `_` or `-` goes:
+/// WordPress normalizes titles, with only the characters every generator
+/// serves unchanged ([`served_slug`]: no emoji, no CJK punctuation, which
+/// Hugo drops from paths). A leading `_` or `-` goes:
 /// Jekyll, Eleventy and Astro leave out files and folders named `_…`.
 /// `index` becomes `index-2`.
 fn slug_of(e: &IndexItem, ascii: bool) -> String {
@@ -467,7 +524,11 @@ fn slug_of(e: &IndexItem, ascii: bool) -> String {
     } else {
         decode_slug(&sanitize_title(&base))
     };
-    let base = if ascii { ascii_slug(&base) } else { base.nfc().collect() };
+    let base = if ascii {
+        ascii_slug(&base)
+    } else {
+        served_slug(&base.nfc().collect::<String>())
+    };
     let fallback = match e.id {
         Some(id) => format!("{}-{id}", type_dir(&e.kind, &|_| false)),
         None => "item".to_string(),
@@ -670,10 +731,11 @@ fn kept_url(e: &IndexItem, draft: bool, ssg: Ssg, file: &str) -> Option<String> 
     usable.then(|| redirects::decoded(&path))
 }
 
-fn old_urls(e: &IndexItem, home: &str, new_url: &str) -> (Vec<String>, Vec<String>) {
+fn old_urls(e: &IndexItem, site: &Home, new_url: &str) -> (Vec<String>, Vec<String>) {
+    let home = site.path;
     let mut aliases = Vec::new();
     let mut queries = Vec::new();
-    if let Some(link) = e.link.as_deref() {
+    if let Some(link) = e.link.as_deref().filter(|l| site.owns(l)) {
         let path = url_path(link);
         if path.contains('?') {
             queries.push(path);
@@ -774,7 +836,7 @@ mod tests {
             statuses: ["publish".to_string(), "draft".to_string()].into(),
             ..Policy::default()
         };
-        let plan = Plan::make(&entries, "/", &policy, ssg("hugo"));
+        let plan = Plan::make(&entries, &Home::ROOT, &policy, ssg("hugo"));
         let urls: Vec<&str> = plan
             .decisions
             .iter()
@@ -823,7 +885,7 @@ mod tests {
             typed(7, "post", None),
             typed(8, "page", Some("http://blog.example/?page_id=8")),
         ];
-        let plan = Plan::make(&entries, "/", &Policy::default(), ssg("hugo"));
+        let plan = Plan::make(&entries, &Home::ROOT, &Policy::default(), ssg("hugo"));
         let not_public = |k: &str| Err(Skip::NotPublic(k.into()));
         assert!(plan.decisions[0].is_ok() && plan.decisions[1].is_ok());
         assert_eq!(plan.decisions[2], not_public("secret"));
@@ -842,7 +904,7 @@ mod tests {
             statuses: ["publish".into(), "draft".into()].into(),
             ..Policy::default()
         };
-        let plan = Plan::make(&entries, "/", &policy, ssg("hugo"));
+        let plan = Plan::make(&entries, &Home::ROOT, &policy, ssg("hugo"));
         let paths: Vec<_> = plan
             .decisions
             .iter()
@@ -860,7 +922,7 @@ mod tests {
         assert!(plan.decisions[1].as_ref().unwrap().draft);
         // The slug field of the suffixed one is its folder's name.
         assert_eq!(plan.decisions[1].as_ref().unwrap().slug, "meme-titre-2");
-        let plan = Plan::make(&entries, "/", &policy, ssg("zola"));
+        let plan = Plan::make(&entries, &Home::ROOT, &policy, ssg("zola"));
         assert_eq!(
             plan.decisions[1].as_ref().unwrap().path,
             "content/posts/meme-titre-2.md"
@@ -977,7 +1039,7 @@ mod tests {
                 ..IndexItem::default()
             });
         }
-        let plan = Plan::make(&entries, "/", &Policy::default(), ssg("hugo"));
+        let plan = Plan::make(&entries, &Home::ROOT, &Policy::default(), ssg("hugo"));
         let p = plan.decisions[0].as_ref().unwrap();
         assert_eq!(p.aliases.len(), 1 + 1 + 1000);
         assert_eq!(
@@ -998,7 +1060,12 @@ mod tests {
         trash.status = "trash".into();
         let mut menu = post(4, "d", "D");
         menu.kind = "nav_menu_item".into();
-        let plan = Plan::make(&[private, locked, trash, menu], "/", &Policy::default(), ssg("hugo"));
+        let plan = Plan::make(
+            &[private, locked, trash, menu],
+            &Home::ROOT,
+            &Policy::default(),
+            ssg("hugo"),
+        );
         assert_eq!(plan.decisions[0], Err(Skip::Private));
         assert_eq!(plan.decisions[1], Err(Skip::Private));
         assert_eq!(plan.decisions[2], Err(Skip::Status("trash".into())));
@@ -1012,7 +1079,7 @@ mod tests {
         child.parent = Some(10);
         let mut parent = post(10, "parent", "Parent");
         parent.kind = "page".into();
-        let plan = Plan::make(&[child, parent], "/", &Policy::default(), ssg("hugo"));
+        let plan = Plan::make(&[child, parent], &Home::ROOT, &Policy::default(), ssg("hugo"));
         assert_eq!(
             plan.decisions[0].as_ref().unwrap().path,
             "content/parent/child/index.md"
@@ -1026,7 +1093,7 @@ mod tests {
             path_template: Some("{type}/{year}/{month}/{slug}.md".into()),
             ..Policy::default()
         };
-        let plan = Plan::make(&[post(5, "hello", "Hello")], "/", &policy, ssg("plain"));
+        let plan = Plan::make(&[post(5, "hello", "Hello")], &Home::ROOT, &policy, ssg("plain"));
         assert_eq!(plan.decisions[0].as_ref().unwrap().path, "post/2010/02/hello.md");
         assert!(check_template("../{slug}.md").is_err());
         assert!(check_template("/abs/{slug}.md").is_err());
@@ -1040,7 +1107,7 @@ mod tests {
         let mut front = post(7, "home", "Home");
         front.kind = "page".into();
         front.link = Some("http://blog.example/".into());
-        let plan = Plan::make(&[front], "/", &Policy::default(), ssg("hugo"));
+        let plan = Plan::make(&[front], &Home::ROOT, &Policy::default(), ssg("hugo"));
         assert!(plan.decisions[0].as_ref().unwrap().aliases.is_empty());
         assert!(is_file_url("/wp-content/uploads/2013/05/port.jpg"));
         assert!(is_file_url("/files/menu.pdf"));
@@ -1051,14 +1118,22 @@ mod tests {
     fn old_urls_become_aliases_and_redirects() {
         let mut e = post(7, "new-slug", "T");
         e.old_slugs = vec!["old-slug".into()];
-        let plan = Plan::make(&[e], "/", &Policy::default(), ssg("hugo"));
+        let plan = Plan::make(&[e], &Home::ROOT, &Policy::default(), ssg("hugo"));
         let p = plan.decisions[0].as_ref().unwrap();
         assert_eq!(p.aliases, ["/2010/02/new-slug/", "/2010/02/old-slug/"]);
         assert_eq!(p.query_urls, ["/?p=7"]);
         // WordPress in a folder answered `?p=7` there.
         let mut e = post(7, "new-slug", "T");
         e.link = Some("http://blog.example/blog/2010/02/new-slug/".into());
-        let plan = Plan::make(&[e], "/blog/", &Policy::default(), ssg("hugo"));
+        let plan = Plan::make(
+            &[e],
+            &Home {
+                path: "/blog/",
+                hosts: &[],
+            },
+            &Policy::default(),
+            ssg("hugo"),
+        );
         assert_eq!(plan.decisions[0].as_ref().unwrap().query_urls, ["/blog/?p=7"]);
         assert_eq!(url_path("https://blog.example/?page_id=2"), "/?page_id=2");
         assert_eq!(url_path("https://blog.example//greek/a//"), "/greek/a/");
@@ -1084,7 +1159,7 @@ mod tests {
             attachment(23, None, "http://blog.example/loose/"),
             draft,
         ];
-        let plan = Plan::make(&entries, "/", &Policy::default(), ssg("hugo"));
+        let plan = Plan::make(&entries, &Home::ROOT, &Policy::default(), ssg("hugo"));
         let p = plan.decisions[0].as_ref().unwrap();
         assert_eq!(p.aliases, ["/2010/02/hello/", "/2010/02/hello/photo/"]);
         assert_eq!(
@@ -1095,6 +1170,45 @@ mod tests {
         assert!(plan.decisions[3].is_err() && plan.decisions[5].is_err());
         let all: Vec<&String> = plan.decisions.iter().flatten().flat_map(|p| &p.aliases).collect();
         assert!(!all.iter().any(|a| a.contains("map") || a.contains("loose")));
+    }
+
+    /// An attachment page under a `.html` permalink cannot have an alias
+    /// page (a folder named as a file), and a link on another host (an
+    /// image on a CDN) is no old URL of the site.
+    #[test]
+    fn file_permalinks_and_other_hosts_give_no_alias_pages() {
+        let attachment = |id: i64, link: &str| IndexItem {
+            id: Some(id),
+            kind: "attachment".into(),
+            status: "inherit".into(),
+            parent: Some(7),
+            link: Some(link.into()),
+            ..IndexItem::default()
+        };
+        let mut old = post(7, "old", "Old");
+        old.link = Some("http://blog.example/2019/05/old.html".into());
+        let entries = [
+            old,
+            attachment(20, "http://blog.example/2019/05/old.html/view/"),
+            attachment(21, "https://cdn.example/blog/view-2"),
+        ];
+        let hosts = ["blog.example".to_string()];
+        let site = Home {
+            path: "/",
+            hosts: &hosts,
+        };
+        let plan = Plan::make(&entries, &site, &Policy::default(), ssg("hugo"));
+        let p = plan.decisions[0].as_ref().unwrap();
+        assert_eq!(p.aliases, ["/2019/05/old.html"]);
+        // The redirect files still have the attachment page, not the CDN's URL.
+        assert!(p.query_urls.contains(&"/2019/05/old.html/view/".to_string()));
+        assert!(!p.query_urls.iter().chain(&p.aliases).any(|u| u.contains("view-2")));
+        assert_eq!(plan.dropped.len(), 1);
+        assert!(plan.dropped[0].reason.contains("/2019/05/old.html"));
+        // With no host known, every link is the site's.
+        let plan = Plan::make(&entries, &Home::ROOT, &Policy::default(), ssg("hugo"));
+        let p = plan.decisions[0].as_ref().unwrap();
+        assert!(p.aliases.contains(&"/blog/view-2".to_string()));
     }
 
     fn paths(plan: &Plan) -> Vec<&str> {
@@ -1122,7 +1236,7 @@ mod tests {
             typed(7, ".hidden"),
             typed(8, "__"),
         ];
-        let plan = Plan::make(&entries, "/", &Policy::default(), ssg("hugo"));
+        let plan = Plan::make(&entries, &Home::ROOT, &Policy::default(), ssg("hugo"));
         assert_eq!(
             paths(&plan)[..2],
             ["content/con-1/item-1/index.md", "content/ab/item-2/index.md"]
@@ -1142,7 +1256,7 @@ mod tests {
             ]
         );
         for ssg in Ssg::all() {
-            let plan = Plan::make(&entries, "/", &Policy::default(), ssg);
+            let plan = Plan::make(&entries, &Home::ROOT, &Policy::default(), ssg);
             for p in plan.decisions.iter().flatten() {
                 assert!(
                     p.path.split('/').all(|c| !c.is_empty() && !c.starts_with(['.', '_'])
@@ -1171,7 +1285,7 @@ mod tests {
             post(8, "~~~", "H"),
             post(9, "CON", "I"),
         ];
-        let plan = Plan::make(&entries, "/", &Policy::default(), ssg("hugo"));
+        let plan = Plan::make(&entries, &Home::ROOT, &Policy::default(), ssg("hugo"));
         let slugs: Vec<&str> = plan.decisions.iter().flatten().map(|p| p.slug.as_str()).collect();
         assert_eq!(
             slugs,
@@ -1215,7 +1329,7 @@ mod tests {
             portfolio,
             page(6, "portfolio", None),
         ];
-        let plan = Plan::make(&entries, "/", &Policy::default(), ssg("hugo"));
+        let plan = Plan::make(&entries, &Home::ROOT, &Policy::default(), ssg("hugo"));
         assert_eq!(
             paths(&plan),
             [
@@ -1247,7 +1361,7 @@ mod tests {
         assert_eq!(plan.dropped[0].reason, "the URL of /posts/ on the new site");
         // Zola's pages are under `pages/`, but `/posts/` is its section of
         // the posts, which the page's old URL must not replace.
-        let plan = Plan::make(&entries, "/", &Policy::default(), ssg("zola"));
+        let plan = Plan::make(&entries, &Home::ROOT, &Policy::default(), ssg("zola"));
         assert_eq!(paths(&plan)[0], "content/pages/posts-2/_index.md");
         assert!(plan.decisions[0].as_ref().unwrap().aliases.is_empty());
     }
@@ -1264,7 +1378,7 @@ mod tests {
             ..post(3, "x", "")
         };
         let entries = [page(1, "node_modules"), page(2, "vendor"), modules, page(4, "_index")];
-        let plan = Plan::make(&entries, "/", &Policy::default(), ssg("jekyll"));
+        let plan = Plan::make(&entries, &Home::ROOT, &Policy::default(), ssg("jekyll"));
         assert_eq!(
             paths(&plan),
             [
@@ -1284,7 +1398,7 @@ mod tests {
             post(3, "A-B", "C"),
             post(4, "a-b", "D"),
         ];
-        let plan = Plan::make(&entries, "/", &Policy::default(), ssg("plain"));
+        let plan = Plan::make(&entries, &Home::ROOT, &Policy::default(), ssg("plain"));
         assert_eq!(
             paths(&plan),
             ["posts/café.md", "posts/café-2.md", "posts/a-b.md", "posts/a-b-2.md"]
@@ -1301,7 +1415,7 @@ mod tests {
         let mut taker = post(2, "two", "Two");
         taker.link = Some("http://blog.example/posts/three/".into());
         let three = post(3, "three", "Three");
-        let plan = Plan::make(&[hostile, taker, three], "/", &Policy::default(), ssg("hugo"));
+        let plan = Plan::make(&[hostile, taker, three], &Home::ROOT, &Policy::default(), ssg("hugo"));
         let all: Vec<&String> = plan.decisions.iter().flatten().flat_map(|p| &p.aliases).collect();
         assert_eq!(all, ["/2010/02/three/"]);
         let reasons: Vec<(&str, &str)> = plan
@@ -1330,7 +1444,7 @@ mod tests {
             ..crate::model::Item::default()
         };
         item.guid = Some(" http://blog.example/?p=3\n".into());
-        let plan = Plan::make(&[IndexItem::of(&item)], "/", &Policy::default(), ssg("hugo"));
+        let plan = Plan::make(&[IndexItem::of(&item)], &Home::ROOT, &Policy::default(), ssg("hugo"));
         let p = plan.decisions[0].as_ref().unwrap();
         assert_eq!(p.aliases, ["/2010/02/x/"]);
         assert!(plan.dropped.is_empty(), "{:?}", plan.dropped);

@@ -436,7 +436,7 @@ mod tests {
         ];
         let plan = Plan::make(
             &entries,
-            "/",
+            &super::super::plan::Home::ROOT,
             &super::super::plan::Policy::default(),
             Ssg::named("hugo").unwrap(),
         );

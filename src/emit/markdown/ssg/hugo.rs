@@ -247,14 +247,11 @@ fn menu(links: &[crate::emit::markdown::menus::Link]) -> Value {
 /// `MakePathSanitized`); `#`, `%`, `/` and `\` percent-encoded, as the
 /// browser must ask for them.
 fn term_path(name: &str) -> String {
-    use unicode_normalization::char::is_combining_mark;
     let mut out = String::with_capacity(name.len());
     let (mut hyphen, mut was_hyphen) = (false, false);
     for c in name.chars() {
         let allowed = matches!(c, '.' | '/' | '\\' | '_' | '#' | '+' | '~' | '-' | '@')
-            || c.is_alphabetic()
-            || c.is_numeric()
-            || is_combining_mark(c);
+            || crate::transform::slug::letter_digit_or_mark(c);
         if allowed {
             was_hyphen = c == '-';
             if hyphen && !was_hyphen {

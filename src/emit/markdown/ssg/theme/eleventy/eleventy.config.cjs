@@ -4,6 +4,8 @@
 module.exports = function (eleventyConfig) {
   // Media and redirect files, served as they are.
   eleventyConfig.addPassthroughCopy({ public: "/" });
+  // Copied only: its redirect pages are not templates of the site.
+  eleventyConfig.ignores.add("public/**");
   eleventyConfig.addGlobalData("layout", "wxr/page.njk");
   // The posts, newest first (wxr's posts/ folder; drafts are left out).
   eleventyConfig.addCollection("wxrPosts", (api) =>
@@ -26,13 +28,17 @@ module.exports = function (eleventyConfig) {
   };
   eleventyConfig.addCollection("wxrCategories", (api) => terms(api, "categories"));
   eleventyConfig.addCollection("wxrTags", (api) => terms(api, "wpTags"));
+  // Where an old URL's page is written, as Hugo writes it: a folder's
+  // index.html, or the file itself for `/old/post.html`.
+  const aliasFile = (from) =>
+    from.endsWith("/") ? `${from}index.html` : from.endsWith(".html") ? from : `${from}/index.html`;
   // The old URLs of each page (its front matter's aliases: old permalink,
   // old slugs), each made a page that leads to it by aliases.njk.
   eleventyConfig.addCollection("wxrAliases", (api) =>
     api
       .getAll()
       .filter((p) => !p.data.draft)
-      .flatMap((p) => (p.data.aliases || []).map((from) => ({ from, to: p.url }))),
+      .flatMap((p) => (p.data.aliases || []).map((from) => ({ file: aliasFile(from), to: p.url }))),
   );
   // A date as the site's language writes it: "8 février 2010". The day is
   // the one of the date as written (its own UTC offset), not the build's.
