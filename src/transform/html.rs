@@ -1389,15 +1389,33 @@ impl Brackets {
 /// Jekyll's Markdown, makes a table row of any line with a pipe, such as
 /// `{{ "now" | date: "%Y" }}`; a table cell escapes its pipes itself).
 fn escape_text(s: &str, brackets: Brackets, pipes: bool) -> String {
+    let unlinked = if brackets == Brackets::Text {
+        unlinked_urls(s, pipes)
+    } else {
+        Vec::new()
+    };
+    escape_except(s, brackets, pipes, &unlinked)
+}
+
+/// [`escape_text`], with the signs at the offsets `unlinked` written as
+/// character references.
+fn escape_except(s: &str, brackets: Brackets, pipes: bool, unlinked: &[usize]) -> String {
     let bytes = s.as_bytes();
     let special =
         |b: u8| matches!(b, b'\\' | b'`' | b'*' | b'_' | b'[' | b']' | b'<' | b'&' | b'~') || (pipes && b == b'|');
-    if !bytes.iter().any(|&b| special(b)) {
+    if unlinked.is_empty() && !bytes.iter().any(|&b| special(b)) {
         return s.to_string();
     }
+    let mut unlinked = unlinked.iter().copied().peekable();
     let mut out = String::with_capacity(s.len() + 8);
     let mut done = 0;
     for (i, &c) in bytes.iter().enumerate() {
+        if unlinked.next_if_eq(&i).is_some() {
+            out.push_str(&s[done..i]);
+            out.push_str(if c == b':' { "&#58;" } else { "&#46;" });
+            done = i + 1;
+            continue;
+        }
         if !special(c) {
             continue;
         }
@@ -1438,6 +1456,47 @@ fn escape_text(s: &str, brackets: Brackets, pipes: bool) -> String {
     }
     out.push_str(&s[done..]);
     out
+}
+
+/// Where a bare URL of `s` (`http://`, `https://`, `ftp://` or `www.`
+/// after a space, an opening sign or the start) holds a sign that
+/// [`escape_text`] escapes: the byte offset of its `:` or of the `.` after
+/// `www`, written as a character reference so that no renderer makes an
+/// autolink of it. WordPress shows such a URL as text; a linkifying renderer
+/// (Hugo's Goldmark, Astro's remark-gfm) would stop its link at the first
+/// backslash (a link to a truncated URL) or keep the backslashes in the
+/// link and its text.
+fn unlinked_urls(s: &str, pipes: bool) -> Vec<usize> {
+    let bytes = s.as_bytes();
+    let mut found = Vec::new();
+    let mut at = 0;
+    while let Some(off) = s[at..].find(['h', 'f', 'w']) {
+        let start = at + off;
+        at = start + 1;
+        let after_boundary = start == 0 || matches!(bytes[start - 1], b' ' | b'\t' | b'\n' | b'(' | b'*' | b'_' | b'~');
+        if !after_boundary {
+            continue;
+        }
+        let rest = &s[start..];
+        let mark = ["http://", "https://", "ftp://", "www."]
+            .iter()
+            .find(|p| rest.len() > p.len() && rest.starts_with(*p))
+            .map(|p| {
+                if p.starts_with('w') {
+                    start + 3
+                } else {
+                    start + p.len() - 3
+                }
+            });
+        let Some(mark) = mark else { continue };
+        let end = s[start..].find([' ', '\t', '\n', '<']).map_or(s.len(), |e| start + e);
+        let url = &s[start..end];
+        if escape_except(url, Brackets::Text, pipes, &[]) != url {
+            found.push(mark);
+        }
+        at = end;
+    }
+    found
 }
 
 /// `&name;` or `&#…;` would be decoded by a Markdown renderer.

@@ -201,6 +201,10 @@ fn config(site: &SiteInfo<'_>) -> String {
     renderer.put("unsafe", Value::Bool(true));
     let mut goldmark = Fields::default();
     goldmark.put("renderer", Value::Map(renderer));
+    // WordPress shows a URL in a post's text as text, not as a link.
+    let mut extensions = Fields::default();
+    extensions.put("linkify", Value::Bool(false));
+    goldmark.put("extensions", Value::Map(extensions));
     let mut markup = Fields::default();
     markup.put("goldmark", Value::Map(goldmark));
     f.put("markup", Value::Map(markup));
